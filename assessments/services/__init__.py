@@ -1,0 +1,1 @@
+"""Every write goes through these modules; views, tasks and commands call them."""

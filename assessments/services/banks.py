@@ -1,0 +1,172 @@
+"""Question banks: import from the engine's bank structure, and the adapter back to it."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from scoring.bank import Bank, bank_to_dict, parse_bank
+
+from assessments.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
+
+TARGET_FIELDS = {
+    "operational_excellence": "target_operational_excellence",
+    "product_leadership": "target_product_leadership",
+    "customer_intimacy": "target_customer_intimacy",
+}
+ACTION_FIELDS = (
+    "title",
+    "specific",
+    "kpi",
+    "unit",
+    "owner_role",
+    "effort",
+    "effort_days",
+    "duration_weeks",
+)
+
+
+class BankVersionExists(Exception):
+    """The slug and version are already in the database."""
+
+
+@transaction.atomic
+def bank_import(*, bank: Bank, publish: bool) -> QuestionBank:
+    """Store a validated bank as a new version; publishing retires the previous one."""
+    if QuestionBank.objects.filter(slug=bank.slug, version=bank.version).exists():
+        raise BankVersionExists(f"{bank.slug} version {bank.version} is already loaded")
+    data = bank_to_dict(bank)
+    row = QuestionBank.objects.create(
+        slug=bank.slug,
+        version=bank.version,
+        title=bank.title,
+        scale_min=bank.scale_min,
+        scale_max=bank.scale_max,
+        pitfall_areas=dict(data.get("pitfall_areas", {})),
+        status=QuestionBank.Status.DRAFT,
+    )
+    _create_bank_contents(row, data)
+    if publish:
+        bank_publish(bank_row=row)
+    return row
+
+
+def _create_bank_contents(row: QuestionBank, data: dict[str, Any]) -> None:
+    questions: list[Question] = []
+    for d_pos, dim in enumerate(data["dimensions"]):
+        dimension = Dimension.objects.create(
+            bank=row, code=dim["code"], title=dim["title"], weight=dim["weight"], position=d_pos
+        )
+        for a_pos, area_data in enumerate(dim["areas"]):
+            area = Area.objects.create(
+                dimension=dimension,
+                code=area_data["code"],
+                title=area_data["title"],
+                weight=area_data["weight"],
+                position=a_pos,
+            )
+            questions.extend(
+                _question_row(area, q_pos, q) for q_pos, q in enumerate(area_data["questions"])
+            )
+    Question.objects.bulk_create(questions)
+    ConsistencyRule.objects.bulk_create(
+        ConsistencyRule(
+            bank=row,
+            code=rule["code"],
+            severity=rule["severity"],
+            message=rule["message"],
+            condition=rule["when"],
+            position=pos,
+        )
+        for pos, rule in enumerate(data.get("rules", []))
+    )
+
+
+def _question_row(area: Area, position: int, q: dict[str, Any]) -> Question:
+    action = q["action"]
+    return Question(
+        area=area,
+        position=position,
+        code=q["code"],
+        text=q["text"],
+        help=q.get("help", ""),
+        weight=q["weight"],
+        continues=q.get("continues") or "",
+        **{field: q["targets"][discipline] for discipline, field in TARGET_FIELDS.items()},
+        **{f"action_{name}": action[name] for name in ACTION_FIELDS},
+    )
+
+
+@transaction.atomic
+def bank_publish(*, bank_row: QuestionBank) -> QuestionBank:
+    """Make this version the published one and retire the version it replaces."""
+    QuestionBank.objects.filter(slug=bank_row.slug, status=QuestionBank.Status.PUBLISHED).exclude(
+        pk=bank_row.pk
+    ).update(status=QuestionBank.Status.RETIRED)
+    bank_row.status = QuestionBank.Status.PUBLISHED
+    bank_row.published_at = timezone.now()
+    bank_row.save(update_fields=["status", "published_at"])
+    return bank_row
+
+
+def bank_as_dict(bank_row: QuestionBank) -> dict[str, Any]:
+    """Return the bank's rows in the YAML structure the engine parses."""
+    dimensions = bank_row.dimensions.prefetch_related("areas__questions").order_by("position")
+    return {
+        "bank": bank_row.slug,
+        "version": bank_row.version,
+        "title": bank_row.title,
+        "scale": {"min": bank_row.scale_min, "max": bank_row.scale_max},
+        "dimensions": [
+            {
+                "code": dim.code,
+                "title": dim.title,
+                "weight": dim.weight,
+                "areas": [
+                    {
+                        "code": area.code,
+                        "title": area.title,
+                        "weight": area.weight,
+                        "questions": [_question_dict(q) for q in area.questions.all()],
+                    }
+                    for area in dim.areas.all()
+                ],
+            }
+            for dim in dimensions
+        ],
+        "rules": [
+            {"code": r.code, "severity": r.severity, "message": r.message, "when": r.condition}
+            for r in bank_row.rules.order_by("position", "id")
+        ],
+        "pitfall_areas": dict(bank_row.pitfall_areas or {}),
+    }
+
+
+def _question_dict(q: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": q.code,
+        "text": q.text,
+        "help": q.help,
+        "weight": q.weight,
+        "targets": {discipline: getattr(q, field) for discipline, field in TARGET_FIELDS.items()},
+        "action": {name: getattr(q, f"action_{name}") for name in ACTION_FIELDS},
+    }
+    if q.continues:
+        data["continues"] = q.continues
+    return data
+
+
+def bank_to_engine(bank_row: QuestionBank) -> Bank:
+    """Return the engine's Bank for a database version (cached: only drafts can change)."""
+    if bank_row.status == QuestionBank.Status.DRAFT:
+        return parse_bank(bank_as_dict(bank_row), source=str(bank_row))
+    return _frozen_bank(bank_row.pk, bank_row.created_at)
+
+
+@lru_cache(maxsize=32)
+def _frozen_bank(bank_pk: int, _created_at: object) -> Bank:
+    # created_at is part of the key so a reused primary key (test databases) never hits.
+    row = QuestionBank.objects.get(pk=bank_pk)
+    return parse_bank(bank_as_dict(row), source=str(row))
