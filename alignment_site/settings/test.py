@@ -1,5 +1,6 @@
 """Settings for the test suite: DATABASE_URL and REDIS_URL from the environment (CI sets both)."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -16,8 +17,12 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="resonance-media-"))
 if not env("REDIS_URL", default=""):
-    # Each test run gets its own embedded-broker folder, never the developer's var/broker.
-    _broker = Path(tempfile.mkdtemp(prefix="resonance-broker-"))
+    # Each test run gets its own embedded-broker folder, never the developer's var/broker;
+    # exported so that a worker started by a test shares it.
+    _broker = Path(
+        env("CELERY_BROKER_DIR", default="") or tempfile.mkdtemp(prefix="resonance-broker-")
+    )
+    os.environ["CELERY_BROKER_DIR"] = str(_broker)
     CELERY_BROKER_DIR = _broker
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker / "queue"),

@@ -1,0 +1,48 @@
+# Resonance: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: install run serve worker setup test test-fast lint format bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --editable '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Prepare the local database: migrate, load the default bank, seed the demo.
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_bank assessments/banks/default.yaml
+	$(PY) manage.py seed_demo
+
+## Serve the site on http://127.0.0.1:$(PORT) with a Celery worker; Ctrl-C stops both.
+run: setup
+	@PORT=$(PORT) VENV=$(VENV) ./bin/serve
+
+test: install
+	$(BIN)/pytest
+
+## The suite without the browser journeys.
+test-fast: install
+	$(BIN)/pytest -m "not e2e"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(PY) bench/bench_scoring.py
+
+clean:
+	rm -rf var test-artifacts .pytest_cache

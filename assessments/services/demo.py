@@ -1,0 +1,136 @@
+"""The demo organization: a neighbourhood bakery with two scored assessment cycles."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import (
+    Answer,
+    Assessment,
+    ConsultantAccess,
+    Level,
+    Membership,
+    Organization,
+    Question,
+    Response,
+    StrategyProfile,
+    ValueDiscipline,
+)
+from assessments.selectors import bank_published
+from assessments.services.reports import report_build, report_request
+
+DEMO_ORGANIZATION = "Crumb & Co Bakery"
+DEMO_LOGINS = (
+    ("owner", "owner@crumb.example", "crumb-owner-demo"),
+    ("consultant", "consultant@resonance.example", "consultant-demo"),
+    ("admin", "admin@resonance.example", "admin-demo"),
+)
+# The bakery's story: it promises affordable bread but buys premium inputs, knows its
+# regulars but rarely asks them, bakes well but plans poorly, and talks little to its staff.
+AREA_TENDENCY = {
+    "market": 3.0,
+    "operational": 2.6,
+    "financial": 3.4,
+    "organizational": 2.4,
+}
+STAFF_PER_CYCLE = 4
+
+
+def demo_seed() -> bool:
+    """Create the demo users, organization and cycles; return False if they already exist."""
+    if Organization.objects.filter(name=DEMO_ORGANIZATION).exists():
+        return False
+    bank = bank_published()
+    if bank is None:
+        raise RuntimeError("load a question bank first: manage.py load_bank PATH")
+    with transaction.atomic():
+        owner, consultant = _demo_users()
+        organization = Organization.objects.create(
+            name=DEMO_ORGANIZATION,
+            industry=Organization.Industry.FOOD,
+            size_band=Organization.SizeBand.MICRO,
+            capacity_days_per_month=6,
+        )
+        Membership.objects.create(user=owner, organization=organization)
+        ConsultantAccess.objects.create(
+            organization=organization,
+            email=consultant.email,
+            consultant=consultant,
+            granted_by=owner,
+            accepted_at=timezone.now(),
+        )
+        strategy = StrategyProfile.objects.create(
+            organization=organization,
+            target_customers="Families and commuters from the neighbourhood who buy every day.",
+            segment="budget-conscious local families",
+            primary_value=StrategyProfile.PrimaryValue.PRICE,
+            value_discipline=ValueDiscipline.OPERATIONAL_EXCELLENCE,
+            goals="Sell out by closing time with under 5 % waste; open a second counter in 2027.",
+        )
+        now = timezone.now()
+        cycles = [("2026-Q1", now - timedelta(days=200), 0.0), ("2026-Q3", now - timedelta(days=20), 0.4)]
+        assessments = []
+        for label, closed_at, improvement in cycles:
+            assessment = Assessment.objects.create(
+                organization=organization,
+                bank=bank,
+                label=label,
+                status=Assessment.Status.CLOSED,
+                strategy_snapshot=strategy.snapshot(),
+                created_by=owner,
+                closed_at=closed_at,
+            )
+            Assessment.objects.filter(pk=assessment.pk).update(created_at=closed_at - timedelta(days=14))
+            _answer_cycle(assessment, owner=owner, improvement=improvement, seed=len(assessments))
+            assessments.append(assessment)
+    for assessment in assessments:
+        report = report_request(assessment=assessment)
+        report_build(report_id=report.pk)
+    return True
+
+
+def _demo_users():  # noqa: ANN202 - returns two users
+    user_model = get_user_model()
+    users = {}
+    for role, email, password in DEMO_LOGINS:
+        user, _ = user_model.objects.get_or_create(username=email, defaults={"email": email})
+        user.set_password(password)
+        if role == "admin":
+            user.is_staff = user.is_superuser = True
+        user.save()
+        users[role] = user
+    return users["owner"], users["consultant"]
+
+
+def _answer_cycle(assessment: Assessment, *, owner, improvement: float, seed: int) -> None:  # noqa: ANN001
+    rng = random.Random(2026 + seed)
+    questions = list(
+        Question.objects.filter(area__dimension__bank=assessment.bank).select_related(
+            "area__dimension"
+        )
+    )
+    people = [(Level.OWNER, owner), (Level.MANAGER, None)] + [(Level.STAFF, None)] * STAFF_PER_CYCLE
+    answers = []
+    for level, user in people:
+        response = Response.objects.create(
+            assessment=assessment,
+            level=level,
+            user=user,
+            submitted_at=assessment.closed_at,
+        )
+        # Owners see their business a little more kindly than their staff do.
+        optimism = 0.6 if level == Level.OWNER else 0.0
+        for question in questions:
+            if level != Level.OWNER and rng.random() < 0.06:
+                current = None  # "don't know"
+            else:
+                tendency = AREA_TENDENCY.get(question.area.dimension.code, 3.0)
+                centre = tendency + improvement + optimism
+                current = max(1, min(5, round(rng.gauss(centre, 0.9))))
+            answers.append(Answer(response=response, question=question, current=current))
+    Answer.objects.bulk_create(answers)

@@ -1,0 +1,64 @@
+"""Database constraints hold even when application code is bypassed."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from assessments.models import Answer, Question, QuestionBank
+from tests.factories import AssessmentFactory, MembershipFactory, ResponseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answer_context(default_bank):
+    assessment = AssessmentFactory(bank=default_bank)
+    response = ResponseFactory(assessment=assessment)
+    question = Question.objects.filter(area__dimension__bank=default_bank).first()
+    return response, question
+
+
+def test_one_answer_per_response_and_question(answer_context):
+    response, question = answer_context
+    Answer.objects.create(response=response, question=question, current=3)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.create(response=response, question=question, current=4)
+
+
+@pytest.mark.parametrize("field", ["current", "target"])
+@pytest.mark.parametrize("value", [0, 6])
+def test_answer_values_stay_on_the_scale(answer_context, field, value):
+    response, question = answer_context
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.create(response=response, question=question, **{field: value})
+
+
+def test_dont_know_is_stored_as_null(answer_context):
+    response, question = answer_context
+    answer = Answer.objects.create(response=response, question=question, current=None)
+    assert Answer.objects.get(pk=answer.pk).current is None
+
+
+def test_only_one_published_version_per_bank(default_bank):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuestionBank.objects.create(
+            slug=default_bank.slug, version=99, title="x", status=QuestionBank.Status.PUBLISHED
+        )
+
+
+def test_question_targets_stay_on_the_scale(default_bank):
+    question = Question.objects.filter(area__dimension__bank=default_bank).first()
+    question.target_product_leadership = 9
+    with pytest.raises(IntegrityError), transaction.atomic():
+        question.save()
+
+
+def test_membership_is_unique_per_user_and_organization():
+    membership = MembershipFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MembershipFactory(user=membership.user, organization=membership.organization)
+
+
+def test_cycle_labels_are_unique_within_an_organization(default_bank):
+    assessment = AssessmentFactory(bank=default_bank, label="2026-Q4")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AssessmentFactory(bank=default_bank, organization=assessment.organization, label="2026-Q4")
