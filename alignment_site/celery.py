@@ -21,4 +21,3 @@ def ensure_broker_folders() -> None:
     backend = str(app.conf.result_backend or "")
     if backend.startswith("file://"):
         Path(backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
-

@@ -200,7 +200,9 @@ class QuestionBank(models.Model):
             models.UniqueConstraint(
                 fields=["slug"], condition=Q(status="draft"), name="bank_one_draft"
             ),
-            models.CheckConstraint(condition=Q(scale_min__lt=models.F("scale_max")), name="bank_scale"),
+            models.CheckConstraint(
+                condition=Q(scale_min__lt=models.F("scale_max")), name="bank_scale"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,7 +250,9 @@ class Question(models.Model):
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="questions")
     code = models.CharField(max_length=150)
-    text = models.TextField(help_text="A statement rated from 1 (not at all) to 5 (fully, routinely).")
+    text = models.TextField(
+        help_text="A statement rated from 1 (not at all) to 5 (fully, routinely)."
+    )
     help = models.TextField(blank=True)
     weight = models.FloatField(default=1.0)
     position = models.PositiveSmallIntegerField(default=0)
@@ -262,9 +266,7 @@ class Question(models.Model):
     target_customer_intimacy = models.PositiveSmallIntegerField(validators=scale_validators)
     # The action template lives on the question so an admin edits both on one page.
     action_title = models.CharField(max_length=200)
-    action_specific = models.TextField(
-        help_text="May use {organization}, {segment} and {area}."
-    )
+    action_specific = models.TextField(help_text="May use {organization}, {segment} and {area}.")
     action_kpi = models.CharField(max_length=200)
     action_unit = models.CharField(max_length=60)
     action_owner_role = models.CharField(max_length=100)

@@ -17,9 +17,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture
 def default_bank(db):
     """Load the default question bank (published) and return its QuestionBank row."""
-    from scoring.bank import load_bank_yaml
-
     from assessments.services.banks import bank_import
+    from scoring.bank import load_bank_yaml
 
     bank = load_bank_yaml(DEFAULT_BANK.read_text(encoding="utf-8"), source=str(DEFAULT_BANK))
     return bank_import(bank=bank, publish=True)

@@ -70,7 +70,7 @@ def running_worker(
             out.close()
 
 
-def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2) -> bool:  # noqa: ANN001
+def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2) -> bool:
     """Poll until predicate() is truthy or the timeout passes; return the last outcome."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -19,4 +19,6 @@ def _local_secret_key() -> str:
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="") or _local_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# WhiteNoise serves from the finders while DEBUG is on, but warns if its folder is missing.
+(VAR_DIR / "staticfiles").mkdir(parents=True, exist_ok=True)
 del BASE_DIR

@@ -1,8 +1,8 @@
 """Production: no defaults for secrets; a missing SECRET_KEY stops start-up."""
 
-from .base import *  # noqa: F403
 from django.core.exceptions import ImproperlyConfigured
 
+from .base import *  # noqa: F403
 from .base import env
 
 SECRET_KEY = env("SECRET_KEY")  # raises ImproperlyConfigured when unset

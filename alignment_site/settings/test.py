@@ -32,3 +32,8 @@ if not env("REDIS_URL", default=""):
         "polling_interval": 0.1,
     }
     CELERY_RESULT_BACKEND = f"file://{_broker / 'results'}"
+
+# Serve static files straight from the finders (no collectstatic before tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="resonance-static-"))

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from scoring.bank import Bank, bank_to_dict, parse_bank
 
 from assessments.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
+from scoring.bank import Bank, bank_to_dict, parse_bank
 
 TARGET_FIELDS = {
     "operational_excellence": "target_operational_excellence",
@@ -28,7 +28,7 @@ ACTION_FIELDS = (
 )
 
 
-class BankVersionExists(Exception):
+class BankVersionExistsError(Exception):
     """The slug and version are already in the database."""
 
 
@@ -36,7 +36,7 @@ class BankVersionExists(Exception):
 def bank_import(*, bank: Bank, publish: bool) -> QuestionBank:
     """Store a validated bank as a new version; publishing retires the previous one."""
     if QuestionBank.objects.filter(slug=bank.slug, version=bank.version).exists():
-        raise BankVersionExists(f"{bank.slug} version {bank.version} is already loaded")
+        raise BankVersionExistsError(f"{bank.slug} version {bank.version} is already loaded")
     data = bank_to_dict(bank)
     row = QuestionBank.objects.create(
         slug=bank.slug,

@@ -73,7 +73,10 @@ def demo_seed() -> bool:
             goals="Sell out by closing time with under 5 % waste; open a second counter in 2027.",
         )
         now = timezone.now()
-        cycles = [("2026-Q1", now - timedelta(days=200), 0.0), ("2026-Q3", now - timedelta(days=20), 0.4)]
+        cycles = [
+            ("2026-Q1", now - timedelta(days=200), 0.0),
+            ("2026-Q3", now - timedelta(days=20), 0.4),
+        ]
         assessments = []
         for label, closed_at, improvement in cycles:
             assessment = Assessment.objects.create(
@@ -85,7 +88,9 @@ def demo_seed() -> bool:
                 created_by=owner,
                 closed_at=closed_at,
             )
-            Assessment.objects.filter(pk=assessment.pk).update(created_at=closed_at - timedelta(days=14))
+            Assessment.objects.filter(pk=assessment.pk).update(
+                created_at=closed_at - timedelta(days=14)
+            )
             _answer_cycle(assessment, owner=owner, improvement=improvement, seed=len(assessments))
             assessments.append(assessment)
     for assessment in assessments:
@@ -94,7 +99,7 @@ def demo_seed() -> bool:
     return True
 
 
-def _demo_users():  # noqa: ANN202 - returns two users
+def _demo_users():
     user_model = get_user_model()
     users = {}
     for role, email, password in DEMO_LOGINS:
@@ -107,8 +112,8 @@ def _demo_users():  # noqa: ANN202 - returns two users
     return users["owner"], users["consultant"]
 
 
-def _answer_cycle(assessment: Assessment, *, owner, improvement: float, seed: int) -> None:  # noqa: ANN001
-    rng = random.Random(2026 + seed)
+def _answer_cycle(assessment: Assessment, *, owner, improvement: float, seed: int) -> None:
+    rng = random.Random(2026 + seed)  # noqa: S311 - demo data, not security
     questions = list(
         Question.objects.filter(area__dimension__bank=assessment.bank).select_related(
             "area__dimension"

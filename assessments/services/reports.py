@@ -9,16 +9,18 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from scoring.engine import result_to_dict, score_assessment
-from scoring.inputs import AssessmentInput, parse_input
 
 from assessments.models import ActionItem, Answer, Assessment, Report
 from assessments.services.banks import bank_to_engine
+from scoring.engine import result_to_dict, score_assessment
+from scoring.inputs import AssessmentInput, parse_input
 
 logger = logging.getLogger(__name__)
 
 
-def assessment_engine_input(*, assessment: Assessment, plan_start: date | None = None) -> AssessmentInput:
+def assessment_engine_input(
+    *, assessment: Assessment, plan_start: date | None = None
+) -> AssessmentInput:
     """Adapt an assessment's rows (submitted responses only) to the engine's input."""
     answers_by_response: dict[int, dict[str, dict[str, Any]]] = {}
     rows = (

@@ -26,7 +26,9 @@ def _filesystem_options(folder: Path) -> dict:
 def test_worker_consumes_over_embedded_filesystem_broker(tmp_path, artifacts_dir):
     for sub in ("queue", "processed", "results"):
         (tmp_path / sub).mkdir()
-    client = producer_app("filesystem://", f"file://{tmp_path / 'results'}", _filesystem_options(tmp_path))
+    client = producer_app(
+        "filesystem://", f"file://{tmp_path / 'results'}", _filesystem_options(tmp_path)
+    )
     token = uuid.uuid4().hex
     env = {"CELERY_BROKER_DIR": str(tmp_path), "REDIS_URL": ""}
     with running_worker(env=env, hostname="fs", log=artifacts_dir / "worker-fs.log"):
@@ -47,15 +49,20 @@ def test_worker_consumes_over_redis(artifacts_dir):
         pytest.skip(f"no Redis at {url}")
     client = producer_app(url, url, {})
     token = uuid.uuid4().hex
-    with running_worker(env={"REDIS_URL": url}, hostname="redis", log=artifacts_dir / "worker-redis.log"):
+    with running_worker(
+        env={"REDIS_URL": url}, hostname="redis", log=artifacts_dir / "worker-redis.log"
+    ):
         result = client.send_task("assessments.tasks.ping_task", args=[token])
         assert result.get(timeout=30) == token
 
 
 def test_settings_choose_broker_from_redis_url():
     if os.environ.get("REDIS_URL"):
-        assert settings.CELERY_BROKER_URL == os.environ["REDIS_URL"]
-        assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
+        assert os.environ["REDIS_URL"] == settings.CELERY_BROKER_URL
+        assert (
+            settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+            > settings.CELERY_TASK_TIME_LIMIT
+        )
     else:
         assert settings.CELERY_BROKER_URL == "filesystem://"
         options = settings.CELERY_BROKER_TRANSPORT_OPTIONS

@@ -20,7 +20,9 @@ def _load(path: Path, *args: str) -> tuple[str, str]:
 
 
 def _row_counts() -> tuple[int, ...]:
-    return tuple(m.objects.count() for m in (QuestionBank, Dimension, Area, Question, ConsistencyRule))
+    return tuple(
+        m.objects.count() for m in (QuestionBank, Dimension, Area, Question, ConsistencyRule)
+    )
 
 
 def test_default_bank_loads_and_publishes():

@@ -16,7 +16,7 @@ def _django_check(settings_module: str, env: dict[str, str]) -> subprocess.Compl
         for k, v in os.environ.items()
         if k not in {"SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
-    return subprocess.run(  # noqa: S603 - fixed argument list
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
         cwd=ROOT,
         env={**base, "DJANGO_SETTINGS_MODULE": settings_module, **env},

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from scoring.bank import BankError, load_bank_yaml
 
-from assessments.services.banks import BankVersionExists, bank_import
+from assessments.services.banks import BankVersionExistsError, bank_import
+from scoring.bank import BankError, load_bank_yaml
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             ) from None
         try:
             row = bank_import(bank=bank, publish=not draft)
-        except BankVersionExists as exc:
+        except BankVersionExistsError as exc:
             self.stdout.write(f"{exc}; nothing changed.")
             return
         self.stdout.write(

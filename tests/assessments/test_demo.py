@@ -1,0 +1,39 @@
+"""The demo seed builds a scored bakery once, and only once."""
+
+import pytest
+from django.core.management import call_command
+
+from assessments.models import ActionItem, Assessment, Organization, Report
+from assessments.services.demo import DEMO_LOGINS, DEMO_ORGANIZATION
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_scores_the_cycles(default_bank, capsys, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    call_command("seed_demo")
+    second = capsys.readouterr().out
+    assert "created" in first
+    assert "already present" in second
+    for _role, email, password in DEMO_LOGINS:
+        assert email in second
+        assert password in second
+    organization = Organization.objects.get(name=DEMO_ORGANIZATION)
+    assert organization.assessments.count() == 2
+    reports = Report.objects.filter(assessment__organization=organization)
+    assert {r.status for r in reports} == {Report.Status.READY}
+    assert all(0 <= r.alignment_index <= 100 for r in reports)
+    assert set(organization.assessments.values_list("status", flat=True)) == {
+        Assessment.Status.SCORED
+    }
+    assert ActionItem.objects.filter(assessment__organization=organization).count() == 16
+
+
+def test_seed_demo_refuses_without_debug(default_bank, settings):
+    from django.core.management import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
