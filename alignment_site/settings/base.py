@@ -105,6 +105,21 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Resonance <no-reply@loca
 # broker that needs no server, so `make run` has a working worker on a bare machine.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "broker")))
+
+
+def filesystem_broker_options(folder: Path) -> dict[str, object]:
+    """Return kombu filesystem-transport options that keep every file under `folder`."""
+    return {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),  # in and out must be the same folder
+        "processed_folder": str(folder / "processed"),
+        # Without this kombu keeps its exchange bindings in ./control of the working directory.
+        "control_folder": str(folder / "control"),
+        "store_processed": False,
+        "polling_interval": 0.1,
+    }
+
+
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -114,13 +129,7 @@ if REDIS_URL:
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
-        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
-        "store_processed": False,
-        "polling_interval": 0.1,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_DIR)
     CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, filesystem_broker_options
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
@@ -24,13 +24,7 @@ if not env("REDIS_URL", default=""):
     )
     os.environ["CELERY_BROKER_DIR"] = str(_broker)
     CELERY_BROKER_DIR = _broker
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker / "queue"),
-        "data_folder_out": str(_broker / "queue"),
-        "processed_folder": str(_broker / "processed"),
-        "store_processed": False,
-        "polling_interval": 0.1,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(_broker)
     CELERY_RESULT_BACKEND = f"file://{_broker / 'results'}"
 
 # Serve static files straight from the finders (no collectstatic before tests).

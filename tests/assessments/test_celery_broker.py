@@ -2,32 +2,22 @@
 
 import os
 import uuid
-from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings
 
+from alignment_site.settings.base import filesystem_broker_options
 from tests.worker import producer_app, running_worker
 
 pytestmark = pytest.mark.integration
 
 
-def _filesystem_options(folder: Path) -> dict:
-    return {
-        "data_folder_in": str(folder / "queue"),
-        "data_folder_out": str(folder / "queue"),
-        "processed_folder": str(folder / "processed"),
-        "store_processed": False,
-        "polling_interval": 0.1,
-    }
-
-
 def test_worker_consumes_over_embedded_filesystem_broker(tmp_path, artifacts_dir):
-    for sub in ("queue", "processed", "results"):
+    for sub in ("queue", "processed", "results", "control"):
         (tmp_path / sub).mkdir()
     client = producer_app(
-        "filesystem://", f"file://{tmp_path / 'results'}", _filesystem_options(tmp_path)
+        "filesystem://", f"file://{tmp_path / 'results'}", filesystem_broker_options(tmp_path)
     )
     token = uuid.uuid4().hex
     env = {"CELERY_BROKER_DIR": str(tmp_path), "REDIS_URL": ""}
