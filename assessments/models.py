@@ -473,6 +473,12 @@ class Report(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Built by the worker with the result, so a page view only reads them.
+    figures = models.JSONField(default=dict, blank=True, help_text="Plotly figures by name.")
+    perception = models.JSONField(
+        default=dict, blank=True, help_text="Answers per area and respondent group, anonymised."
+    )
+    timings = models.JSONField(default=dict, blank=True, help_text="Milliseconds per build phase.")
 
     class Meta:
         ordering = ["-queued_at"]
@@ -511,6 +517,7 @@ class ActionItem(models.Model):
     status = models.CharField(max_length=12, choices=Status, default=Status.TODO)
     assignee = models.CharField(max_length=120, blank=True)
     progress_note = models.TextField(blank=True, max_length=4000)
+    completed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
