@@ -1,12 +1,28 @@
 """Forms validate; they never write (services do)."""
 
+import re
+from datetime import date
+from typing import Any, ClassVar
+
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
+from django.core.validators import validate_email
 
-from assessments.models import Organization
+from assessments import selectors
+from assessments.models import (
+    Assessment,
+    Level,
+    Membership,
+    Organization,
+    Question,
+    StrategyProfile,
+    ValueDiscipline,
+)
+from assessments.selectors import DONT_KNOW
+from assessments.services.cycles import COMMENT_MAX_LENGTH
 
 
 class SignupForm(UserCreationForm):
@@ -27,7 +43,7 @@ class SignupForm(UserCreationForm):
             raise forms.ValidationError("An account with this e-mail address already exists.")
         return email
 
-    def save(self, commit: bool = True):  # noqa: ANN201, FBT001, FBT002 - Django's signature
+    def save(self, commit: bool = True):
         user = super().save(commit=False)
         user.username = user.email = self.cleaned_data["email"]
         if commit:
@@ -39,7 +55,7 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ("name", "industry", "size_band", "capacity_days_per_month")
-        help_texts = {
+        help_texts: ClassVar[dict[str, str]] = {
             "capacity_days_per_month": (
                 "How many person-days a month your team can spend on improvement work "
                 "beside the daily business. Your action plan is scheduled against it."
@@ -66,3 +82,265 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+
+DISCIPLINE_EXPLANATIONS = {
+    ValueDiscipline.OPERATIONAL_EXCELLENCE: (
+        "Customers come to you because you are reliable, quick and good value. You win by "
+        "running a tight, efficient operation with few surprises. Think of a discount "
+        "supermarket or a busy bakery that always has fresh bread at a fair price."
+    ),
+    ValueDiscipline.PRODUCT_LEADERSHIP: (
+        "Customers come to you for the best or newest product. You win by creating and "
+        "improving what you sell faster than others. Think of a craft brewery that keeps "
+        "launching new beers, or a workshop known for its designs."
+    ),
+    ValueDiscipline.CUSTOMER_INTIMACY: (
+        "Customers come to you because you know them and tailor what you do to them. You win "
+        "through relationships and service. Think of a family accountant or a shop whose "
+        "staff know every regular by name."
+    ),
+}
+
+
+class StrategyForm(forms.ModelForm):
+    """The three questions of strategy: who the customers are, what value, how you operate."""
+
+    class Meta:
+        model = StrategyProfile
+        fields = ("target_customers", "segment", "primary_value", "value_discipline", "goals")
+        labels: ClassVar[dict[str, str]] = {
+            "target_customers": "Who are your customers?",
+            "primary_value": "What do your customers value most in what you offer?",
+            "value_discipline": "How does your business operate to win them?",
+            "goals": "What do you want to achieve in the next year or two?",
+        }
+        help_texts: ClassVar[dict[str, str]] = {
+            "goals": "Optional. For example: “open a second shop”, “cut waste by a third”.",
+        }
+        widgets: ClassVar[dict[str, Any]] = {
+            "target_customers": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "primary_value": forms.RadioSelect,
+            "value_discipline": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["value_discipline"].choices = [
+            (value, f"{label}: {DISCIPLINE_EXPLANATIONS[value]}")
+            for value, label in ValueDiscipline.choices
+        ]
+        self.fields["value_discipline"].help_text = (
+            "Most successful small businesses pick one of these and are merely good enough "
+            "at the other two. Choose the one that describes why customers pick you."
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset("1 · Your customers", "target_customers", "segment"),
+            Fieldset("2 · The value you offer", "primary_value"),
+            Fieldset("3 · How you operate", "value_discipline"),
+            Fieldset("4 · Your goals", "goals"),
+        )
+        self.helper.add_input(Submit("submit", "Save the strategy"))
+
+
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(label="Their e-mail address")
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MANAGER,
+        widget=forms.RadioSelect,
+        help_text=(
+            "A co-owner can change the strategy, invite people and close cycles. A manager "
+            "answers the questionnaire at manager level and sees the results."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Add the member"))
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+def suggested_cycle_label(today: date) -> str:
+    """Return a label such as "2026-Q4" for the quarter of the given day."""
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+class CycleStartForm(forms.Form):
+    label = forms.CharField(
+        label="Name of the cycle",
+        max_length=40,
+        help_text="Usually the quarter, for example “2026-Q4”. You will compare cycles by it.",
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Start the cycle"))
+
+    def clean_label(self) -> str:
+        label = self.cleaned_data["label"].strip()
+        if self.organization.assessments.filter(label=label).exists():
+            raise forms.ValidationError("A cycle with this name exists already.")
+        return label
+
+
+SCALE_ANCHORS = [
+    ("1", "not at all"),
+    ("2", "a little"),
+    ("3", "partly"),
+    ("4", "mostly"),
+    ("5", "fully, routinely"),
+]
+SCALE_CHOICES = [*SCALE_ANCHORS, (DONT_KNOW, "Don't know")]
+TARGET_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class AnswerForm(forms.Form):
+    """One autosaved answer; every message is shown beside its question."""
+
+    question = forms.ModelChoiceField(
+        queryset=Question.objects.none(),
+        error_messages={
+            "invalid_choice": "This question is not part of this questionnaire.",
+            "required": "This question is not part of this questionnaire.",
+        },
+    )
+    current = forms.ChoiceField(
+        choices=SCALE_CHOICES,
+        error_messages={
+            "required": "Pick a point on the scale, or “don't know”, to save this answer.",
+            "invalid_choice": "Pick a whole number from 1 to 5, or “don't know”.",
+        },
+    )
+    target = forms.TypedChoiceField(
+        choices=TARGET_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "The target must be a whole number from 1 to 5."},
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages={
+            "max_length": "Keep the comment under %(limit_value)s characters "
+            "(it has %(show_value)s). Nothing was saved."
+        },
+    )
+
+    def __init__(self, *args: Any, assessment: Assessment, with_target: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = selectors.question_choices(
+            assessment=assessment
+        ).select_related("area__dimension")
+        self.with_target = with_target
+        self.discipline = (assessment.strategy_snapshot or {}).get("value_discipline", "")
+
+    def clean_current(self) -> int | None:
+        value = self.cleaned_data["current"]
+        return None if value == DONT_KNOW else int(value)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.with_target:
+            if self.data.get("target"):
+                self.add_error("target", "Only the owner states what the strategy needs.")
+            cleaned["target"] = None
+        elif cleaned.get("target") is not None and cleaned.get("question") is not None:
+            # An owner who keeps the bank's suggestion states no override of their own.
+            default = selectors.bank_target(
+                question=cleaned["question"], discipline=self.discipline
+            )
+            if cleaned["target"] == default:
+                cleaned["target"] = None
+        return cleaned
+
+    def error_list(self) -> list[str]:
+        """Return every error as one sentence, the field's name first where it helps."""
+        names = {"current": "Rating", "target": "What our strategy needs", "comment": "Comment"}
+        messages = []
+        for name, errors in self.errors.items():
+            prefix = f"{names[name]}: " if name in names else ""
+            messages.extend(prefix + str(error) for error in errors)
+        return messages
+
+
+def _split_addresses(raw: str) -> list[str]:
+    return [part.strip().lower() for part in re.split(r"[\s,;]+", raw or "") if part.strip()]
+
+
+class InvitationForm(forms.Form):
+    """E-mail addresses per level; each address gets its own personal link."""
+
+    MAX_ADDRESSES = 100
+
+    managers = forms.CharField(
+        label="Managers' e-mail addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "ana@example.com, ben@example.com"}),
+        help_text="One per line, or separated by commas.",
+    )
+    staff = forms.CharField(
+        label="Staff e-mail addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "chris@example.com"}),
+        help_text="One per line, or separated by commas.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Send the invitations"))
+
+    def _clean_addresses(self, name: str) -> list[str]:
+        addresses = _split_addresses(self.cleaned_data.get(name, ""))
+        bad = []
+        for address in addresses:
+            try:
+                validate_email(address)
+            except forms.ValidationError:
+                bad.append(address)
+        if bad:
+            raise forms.ValidationError(
+                "Not an e-mail address: %(bad)s", params={"bad": ", ".join(bad)}
+            )
+        return list(dict.fromkeys(addresses))
+
+    def clean_managers(self) -> list[str]:
+        return self._clean_addresses("managers")
+
+    def clean_staff(self) -> list[str]:
+        return self._clean_addresses("staff")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        managers, staff = cleaned.get("managers"), cleaned.get("staff")
+        if managers is None or staff is None:
+            return cleaned
+        both = set(managers) & set(staff)
+        if both:
+            raise forms.ValidationError(
+                "Invite each person at one level only: %(both)s",
+                params={"both": ", ".join(sorted(both))},
+            )
+        if not managers and not staff:
+            raise forms.ValidationError("Enter at least one e-mail address.")
+        if len(managers) + len(staff) > self.MAX_ADDRESSES:
+            raise forms.ValidationError(
+                "Invite at most %(n)s people at a time.", params={"n": self.MAX_ADDRESSES}
+            )
+        return cleaned
+
+    def entries(self) -> list[tuple[str, str]]:
+        """Return (address, level) pairs for the invitation service."""
+        return [(email, Level.MANAGER) for email in self.cleaned_data["managers"]] + [
+            (email, Level.STAFF) for email in self.cleaned_data["staff"]
+        ]

@@ -1,10 +1,28 @@
 """Reads. Visibility is decided here, once: callers get only what the user may see."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessments.models import Assessment, Membership, Organization, QuestionBank
+from assessments.models import (
+    Area,
+    Assessment,
+    Dimension,
+    Invitation,
+    Level,
+    Membership,
+    Organization,
+    Question,
+    QuestionBank,
+    Report,
+    Response,
+    StrategyProfile,
+    ValueDiscipline,
+)
+from assessments.services.banks import TARGET_FIELDS
 
 
 def organizations_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organization]:
@@ -50,3 +68,282 @@ def assessment_get(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Assess
 def bank_published(*, slug: str = "smb-alignment") -> QuestionBank | None:
     """Return the published version of a bank, if any."""
     return QuestionBank.objects.filter(slug=slug, status=QuestionBank.Status.PUBLISHED).first()
+
+
+# --- Organization home, members and cycles ---------------------------------------------------
+
+
+def is_owner(*, user: AbstractBaseUser | AnonymousUser, organization: Organization) -> bool:
+    """Return whether the user holds the owner role in the organization."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, organization=organization, role=Membership.Role.OWNER
+    ).exists()
+
+
+def members_of(*, organization: Organization) -> QuerySet[Membership]:
+    """Return the organization's members, owners first."""
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("-role", "user__email")  # "owner" sorts after "manager"; owners first
+    )
+
+
+def strategy_of(*, organization: Organization) -> StrategyProfile | None:
+    """Return the organization's strategy profile, if stated."""
+    return StrategyProfile.objects.filter(organization=organization).first()
+
+
+def assessment_current(*, organization: Organization) -> Assessment | None:
+    """Return the organization's open cycle, if any."""
+    return (
+        organization.assessments.filter(status=Assessment.Status.OPEN)
+        .select_related("bank")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def assessments_past(*, organization: Organization) -> QuerySet[Assessment]:
+    """Return the organization's closed and scored cycles, newest first, with their reports."""
+    return (
+        organization.assessments.exclude(
+            status__in=[Assessment.Status.OPEN, Assessment.Status.DRAFT]
+        )
+        .select_related("report")
+        .order_by("-created_at")
+    )
+
+
+def response_of_user(*, assessment: Assessment, user: AbstractBaseUser) -> Response | None:
+    """Return the user's own response to the assessment, if they started one."""
+    return assessment.responses.filter(user=user).first()
+
+
+def response_of_invitation(*, invitation: Invitation) -> Response | None:
+    """Return the response started through an invitation link, if any."""
+    return Response.objects.filter(invitation=invitation).first()
+
+
+def snapshot_labels(*, assessment: Assessment) -> dict[str, str]:
+    """Return the cycle's strategy snapshot with choice values turned into their labels."""
+    snapshot = dict(assessment.strategy_snapshot or {})
+    labels = {
+        "value_discipline": dict(ValueDiscipline.choices),
+        "primary_value": dict(StrategyProfile.PrimaryValue.choices),
+    }
+    for key, choices in labels.items():
+        if snapshot.get(key):
+            snapshot[key] = choices.get(snapshot[key], snapshot[key])
+    return snapshot
+
+
+def report_of(*, assessment: Assessment) -> Report | None:
+    """Return the assessment's report row, if one was requested."""
+    return Report.objects.filter(assessment=assessment).first()
+
+
+# --- The questionnaire -----------------------------------------------------------------------
+
+DONT_KNOW = "dk"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionItem:
+    """One question as a respondent sees it, with what they saved so far."""
+
+    question: Question
+    number: int
+    answered: bool
+    current: int | None
+    target: int
+    target_default: int
+    comment: str
+
+    @property
+    def choice(self) -> str:
+        """Return the checked radio value: "1".."5", "dk" or "" when unanswered."""
+        if not self.answered:
+            return ""
+        return DONT_KNOW if self.current is None else str(self.current)
+
+
+@dataclass(frozen=True, slots=True)
+class AreaStep:
+    area: Area
+    items: list[QuestionItem]
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionStep:
+    dimension: Dimension
+    number: int
+    areas: list[AreaStep]
+
+    @property
+    def items(self) -> list[QuestionItem]:
+        return [item for area in self.areas for item in area.items]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def answered(self) -> int:
+        return sum(item.answered for item in self.items)
+
+    @property
+    def unanswered(self) -> list[QuestionItem]:
+        return [item for item in self.items if not item.answered]
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+@dataclass(frozen=True, slots=True)
+class Questionnaire:
+    """The whole bank of one assessment, in bank order, merged with one response's answers."""
+
+    steps: list[DimensionStep]
+
+    @property
+    def total(self) -> int:
+        return sum(step.total for step in self.steps)
+
+    @property
+    def answered(self) -> int:
+        return sum(step.answered for step in self.steps)
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered
+
+    @property
+    def dont_know(self) -> int:
+        return sum(item.answered and item.current is None for s in self.steps for item in s.items)
+
+    def step(self, code: str) -> DimensionStep:
+        """Return the step of a dimension code or raise Http404."""
+        for step in self.steps:
+            if step.dimension.code == code:
+                return step
+        raise Http404("No such step in this questionnaire.")
+
+    def step_of_question(self, question_id: int) -> DimensionStep:
+        for step in self.steps:
+            if any(item.question.pk == question_id for item in step.items):
+                return step
+        raise Http404("No such question in this questionnaire.")
+
+    def neighbours(self, code: str) -> tuple[DimensionStep | None, DimensionStep | None]:
+        """Return the steps before and after the given one."""
+        index = [step.dimension.code for step in self.steps].index(code)
+        before = self.steps[index - 1] if index > 0 else None
+        after = self.steps[index + 1] if index + 1 < len(self.steps) else None
+        return before, after
+
+
+def bank_target(*, question: Question, discipline: str) -> int:
+    """Return what the bank says the declared value discipline needs for this question."""
+    field = TARGET_FIELDS.get(discipline, TARGET_FIELDS["operational_excellence"])
+    return int(getattr(question, field))
+
+
+def bank_dimensions(*, bank: QuestionBank) -> list[Dimension]:
+    """Return the bank's dimensions in order with their areas and questions prefetched."""
+    return list(
+        bank.dimensions.order_by("position", "id").prefetch_related(
+            Prefetch("areas", queryset=Area.objects.order_by("position", "id")),
+            Prefetch("areas__questions", queryset=Question.objects.order_by("position", "id")),
+        )
+    )
+
+
+def questionnaire(*, assessment: Assessment, response: Response | None) -> Questionnaire:
+    """Return the assessment's questions in bank order with the response's saved answers."""
+    answers = {answer.question_id: answer for answer in response.answers.all()} if response else {}
+    discipline = (assessment.strategy_snapshot or {}).get("value_discipline", "")
+    steps: list[DimensionStep] = []
+    number = 0
+    for d_index, dimension in enumerate(bank_dimensions(bank=assessment.bank), start=1):
+        areas: list[AreaStep] = []
+        for area in dimension.areas.all():
+            items: list[QuestionItem] = []
+            for question in area.questions.all():
+                number += 1
+                answer = answers.get(question.pk)
+                default = bank_target(question=question, discipline=discipline)
+                items.append(
+                    QuestionItem(
+                        question=question,
+                        number=number,
+                        answered=answer is not None,
+                        current=answer.current if answer else None,
+                        target=answer.target if answer and answer.target else default,
+                        target_default=default,
+                        comment=answer.comment if answer else "",
+                    )
+                )
+            areas.append(AreaStep(area=area, items=items))
+        steps.append(DimensionStep(dimension=dimension, number=d_index, areas=areas))
+    return Questionnaire(steps=steps)
+
+
+def question_choices(*, assessment: Assessment) -> QuerySet[Question]:
+    """Return the questions an answer to this assessment may refer to (its bank's, no other)."""
+    return Question.objects.filter(area__dimension__bank_id=assessment.bank_id)
+
+
+# --- Invitations and participation -----------------------------------------------------------
+
+
+def invitations_for_assessment(*, assessment: Assessment) -> QuerySet[Invitation]:
+    """Return the assessment's invitations with their responses, newest first."""
+    return (
+        assessment.invitations.select_related("response")
+        .annotate(answer_count=Count("response__answers"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LevelCount:
+    level: str
+    label: str
+    invited: int
+    started: int
+    submitted: int
+
+
+def participation(*, assessment: Assessment) -> list[LevelCount]:
+    """Return per level how many were invited, started and submitted; never anyone's answers."""
+    invited = dict(
+        assessment.invitations.filter(revoked_at__isnull=True)
+        .values_list("level")
+        .annotate(n=Count("pk"))
+        .values_list("level", "n")
+    )
+    rows = (
+        assessment.responses.annotate(answer_count=Count("answers"))
+        .filter(Q(answer_count__gt=0) | Q(submitted_at__isnull=False))
+        .exclude(invitation__revoked_at__isnull=False)
+        .values_list("level", "submitted_at")
+    )
+    started: dict[str, int] = {}
+    submitted: dict[str, int] = {}
+    for level, submitted_at in rows:
+        bucket = submitted if submitted_at else started
+        bucket[level] = bucket.get(level, 0) + 1
+    return [
+        LevelCount(
+            level=level.value,
+            label=level.label,
+            invited=invited.get(level.value, 0),
+            started=started.get(level.value, 0),
+            submitted=submitted.get(level.value, 0),
+        )
+        for level in Level
+    ]

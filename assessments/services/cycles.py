@@ -1,0 +1,146 @@
+"""Assessment cycles: start one, save answers, submit a response, close the cycle."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments import selectors
+from assessments.models import (
+    SCALE_MAX,
+    SCALE_MIN,
+    Answer,
+    Assessment,
+    Level,
+    Membership,
+    Organization,
+    Question,
+    Response,
+    StrategyProfile,
+)
+from assessments.services.reports import report_request
+
+COMMENT_MAX_LENGTH = 2000
+
+
+class CycleError(Exception):
+    """The cycle's state does not allow the action; the message is written for people."""
+
+
+class AnswerRejectedError(CycleError):
+    """An answer that is not saved; nothing changed."""
+
+
+class ResponseLockedError(CycleError):
+    """The response was submitted or the cycle closed: its answers can no longer change."""
+
+
+@transaction.atomic
+def assessment_start(
+    *, organization: Organization, user: AbstractBaseUser, label: str
+) -> Assessment:
+    """Open a cycle on the published bank with a snapshot of today's strategy."""
+    # Locking the organization serialises concurrent starts: one open cycle at a time.
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    strategy = StrategyProfile.objects.filter(organization=organization).first()
+    if strategy is None:
+        raise CycleError("State your strategy first: every cycle measures against it.")
+    bank = selectors.bank_published()
+    if bank is None:
+        raise CycleError("No question bank is published yet. Ask an administrator to publish one.")
+    current = selectors.assessment_current(organization=organization)
+    if current is not None:
+        raise CycleError(f"Close the open cycle “{current.label}” before starting a new one.")
+    label = label.strip()
+    if organization.assessments.filter(label=label).exists():
+        raise CycleError(f"A cycle called “{label}” exists already. Choose another label.")
+    try:
+        with transaction.atomic():
+            return Assessment.objects.create(
+                organization=organization,
+                bank=bank,
+                label=label,
+                status=Assessment.Status.OPEN,
+                strategy_snapshot=strategy.snapshot(),
+                created_by=user,
+            )
+    except IntegrityError as exc:
+        raise CycleError(f"A cycle called “{label}” exists already.") from exc
+
+
+def member_level(*, role: str) -> str:
+    """Return the respondent level a member answers at."""
+    return Level.OWNER if role == Membership.Role.OWNER else Level.MANAGER
+
+
+def response_for_member(*, assessment: Assessment, user: AbstractBaseUser, role: str) -> Response:
+    """Return the member's own response to the cycle, creating it on their first answer."""
+    response, _created = Response.objects.get_or_create(
+        assessment=assessment, user=user, defaults={"level": member_level(role=role)}
+    )
+    return response
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    response: Response,
+    question: Question,
+    current: int | None,
+    target: int | None = None,
+    comment: str = "",
+) -> Answer:
+    """Create or update the response's one answer to the question; reject anything invalid."""
+    # The lock orders this write after a concurrent submit or close, never beside it.
+    response = Response.objects.select_for_update().select_related("assessment").get(pk=response.pk)
+    _ensure_editable(response)
+    if question.area.dimension.bank_id != response.assessment.bank_id:
+        raise AnswerRejectedError("This question is not part of this questionnaire.")
+    for name, value in (("current", current), ("target", target)):
+        if value is not None and (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not SCALE_MIN <= value <= SCALE_MAX
+        ):
+            raise AnswerRejectedError(f"The {name} value must be a whole number from 1 to 5.")
+    if target is not None and response.level != Level.OWNER:
+        raise AnswerRejectedError("Only the owner states what the strategy needs.")
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise AnswerRejectedError(f"Keep the comment under {COMMENT_MAX_LENGTH:,} characters.")
+    answer, _created = Answer.objects.update_or_create(
+        response=response,
+        question=question,
+        defaults={"current": current, "target": target, "comment": comment},
+    )
+    return answer
+
+
+@transaction.atomic
+def response_submit(*, response: Response) -> Response:
+    """Hand in the response; from now on its answers count and can no longer change."""
+    response = Response.objects.select_for_update().select_related("assessment").get(pk=response.pk)
+    _ensure_editable(response)
+    response.submitted_at = timezone.now()
+    response.save(update_fields=["submitted_at"])
+    return response
+
+
+@transaction.atomic
+def assessment_close(*, assessment: Assessment) -> Assessment:
+    """Close the cycle to new answers and queue its report."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != Assessment.Status.OPEN:
+        raise CycleError(f"The cycle “{assessment.label}” is closed already.")
+    assessment.status = Assessment.Status.CLOSED
+    assessment.closed_at = timezone.now()
+    assessment.save(update_fields=["status", "closed_at"])
+    report_request(assessment=assessment)
+    return assessment
+
+
+def _ensure_editable(response: Response) -> None:
+    if response.submitted_at is not None:
+        raise ResponseLockedError("These answers were submitted and can no longer change.")
+    if response.assessment.status != Assessment.Status.OPEN:
+        raise ResponseLockedError("This cycle is closed: answers can no longer change.")

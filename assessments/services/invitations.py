@@ -1,0 +1,210 @@
+"""Respondent invitations: personal links that need no account.
+
+A link carries a random token of 256 bits; only its SHA-256 is stored, so a copy of the
+database opens no questionnaire. Resending issues a new token and the old link stops working.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment, Invitation, Level, Response
+
+logger = logging.getLogger(__name__)
+
+TOKEN_BYTES = 32
+TOKEN_MAX_LENGTH = 64  # token_urlsafe(32) is 43 characters; anything much longer is noise
+
+
+class InvitationUnknownError(Exception):
+    """No invitation has this token: mistyped, tampered with, or replaced by a resend."""
+
+
+class InvitationGoneError(Exception):
+    """The link existed but no longer opens the questionnaire."""
+
+    REASONS: ClassVar[dict[str, str]] = {
+        "revoked": "This invitation was withdrawn by the organization.",
+        "used": "The answers for this invitation were submitted already. Thank you!",
+        "closed": "This assessment cycle is closed, so it no longer takes answers.",
+        "expired": "This invitation link has expired.",
+    }
+
+    def __init__(self, reason: str, invitation: Invitation) -> None:
+        super().__init__(self.REASONS[reason])
+        self.reason = reason
+        self.invitation = invitation
+
+
+class InvitationError(Exception):
+    """The owner asked for something the invitation's state does not allow."""
+
+
+def token_digest(token: str) -> str:
+    """Return the stored form of a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return token, token_digest(token)
+
+
+def _expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS)
+
+
+def invitation_link(*, site_url: str, token: str) -> str:
+    """Return the absolute personal link for a token."""
+    return site_url.rstrip("/") + reverse("assessments:respond", args=[token])
+
+
+@dataclass
+class InvitationBatch:
+    """What happened to each address of one request."""
+
+    sent: list[Invitation] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already invited, link still active
+    failed: list[str] = field(default_factory=list)  # created, but the e-mail did not go out
+
+
+def invitations_create(
+    *, assessment: Assessment, entries: Iterable[tuple[str, str]], site_url: str
+) -> InvitationBatch:
+    """Invite each (e-mail, level) once to the cycle and send each a personal link."""
+    if assessment.status != Assessment.Status.OPEN:
+        raise InvitationError("This cycle is closed: nobody new can be invited.")
+    batch = InvitationBatch()
+    for email, level in entries:
+        if level not in (Level.MANAGER, Level.STAFF):
+            raise InvitationError(f"Unknown level {level!r}.")
+        token, digest = _new_token()
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    assessment=assessment,
+                    email=email,
+                    level=level,
+                    token_hash=digest,
+                    expires_at=_expiry(),
+                )
+        except IntegrityError:
+            # The partial unique constraint: an active invitation for this address exists.
+            batch.skipped.append(email)
+            continue
+        if _send(invitation=invitation, token=token, site_url=site_url):
+            batch.sent.append(invitation)
+        else:
+            batch.failed.append(email)
+    return batch
+
+
+def invitation_resend(*, invitation: Invitation, site_url: str) -> Invitation:
+    """Send a fresh link with a new expiry; the previous link stops working."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("assessment")
+            .get(pk=invitation.pk)
+        )
+        _ensure_changeable(invitation)
+        token, invitation.token_hash = _new_token()
+        invitation.expires_at = _expiry()
+        invitation.sent_at = None
+        invitation.save(update_fields=["token_hash", "expires_at", "sent_at"])
+    if not _send(invitation=invitation, token=token, site_url=site_url):
+        raise InvitationError(
+            f"The e-mail to {invitation.email} could not be sent. Try again later."
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """Withdraw the link; answers started through it will not count."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("assessment").get(pk=invitation.pk)
+    )
+    _ensure_changeable(invitation)
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_resolve(*, token: str) -> Invitation:
+    """Return the invitation a link opens, or raise InvitationUnknownError / InvitationGoneError."""
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        raise InvitationUnknownError
+    invitation = (
+        Invitation.objects.select_related("assessment__organization", "assessment__bank")
+        .filter(token_hash=token_digest(token))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationUnknownError
+    response = Response.objects.filter(invitation=invitation).first()
+    if invitation.revoked_at is not None:
+        raise InvitationGoneError("revoked", invitation)
+    if response is not None and response.submitted_at is not None:
+        raise InvitationGoneError("used", invitation)
+    if invitation.assessment.status != Assessment.Status.OPEN:
+        raise InvitationGoneError("closed", invitation)
+    if invitation.expires_at <= timezone.now():
+        raise InvitationGoneError("expired", invitation)
+    return invitation
+
+
+def response_for_invitation(*, invitation: Invitation) -> Response:
+    """Return the respondent's response, creating it with their first answer."""
+    response, _created = Response.objects.get_or_create(
+        invitation=invitation,
+        defaults={"assessment_id": invitation.assessment_id, "level": invitation.level},
+    )
+    return response
+
+
+def _ensure_changeable(invitation: Invitation) -> None:
+    if invitation.revoked_at is not None:
+        raise InvitationError(f"The invitation of {invitation.email} was withdrawn already.")
+    if Response.objects.filter(invitation=invitation, submitted_at__isnull=False).exists():
+        raise InvitationError(f"{invitation.email} has submitted their answers already.")
+    if invitation.assessment.status != Assessment.Status.OPEN:
+        raise InvitationError("This cycle is closed.")
+
+
+def _send(*, invitation: Invitation, token: str, site_url: str) -> bool:
+    assessment = invitation.assessment
+    context = {
+        "organization": assessment.organization,
+        "assessment": assessment,
+        "invitation": invitation,
+        "link": invitation_link(site_url=site_url, token=token),
+    }
+    subject = f"{assessment.organization.name} asks for your view: a 15-minute questionnaire"
+    try:
+        send_mail(
+            subject,
+            render_to_string("respondent/email_invitation.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [invitation.email],
+        )
+    except Exception:
+        # The invitation stays without sent_at; the owner sees it and can resend.
+        logger.exception("could not e-mail invitation %s", invitation.pk)
+        return False
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    invitation.sent_at = timezone.now()
+    return True
