@@ -1,0 +1,215 @@
+"""Answers: saved atomically, one row per question, invalid input rejected beside the field."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Answer, Assessment, Level, Question, Response
+from assessments.services import cycles
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def questions_of(assessment):
+    return list(
+        Question.objects.filter(area__dimension__bank=assessment.bank).order_by(
+            "area__dimension__position", "area__position", "position"
+        )
+    )
+
+
+def save(client, assessment, question, **data):
+    payload = {"question": question.pk if isinstance(question, Question) else question}
+    payload.update(data)
+    return client.post(reverse("assessments:save", args=[assessment.pk]), payload, **HTMX)
+
+
+def test_an_answer_is_saved_once_and_updated_in_place(owner_client, assessment, owner):
+    question = questions_of(assessment)[0]
+    for current in ("2", "4", "dk", "5"):
+        response = save(owner_client, assessment, question, current=current, comment="so so")
+        assert response.status_code == 200
+        assert "Saved" in response.content.decode()
+    answer = Answer.objects.get()
+    assert answer.current == 5
+    assert answer.comment == "so so"
+    assert answer.response.user == owner
+    assert answer.response.level == Level.OWNER
+    assert Response.objects.count() == 1
+
+
+def test_every_question_answered_twice_leaves_one_row_each(owner_client, assessment):
+    questions = questions_of(assessment)
+    for round_ in (1, 2):
+        for question in questions:
+            assert save(owner_client, assessment, question, current=str(round_)).status_code == 200
+    assert Answer.objects.count() == len(questions) == 64
+    assert set(Answer.objects.values_list("current", flat=True)) == {2}
+
+
+def test_dont_know_is_stored_as_no_value(owner_client, assessment):
+    save(owner_client, assessment, questions_of(assessment)[0], current="dk")
+    assert Answer.objects.get().current is None
+
+
+def test_owner_target_is_stored_only_when_it_differs_from_the_bank(owner_client, assessment):
+    first, second = questions_of(assessment)[:2]
+    default = first.target_operational_excellence  # the fixture's declared discipline
+    save(owner_client, assessment, first, current="3", target=str(default))
+    other = 1 if second.target_operational_excellence != 1 else 2
+    save(owner_client, assessment, second, current="3", target=str(other))
+    assert Answer.objects.get(question=first).target is None
+    assert Answer.objects.get(question=second).target == other
+
+
+def test_save_updates_the_progress_of_its_step(owner_client, assessment):
+    question = questions_of(assessment)[0]
+    body = save(owner_client, assessment, question, current="3").content.decode()
+    assert 'id="step-progress" hx-swap-oob="true"' in body
+    assert "1 of 16 answered in this part" in body
+    assert 'id="nav-count-market"' in body
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"current": "6"}, "whole number from 1 to 5"),
+        ({"current": "0"}, "whole number from 1 to 5"),
+        ({"current": "abc"}, "whole number from 1 to 5"),
+        ({"current": "3.5"}, "whole number from 1 to 5"),
+        ({}, "Pick a point on the scale"),
+        ({"current": "3", "target": "6"}, "target must be a whole number"),
+        ({"current": "3", "target": "abc"}, "target must be a whole number"),
+        ({"current": "3", "comment": "x" * 2001}, "under 2000 characters"),
+    ],
+)
+def test_invalid_values_are_rejected_with_a_message_and_save_nothing(
+    owner_client, assessment, data, message
+):
+    question = questions_of(assessment)[0]
+    save(owner_client, assessment, question, current="2", comment="first")
+    response = save(owner_client, assessment, question, **data)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Not saved" in body
+    assert message in body
+    answer = Answer.objects.get()
+    assert (answer.current, answer.target, answer.comment) == (2, None, "first")
+
+
+@pytest.mark.parametrize("which", ["other bank", "unknown", "garbage"])
+def test_a_question_from_elsewhere_is_rejected(owner_client, assessment, other_bank, which):
+    question = {
+        "other bank": Question.objects.filter(area__dimension__bank=other_bank).first(),
+        "unknown": 987654,
+        "garbage": "abc",
+    }[which]
+    response = save(owner_client, assessment, question, current="3")
+    assert response.status_code == 422
+    assert "not part of this questionnaire" in response.content.decode()
+    assert not Answer.objects.exists()
+    assert not Response.objects.exists()  # no empty response left behind either
+
+
+def test_a_question_of_another_assessments_bank_is_rejected(
+    owner_client, assessment, other_bank, organization
+):
+    other = Assessment.objects.create(
+        organization=organization, bank=other_bank, label="other", strategy_snapshot={}
+    )
+    foreign = questions_of(other)[0]
+    assert save(owner_client, assessment, foreign, current="3").status_code == 422
+    assert not Answer.objects.exists()
+
+
+def test_the_service_rejects_what_the_form_would(assessment, owner, other_bank):
+    response = cycles.response_for_member(assessment=assessment, user=owner, role="owner")
+    question = questions_of(assessment)[0]
+    foreign = Question.objects.filter(area__dimension__bank=other_bank).first()
+    for kwargs in (
+        {"question": foreign, "current": 3},
+        {"question": question, "current": 6},
+        {"question": question, "current": True},
+        {"question": question, "current": 3, "target": 0},
+        {"question": question, "current": 3, "comment": "x" * 2001},
+    ):
+        with pytest.raises(cycles.AnswerRejectedError):
+            cycles.answer_save(response=response, **kwargs)
+    assert not Answer.objects.exists()
+
+
+def test_a_submitted_response_cannot_change(owner_client, assessment):
+    question = questions_of(assessment)[0]
+    save(owner_client, assessment, question, current="2")
+    owner_client.post(reverse("assessments:submit", args=[assessment.pk]))
+    response = save(owner_client, assessment, question, current="5")
+    assert response.status_code == 409
+    assert "submitted" in response.content.decode()
+    assert Answer.objects.get().current == 2
+    step = owner_client.get(reverse("assessments:step", args=[assessment.pk, "market"]))
+    assert step.status_code == 302  # back to the cycle page: nothing left to edit
+
+
+def test_answers_stop_when_the_cycle_closes(owner_client, assessment):
+    question = questions_of(assessment)[0]
+    save(owner_client, assessment, question, current="2")
+    cycles.assessment_close(assessment=assessment)
+    assert save(owner_client, assessment, question, current="5").status_code == 409
+    assert Answer.objects.get().current == 2
+
+
+def test_saved_answers_come_back_on_the_step_page(owner_client, assessment):
+    question = questions_of(assessment)[0]
+    save(owner_client, assessment, question, current="4", comment="we try", target="2")
+    page = owner_client.get(reverse("assessments:step", args=[assessment.pk, "market"]))
+    body = page.content.decode()
+    assert f'id="q{question.pk}-c4" value="4" checked' in body
+    assert "we try</textarea>" in body
+    assert '<option value="2" selected>' in body
+
+
+def test_every_scale_input_has_a_label_and_the_scale_a_legend(owner_client, assessment):
+    body = owner_client.get(reverse("assessments:start", args=[assessment.pk])).content.decode()
+    question = questions_of(assessment)[0]
+    for value in ("1", "2", "3", "4", "5", "dk"):
+        assert f'for="q{question.pk}-c{value}"' in body
+    assert f'for="q{question.pk}-comment"' in body
+    assert f'for="q{question.pk}-target"' in body
+    assert body.count("<legend") == 16  # one fieldset per question of the first step
+    assert "<script>" not in body  # no inline scripts: a strict CSP can follow
+
+
+def test_review_lists_the_unanswered_questions(owner_client, assessment):
+    questions = questions_of(assessment)
+    for question in questions[1:]:
+        save(owner_client, assessment, question, current="3")
+    body = owner_client.get(reverse("assessments:review", args=[assessment.pk])).content.decode()
+    assert "1 question still without an answer" in body
+    assert f"#q-{questions[0].pk}" in body
+
+
+def test_a_manager_member_answers_at_manager_level_without_targets(client, assessment):
+    manager = MembershipFactory(
+        organization=assessment.organization, role="manager", user=UserFactory()
+    ).user
+    client.force_login(manager)
+    body = client.get(reverse("assessments:start", args=[assessment.pk])).content.decode()
+    assert "What our strategy needs" not in body
+    question = questions_of(assessment)[0]
+    assert save(client, assessment, question, current="3").status_code == 200
+    assert Response.objects.get().level == Level.MANAGER
+    response = save(client, assessment, question, current="3", target="2")
+    assert response.status_code == 422
+    assert Answer.objects.get().target is None
+
+
+def test_without_javascript_a_question_posts_and_comes_back(owner_client, assessment):
+    question = questions_of(assessment)[0]
+    response = owner_client.post(
+        reverse("assessments:save", args=[assessment.pk]),
+        {"question": question.pk, "current": "3", "step": "market"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/answer/market/#q-{question.pk}")
+    assert Answer.objects.get().current == 3
