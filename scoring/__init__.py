@@ -1,0 +1,65 @@
+"""Resonance scoring engine: pure Python, no Django (DESIGN.md sections 5 and 6)."""
+
+from scoring.bank import (
+    ActionTemplate,
+    Area,
+    Bank,
+    BankError,
+    BankProblem,
+    Dimension,
+    Question,
+    Rule,
+    bank_to_dict,
+    dump_bank_yaml,
+    load_bank_yaml,
+    parse_bank,
+)
+from scoring.engine import (
+    Result,
+    band_for,
+    projected_index,
+    result_to_dict,
+    result_to_json,
+    score_assessment,
+)
+from scoring.inputs import (
+    Answer,
+    AssessmentInput,
+    InputError,
+    OrganizationInfo,
+    Response,
+    Strategy,
+    parse_input,
+)
+from scoring.plan import ActionItem, Priority, build_action_plan
+
+__all__ = [
+    "ActionItem",
+    "ActionTemplate",
+    "Answer",
+    "Area",
+    "AssessmentInput",
+    "Bank",
+    "BankError",
+    "BankProblem",
+    "Dimension",
+    "InputError",
+    "OrganizationInfo",
+    "Priority",
+    "Question",
+    "Response",
+    "Result",
+    "Rule",
+    "Strategy",
+    "band_for",
+    "bank_to_dict",
+    "build_action_plan",
+    "dump_bank_yaml",
+    "load_bank_yaml",
+    "parse_bank",
+    "parse_input",
+    "projected_index",
+    "result_to_dict",
+    "result_to_json",
+    "score_assessment",
+]

@@ -1,0 +1,217 @@
+"""Priorities, quadrants and the capacity-aware SMART action plan."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from scoring.bank import Bank
+from scoring.constants import EPSILON, MONTHS_PER_YEAR, WEEKS_PER_YEAR
+from scoring.inputs import OrganizationInfo, Strategy
+
+__all__ = [
+    "ActionItem",
+    "Candidate",
+    "Priority",
+    "build_action_plan",
+    "feasibility_of",
+    "fill_template",
+    "quadrant_of",
+    "rank_priorities",
+    "schedule_weeks",
+    "weekly_capacity",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A question with a misfit, and the AI it would add if brought to target."""
+
+    question: str
+    area: str
+    dimension: str
+    uplift: float
+    effort: int
+
+
+@dataclass(frozen=True, slots=True)
+class Priority:
+    question: str
+    area: str
+    dimension: str
+    uplift: float
+    feasibility: float
+    priority: float
+    quadrant: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    question: str
+    title: str
+    specific: str
+    kpi: str
+    unit: str
+    baseline: float
+    target: float
+    effort: int
+    effort_days: float
+    feasibility: float
+    owner_role: str
+    dimension: str
+    area: str
+    expected_uplift: float
+    answers: tuple[str, ...]
+    start: date
+    due: date
+    start_week: int
+    duration_weeks: int
+    weekly_load: float
+
+
+def feasibility_of(effort: int) -> float:
+    """Return (6 - effort)/5: 1.0 for a trivial action, 0.2 for a major project."""
+    return (6 - effort) / 5
+
+
+def quadrant_of(
+    uplift: float, feasibility: float, uplift_median: float, feasibility_median: float
+) -> str:
+    """Return the impact/feasibility quadrant; a value at its median counts as high."""
+    high_impact = uplift >= uplift_median - EPSILON
+    high_feasibility = feasibility >= feasibility_median - EPSILON
+    if high_impact:
+        return "quick_win" if high_feasibility else "major_project"
+    return "fill_in" if high_feasibility else "thankless"
+
+
+def _sort_key(item: Priority) -> tuple[float, str]:
+    # Priorities equal but for the last bits of float arithmetic are a tie, broken by code.
+    return (-round(item.priority, 12), item.question)
+
+
+def rank_priorities(candidates: Iterable[Candidate]) -> tuple[Priority, ...]:
+    """Return the priorities best first (priority desc, then code), with their quadrants."""
+    listed = list(candidates)
+    if not listed:
+        return ()
+    feasibilities = [feasibility_of(c.effort) for c in listed]
+    uplift_median = statistics.median(c.uplift for c in listed)
+    feasibility_median = statistics.median(feasibilities)
+    ranked = [
+        Priority(
+            question=c.question,
+            area=c.area,
+            dimension=c.dimension,
+            uplift=c.uplift,
+            feasibility=f,
+            priority=c.uplift * f,
+            quadrant=quadrant_of(c.uplift, f, uplift_median, feasibility_median),
+        )
+        for c, f in zip(listed, feasibilities, strict=True)
+    ]
+    ranked.sort(key=_sort_key)
+    return tuple(ranked)
+
+
+_PLACEHOLDER = re.compile(r"\{(organization|segment|area)\}")
+
+
+def fill_template(text: str, values: Mapping[str, str]) -> str:
+    """Fill {organization}, {segment} and {area}; leave any other brace text untouched."""
+    if "{" not in text:
+        return text
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def weekly_capacity(capacity_days_per_month: float) -> float:
+    """Return person-days per week available for improvement work."""
+    return capacity_days_per_month * MONTHS_PER_YEAR / WEEKS_PER_YEAR
+
+
+def schedule_weeks(items: Sequence[tuple[float, int]], capacity: float) -> list[int]:
+    """Return the start week of each (effort_days, duration_weeks), greedily in the given order."""
+    used: list[float] = []
+    starts: list[int] = []
+    for effort_days, duration in items:
+        load = effort_days / duration
+        # An item that alone exceeds the capacity can only run while nothing else does.
+        oversize = load > capacity + EPSILON
+        start = 0
+        while True:
+            blocked = -1
+            for week in range(start, start + duration):
+                taken = used[week] if week < len(used) else 0.0
+                if (taken != 0.0) if oversize else (taken + load > capacity + EPSILON):
+                    blocked = week
+                    break
+            if blocked < 0:
+                break
+            # Every start up to the blocked week would cover it too.
+            start = blocked + 1
+        end = start + duration
+        if len(used) < end:
+            used.extend([0.0] * (end - len(used)))
+        for week in range(start, end):
+            used[week] += load
+        starts.append(start)
+    return starts
+
+
+def build_action_plan(
+    bank: Bank,
+    priorities: Sequence[Priority],
+    *,
+    currents: Mapping[str, float],
+    targets: Mapping[str, float],
+    organization: OrganizationInfo,
+    strategy: Strategy,
+    plan_start: date,
+    answers: Mapping[str, tuple[str, ...]],
+    top_k: int = 8,
+) -> tuple[ActionItem, ...]:
+    """Turn the top_k priorities into SMART action items scheduled against the capacity."""
+    chosen = list(priorities[: max(0, top_k)])
+    if not chosen:
+        return ()
+    templates = [bank.question(p.question).action for p in chosen]
+    starts = schedule_weeks(
+        [(t.effort_days, t.duration_weeks) for t in templates],
+        weekly_capacity(organization.capacity_days_per_month),
+    )
+    items = []
+    for priority, template, start_week in zip(chosen, templates, starts, strict=True):
+        values = {
+            "organization": organization.name,
+            "segment": strategy.segment,
+            "area": bank.area(priority.area).title,
+        }
+        start = plan_start + timedelta(days=7 * start_week)
+        items.append(
+            ActionItem(
+                question=priority.question,
+                title=fill_template(template.title, values),
+                specific=fill_template(template.specific, values),
+                kpi=fill_template(template.kpi, values),
+                unit=template.unit,
+                baseline=currents[priority.question],
+                target=targets[priority.question],
+                effort=template.effort,
+                effort_days=template.effort_days,
+                feasibility=priority.feasibility,
+                owner_role=template.owner_role,
+                dimension=priority.dimension,
+                area=priority.area,
+                expected_uplift=priority.uplift,
+                answers=answers.get(priority.question, ()),
+                start=start,
+                due=start + timedelta(weeks=template.duration_weeks),
+                start_week=start_week,
+                duration_weeks=template.duration_weeks,
+                weekly_load=template.effort_days / template.duration_weeks,
+            )
+        )
+    return tuple(items)

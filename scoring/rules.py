@@ -1,0 +1,325 @@
+"""Declarative conditions of consistency rules: parse, evaluate, export (never eval())."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Container, Mapping
+from dataclasses import dataclass
+from typing import Protocol, TypeAlias, TypeGuard
+
+from scoring.constants import DISCIPLINES, EPSILON, PRIMARY_VALUES, STRATEGY_FIELDS
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "AreaScoreBelow",
+    "Condition",
+    "ConditionContext",
+    "DimensionScoreBelow",
+    "Not",
+    "QuestionCurrentAtLeast",
+    "QuestionCurrentAtMost",
+    "References",
+    "StrategyEquals",
+    "condition_references",
+    "condition_to_dict",
+    "evaluate",
+    "parse_condition",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyEquals:
+    field: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionCurrentAtLeast:
+    question: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionCurrentAtMost:
+    question: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class AreaScoreBelow:
+    area: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionScoreBelow:
+    dimension: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    condition: Condition
+
+
+Condition: TypeAlias = (
+    StrategyEquals
+    | QuestionCurrentAtLeast
+    | QuestionCurrentAtMost
+    | AreaScoreBelow
+    | DimensionScoreBelow
+    | AllOf
+    | AnyOf
+    | Not
+)
+
+
+class ConditionContext(Protocol):
+    """What a condition may look at: the strategy and the computed aggregates."""
+
+    def strategy_value(self, field: str) -> str | None:
+        """Return the strategy field's value."""
+
+    def current(self, question: str) -> float | None:
+        """Return C_q, or None when nobody answered the question."""
+
+    def area_score(self, area: str) -> float | None:
+        """Return the area score, or None when it has insufficient data."""
+
+    def dimension_score(self, dimension: str) -> float | None:
+        """Return the dimension score, or None when no area of it is scored."""
+
+
+def evaluate(condition: Condition, context: ConditionContext) -> bool:
+    """Return whether the condition holds; comparisons with a missing value are false."""
+    match condition:
+        case StrategyEquals(field, value):
+            return context.strategy_value(field) == value
+        case QuestionCurrentAtLeast(question, value):
+            current = context.current(question)
+            return current is not None and current >= value - EPSILON
+        case QuestionCurrentAtMost(question, value):
+            current = context.current(question)
+            return current is not None and current <= value + EPSILON
+        case AreaScoreBelow(area, value):
+            score = context.area_score(area)
+            return score is not None and score < value - EPSILON
+        case DimensionScoreBelow(dimension, value):
+            score = context.dimension_score(dimension)
+            return score is not None and score < value - EPSILON
+        case AllOf(conditions):
+            return all(evaluate(c, context) for c in conditions)
+        case AnyOf(conditions):
+            return any(evaluate(c, context) for c in conditions)
+        case Not(inner):
+            return not evaluate(inner, context)
+    raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover
+
+
+@dataclass(frozen=True, slots=True)
+class References:
+    questions: frozenset[str]
+    areas: frozenset[str]
+    dimensions: frozenset[str]
+
+
+def condition_references(condition: Condition) -> References:
+    """Return the question, area and dimension codes a condition mentions."""
+    questions: set[str] = set()
+    areas: set[str] = set()
+    dimensions: set[str] = set()
+    stack: list[Condition] = [condition]
+    while stack:
+        match stack.pop():
+            case QuestionCurrentAtLeast(question, _) | QuestionCurrentAtMost(question, _):
+                questions.add(question)
+            case AreaScoreBelow(area, _):
+                areas.add(area)
+            case DimensionScoreBelow(dimension, _):
+                dimensions.add(dimension)
+            case AllOf(conditions) | AnyOf(conditions):
+                stack.extend(conditions)
+            case Not(inner):
+                stack.append(inner)
+    return References(frozenset(questions), frozenset(areas), frozenset(dimensions))
+
+
+def condition_to_dict(condition: Condition) -> dict[str, object]:
+    """Return the YAML form of a condition (DESIGN.md section 5)."""
+    match condition:
+        case StrategyEquals(field, value):
+            return {"strategy": field, "equals": value}
+        case QuestionCurrentAtLeast(question, value):
+            return {"question": question, "current_at_least": value}
+        case QuestionCurrentAtMost(question, value):
+            return {"question": question, "current_at_most": value}
+        case AreaScoreBelow(area, value):
+            return {"area": area, "score_below": value}
+        case DimensionScoreBelow(dimension, value):
+            return {"dimension": dimension, "score_below": value}
+        case AllOf(conditions):
+            return {"all": [condition_to_dict(c) for c in conditions]}
+        case AnyOf(conditions):
+            return {"any": [condition_to_dict(c) for c in conditions]}
+        case Not(inner):
+            return {"not": condition_to_dict(inner)}
+    raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover
+
+
+Report: TypeAlias = Callable[[str, str], None]
+
+_FORMS = (
+    "{strategy: FIELD, equals: VALUE}",
+    "{question: CODE, current_at_least: N}",
+    "{question: CODE, current_at_most: N}",
+    "{area: CODE, score_below: N}",
+    "{dimension: CODE, score_below: N}",
+    "{all: [...]}",
+    "{any: [...]}",
+    "{not: CONDITION}",
+)
+_MAX_DEPTH = 50
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _type_name(value: object) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def parse_condition(
+    raw: object,
+    path: str,
+    report: Report,
+    *,
+    questions: Container[str],
+    areas: Container[str],
+    dimensions: Container[str],
+    depth: int = 0,
+) -> Condition | None:
+    """Parse one condition, reporting every problem as (path, message); None when invalid."""
+    if depth > _MAX_DEPTH:
+        report(path, f"conditions nested deeper than {_MAX_DEPTH} levels")
+        return None
+    if not isinstance(raw, Mapping):
+        report(path, f"expected a condition mapping, got {_type_name(raw)}")
+        return None
+    keys = set(raw)
+
+    def child(value: object, child_path: str) -> Condition | None:
+        return parse_condition(
+            value,
+            child_path,
+            report,
+            questions=questions,
+            areas=areas,
+            dimensions=dimensions,
+            depth=depth + 1,
+        )
+
+    def only(allowed: set[str]) -> bool:
+        extra = sorted(str(k) for k in keys - allowed)
+        for key in extra:
+            report(f"{path}.{key}", f"unknown key '{key}' in this condition")
+        return not extra
+
+    def code(key: str, known: Container[str], kind: str) -> str | None:
+        value = raw[key]
+        if not isinstance(value, str) or not value:
+            report(f"{path}.{key}", f"expected a {kind} code, got {_type_name(value)}")
+            return None
+        if value not in known:
+            report(f"{path}.{key}", f"unknown {kind} code '{value}'")
+            return None
+        return value
+
+    def number(key: str) -> float | None:
+        value = raw[key]
+        if not _is_number(value):
+            report(f"{path}.{key}", f"expected a number, got {_type_name(value)}")
+            return None
+        return value
+
+    for combinator in ("all", "any"):
+        if combinator in keys:
+            if not only({combinator}):
+                return None
+            items = raw[combinator]
+            item_path = f"{path}.{combinator}"
+            if not isinstance(items, list) or not items:
+                report(item_path, "expected a non-empty list of conditions")
+                return None
+            parsed = [child(item, f"{item_path}[{i}]") for i, item in enumerate(items)]
+            if any(p is None for p in parsed):
+                return None
+            conditions = tuple(p for p in parsed if p is not None)
+            return AllOf(conditions) if combinator == "all" else AnyOf(conditions)
+    if "not" in keys:
+        if not only({"not"}):
+            return None
+        inner = child(raw["not"], f"{path}.not")
+        return None if inner is None else Not(inner)
+    if "strategy" in keys:
+        ok = only({"strategy", "equals"})
+        if "equals" not in keys:
+            report(f"{path}.equals", "missing required key 'equals'")
+            return None
+        field, value = raw["strategy"], raw["equals"]
+        if field not in STRATEGY_FIELDS:
+            report(
+                f"{path}.strategy",
+                f"unknown strategy field {field!r}: expected one of {', '.join(STRATEGY_FIELDS)}",
+            )
+            return None
+        if not isinstance(value, str):
+            report(f"{path}.equals", f"expected a string, got {_type_name(value)}")
+            return None
+        allowed = {"value_discipline": DISCIPLINES, "primary_value": PRIMARY_VALUES}.get(field)
+        if allowed is not None and value not in allowed:
+            report(
+                f"{path}.equals",
+                f"unknown {field} {value!r}: expected one of {', '.join(allowed)}",
+            )
+            return None
+        return StrategyEquals(field, value) if ok else None
+    if "question" in keys:
+        ok = only({"question", "current_at_least", "current_at_most"})
+        bounds = [k for k in ("current_at_least", "current_at_most") if k in keys]
+        if len(bounds) != 1:
+            report(path, "expected exactly one of current_at_least, current_at_most")
+            return None
+        question = code("question", questions, "question")
+        threshold = number(bounds[0])
+        if not ok or question is None or threshold is None:
+            return None
+        if bounds[0] == "current_at_least":
+            return QuestionCurrentAtLeast(question, threshold)
+        return QuestionCurrentAtMost(question, threshold)
+    for kind, known in (("area", areas), ("dimension", dimensions)):
+        if kind in keys:
+            ok = only({kind, "score_below"})
+            if "score_below" not in keys:
+                report(f"{path}.score_below", "missing required key 'score_below'")
+                return None
+            target = code(kind, known, kind)
+            threshold = number("score_below")
+            if not ok or target is None or threshold is None:
+                return None
+            if kind == "area":
+                return AreaScoreBelow(target, threshold)
+            return DimensionScoreBelow(target, threshold)
+    report(path, f"unknown condition: expected one of {'; '.join(_FORMS)}")
+    return None

@@ -1,0 +1,342 @@
+"""Hypothesis properties of the scoring model (DESIGN.md section 6), no database involved."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scoring_testkit import make_bank
+
+from scoring.bank import Bank, bank_to_dict, parse_bank
+from scoring.constants import BANDS, DISCIPLINES, LEVELS, QUADRANTS
+from scoring.engine import (
+    index_for_currents,
+    projected_index,
+    result_to_dict,
+    result_to_json,
+    score_assessment,
+)
+from scoring.inputs import (
+    Answer,
+    AssessmentInput,
+    OrganizationInfo,
+    Response,
+    Strategy,
+)
+
+PROPERTIES = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+TOLERANCE = 1e-9
+
+weights = st.floats(min_value=0.1, max_value=10.0, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def banks(draw: st.DrawFn) -> Bank:
+    layout: dict[str, dict[str, list[str]]] = {}
+    questions: dict[str, dict[str, Any]] = {}
+    area_weights: dict[str, float] = {}
+    dimension_weights: dict[str, float] = {}
+    for d in range(draw(st.integers(1, 3))):
+        dimension = f"d{d}"
+        dimension_weights[dimension] = draw(weights)
+        layout[dimension] = {}
+        for a in range(draw(st.integers(1, 3))):
+            area = f"{dimension}.a{a}"
+            area_weights[area] = draw(weights)
+            codes = [f"{area}.q{q}" for q in range(draw(st.integers(1, 4)))]
+            layout[dimension][area] = codes
+            for code in codes:
+                questions[code] = {
+                    "weight": draw(weights),
+                    "targets": {d: draw(st.integers(1, 5)) for d in DISCIPLINES},
+                    "action": {
+                        "effort": draw(st.integers(1, 5)),
+                        "effort_days": draw(st.sampled_from([0.5, 1, 2.5, 4, 10, 30])),
+                        "duration_weeks": draw(st.integers(1, 8)),
+                    },
+                }
+    areas = [area for dimension in layout.values() for area in dimension]
+    return make_bank(
+        layout,
+        questions=questions,
+        area_weights=area_weights,
+        dimension_weights=dimension_weights,
+        pitfall_areas={"market_trends": areas[0], "culture": areas[-1]},
+    )
+
+
+MISSING = object()
+answer_values = st.sampled_from([MISSING, None, 1, 2, 3, 4, 5])
+
+
+@st.composite
+def responses_for(draw: st.DrawFn, bank: Bank, level: str | None = None) -> Response:
+    level = level or draw(st.sampled_from(LEVELS))
+    answers = {}
+    for code in bank.questions:
+        current = draw(answer_values)
+        if current is MISSING:
+            continue
+        target = draw(st.sampled_from([None, None, 1, 2, 3, 4, 5])) if level == "owner" else None
+        answers[code] = Answer(current=current, target=target)  # type: ignore[arg-type]
+    return Response(level=level, answers=answers)
+
+
+def assessment(
+    responses: list[Response] | tuple[Response, ...],
+    discipline: str,
+    capacity: float = 8.0,
+    history: tuple[date, ...] | None = None,
+) -> AssessmentInput:
+    return AssessmentInput(
+        strategy=Strategy(discipline, "families", None),
+        organization=OrganizationInfo("Crumb & Co", capacity),
+        plan_start=date(2027, 1, 4),
+        responses=tuple(responses),
+        history=history,
+    )
+
+
+@st.composite
+def assessments(draw: st.DrawFn) -> tuple[Bank, AssessmentInput]:
+    bank = draw(banks())
+    responses = draw(st.lists(responses_for(bank), min_size=0, max_size=6))
+    discipline = draw(st.sampled_from(DISCIPLINES))
+    capacity = draw(st.sampled_from([0.5, 2.0, 8.0, 20.0]))
+    history = draw(st.sampled_from([None, (), (date(2025, 1, 1),), (date(2026, 6, 1),)]))
+    return bank, assessment(responses, discipline, capacity, history)
+
+
+def in_bounds(value: float | None, low: float = 0.0, high: float = 100.0) -> bool:
+    return value is None or low - TOLERANCE <= value <= high + TOLERANCE
+
+
+@PROPERTIES
+@given(assessments())
+def test_scores_stay_within_bounds(case: tuple[Bank, AssessmentInput]) -> None:
+    bank, data = case
+    result = score_assessment(bank, data)
+    assert in_bounds(result.alignment_index)
+    assert result.band in BANDS
+    assert (result.alignment_index is None) == (result.band == "insufficient_data")
+    for dimension in result.dimensions:
+        assert in_bounds(dimension.score)
+        for area in dimension.areas:
+            assert in_bounds(area.score)
+            assert 0.0 <= area.coverage <= 1.0
+            for fit in area.contributions:
+                assert in_bounds(fit.current, 1, 5)
+                assert in_bounds(fit.misfit, 0, 1)
+    for value in result.strategy_fit.values():
+        assert in_bounds(value)
+    for priority in result.priorities:
+        assert priority.uplift >= 0.0
+        assert in_bounds(priority.uplift)
+        assert 0.2 - TOLERANCE <= priority.feasibility <= 1.0
+        assert priority.quadrant in QUADRANTS
+    for gap in result.perception_gaps:
+        assert -4.0 <= gap.gap <= 4.0
+    for item in result.action_plan:
+        assert item.start_week >= 0
+        assert item.start >= data.plan_start
+        assert item.due > item.start
+
+
+@PROPERTIES
+@given(st.data())
+def test_moving_an_aggregate_current_toward_its_target_never_lowers_the_index(
+    data: st.DataObject,
+) -> None:
+    bank = data.draw(banks())
+    discipline = data.draw(st.sampled_from(DISCIPLINES))
+    codes = list(bank.questions)
+    chosen = data.draw(st.lists(st.sampled_from(codes), min_size=1, unique=True))
+    currents = {code: data.draw(st.floats(1.0, 5.0)) for code in chosen}
+    targets = {code: float(data.draw(st.integers(1, 5))) for code in codes}
+    moved = data.draw(st.sampled_from(chosen))
+    step = data.draw(st.floats(0.0, 1.0))
+    before = index_for_currents(bank, currents, value_discipline=discipline, targets=targets)
+    closer = dict(currents)
+    closer[moved] = currents[moved] + step * (targets[moved] - currents[moved])
+    after = index_for_currents(bank, closer, value_discipline=discipline, targets=targets)
+    if before is None:
+        assert after is None
+    else:
+        assert after is not None
+        assert after >= before - TOLERANCE
+
+
+@PROPERTIES
+@given(st.data())
+def test_with_one_respondent_raising_an_answer_below_target_never_lowers_the_index(
+    data: st.DataObject,
+) -> None:
+    bank = data.draw(banks())
+    discipline = data.draw(st.sampled_from(DISCIPLINES))
+    response = data.draw(responses_for(bank))
+    before = score_assessment(bank, assessment([response], discipline))
+    below = [
+        fit
+        for dimension in before.dimensions
+        for area in dimension.areas
+        for fit in area.contributions
+        if fit.current is not None and fit.current < fit.target
+    ]
+    if not below:
+        return
+    fit = data.draw(st.sampled_from(below))
+    raised_to = data.draw(st.integers(int(fit.current) + 1, int(fit.target)))  # type: ignore[arg-type]
+    answers = dict(response.answers)
+    answers[fit.code] = dataclasses.replace(answers[fit.code], current=raised_to)
+    after = score_assessment(bank, assessment([Response(response.level, answers)], discipline))
+    if before.alignment_index is None:
+        # Coverage did not change, so neither did "insufficient data".
+        assert after.alignment_index is None
+    else:
+        assert after.alignment_index is not None
+        assert after.alignment_index >= before.alignment_index - TOLERANCE
+
+
+@PROPERTIES
+@given(st.data())
+def test_all_answers_at_target_give_100_and_no_actions(data: st.DataObject) -> None:
+    bank = data.draw(banks())
+    discipline = data.draw(st.sampled_from(DISCIPLINES))
+    owner_targets = {
+        code: data.draw(st.one_of(st.none(), st.integers(1, 5))) for code in bank.questions
+    }
+
+    def target(code: str) -> int:
+        override = owner_targets[code]
+        return bank.question(code).targets[discipline] if override is None else override
+
+    levels = data.draw(st.lists(st.sampled_from(LEVELS), min_size=0, max_size=4))
+    responses = [
+        Response("owner", {c: Answer(target(c), owner_targets[c]) for c in bank.questions})
+    ] + [
+        Response(level, {c: Answer(target(c)) for c in bank.questions})
+        for level in levels
+        if level != "owner"
+    ]
+    result = score_assessment(bank, assessment(responses, discipline))
+    assert result.alignment_index == 100.0
+    assert result.band == "resonant"
+    assert result.priorities == ()
+    assert result.action_plan == ()
+
+
+@PROPERTIES
+@given(assessments(), st.randoms(use_true_random=False))
+def test_respondent_order_never_matters(case: tuple[Bank, AssessmentInput], rng: Any) -> None:
+    bank, data = case
+    shuffled = list(data.responses)
+    rng.shuffle(shuffled)
+    other = dataclasses.replace(data, responses=tuple(shuffled))
+    assert result_to_json(score_assessment(bank, other)) == result_to_json(
+        score_assessment(bank, data)
+    )
+
+
+def scores_and_priorities(output: dict[str, Any]) -> dict[str, Any]:
+    """Keep what duplicating responses must not change: every score and every priority."""
+    dimensions = {}
+    for code, dimension in output["dimensions"].items():
+        areas = {
+            area_code: {
+                "score": area["score"],
+                "coverage": area["coverage"],
+                "level_means": area["level_means"],
+                "questions": [
+                    {k: v for k, v in fit.items() if k != "respondents"}
+                    for fit in area["contributions"]
+                ],
+            }
+            for area_code, area in dimension["areas"].items()
+        }
+        dimensions[code] = {"score": dimension["score"], "areas": areas}
+    return {
+        "alignment_index": output["alignment_index"],
+        "band": output["band"],
+        "dimensions": dimensions,
+        "perception_gaps": output["perception_gaps"],
+        "priorities": output["priorities"],
+        "strategy_fit": output["strategy_fit"],
+        "consensus_stdevs": [f["stdev"] for f in output["consensus_flags"]],
+    }
+
+
+@PROPERTIES
+@given(assessments())
+def test_duplicating_every_response_changes_no_score_and_no_priority(
+    case: tuple[Bank, AssessmentInput],
+) -> None:
+    bank, data = case
+    doubled = dataclasses.replace(data, responses=data.responses + data.responses)
+    once = result_to_dict(score_assessment(bank, data))
+    twice = result_to_dict(score_assessment(bank, doubled))
+    single = scores_and_priorities(once)
+    double = scores_and_priorities(twice)
+    # A question with two answers has no consensus flag; four copies of them may have one.
+    if len(once["consensus_flags"]) == len(twice["consensus_flags"]):
+        assert single == double
+    else:
+        single.pop("consensus_stdevs")
+        double.pop("consensus_stdevs")
+        assert single == double
+
+
+@PROPERTIES
+@given(assessments())
+def test_same_input_gives_byte_identical_json(case: tuple[Bank, AssessmentInput]) -> None:
+    bank, data = case
+    first = result_to_json(score_assessment(bank, data))
+    fresh_bank = parse_bank(json.loads(json.dumps(bank_to_dict(bank))))
+    second = result_to_json(score_assessment(fresh_bank, data))
+    assert first == second
+    json.loads(first)
+
+
+@PROPERTIES
+@given(assessments())
+def test_incremental_uplift_equals_the_projected_index_gain(
+    case: tuple[Bank, AssessmentInput],
+) -> None:
+    bank, data = case
+    result = score_assessment(bank, data)
+    for priority in result.priorities:
+        if result.alignment_index is None:
+            assert priority.uplift == 0.0
+            continue
+        projected = projected_index(bank, data, [priority.question])
+        assert projected is not None
+        assert abs(priority.uplift - (projected - result.alignment_index)) < 1e-7
+
+
+@PROPERTIES
+@given(assessments())
+def test_reaching_every_target_gives_100(case: tuple[Bank, AssessmentInput]) -> None:
+    bank, data = case
+    result = score_assessment(bank, data)
+    answered = [
+        fit.code
+        for dimension in result.dimensions
+        for area in dimension.areas
+        for fit in area.contributions
+        if fit.current is not None
+    ]
+    reached = projected_index(bank, data, answered)
+    assert reached == (None if result.alignment_index is None else 100.0)
+
+
+@PROPERTIES
+@given(banks())
+def test_bank_export_round_trips(bank: Bank) -> None:
+    assert parse_bank(bank_to_dict(bank)) == bank
