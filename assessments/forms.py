@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.core.validators import validate_email
+from django.utils.html import format_html
 
 from assessments import selectors
 from assessments.models import (
@@ -127,8 +128,10 @@ class StrategyForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Radio buttons need no "---------" choice: nothing checked means nothing chosen.
+        self.fields["primary_value"].choices = StrategyProfile.PrimaryValue.choices
         self.fields["value_discipline"].choices = [
-            (value, f"{label}: {DISCIPLINE_EXPLANATIONS[value]}")
+            (value, format_html("<strong>{}</strong>: {}", label, DISCIPLINE_EXPLANATIONS[value]))
             for value, label in ValueDiscipline.choices
         ]
         self.fields["value_discipline"].help_text = (

@@ -386,6 +386,9 @@ def _save(
                 step=questionnaire.step_of_question(answer.question_id),
                 questionnaire=questionnaire,
             )
+    if request.POST.get("beacon"):
+        # Sent while the page was closing: nobody is left to read a reply.
+        return HttpResponse(status=204 if status == 200 else status)
     if not request.htmx:
         # Without JavaScript each question posts as a plain form: back to where it was.
         for error in context.get("errors", []):
@@ -544,7 +547,11 @@ def _link_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
         return render(
             request, "assessments/_answer_feedback.html", {"errors": [message]}, status=status
         )
-    context = {"reason": exc.reason, "message": str(exc)} if gone else {"reason": "unknown"}
+    context = (
+        {"reason": exc.reason, "message": str(exc), "invitation": exc.invitation}
+        if gone
+        else {"reason": "unknown"}
+    )
     return render(request, "respondent/link_problem.html", context, status=status)
 
 

@@ -22,7 +22,16 @@
     var strong = document.createElement("strong");
     strong.textContent = "Not saved. ";
     div.appendChild(strong);
-    div.appendChild(document.createTextNode(text));
+    div.appendChild(document.createTextNode(text + " "));
+    var form = box.closest("form.question");
+    if (form && window.htmx) {
+      var retry = document.createElement("button");
+      retry.type = "button";
+      retry.className = "btn btn-sm btn-outline-danger py-0 ms-1 retry-save";
+      retry.textContent = "Try again";
+      retry.addEventListener("click", function () { window.htmx.trigger(form, "change"); });
+      div.appendChild(retry);
+    }
     box.appendChild(div);
   }
 
@@ -43,7 +52,36 @@
   });
 
   document.addEventListener("htmx:sendError", function (event) {
-    showError(event.detail.elt, "No connection. Check your network; your choice is kept on this page, change it again to retry.");
+    showError(event.detail.elt, "No connection. Your choice is still on this page: check your network, then try again.");
+  });
+
+  // A comment typed just before leaving the page would be lost with its debounce timer:
+  // post what is still pending as a plain form (the form carries its CSRF token) on the way out.
+  var pending = new Set();
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest ? event.target.closest("form.question") : null;
+    if (form && event.target.name === "comment") pending.add(form);
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    pending.delete(event.detail.elt);
+  });
+
+  function flushPending() {
+    pending.forEach(function (form) {
+      if (form.querySelector("input[name=current]:checked") && navigator.sendBeacon) {
+        var data = new FormData(form);
+        data.append("beacon", "1");
+        navigator.sendBeacon(form.action, data);
+      }
+    });
+    pending.clear();
+  }
+
+  window.addEventListener("pagehide", flushPending);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flushPending();
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {

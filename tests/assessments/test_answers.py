@@ -213,3 +213,15 @@ def test_without_javascript_a_question_posts_and_comes_back(owner_client, assess
     assert response.status_code == 302
     assert response["Location"].endswith(f"/answer/market/#q-{question.pk}")
     assert Answer.objects.get().current == 3
+
+
+def test_a_comment_sent_as_the_page_closes_is_saved_quietly(owner_client, assessment):
+    question = questions_of(assessment)[0]
+    response = owner_client.post(
+        reverse("assessments:save", args=[assessment.pk]),
+        {"question": question.pk, "current": "3", "comment": "last words", "beacon": "1"},
+    )
+    assert response.status_code == 204
+    assert Answer.objects.get().comment == "last words"
+    page = owner_client.get(reverse("assessments:start", args=[assessment.pk])).content.decode()
+    assert "alert" not in page  # no stray "Saved." message on the next page
