@@ -18,4 +18,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("app/", include("assessments.urls")),
+    path("app/", include("assessments.report_urls")),
 ]

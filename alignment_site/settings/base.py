@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything configurable comes from the environment."""
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import environ
@@ -82,7 +83,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # plotly.js as shipped inside the plotly wheel, served as static/plotly/plotly.min.js.
+    ("plotly", Path(find_spec("plotly").origin).parent / "package_data"),  # type: ignore[union-attr, arg-type]
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -155,5 +160,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The filesystem transport has no host; kombu warns about that on every connection.
         "kombu.connection": {"level": "ERROR"},
+        # The PDF renderer and the print charts log every step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "matplotlib": {"level": "WARNING"},
     },
 }

@@ -1,21 +1,49 @@
-"""Scoring an assessment and storing its report and action plan."""
+"""Scoring an assessment and storing its report, PDF and action plan."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from celery.exceptions import SoftTimeLimitExceeded
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from assessments.models import ActionItem, Answer, Assessment, Report
+from assessments.models import (
+    ActionItem,
+    Answer,
+    Assessment,
+    ConsultantAccess,
+    Membership,
+    Organization,
+    Report,
+)
 from assessments.services.banks import bank_to_engine
-from scoring.engine import result_to_dict, score_assessment
+from scoring.bank import Bank
+from scoring.engine import projected_index, result_to_dict, score_assessment
 from scoring.inputs import AssessmentInput, parse_input
 
 logger = logging.getLogger(__name__)
+
+# A level with fewer respondents than this is never shown on its own (DESIGN.md §8).
+MIN_GROUP_SIZE = 3
+# A report whose build dies this often (worker killed, time limit) is given up on.
+MAX_ATTEMPTS = 5
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+# What survives a rebuild of an action item whose question is still in the plan.
+KEPT_ON_REBUILD = ("status", "assignee", "progress_note", "completed_at")
+
+
+# --- The engine adapter -----------------------------------------------------------------------
 
 
 def assessment_engine_input(
@@ -66,15 +94,132 @@ def assessment_engine_input(
     return parse_input(data, bank, source=f"assessment {assessment.pk}")
 
 
+def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
+    """Return each area's mean answer per respondent group, never a group under three people.
+
+    Owners are shown as themselves: the report compares their view with everyone else's.
+    Managers and staff are shown apart only when both levels have at least three respondents;
+    otherwise they are pooled into "others", scored by the engine as one level, so that no
+    column can be subtracted from another to recover a small group. A pool under three people
+    is not shown at all.
+    """
+    counts = {"owner": 0, "manager": 0, "staff": 0}
+    for response in data.responses:
+        counts[response.level] += 1
+    separate = counts["manager"] >= MIN_GROUP_SIZE and counts["staff"] >= MIN_GROUP_SIZE
+    others = counts["manager"] + counts["staff"]
+    groups: list[dict[str, Any]] = []
+    if counts["owner"]:
+        groups.append(
+            {
+                "key": "owner",
+                "label": "Owner" if counts["owner"] == 1 else "Owners",
+                "respondents": counts["owner"],
+                "slot": 0,
+            }
+        )
+    if separate:
+        pooled = data
+        groups.append(
+            {"key": "manager", "label": "Managers", "respondents": counts["manager"], "slot": 1}
+        )
+        groups.append({"key": "staff", "label": "Staff", "respondents": counts["staff"], "slot": 2})
+        note = ""
+    elif others >= MIN_GROUP_SIZE:
+        # Managers answer as staff here: the engine then pools them into one level mean.
+        pooled = dataclasses.replace(
+            data,
+            responses=tuple(
+                dataclasses.replace(r, level="staff") if r.level == "manager" else r
+                for r in data.responses
+            ),
+        )
+        groups.append(
+            {"key": "others", "label": "Managers and staff", "respondents": others, "slot": 2}
+        )
+        note = (
+            "Managers and staff are shown together: a group of fewer than "
+            f"{MIN_GROUP_SIZE} people is never shown on its own."
+        )
+    else:
+        pooled = data
+        note = (
+            f"Only {others} manager or staff {'answer' if others == 1 else 'answers'} so far: "
+            f"views of groups under {MIN_GROUP_SIZE} people are not shown, to keep them anonymous."
+        )
+    result = score_assessment(bank, pooled, top_k=0)
+    areas = []
+    for dimension in result.dimensions:
+        for area in dimension.areas:
+            areas.append(
+                {
+                    "code": area.code,
+                    "title": area.title,
+                    "dimension": dimension.title,
+                    "values": [area.level_means[g["slot"]] for g in groups],
+                }
+            )
+    return {
+        "groups": [{k: v for k, v in g.items() if k != "slot"} for g in groups],
+        "comparable": others >= MIN_GROUP_SIZE and counts["owner"] > 0,
+        "others_respondents": others,
+        "note": note,
+        "areas": areas,
+    }
+
+
+def assessment_projected_index(*, assessment: Assessment) -> float | None:
+    """Return the engine's alignment index with every done action item's target reached."""
+    report = Report.objects.filter(assessment=assessment).only("status", "result").first()
+    if report is None or report.result is None:
+        return None
+    done = list(
+        assessment.action_items.filter(status=ActionItem.Status.DONE).values_list(
+            "question_code", flat=True
+        )
+    )
+    if not done:
+        return report.result.get("alignment_index")
+    bank = bank_to_engine(assessment.bank)
+    known = [code for code in done if code in bank.questions]
+    return projected_index(bank, assessment_engine_input(assessment=assessment), known)
+
+
+def report_can_manage(
+    *, user: AbstractBaseUser | AnonymousUser, organization: Organization
+) -> bool:
+    """Return whether the user may rebuild reports and edit action plans: owners, consultants."""
+    if not user.is_authenticated:
+        return False
+    if Membership.objects.filter(
+        user=user, organization=organization, role=Membership.Role.OWNER
+    ).exists():
+        return True
+    return ConsultantAccess.objects.filter(
+        organization=organization,
+        consultant=user,
+        accepted_at__isnull=False,
+        revoked_at__isnull=True,
+    ).exists()
+
+
+# --- Requesting and building ------------------------------------------------------------------
+
+
 @transaction.atomic
-def report_request(*, assessment: Assessment) -> Report:
-    """Mark the assessment's report as queued and queue the build once the transaction commits."""
+def report_request(*, assessment: Assessment, enqueue: bool = True) -> Report:
+    """Mark the assessment's report as queued and queue the build once the transaction commits.
+
+    The earlier result, PDF and action items stay in place until the new build replaces them.
+    """
     report, _created = Report.objects.select_for_update().get_or_create(assessment=assessment)
     report.status = Report.Status.QUEUED
     report.queued_at = timezone.now()
     report.error = ""
-    report.save(update_fields=["status", "queued_at", "error"])
-    transaction.on_commit(lambda: _enqueue(report.pk))
+    report.attempts = 0
+    report.save(update_fields=["status", "queued_at", "error", "attempts"])
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(report.pk))
     return report
 
 
@@ -84,75 +229,324 @@ def _enqueue(report_id: int) -> None:
     try:
         report_build_task.delay(report_id)
     except Exception:
-        # The broker is down: the report stays queued and a periodic sweep re-queues it.
+        # The broker is down: the report stays queued and the page offers a rebuild.
         logger.exception("could not queue report %s; it stays queued", report_id)
 
 
+class _BuildError(Exception):
+    """A build step failed for a reason a person can read; earlier data is kept."""
+
+
+class _Timer:
+    """Collect milliseconds per build phase, and name the phase an error happened in."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, int] = {}
+        self.started = time.perf_counter()
+
+    @contextmanager
+    def phase(self, name: str, failure: str) -> Iterator[None]:
+        begin = time.perf_counter()
+        try:
+            yield
+        except TRANSIENT_ERRORS:
+            raise  # the task retries these with backoff
+        except SoftTimeLimitExceeded as exc:
+            raise _BuildError(
+                f"{failure}: the build took longer than its time limit and was stopped. "
+                "Try again; if it keeps happening, tell the operator."
+            ) from exc
+        except _BuildError:
+            raise
+        except Exception as exc:
+            logger.exception("report build: %s", failure)
+            raise _BuildError(f"{failure}: {_describe(exc)}") from exc
+        finally:
+            self.timings[name] = round((time.perf_counter() - begin) * 1000)
+
+    @property
+    def total_ms(self) -> int:
+        return round((time.perf_counter() - self.started) * 1000)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:600] if text else type(exc).__name__
+
+
 def report_build(*, report_id: int) -> Report:
-    """Score the assessment and store the result and action items. Safe to run twice."""
+    """Score the assessment, draw the charts, render the PDF and store it all. Safe to repeat.
+
+    A report that is already ready is returned at once, so a duplicate or redelivered message
+    does nothing. A rebuild swaps the result, the figures, the PDF and the action items in one
+    transaction; a build that fails marks the report failed with a readable message and leaves
+    the earlier result, PDF and action items as they were.
+    """
+    started = _report_start(report_id=report_id)
+    if started is None:
+        return Report.objects.get(pk=report_id)
+    report, request_stamp = started
+    timer = _Timer()
+    new_pdf_name = ""
+    try:
+        built = _report_compute(report=report, timer=timer)
+        with timer.phase("store_pdf", "Saving the PDF failed"):
+            new_pdf_name = default_storage.save(_pdf_name(report), ContentFile(built.pdf))
+        with timer.phase("save", "Saving the report failed"):
+            report = _report_store(
+                report_id=report_id,
+                request_stamp=request_stamp,
+                built=built,
+                pdf_name=new_pdf_name,
+                timer=timer,
+            )
+    except _BuildError as exc:
+        _discard_file(new_pdf_name)
+        return _report_fail(report_id=report_id, error=str(exc), timer=timer)
+    except BaseException:
+        _discard_file(new_pdf_name)
+        raise
+    return report
+
+
+def _report_start(*, report_id: int) -> tuple[Report, datetime | None] | None:
+    """Lock the row and mark it running; return None when nothing is left to do."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("assessment").get(pk=report_id)
+        report = (
+            Report.objects.select_for_update()
+            .select_related("assessment__organization", "assessment__bank")
+            .filter(pk=report_id)
+            .first()
+        )
+        if report is None:
+            logger.warning("report %s no longer exists; nothing to build", report_id)
+            return None
         if report.status == Report.Status.READY:
-            return report  # a redelivered or duplicate task: nothing left to do
+            return None  # a redelivered or duplicate task: nothing left to do
+        if report.attempts >= MAX_ATTEMPTS:
+            # Each start counts, so a build that kills its worker every time ends here.
+            report.status = Report.Status.FAILED
+            report.error = (
+                f"The build was started {report.attempts} times without finishing "
+                "(the worker stopped each time). Try rebuilding; if it happens again, "
+                "tell the operator."
+            )
+            report.finished_at = timezone.now()
+            report.save(update_fields=["status", "error", "finished_at"])
+            return None
+        if (
+            report.status == Report.Status.FAILED
+            and report.finished_at
+            and (report.queued_at is None or report.finished_at >= report.queued_at)
+        ):
+            return None  # this request already ended in failure; a rebuild queues a new one
         report.status = Report.Status.RUNNING
         report.started_at = timezone.now()
         report.attempts += 1
         report.save(update_fields=["status", "started_at", "attempts"])
-    started = time.perf_counter()
-    try:
-        assessment = report.assessment
+    return report, report.queued_at
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Built:
+    result: dict[str, Any]
+    perception: dict[str, Any]
+    figures: dict[str, Any]
+    plan: list[ActionItem]
+    pdf: bytes
+
+
+def _report_compute(*, report: Report, timer: _Timer) -> _Built:
+    """Do the slow work outside any transaction: score, draw, render."""
+    from assessments import charts, pdf
+    from assessments.report_content import report_content
+
+    assessment = report.assessment
+    with timer.phase("score", "Scoring the answers failed"):
         bank = bank_to_engine(assessment.bank)
-        result = score_assessment(bank, assessment_engine_input(assessment=assessment))
-        result_dict = result_to_dict(result)
-    except Exception as exc:
-        _report_fail(report_id=report_id, error=f"Scoring failed: {exc}")
-        raise
+        data = assessment_engine_input(assessment=assessment)
+        result = result_to_dict(score_assessment(bank, data))
+        perception = perception_matrix(bank=bank, data=data)
+        existing = {item.question_code: item for item in assessment.action_items.all()}
+        plan = [
+            _action_item(assessment, position, item, existing)
+            for position, item in enumerate(result["action_plan"])
+        ]
+    with timer.phase("figures", "Drawing the charts failed"):
+        content = report_content(
+            assessment=assessment, result=result, perception=perception, plan=plan, bank=bank
+        )
+        figures = charts.report_figures(content)
+    with timer.phase("pdf", "Rendering the PDF failed"):
+        pdf_bytes = pdf.report_pdf(content)
+    return _Built(result=result, perception=perception, figures=figures, plan=plan, pdf=pdf_bytes)
+
+
+def _action_item(
+    assessment: Assessment, position: int, item: dict[str, Any], existing: dict[str, ActionItem]
+) -> ActionItem:
+    row = ActionItem(
+        assessment=assessment,
+        position=position,
+        question_code=item["question"],
+        title=item["title"][:200],
+        specific=item["specific"],
+        kpi=item["kpi"][:200],
+        unit=item["unit"][:60],
+        baseline=item["baseline"],
+        target=item["target"],
+        effort=item["effort"],
+        effort_days=item["effort_days"],
+        feasibility=item["feasibility"],
+        owner_role=item["owner_role"][:100],
+        dimension_code=item["dimension"],
+        area_code=item["area"],
+        answers_findings=list(item.get("answers", [])),
+        expected_uplift=item["expected_uplift"],
+        start=date.fromisoformat(item["start"]),
+        due=date.fromisoformat(item["due"]),
+    )
+    previous = existing.get(row.question_code)
+    if previous is not None:
+        # The people working the plan keep their progress when the plan is recomputed.
+        for field in KEPT_ON_REBUILD:
+            setattr(row, field, getattr(previous, field))
+        row.pk = previous.pk
+    return row
+
+
+def _report_store(
+    *,
+    report_id: int,
+    request_stamp: datetime | None,
+    built: _Built,
+    pdf_name: str,
+    timer: _Timer,
+) -> Report:
+    """Swap in the new result, figures, PDF and action items in one transaction."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report_id)
-        if report.status == Report.Status.READY:
+        report = Report.objects.select_for_update().select_related("assessment").get(pk=report_id)
+        if report.status == Report.Status.READY and report.queued_at == request_stamp:
+            # A duplicate delivery finished first; this copy of the work is not needed.
+            transaction.on_commit(lambda: _discard_file(pdf_name))
             return report
-        _action_items_replace(assessment=assessment, plan=result_dict["action_plan"])
-        report.result = result_dict
-        report.alignment_index = result_dict["alignment_index"]
-        report.band = result_dict["band"]
-        report.status = Report.Status.READY
+        assessment = report.assessment
+        _action_items_replace(assessment=assessment, plan=built.plan)
+        old_pdf = report.pdf.name
+        report.result = built.result
+        report.perception = built.perception
+        report.figures = built.figures
+        report.alignment_index = built.result["alignment_index"]
+        report.band = built.result["band"]
+        report.pdf.name = pdf_name
         report.error = ""
         report.finished_at = timezone.now()
-        report.duration_ms = round((time.perf_counter() - started) * 1000)
+        report.duration_ms = timer.total_ms
+        report.timings = dict(timer.timings)
+        # A rebuild asked for while this one ran stays queued: its own task follows.
+        newer_request = report.queued_at != request_stamp
+        report.status = Report.Status.QUEUED if newer_request else Report.Status.READY
         report.save()
-        Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.SCORED)
+        Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.CLOSED).update(
+            status=Assessment.Status.SCORED
+        )
+        if old_pdf and old_pdf != pdf_name:
+            transaction.on_commit(lambda: _discard_file(old_pdf))
     return report
 
 
-def _report_fail(*, report_id: int, error: str) -> None:
-    Report.objects.filter(pk=report_id).update(
-        status=Report.Status.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
+def _action_items_replace(*, assessment: Assessment, plan: list[ActionItem]) -> None:
+    """Make the stored plan equal to `plan`, keeping the rows (and ids) of kept questions."""
+    keep = [item.question_code for item in plan]
+    ActionItem.objects.filter(assessment=assessment).exclude(question_code__in=keep).delete()
+    existing = set(ActionItem.objects.filter(assessment=assessment).values_list("pk", flat=True))
+    update = [item for item in plan if item.pk is not None and item.pk in existing]
+    create = [item for item in plan if item.pk is None or item.pk not in existing]
+    for item in create:
+        item.pk = None
+    fields = [
+        f.name
+        for f in ActionItem._meta.concrete_fields
+        if not f.primary_key and f.name not in ("assessment", "updated_at")
+    ]
+    if update:
+        # Positions are unique per question, never per position, so the order of writes is free.
+        ActionItem.objects.bulk_update(update, fields)
+    if create:
+        ActionItem.objects.bulk_create(create)
 
 
-def _action_items_replace(*, assessment: Assessment, plan: list[dict[str, Any]]) -> None:
-    ActionItem.objects.filter(assessment=assessment).delete()
-    ActionItem.objects.bulk_create(
-        ActionItem(
-            assessment=assessment,
-            position=position,
-            question_code=item["question"],
-            title=item["title"],
-            specific=item["specific"],
-            kpi=item["kpi"],
-            unit=item["unit"],
-            baseline=item["baseline"],
-            target=item["target"],
-            effort=item["effort"],
-            effort_days=item["effort_days"],
-            feasibility=item.get("feasibility", (6 - item["effort"]) / 5),
-            owner_role=item["owner_role"],
-            dimension_code=item["dimension"],
-            area_code=item["area"],
-            answers_findings=item.get("answers", []),
-            expected_uplift=item["expected_uplift"],
-            start=date.fromisoformat(item["start"]),
-            due=date.fromisoformat(item["due"]),
-        )
-        for position, item in enumerate(plan)
+def _pdf_name(report: Report) -> str:
+    assessment = report.assessment
+    stem = slugify(f"{assessment.organization.name} {assessment.label}")[:80] or "report"
+    return f"reports/{timezone.now():%Y/%m}/resonance-{stem}-{report.pk}.pdf"
+
+
+def _discard_file(name: str) -> None:
+    if not name:
+        return
+    try:
+        default_storage.delete(name)
+    except Exception:  # a stray file is harmless; a failed build must not hide behind it
+        logger.warning("could not delete %s", name, exc_info=True)
+
+
+def _report_fail(*, report_id: int, error: str, timer: _Timer | None = None) -> Report:
+    """Mark the report failed with a readable message; leave its earlier data intact."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        report.status = Report.Status.FAILED
+        report.error = error[:2000]
+        report.finished_at = timezone.now()
+        fields = ["status", "error", "finished_at"]
+        if timer is not None:
+            report.duration_ms = timer.total_ms
+            report.timings = dict(timer.timings)
+            fields += ["duration_ms", "timings"]
+        report.save(update_fields=fields)
+    return report
+
+
+def report_build_abandon(*, report_id: int, error: str) -> None:
+    """Record that the task gave up (retries exhausted) on a report that is still unfinished."""
+    Report.objects.filter(
+        pk=report_id, status__in=[Report.Status.QUEUED, Report.Status.RUNNING]
+    ).update(status=Report.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+
+
+def report_is_stalled(*, report: Report, now: datetime | None = None, limit_s: float) -> bool:
+    """Return whether a queued or running report has waited far longer than a build may take."""
+    if report.status not in (Report.Status.QUEUED, Report.Status.RUNNING):
+        return False
+    since = report.started_at if report.status == Report.Status.RUNNING else report.queued_at
+    if since is None:
+        return True
+    return ((now or timezone.now()) - since).total_seconds() > limit_s
+
+
+# --- The action plan ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_item_update(
+    *,
+    item: ActionItem,
+    assignee: str,
+    due: date,
+    status: str,
+    progress_note: str,
+) -> ActionItem:
+    """Save what the people working the plan changed; stamp the moment an item gets done."""
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    if status == ActionItem.Status.DONE and item.status != ActionItem.Status.DONE:
+        item.completed_at = timezone.now()
+    elif status != ActionItem.Status.DONE:
+        item.completed_at = None
+    item.assignee = assignee.strip()
+    item.due = due
+    item.status = status
+    item.progress_note = progress_note.strip()
+    item.save(
+        update_fields=["assignee", "due", "status", "progress_note", "completed_at", "updated_at"]
     )
+    return item
