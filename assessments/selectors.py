@@ -232,12 +232,6 @@ class Questionnaire:
                 return step
         raise Http404("No such step in this questionnaire.")
 
-    def step_of_question(self, question_id: int) -> DimensionStep:
-        for step in self.steps:
-            if any(item.question.pk == question_id for item in step.items):
-                return step
-        raise Http404("No such question in this questionnaire.")
-
     def neighbours(self, code: str) -> tuple[DimensionStep | None, DimensionStep | None]:
         """Return the steps before and after the given one."""
         index = [step.dimension.code for step in self.steps].index(code)
@@ -290,6 +284,29 @@ def questionnaire(*, assessment: Assessment, response: Response | None) -> Quest
             areas.append(AreaStep(area=area, items=items))
         steps.append(DimensionStep(dimension=dimension, number=d_index, areas=areas))
     return Questionnaire(steps=steps)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    code: str
+    answered: int
+    total: int
+
+
+def answer_progress(*, response: Response, question: Question) -> tuple[Progress, Progress]:
+    """Return (the question's step, the whole questionnaire) progress in two counting queries."""
+    dimension = question.area.dimension
+    in_step = Q(area__dimension_id=dimension.pk)
+    totals = Question.objects.filter(area__dimension__bank_id=dimension.bank_id).aggregate(
+        all=Count("pk"), step=Count("pk", filter=in_step)
+    )
+    answered = response.answers.aggregate(
+        all=Count("pk"), step=Count("pk", filter=Q(question__area__dimension_id=dimension.pk))
+    )
+    return (
+        Progress(code=dimension.code, answered=answered["step"], total=totals["step"]),
+        Progress(code="", answered=answered["all"], total=totals["all"]),
+    )
 
 
 def question_choices(*, assessment: Assessment) -> QuerySet[Question]:

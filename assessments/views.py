@@ -379,13 +379,10 @@ def _save(
             status = 422
             context["errors"] = [str(exc)]
         else:
-            response = answer.response
-            questionnaire = selectors.questionnaire(assessment=wizard.assessment, response=response)
-            context.update(
-                saved_at=answer.updated_at,
-                step=questionnaire.step_of_question(answer.question_id),
-                questionnaire=questionnaire,
+            step, overall = selectors.answer_progress(
+                response=answer.response, question=form.cleaned_data["question"]
             )
+            context.update(saved_at=answer.updated_at, step=step, overall=overall)
     if request.POST.get("beacon"):
         # Sent while the page was closing: nobody is left to read a reply.
         return HttpResponse(status=204 if status == 200 else status)

@@ -113,6 +113,7 @@ def answer_save(
         question=question,
         defaults={"current": current, "target": target, "comment": comment},
     )
+    answer.response = response  # the locked row, so callers need not fetch it again
     return answer
 
 

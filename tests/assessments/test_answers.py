@@ -63,11 +63,17 @@ def test_owner_target_is_stored_only_when_it_differs_from_the_bank(owner_client,
     assert Answer.objects.get(question=second).target == other
 
 
-def test_save_updates_the_progress_of_its_step(owner_client, assessment):
+def test_save_updates_the_progress_of_its_step(
+    owner_client, assessment, django_assert_max_num_queries
+):
     question = questions_of(assessment)[0]
-    body = save(owner_client, assessment, question, current="3").content.decode()
-    assert 'id="step-progress" hx-swap-oob="true"' in body
+    save(owner_client, assessment, question, current="2")
+    # session, user, scope, role, response, question; lock, upsert (4 with savepoints); 2 counts
+    with django_assert_max_num_queries(15):
+        body = save(owner_client, assessment, question, current="3").content.decode()
+    assert 'id="step-progress" hx-swap-oob="innerHTML"' in body
     assert "1 of 16 answered in this part" in body
+    assert "1 of 64 answered in total" in body
     assert 'id="nav-count-market"' in body
 
 
@@ -225,3 +231,48 @@ def test_a_comment_sent_as_the_page_closes_is_saved_quietly(owner_client, assess
     assert Answer.objects.get().comment == "last words"
     page = owner_client.get(reverse("assessments:start", args=[assessment.pk])).content.decode()
     assert "alert" not in page  # no stray "Saved." message on the next page
+
+
+def test_pages_of_the_wizard_take_a_fixed_number_of_queries(
+    owner_client, assessment, django_assert_max_num_queries
+):
+    for question in questions_of(assessment):
+        save(owner_client, assessment, question, current="3")
+    for name, args in (("step", [assessment.pk, "financial"]), ("review", [assessment.pk])):
+        with django_assert_max_num_queries(10):
+            assert owner_client.get(reverse(f"assessments:{name}", args=args)).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_saves_make_one_response_and_one_answer(organization, owner, default_bank):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    import threading
+
+    from django.db import connections
+
+    assessment = cycles.assessment_start(organization=organization, user=owner, label="race")
+    question = questions_of(assessment)[0]
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def first_save(value):
+        try:
+            barrier.wait()
+            response = cycles.response_for_member(assessment=assessment, user=owner, role="owner")
+            cycles.answer_save(response=response, question=question, current=value)
+        except Exception as exc:  # collected and asserted on below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first_save, args=(1 + n % 5,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Response.objects.filter(assessment=assessment).count() == 1
+    assert Answer.objects.filter(response__assessment=assessment).count() == 1

@@ -45,6 +45,16 @@ def test_owner_journey_up_to_closing_the_cycle(
     page.get_by_role("button", name="Save the strategy").click()
     expect(page.get_by_role("heading", name="Next steps")).to_be_visible()
 
+    # A co-owner or manager joins as a member with an account of their own.
+    page.get_by_role("link", name="Members").click()
+    page.get_by_label("Their e-mail address").fill("max@crumb.example")
+    page.get_by_role("radio", name="Manager").check()
+    page.get_by_role("button", name="Add the member").click()
+    expect(page.get_by_text("max@crumb.example is a member now")).to_be_visible()
+    shot(page, artifacts_dir, "owner-01b-members")
+    assert "/accounts/reset/" in mail.outbox[-1].body  # a link to choose a password
+    page.get_by_role("link", name="Crumb & Co").first.click()
+
     # Start the cycle.
     page.get_by_role("link", name="Start an assessment cycle").click()
     page.get_by_label("Name of the cycle").fill("2026-Q4")
@@ -112,8 +122,9 @@ def test_owner_journey_up_to_closing_the_cycle(
     page.get_by_label("Staff e-mail addresses").fill("sam@crumb.example, tom@crumb.example")
     page.get_by_role("button", name="Send the invitations").click()
     expect(page.get_by_text("3 invitation(s) sent.")).to_be_visible()
-    assert len(mail.outbox) == 3
-    assert all(f"{base}/app/respond/" in message.body for message in mail.outbox)
+    invitations = mail.outbox[-3:]
+    assert len(mail.outbox) == 4  # the member's mail, then one per invitation
+    assert all(f"{base}/app/respond/" in message.body for message in invitations)
     page.get_by_role("button", name="Withdraw the link of tom@crumb.example").click()
     expect(page.get_by_text("The link of tom@crumb.example no longer works.")).to_be_visible()
     shot(page, artifacts_dir, "owner-04-invitations")
