@@ -42,7 +42,8 @@ def report_build_task(report_id: int) -> str:
     """Build one report; a redelivered or duplicate message finds it ready and does nothing."""
     from assessments.services.reports import report_build
 
-    return report_build(report_id=report_id).status
+    report = report_build(report_id=report_id)
+    return report.status if report is not None else "missing"
 
 
 @shared_task

@@ -274,7 +274,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:600] if text else type(exc).__name__
 
 
-def report_build(*, report_id: int) -> Report:
+def report_build(*, report_id: int) -> Report | None:
     """Score the assessment, draw the charts, render the PDF and store it all. Safe to repeat.
 
     A report that is already ready is returned at once, so a duplicate or redelivered message
@@ -284,7 +284,7 @@ def report_build(*, report_id: int) -> Report:
     """
     started = _report_start(report_id=report_id)
     if started is None:
-        return Report.objects.get(pk=report_id)
+        return Report.objects.filter(pk=report_id).first()  # None when it was deleted
     report, request_stamp = started
     timer = _Timer()
     new_pdf_name = ""
