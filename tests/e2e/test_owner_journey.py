@@ -148,6 +148,9 @@ def test_owner_journey_up_to_closing_the_cycle(
     expect(page.get_by_text("Report ready.")).to_be_visible()
     expect(page.locator("#report-status .metric")).to_have_text("68")
     expect(page.locator("#report-status")).to_contain_text("Partially aligned")
+    expect(page.get_by_role("link", name="Read the report")).to_have_attribute(
+        "href", f"/app/assessments/{assessment.pk}/report/"
+    )
     shot(page, artifacts_dir, "owner-06-report-ready")
 
     page.get_by_role("link", name="Crumb & Co").first.click()
