@@ -18,7 +18,8 @@ def built_report(assessment) -> Report:
     """Return the assessment's report, built in this process."""
     report = report_request(assessment=assessment, enqueue=False)
     built = report_build(report_id=report.pk)
-    assert built is not None and built.status == Report.Status.READY, built and built.error
+    assert built is not None
+    assert built.status == Report.Status.READY, built.error
     return built
 
 

@@ -6,7 +6,6 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.storage import default_storage
 from django.db import OperationalError
-from scoring.engine import projected_index, score_assessment
 
 from assessments import pdf as pdf_module
 from assessments.models import ActionItem, Answer, Assessment, Level, Report
@@ -22,6 +21,7 @@ from assessments.services.reports import (
     report_build,
     report_request,
 )
+from scoring.engine import projected_index, score_assessment
 from tests.reports.builders import answered_assessment
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,8 @@ def test_first_build_failing_leaves_no_file_and_no_items(assessment, monkeypatch
     failed = report_build(report_id=report.pk)
     assert failed.status == Report.Status.FAILED
     assert failed.error == "Saving the report failed: ValueError: no room"
-    assert failed.result is None and not failed.pdf
+    assert failed.result is None
+    assert not failed.pdf
     assert not assessment.action_items.exists()
     assert _media_pdfs() == []
 
@@ -236,7 +237,8 @@ def test_rebuild_requested_during_a_build_stays_queued(assessment, monkeypatch):
     report = report_request(assessment=assessment, enqueue=False)
     stored = report_build(report_id=report.pk)
     assert stored.status == Report.Status.QUEUED, "the newer request's task still runs"
-    assert stored.result is not None and stored.pdf
+    assert stored.result is not None
+    assert stored.pdf
 
 
 def test_report_request_queues_the_task_on_commit(
@@ -275,7 +277,9 @@ def test_done_items_are_stamped_and_unstamped(built_report, assessment):
     done = action_item_update(
         item=item, assignee=" Sam ", due=item.due, status="done", progress_note=" ok "
     )
-    assert done.completed_at is not None and done.assignee == "Sam" and done.progress_note == "ok"
+    assert done.completed_at is not None
+    assert done.assignee == "Sam"
+    assert done.progress_note == "ok"
     reopened = action_item_update(
         item=item, assignee="Sam", due=item.due, status="todo", progress_note=""
     )

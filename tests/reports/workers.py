@@ -1,0 +1,94 @@
+"""Start Celery workers that share the test database and media folder with the test process."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    """Return the environment of a worker that sees this test's database and media folder."""
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and ("memory" in name or name == ":memory:"):
+        pytest.skip(
+            "the test database is SQLite in memory, which a worker process cannot see; "
+            "run with DATABASE_URL=postgres://… (CI does)"
+        )
+    return {
+        "DJANGO_SETTINGS_MODULE": "tests.reports.worker_settings",
+        "RESONANCE_TEST_DB_NAME": name,
+        "RESONANCE_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **extra,
+    }
+
+
+@contextlib.contextmanager
+def worker(
+    env: dict[str, str],
+    *,
+    hostname: str,
+    log: Path,
+    pool: str = "solo",
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run one `celery worker` until the block ends (prefork runs one child process)."""
+    full_env = {**os.environ, **env}
+    pool_args = ["--pool=solo"] if pool == "solo" else ["--pool=prefork", "--concurrency=1"]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - fixed argument list
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "alignment_site",
+                "worker",
+                *pool_args,
+                "--loglevel=INFO",
+                f"--hostname={hostname}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+def children_of(pid: int) -> list[int]:
+    """Return the process ids whose parent is pid (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: the fields follow the last ")".
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
