@@ -85,9 +85,10 @@ def main() -> None:
         f"median worker time of one report (HTML figures + PDF): {statistics.median(walls):.3f} s "
         f"wall, {statistics.median(cpus):.3f} s CPU (min {min(walls):.3f} s, max {max(walls):.3f} s)"
     )
-    print("median per phase: " + ", ".join(
-        f"{name} {statistics.median(values):.0f} ms" for name, values in phases.items()
-    ))
+    print(
+        "median per phase: "
+        + ", ".join(f"{name} {statistics.median(values):.0f} ms" for name, values in phases.items())
+    )
     print("budget (DESIGN.md §9): <= 3 s")
 
 

@@ -45,7 +45,9 @@ class Command(BaseCommand):
         if built is None or built.status != Report.Status.READY:
             error = built.error if built is not None else "the report row disappeared"
             raise CommandError(f"The report of {assessment} failed: {error}")
-        index = "no index" if built.alignment_index is None else f"index {built.alignment_index:.1f}"
+        index = (
+            "no index" if built.alignment_index is None else f"index {built.alignment_index:.1f}"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Built the report of {assessment}: {index} ({built.band}), "
