@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from scoring.bank import Bank
 from scoring.constants import EPSILON, MONTHS_PER_YEAR, WEEKS_PER_YEAR
@@ -21,6 +23,7 @@ __all__ = [
     "fill_template",
     "quadrant_of",
     "rank_priorities",
+    "rank_priorities_at",
     "schedule_weeks",
     "weekly_capacity",
 ]
@@ -37,8 +40,7 @@ class Candidate:
     effort: int
 
 
-@dataclass(frozen=True, slots=True)
-class Priority:
+class Priority(NamedTuple):
     question: str
     area: str
     dimension: str
@@ -48,8 +50,7 @@ class Priority:
     quadrant: str
 
 
-@dataclass(frozen=True, slots=True)
-class ActionItem:
+class ActionItem(NamedTuple):
     question: str
     title: str
     specific: str
@@ -88,43 +89,76 @@ def quadrant_of(
     return "fill_in" if high_feasibility else "thankless"
 
 
-def _sort_key(item: Priority) -> tuple[float, str]:
+def _rank(rows: list[tuple[str, str, str, float, float]]) -> tuple[Priority, ...]:
+    """Rank (question, area, dimension, uplift, feasibility) rows into priorities."""
+    if not rows:
+        return ()
+    uplift_median = statistics.median([row[3] for row in rows])
+    feasibility_median = statistics.median([row[4] for row in rows])
     # Priorities equal but for the last bits of float arithmetic are a tie, broken by code.
-    return (-round(item.priority, 12), item.question)
+    rows.sort(key=lambda row: (-round(row[3] * row[4], 12), row[0]))
+    ranked = []
+    for question, area, dimension, uplift, feasibility in rows:
+        # A value at its median counts as high (same rule as quadrant_of, inlined for speed).
+        if uplift >= uplift_median - EPSILON:
+            quadrant = (
+                "quick_win" if feasibility >= feasibility_median - EPSILON else "major_project"
+            )
+        else:
+            quadrant = "fill_in" if feasibility >= feasibility_median - EPSILON else "thankless"
+        ranked.append(
+            Priority(question, area, dimension, uplift, feasibility, uplift * feasibility, quadrant)
+        )
+    return tuple(ranked)
 
 
 def rank_priorities(candidates: Iterable[Candidate]) -> tuple[Priority, ...]:
     """Return the priorities best first (priority desc, then code), with their quadrants."""
-    listed = list(candidates)
-    if not listed:
-        return ()
-    feasibilities = [feasibility_of(c.effort) for c in listed]
-    uplift_median = statistics.median(c.uplift for c in listed)
-    feasibility_median = statistics.median(feasibilities)
-    ranked = [
-        Priority(
-            question=c.question,
-            area=c.area,
-            dimension=c.dimension,
-            uplift=c.uplift,
-            feasibility=f,
-            priority=c.uplift * f,
-            quadrant=quadrant_of(c.uplift, f, uplift_median, feasibility_median),
+    return _rank(
+        [(c.question, c.area, c.dimension, c.uplift, feasibility_of(c.effort)) for c in candidates]
+    )
+
+
+def rank_priorities_at(
+    candidates: Sequence[int],
+    uplifts: Sequence[float],
+    *,
+    codes: Sequence[str],
+    area_of: Sequence[int],
+    area_codes: Sequence[str],
+    area_dimension: Sequence[int],
+    dimension_codes: Sequence[str],
+    feasibility: Sequence[float],
+) -> tuple[Priority, ...]:
+    """Rank candidate question positions, reading codes and feasibility from bank arrays."""
+    rows = []
+    for i, uplift in zip(candidates, uplifts, strict=True):
+        a = area_of[i]
+        rows.append(
+            (codes[i], area_codes[a], dimension_codes[area_dimension[a]], uplift, feasibility[i])
         )
-        for c, f in zip(listed, feasibilities, strict=True)
-    ]
-    ranked.sort(key=_sort_key)
-    return tuple(ranked)
+    return _rank(rows)
 
 
 _PLACEHOLDER = re.compile(r"\{(organization|segment|area)\}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _template_parts(text: str) -> tuple[str, ...]:
+    # Literal text at even positions, placeholder names at odd ones; a bank has few templates,
+    # so each is split once instead of once per assessment.
+    return tuple(_PLACEHOLDER.split(text))
 
 
 def fill_template(text: str, values: Mapping[str, str]) -> str:
     """Fill {organization}, {segment} and {area}; leave any other brace text untouched."""
     if "{" not in text:
         return text
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    parts = _template_parts(text)
+    filled = [
+        part if k % 2 == 0 else values.get(part, "{" + part + "}") for k, part in enumerate(parts)
+    ]
+    return "".join(filled)
 
 
 def weekly_capacity(capacity_days_per_month: float) -> float:
@@ -140,12 +174,13 @@ def schedule_weeks(items: Sequence[tuple[float, int]], capacity: float) -> list[
         load = effort_days / duration
         # An item that alone exceeds the capacity can only run while nothing else does.
         oversize = load > capacity + EPSILON
+        room = 0.0 if oversize else capacity + EPSILON - load  # the most a week may already hold
         start = 0
         while True:
             blocked = -1
-            for week in range(start, start + duration):
-                taken = used[week] if week < len(used) else 0.0
-                if (taken != 0.0) if oversize else (taken + load > capacity + EPSILON):
+            for week in range(start, min(start + duration, len(used))):
+                taken = used[week]
+                if (taken != 0.0) if oversize else (taken > room):
                     blocked = week
                     break
             if blocked < 0:

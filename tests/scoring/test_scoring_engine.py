@@ -11,6 +11,7 @@ from scoring_testkit import make_bank, make_input, response
 
 from scoring.engine import (
     band_for,
+    index_for_currents,
     misfit,
     projected_index,
     result_to_dict,
@@ -429,3 +430,13 @@ def test_engine_rejects_answers_the_parser_would_reject() -> None:
         score_assessment(bank, make_input(response("owner", {"q1": 9})))
     with pytest.raises(ValueError, match="value discipline"):
         score_assessment(bank, make_input(response("owner", {"q1": 3}), discipline="cheap"))
+
+
+def test_index_for_currents_scores_aggregate_values() -> None:
+    bank = make_bank({"d": {"d.a": ["q1", "q2"]}}, pitfall_areas={})
+    # q1 at 2.5 against 3 (m 0.125), q2 at 3 against an override of 4 (m 0.25).
+    value = index_for_currents(
+        bank, {"q1": 2.5, "q2": 3.0}, value_discipline="operational_excellence", targets={"q2": 4}
+    )
+    assert value == pytest.approx(100 * (1 - (0.6 * 0.125 + 0.8 * 0.25) / 1.4))
+    assert index_for_currents(bank, {}, value_discipline="customer_intimacy") is None

@@ -340,3 +340,25 @@ def test_reaching_every_target_gives_100(case: tuple[Bank, AssessmentInput]) -> 
 @given(banks())
 def test_bank_export_round_trips(bank: Bank) -> None:
     assert parse_bank(bank_to_dict(bank)) == bank
+
+
+@PROPERTIES
+@given(assessments())
+def test_strategy_fit_of_the_declared_discipline_without_owner_targets_is_the_index(
+    case: tuple[Bank, AssessmentInput],
+) -> None:
+    bank, data = case
+    without_targets = dataclasses.replace(
+        data,
+        responses=tuple(
+            Response(r.level, {c: Answer(a.current) for c, a in r.answers.items()})
+            for r in data.responses
+        ),
+    )
+    result = score_assessment(bank, without_targets)
+    assert result.strategy_fit[data.strategy.value_discipline] == result.alignment_index
+    for discipline in DISCIPLINES:
+        other = dataclasses.replace(
+            without_targets, strategy=Strategy(discipline, "families", None)
+        )
+        assert result.strategy_fit[discipline] == score_assessment(bank, other).alignment_index

@@ -1,0 +1,223 @@
+"""Engine throughput: assessments scored per second (DESIGN.md section 9 asks for >= 2,000/s).
+
+A 64-question bank (4 dimensions x 4 areas x 4 questions, 10 rules) and seeded random
+assessments with 5 respondents (1 owner, 1 manager, 3 staff, some "don't know" answers), scored
+with priorities and the action plan. Prints figures only; asserts nothing about time.
+
+    .venv/bin/python bench/bench_scoring.py [--assessments N] [--runs R] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import random
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scoring.bank import Bank, parse_bank
+from scoring.constants import DISCIPLINES
+from scoring.engine import result_to_json, score_assessment
+from scoring.inputs import AssessmentInput, parse_input
+
+DIMENSIONS = ("market", "operational", "financial", "organizational")
+LEVELS = ("owner", "manager", "staff", "staff", "staff")
+
+
+def bench_bank(rng: random.Random) -> dict[str, Any]:
+    """Return a 64-question bank in the YAML structure, with ten rules of every form."""
+    dimensions = []
+    for d in DIMENSIONS:
+        areas = []
+        for a in range(4):
+            area = f"{d}.area{a}"
+            questions = [
+                {
+                    "code": f"{area}.q{q}",
+                    "text": f"Statement {q} about {area}.",
+                    "help": "1 = not at all, 5 = fully and routinely",
+                    "weight": rng.choice([0.5, 1.0, 1.0, 1.5, 2.0]),
+                    "targets": {disc: rng.randint(2, 5) for disc in DISCIPLINES},
+                    "action": {
+                        "title": "Improve {area} at {organization}",
+                        "specific": "Agree with the team how {area} serves {segment}.",
+                        "kpi": "progress on {area}",
+                        "unit": "%",
+                        "owner_role": "owner",
+                        "effort": rng.randint(1, 5),
+                        "effort_days": rng.choice([1, 2, 4, 8, 15]),
+                        "duration_weeks": rng.randint(1, 8),
+                    },
+                }
+                for q in range(4)
+            ]
+            areas.append(
+                {"code": area, "title": f"Area {a} of {d}", "weight": 1.0, "questions": questions}
+            )
+        dimensions.append({"code": d, "title": d.title(), "weight": 1.0, "areas": areas})
+    q = "market.area0.q0"
+    rules = [
+        {"strategy": "value_discipline", "equals": "operational_excellence"},
+        {"question": q, "current_at_least": 4},
+        {"question": "financial.area1.q2", "current_at_most": 2},
+        {"area": "organizational.area3", "score_below": 60},
+        {"dimension": "operational", "score_below": 70},
+        {
+            "all": [
+                {"strategy": "primary_value", "equals": "price"},
+                {"question": q, "current_at_least": 3},
+            ]
+        },
+        {
+            "any": [
+                {"area": "market.area1", "score_below": 50},
+                {"not": {"question": q, "current_at_most": 4}},
+            ]
+        },
+        {"not": {"dimension": "financial", "score_below": 80}},
+        {
+            "all": [
+                {"strategy": "segment", "equals": "families"},
+                {"any": [{"area": "financial.area0", "score_below": 70}]},
+            ]
+        },
+        {"question": "operational.area2.q1", "current_at_least": 5},
+    ]
+    return {
+        "bank": "bench",
+        "version": 1,
+        "title": "Benchmark bank",
+        "scale": {"min": 1, "max": 5},
+        "dimensions": dimensions,
+        "rules": [
+            {
+                "code": f"rule-{i}",
+                "severity": ("low", "medium", "high")[i % 3],
+                "message": f"Rule {i}.",
+                "when": when,
+            }
+            for i, when in enumerate(rules)
+        ],
+        "pitfall_areas": {"market_trends": "market.area1", "culture": "organizational.area0"},
+    }
+
+
+def bench_input(rng: random.Random, codes: list[str]) -> dict[str, Any]:
+    """Return one assessment in the JSON input shape: 5 respondents, ~10 % "don't know"."""
+    responses = []
+    for level in LEVELS:
+        answers: dict[str, Any] = {}
+        for code in codes:
+            current = None if rng.random() < 0.1 else rng.randint(1, 5)
+            if level == "owner" and rng.random() < 0.2:
+                answers[code] = {"current": current, "target": rng.randint(1, 5)}
+            else:
+                answers[code] = current
+        responses.append({"level": level, "answers": answers})
+    return {
+        "strategy": {
+            "value_discipline": rng.choice(DISCIPLINES),
+            "segment": "families",
+            "primary_value": rng.choice(["price", "quality", None]),
+        },
+        "organization": {"name": "Bench Bakery", "capacity_days_per_month": rng.choice([4, 8, 16])},
+        "plan_start": "2027-01-04",
+        "history": ["2025-06-01"],
+        "responses": responses,
+    }
+
+
+def rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+def calibration() -> float:
+    """Return the milliseconds one million trivial loop steps take (the machine's pace)."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def run_scores(bank: Bank, inputs: list[AssessmentInput]) -> float:
+    start = time.perf_counter()
+    for data in inputs:
+        score_assessment(bank, data)
+    return rate(len(inputs), time.perf_counter() - start)
+
+
+def run_parse_and_score(bank: Bank, raw: list[dict[str, Any]]) -> float:
+    start = time.perf_counter()
+    for data in raw:
+        score_assessment(bank, parse_input(data, bank, source="bench"))
+    return rate(len(raw), time.perf_counter() - start)
+
+
+def run_with_json(bank: Bank, raw: list[dict[str, Any]]) -> float:
+    start = time.perf_counter()
+    for data in raw:
+        result_to_json(score_assessment(bank, parse_input(data, bank, source="bench")))
+    return rate(len(raw), time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assessments", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=20270104)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of one run")
+    args = parser.parse_args()
+
+    rng = random.Random(args.seed)
+    bank = parse_bank(bench_bank(rng))
+    codes = list(bank.questions)
+    raw = [bench_input(rng, codes) for _ in range(args.assessments)]
+    inputs = [parse_input(data, bank, source="bench") for data in raw]
+    print(f"bank: {bank.summary()}; {len(inputs)} assessments x {len(LEVELS)} respondents")
+
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run_scores(bank, inputs)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+
+    run_scores(bank, inputs[:200])  # warm-up
+    figures = {
+        "score_assessment (priorities + plan)": [
+            run_scores(bank, inputs) for _ in range(args.runs)
+        ],
+        "parse_input + score_assessment": [
+            run_parse_and_score(bank, raw) for _ in range(args.runs)
+        ],
+        "parse_input + score + result_to_json": [
+            run_with_json(bank, raw) for _ in range(args.runs)
+        ],
+    }
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"median of {args.runs} runs, one process, {date.today().isoformat()}, "
+        f"{os.cpu_count()} CPUs, load average {load:.2f}, "
+        f"1e6 loop steps in {calibration():.0f} ms:"
+    )
+    for label, rates in figures.items():
+        print(
+            f"  {label:<40} {statistics.median(rates):8.0f} assessments/s  (min {min(rates):.0f}, max {max(rates):.0f})"
+        )
+    print("budget (DESIGN.md section 9): >= 2000 assessments/s for score_assessment")
+
+
+if __name__ == "__main__":
+    main()

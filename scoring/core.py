@@ -1,0 +1,484 @@
+"""The arithmetic of DESIGN.md section 6 on flat per-question arrays (internal to scoring)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from scoring.bank import Bank
+from scoring.constants import (
+    BAND_ALIGNED,
+    BAND_PARTIAL,
+    BAND_RESONANT,
+    COVERAGE_DENOMINATOR,
+    COVERAGE_NUMERATOR,
+    DISCIPLINES,
+    LEVELS,
+    MISFIT_SPAN,
+    OVERKILL_COST,
+    TARGET_SCALE,
+)
+from scoring.inputs import AssessmentInput
+from scoring.plan import feasibility_of
+from scoring.rules import condition_references
+
+__all__ = [
+    "Aggregates",
+    "BankIndex",
+    "Scores",
+    "aggregate",
+    "alignment_by_discipline",
+    "band_for",
+    "bank_index",
+    "misfit",
+    "score",
+    "targets_for",
+    "uplifts",
+    "weighted_mean",
+]
+
+_LEVEL_INDEX = {level: k for k, level in enumerate(LEVELS)}
+
+
+def misfit(current: float, target: float) -> float:
+    """Return m_q: a shortfall costs fully, overshooting the target costs half."""
+    return (
+        max(0.0, target - current) / MISFIT_SPAN
+        + OVERKILL_COST * max(0.0, current - target) / MISFIT_SPAN
+    )
+
+
+def band_for(alignment_index: float | None) -> str:
+    """Return the band of an alignment index (insufficient_data when it is None)."""
+    if alignment_index is None:
+        return "insufficient_data"
+    # Rounded so that a value equal to a boundary but for float noise lands on the boundary.
+    value = round(alignment_index, 9)
+    if value < BAND_PARTIAL:
+        return "misaligned"
+    if value < BAND_ALIGNED:
+        return "partially_aligned"
+    if value < BAND_RESONANT:
+        return "aligned"
+    return "resonant"
+
+
+def weighted_mean(values: Sequence[float], weights: Sequence[float]) -> float:
+    """Return the weighted mean, exact when all values are equal and never outside them."""
+    low = min(values)
+    high = max(values)
+    if low == high:
+        return low
+    # Offsetting by the minimum keeps equal scores exact (all areas at 100 give exactly 100).
+    spread = 0.0
+    total = 0.0
+    for value, weight in zip(values, weights, strict=True):
+        spread += weight * (value - low)
+        total += weight
+    return min(high, low + spread / total)
+
+
+def _area_score(num: float, den: float) -> float:
+    if den <= 0.0:
+        return 100.0  # only possible with zero targets: nothing is required, nothing is missed
+    score = 100.0 * (1.0 - num / den)
+    return 0.0 if score < 0.0 else 100.0 if score > 100.0 else score
+
+
+# --- the bank, flattened once -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BankIndex:
+    """A bank as parallel tuples indexed by question, area and dimension position."""
+
+    codes: tuple[str, ...]
+    position: Mapping[str, int]
+    weight: tuple[float, ...]
+    area_of: tuple[int, ...]
+    targets: Mapping[str, tuple[float, ...]]
+    # w_q · (T_q / 5) with the bank's target of each discipline.
+    terms: Mapping[str, tuple[float, ...]]
+    effort: tuple[int, ...]
+    feasibility: tuple[float, ...]
+    area_codes: tuple[str, ...]
+    area_titles: tuple[str, ...]
+    area_weight: tuple[float, ...]
+    area_dimension: tuple[int, ...]
+    area_questions: tuple[tuple[int, ...], ...]
+    # The fewest answered questions that are not "under 60 %" of the area.
+    area_needed: tuple[int, ...]
+    area_position: Mapping[str, int]
+    dimension_codes: tuple[str, ...]
+    dimension_titles: tuple[str, ...]
+    dimension_weight: tuple[float, ...]
+    dimension_areas: tuple[tuple[int, ...], ...]
+    dimension_position: Mapping[str, int]
+    # Per rule: the question and area codes its condition mentions.
+    rule_mentions: tuple[tuple[frozenset[str], frozenset[str]], ...]
+
+
+def _needed(total: int) -> int:
+    needed = 0
+    while needed * COVERAGE_DENOMINATOR < total * COVERAGE_NUMERATOR:
+        needed += 1
+    return max(1, needed)
+
+
+def bank_index(bank: Bank) -> BankIndex:
+    """Return the flattened bank, built once and kept on the (immutable) bank."""
+    cached = bank._cache.get("engine_index")
+    if isinstance(cached, BankIndex):
+        return cached
+    questions = [
+        (question, a)
+        for a, area in enumerate(area for d in bank.dimensions for area in d.areas)
+        for question in area.questions
+    ]
+    areas = [(area, d) for d, dimension in enumerate(bank.dimensions) for area in dimension.areas]
+    codes = tuple(q.code for q, _ in questions)
+    weight = tuple(q.weight for q, _ in questions)
+    targets = {
+        discipline: tuple(float(q.targets[discipline]) for q, _ in questions)
+        for discipline in DISCIPLINES
+    }
+    area_questions: list[tuple[int, ...]] = [() for _ in areas]
+    for i, (_, a) in enumerate(questions):
+        area_questions[a] = (*area_questions[a], i)  # contiguous: questions come area by area
+    dimension_areas: list[tuple[int, ...]] = [() for _ in bank.dimensions]
+    for a, (_, d) in enumerate(areas):
+        dimension_areas[d] = (*dimension_areas[d], a)
+    index = BankIndex(
+        codes=codes,
+        position={code: i for i, code in enumerate(codes)},
+        weight=weight,
+        area_of=tuple(a for _, a in questions),
+        targets=targets,
+        terms={
+            discipline: tuple(w * (t / TARGET_SCALE) for w, t in zip(weight, ts, strict=True))
+            for discipline, ts in targets.items()
+        },
+        effort=tuple(q.action.effort for q, _ in questions),
+        feasibility=tuple(feasibility_of(q.action.effort) for q, _ in questions),
+        area_codes=tuple(area.code for area, _ in areas),
+        area_titles=tuple(area.title for area, _ in areas),
+        area_weight=tuple(area.weight for area, _ in areas),
+        area_dimension=tuple(d for _, d in areas),
+        area_questions=tuple(area_questions),
+        area_needed=tuple(_needed(len(qs)) for qs in area_questions),
+        area_position={area.code: a for a, (area, _) in enumerate(areas)},
+        dimension_codes=tuple(d.code for d in bank.dimensions),
+        dimension_titles=tuple(d.title for d in bank.dimensions),
+        dimension_weight=tuple(d.weight for d in bank.dimensions),
+        dimension_areas=tuple(dimension_areas),
+        dimension_position={d.code: i for i, d in enumerate(bank.dimensions)},
+        rule_mentions=tuple(
+            (refs.questions, refs.areas)
+            for refs in (condition_references(rule.when) for rule in bank.rules)
+        ),
+    )
+    bank._cache["engine_index"] = index
+    return index
+
+
+# --- the answers, aggregated -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Aggregates:
+    """Per question: level means, C_q, owner targets and the sums consensus needs."""
+
+    owner_mean: list[float | None]
+    manager_mean: list[float | None]
+    staff_mean: list[float | None]
+    current: list[float | None]  # C_q, the mean of the level means present
+    owner_target: list[float | None]  # mean of the owner targets given
+    count: list[int]  # non-null currents over all responses
+    total: list[int]  # their sum
+    squares: list[int]  # the sum of their squares
+    respondents: dict[str, int]
+
+
+def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates:
+    """Return the per-question aggregates of every response (order never matters)."""
+    n = len(index.codes)
+    position = index.position
+    scale = _scale_values(bank)
+    sums = ([0] * n, [0] * n, [0] * n)
+    counts = ([0] * n, [0] * n, [0] * n)
+    squares = [0] * n
+    target_sum = [0] * n
+    target_count = [0] * n
+    respondents = dict.fromkeys(LEVELS, 0)
+    for response in data.responses:
+        k = _LEVEL_INDEX.get(response.level)
+        if k is None:
+            raise ValueError(f"unknown respondent level {response.level!r}")
+        respondents[response.level] += 1
+        level_sum = sums[k]
+        level_count = counts[k]
+        for code, answer in response.answers.items():
+            i = position.get(code)
+            if i is None:
+                raise ValueError(f"unknown question code {code!r}")
+            value = answer.current
+            if value is not None:
+                if value not in scale:
+                    raise ValueError(
+                        f"{code}: {value!r} is outside the scale {bank.scale_min}..{bank.scale_max}"
+                    )
+                level_sum[i] += value
+                level_count[i] += 1
+                squares[i] += value * value
+        # Only the owner states what the strategy needs; other levels' targets are ignored.
+        if k == 0:
+            for code, answer in response.answers.items():
+                if answer.target is not None:
+                    i = position[code]
+                    target_sum[i] += answer.target
+                    target_count[i] += 1
+    means = [
+        [s / c if c else None for s, c in zip(sums[k], counts[k], strict=True)] for k in range(3)
+    ]
+    owner, manager, staff = means
+    current: list[float | None] = []
+    for o, m, s in zip(owner, manager, staff, strict=True):
+        if o is None:
+            if m is None:
+                current.append(s)
+            elif s is None:
+                current.append(m)
+            else:
+                current.append((m + s) / 2)
+        elif m is None:
+            current.append(o if s is None else (o + s) / 2)
+        elif s is None:
+            current.append((o + m) / 2)
+        else:
+            current.append((o + m + s) / 3)
+    return Aggregates(
+        owner_mean=owner,
+        manager_mean=manager,
+        staff_mean=staff,
+        current=current,
+        owner_target=[s / c if c else None for s, c in zip(target_sum, target_count, strict=True)],
+        count=[a + b + c for a, b, c in zip(*counts, strict=True)],
+        total=[a + b + c for a, b, c in zip(*sums, strict=True)],
+        squares=squares,
+        respondents=respondents,
+    )
+
+
+def _scale_values(bank: Bank) -> range:
+    return range(bank.scale_min, bank.scale_max + 1)
+
+
+def targets_for(
+    index: BankIndex, owner_target: Sequence[float | None], discipline: str
+) -> tuple[list[float], list[float]]:
+    """Return T_q and w_q·(T_q/5): the owner's target where given, else the bank's."""
+    targets = list(index.targets[discipline])
+    terms = list(index.terms[discipline])
+    weight = index.weight
+    for i, owner in enumerate(owner_target):
+        if owner is not None:
+            targets[i] = owner
+            terms[i] = weight[i] * (owner / TARGET_SCALE)
+    return targets, terms
+
+
+# --- scores --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Scores:
+    """Misfits, area, dimension and alignment scores for one set of currents and targets."""
+
+    misfit: list[float | None]
+    contribution: list[float]  # w·(T/5)·m per answered question
+    area_num: list[float]
+    area_den: list[float]
+    area_answered: list[int]
+    area_score: list[float | None]
+    dimension_score: list[float | None]
+    dimension_scored_weight: list[float]  # Σ weights of the scored areas of each dimension
+    alignment_index: float | None
+    weighted_mean: float | None
+    weakest: int | None  # the first dimension with the lowest score
+
+
+def score(
+    index: BankIndex,
+    current: Sequence[float | None],
+    target: Sequence[float],
+    terms: Sequence[float],
+) -> Scores:
+    """Return every score of section 6 for aggregate currents C_q and targets T_q."""
+    n = len(index.codes)
+    misfits: list[float | None] = [None] * n
+    contribution = [0.0] * n
+    area_num: list[float] = []
+    area_den: list[float] = []
+    area_answered: list[int] = []
+    area_score: list[float | None] = []
+    for questions, needed in zip(index.area_questions, index.area_needed, strict=True):
+        num = 0.0
+        den = 0.0
+        answered = 0
+        for i in questions:
+            c = current[i]
+            if c is None:
+                continue
+            answered += 1
+            t = target[i]
+            # m_q = max(0, T−C)/4 + 0.5·max(0, C−T)/4, one of the two terms being zero.
+            m = (t - c) / MISFIT_SPAN if c < t else OVERKILL_COST * (c - t) / MISFIT_SPAN
+            term = terms[i]
+            lost = term * m
+            misfits[i] = m
+            contribution[i] = lost
+            num += lost
+            den += term
+        area_num.append(num)
+        area_den.append(den)
+        area_answered.append(answered)
+        area_score.append(_area_score(num, den) if answered >= needed else None)
+
+    area_weight = index.area_weight
+    dimension_score: list[float | None] = []
+    scored_weight: list[float] = []
+    for areas in index.dimension_areas:
+        values = []
+        weights = []
+        for a in areas:
+            s = area_score[a]
+            if s is not None:
+                values.append(s)
+                weights.append(area_weight[a])
+        dimension_score.append(weighted_mean(values, weights) if values else None)
+        scored_weight.append(sum(weights))
+
+    values = []
+    weights = []
+    weakest = None
+    lowest = 0.0
+    for d, s in enumerate(dimension_score):
+        if s is not None:
+            if weakest is None or s < lowest:
+                weakest, lowest = d, s
+            values.append(s)
+            weights.append(index.dimension_weight[d])
+    if weakest is None:
+        ai = mean = None
+    else:
+        mean = weighted_mean(values, weights)
+        ai = 0.5 * mean + 0.5 * lowest
+    return Scores(
+        misfit=misfits,
+        contribution=contribution,
+        area_num=area_num,
+        area_den=area_den,
+        area_answered=area_answered,
+        area_score=area_score,
+        dimension_score=dimension_score,
+        dimension_scored_weight=scored_weight,
+        alignment_index=ai,
+        weighted_mean=mean,
+        weakest=weakest,
+    )
+
+
+def alignment_by_discipline(
+    index: BankIndex, current: Sequence[float | None]
+) -> dict[str, float | None]:
+    """Return AI with the bank's targets of each discipline (strategy fit), in one pass."""
+    t0, t1, t2 = (index.targets[d] for d in DISCIPLINES)
+    w0, w1, w2 = (index.terms[d] for d in DISCIPLINES)
+    area_scores: list[list[float | None]] = [[], [], []]
+    span = MISFIT_SPAN
+    half = OVERKILL_COST
+    for questions, needed in zip(index.area_questions, index.area_needed, strict=True):
+        n0 = n1 = n2 = d0 = d1 = d2 = 0.0
+        answered = 0
+        # Unrolled over the three disciplines: this runs for every question of every assessment.
+        for i in questions:
+            c = current[i]
+            if c is None:
+                continue
+            answered += 1
+            t = t0[i]
+            w = w0[i]
+            n0 += w * ((t - c) / span if c < t else half * (c - t) / span)
+            d0 += w
+            t = t1[i]
+            w = w1[i]
+            n1 += w * ((t - c) / span if c < t else half * (c - t) / span)
+            d1 += w
+            t = t2[i]
+            w = w2[i]
+            n2 += w * ((t - c) / span if c < t else half * (c - t) / span)
+            d2 += w
+        enough = answered >= needed
+        area_scores[0].append(_area_score(n0, d0) if enough else None)
+        area_scores[1].append(_area_score(n1, d1) if enough else None)
+        area_scores[2].append(_area_score(n2, d2) if enough else None)
+    return {d: _index_from_areas(index, area_scores[k]) for k, d in enumerate(DISCIPLINES)}
+
+
+def _index_from_areas(index: BankIndex, area_score: Sequence[float | None]) -> float | None:
+    values = []
+    weights = []
+    for d, areas in enumerate(index.dimension_areas):
+        area_values = []
+        area_weights = []
+        for a in areas:
+            s = area_score[a]
+            if s is not None:
+                area_values.append(s)
+                area_weights.append(index.area_weight[a])
+        if area_values:
+            values.append(weighted_mean(area_values, area_weights))
+            weights.append(index.dimension_weight[d])
+    if not values:
+        return None
+    return 0.5 * weighted_mean(values, weights) + 0.5 * min(values)
+
+
+def uplifts(index: BankIndex, scores: Scores, candidates: Sequence[int]) -> list[float]:
+    """Return AI(C_q := T_q) - AI for each candidate question, in O(1) each.
+
+    Setting C_q := T_q removes q's term from its area's misfit sum, which raises the area score
+    by 100·w(T/5)m / Σw(T/5); that moves the dimension's weighted mean by the area's share of the
+    scored weight, and AI by half the change of the weighted mean plus half the change of the
+    minimum (which needs only the lowest and second-lowest dimension scores).
+    """
+    ai = scores.alignment_index
+    if ai is None:
+        return [0.0] * len(candidates)
+    area_score = scores.area_score
+    dimension_score = scores.dimension_score
+    scored = [(s, d) for d, s in enumerate(dimension_score) if s is not None]
+    total_weight = sum(index.dimension_weight[d] for _, d in scored)
+    ordered = sorted(scored)
+    lowest, lowest_at = ordered[0]
+    second = ordered[1][0] if len(ordered) > 1 else None
+    result = []
+    for i in candidates:
+        a = index.area_of[i]
+        if area_score[a] is None:
+            # Coverage does not change, so the area stays out of its dimension.
+            result.append(0.0)
+            continue
+        d = index.area_dimension[a]
+        den = scores.area_den[a]
+        area_gain = 100.0 * scores.contribution[i] / den if den > 0.0 else 0.0
+        dimension_gain = index.area_weight[a] * area_gain / scores.dimension_scored_weight[d]
+        mean_gain = index.dimension_weight[d] * dimension_gain / total_weight
+        if d == lowest_at:
+            raised = lowest + dimension_gain
+            min_gain = (raised if second is None or raised < second else second) - lowest
+        else:
+            min_gain = 0.0
+        gain = 0.5 * mean_gain + 0.5 * min_gain
+        result.append(gain if gain > 0.0 else 0.0)
+    return result
