@@ -302,7 +302,7 @@ def _question_text(bank: Bank, code: str) -> str:
 
 
 def spread_positions(
-    values: Sequence[float], keys: Sequence[str] | None = None, width: float = 0.07
+    values: Sequence[float], keys: Sequence[str] | None = None, width: float = 0.045
 ) -> list[float]:
     """Return the values nudged apart where several are equal, so that no point hides another.
 
