@@ -1,0 +1,165 @@
+"""The PDF: A4 with header and page numbers, the charts inside, and no URL fetched outside."""
+
+import shutil
+import socket
+import subprocess
+
+import pytest
+from django.template import engines
+
+from assessments import pdf
+from assessments.report_content import report_content
+from assessments.services.banks import bank_to_engine
+
+pytestmark = pytest.mark.django_db
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext, pdfinfo) not installed"
+)
+
+
+@pytest.fixture
+def pdf_file(built_report, tmp_path):
+    path = tmp_path / "report.pdf"
+    with built_report.pdf.open("rb") as handle:
+        path.write_bytes(handle.read())
+    return path
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Fail the test if anything opens a network connection."""
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network access during a test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return attempts
+
+
+def _text(path, *pages: int) -> str:
+    args = [shutil.which("pdftotext") or "pdftotext", "-layout"]
+    if pages:
+        args += ["-f", str(pages[0]), "-l", str(pages[-1])]
+    return subprocess.run(  # noqa: S603
+        [*args, str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+@needs_poppler
+def test_pdf_is_a4_with_header_and_page_numbers(pdf_file):
+    command = [shutil.which("pdfinfo") or "pdfinfo", str(pdf_file)]
+    info = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+    assert "A4" in info
+    pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1])
+    assert pages >= 5
+    second = _text(pdf_file, 2)
+    assert "Crumb & Co · cycle 2026-Q4" in second
+    assert f"Page 2 of {pages}" in second
+
+
+@needs_poppler
+def test_pdf_holds_every_section_and_the_charts(pdf_file, built_report):
+    text = _text(pdf_file)
+    for heading in (
+        "Executive summary",
+        "Where practice meets the strategy",
+        "Gaps per area",
+        "Which strategy do your operations serve?",
+        "How owner and team see the business",
+        "Impact against feasibility",
+        "Contradictions and pitfalls",
+        "SMART action plan",
+        "Timeline",
+        "Appendix: how the numbers are made",
+    ):
+        assert heading in text, heading
+    # Words that exist only inside the charts' SVG: the charts were drawn into the PDF.
+    for chart_word in (
+        "What the strategy needs",  # radar legend
+        "mean answer minus target",  # area bars axis
+        "Managers and staff",  # heatmap column
+        "Thankless tasks",  # matrix corner
+        "best fit",  # strategy-fit bar
+        "In progress",  # timeline legend
+    ):
+        assert chart_word in text, chart_word
+    assert f"{built_report.alignment_index:.0f}/100" in text.replace(" ", "")
+
+
+def test_print_charts_are_svg_for_every_section(built_report, assessment):
+    content = report_content(
+        assessment=assessment,
+        result=built_report.result,
+        perception=built_report.perception,
+        plan=list(assessment.action_items.all()),
+        bank=bank_to_engine(assessment.bank),
+    )
+    figures = pdf.print_figures(content)
+    assert set(figures) == {"radar", "areas", "perception", "matrix", "fit", "gantt"}
+    assert all(uri.startswith("data:image/svg+xml;base64,") for uri in figures.values())
+
+
+def test_rendering_fetches_no_external_url(no_network):
+    html = """<!doctype html><html><head>
+      <link rel="stylesheet" href="http://example.invalid/evil.css">
+      <style>@import url("https://example.invalid/import.css");
+             body { background: url(http://example.invalid/bg.png); }
+             @font-face { font-family: X; src: url(http://example.invalid/font.woff); }</style>
+      </head><body>
+      <p style="font-family: X">Hello</p>
+      <img src="http://example.invalid/tracker.png">
+      <img src="//example.invalid/protocol-relative.png">
+      <img src="file:///etc/passwd">
+      <img src="/static/../../alignment_site/settings/base.py">
+      <img src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHdpZHRoPSIxMCIgaGVpZ2h0PSIxMCIvPg==">
+      <link rel="stylesheet" href="/static/css/report_print.css">
+      </body></html>"""
+    fetcher = pdf.static_only_fetcher()
+    document = pdf.html_to_pdf(html, fetcher=fetcher)
+    assert document.startswith(b"%PDF-")
+    refused = " ".join(fetcher.refused)
+    for url in (
+        "http://example.invalid/evil.css",
+        "https://example.invalid/import.css",
+        "http://example.invalid/bg.png",
+        "http://example.invalid/font.woff",
+        "http://example.invalid/tracker.png",
+        "https://example.invalid/protocol-relative.png",
+        "file:///etc/passwd",
+    ):
+        assert url in refused, url
+    assert not any("base.py" in url for url in fetcher.served)
+    assert fetcher.served == ["https://resonance.invalid/static/css/report_print.css"]
+    assert no_network == [], "nothing tried to open a connection"
+
+
+def test_a_report_template_with_external_references_renders_offline(
+    built_report, assessment, no_network, monkeypatch
+):
+    template = engines["django"].from_string(
+        '{% include "reports/pdf/report.html" %}'
+        '<img src="http://example.invalid/logo.png">'
+        '<link rel="stylesheet" href="https://example.invalid/brand.css">'
+    )
+    content = report_content(
+        assessment=assessment,
+        result=built_report.result,
+        perception=built_report.perception,
+        plan=list(assessment.action_items.all()),
+        bank=bank_to_engine(assessment.bank),
+    )
+    html = template.render(
+        {"content": content, "figures": pdf.print_figures(content), "print": True}
+    )
+    fetcher = pdf.static_only_fetcher()
+    assert pdf.html_to_pdf(html, fetcher=fetcher).startswith(b"%PDF-")
+    assert set(fetcher.refused) == {
+        "http://example.invalid/logo.png",
+        "https://example.invalid/brand.css",
+    }
+    assert no_network == []
