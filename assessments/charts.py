@@ -20,6 +20,7 @@ from assessments.report_content import (
     QUADRANT_LABELS,
     STATUS_COLOURS,
     ReportContent,
+    signed,
     spread_positions,
 )
 
@@ -128,7 +129,7 @@ def area_gap_figure(content: ReportContent) -> dict[str, Any]:
             marker={"color": colours},
             hovertext=hover,
             hoverinfo="text",
-            text=["no data" if a.score is None else f"{a.gap:+.1f}" for a in areas],
+            text=["no data" if a.score is None else signed(a.gap) for a in areas],
             textposition="outside",
             cliponaxis=False,
         )

@@ -62,6 +62,13 @@ SEVERITY_WEIGHT = {"high": 5.0, "medium": 3.0, "low": 1.5}
 STATUS_COLOURS = {"todo": "#9aa3ad", "in_progress": "#1f6f8b", "done": "#2f8f5b"}
 
 
+def signed(value: float, digits: int = 1) -> str:
+    """Return a difference with its sign, never "-0.0"."""
+    if abs(value) < 0.5 * 10**-digits:
+        value = 0.0
+    return f"{value:+.{digits}f}"
+
+
 def fmt(value: float | None, digits: int = 0) -> str:
     """Return a score for people: rounded, or a dash when there is none."""
     if value is None:
@@ -248,9 +255,12 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _area_rows(dimension_code: str, dimension: dict[str, Any]) -> tuple[AreaRow, ...]:
+def _area_rows(
+    dimension_code: str, dimension: dict[str, Any], order: Sequence[str]
+) -> tuple[AreaRow, ...]:
     rows = []
-    for code, area in dimension["areas"].items():
+    for code in _ordered(dimension["areas"], order):
+        area = dimension["areas"][code]
         answered = [c for c in area["contributions"] if c["current"] is not None]
         rows.append(
             AreaRow(
@@ -268,11 +278,19 @@ def _area_rows(dimension_code: str, dimension: dict[str, Any]) -> tuple[AreaRow,
     return tuple(rows)
 
 
-def _dimension_rows(result: dict[str, Any]) -> tuple[DimensionRow, ...]:
+def _ordered(keys: Any, order: Sequence[str]) -> list[str]:
+    """Return the keys in bank order: a stored JSON object (jsonb) does not keep its order."""
+    rank = {code: i for i, code in enumerate(order)}
+    return sorted(keys, key=lambda code: (rank.get(code, len(rank)), code))
+
+
+def _dimension_rows(result: dict[str, Any], bank: Bank) -> tuple[DimensionRow, ...]:
     weakest = (result.get("alignment_index_contributions") or {}).get("weakest_dimension")
+    area_order = [a.code for d in bank.dimensions for a in d.areas]
     rows = []
-    for code, dimension in result["dimensions"].items():
-        areas = _area_rows(code, dimension)
+    for code in _ordered(result["dimensions"], [d.code for d in bank.dimensions]):
+        dimension = result["dimensions"][code]
+        areas = _area_rows(code, dimension, area_order)
         answered = [
             c
             for area in dimension["areas"].values()
@@ -327,7 +345,8 @@ def spread_positions(
 def _fit_rows(result: dict[str, Any]) -> tuple[tuple[FitRow, ...], str]:
     declared = result["value_discipline"]
     fit = result.get("strategy_fit") or {}
-    scored = {d: v for d, v in fit.items() if v is not None}
+    order = _ordered(fit, list(DISCIPLINE_LABELS))
+    scored = {d: fit[d] for d in order if fit[d] is not None}
     best = max(scored, key=lambda d: (scored[d], d == declared)) if scored else None
     rows = tuple(
         FitRow(
@@ -337,7 +356,7 @@ def _fit_rows(result: dict[str, Any]) -> tuple[tuple[FitRow, ...], str]:
             declared=d == declared,
             best=d == best,
         )
-        for d, v in fit.items()
+        for d, v in ((d, fit[d]) for d in order)
     )
     declared_label = DISCIPLINE_LABELS.get(declared, declared).lower()
     if best is None or declared not in scored:
@@ -549,7 +568,7 @@ def report_content(
     generated_on: date | None = None,
 ) -> ReportContent:
     """Return what the report shows, from the engine's stored result and the plan's rows."""
-    dimensions = _dimension_rows(result)
+    dimensions = _dimension_rows(result, bank)
     titles = {d.code: d.title for d in dimensions}
     titles.update({a.code: a.title for d in dimensions for a in d.areas})
     comparable = bool(perception.get("comparable"))

@@ -21,6 +21,7 @@ from assessments.report_content import (
     QUADRANT_LABELS,
     STATUS_COLOURS,
     ReportContent,
+    signed,
     spread_positions,
 )
 
@@ -211,7 +212,7 @@ def area_gap_svg(content: ReportContent) -> str:
             _text(
                 label_x,
                 y + row / 2 + 3,
-                f"{gap:+.1f}",
+                signed(gap),
                 anchor="start" if gap >= 0 else "end",
                 size=7,
             )
