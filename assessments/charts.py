@@ -46,6 +46,9 @@ def _layout(**extra: Any) -> dict[str, Any]:
 
 
 def _as_json(fig: go.Figure) -> dict[str, Any]:
+    # Tick labels and axis titles push the plot in rather than being clipped by the margins.
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     data: dict[str, Any] = json.loads(fig.to_json())
     return data
 

@@ -8,6 +8,7 @@ only the app's own static files and data: URLs.
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import mimetypes
 from pathlib import Path
@@ -54,6 +55,21 @@ def print_figures(content: ReportContent) -> dict[str, str | None]:
 
 
 # --- Rendering ---------------------------------------------------------------------------------
+
+PANGO_HINT = (
+    "WeasyPrint, the PDF engine, needs the Pango text library of the operating system "
+    "(Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0)."
+)
+
+
+@functools.cache
+def pdf_engine_problem() -> str | None:
+    """Return why PDFs cannot be made on this machine, or None when they can."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:  # a missing system library, not a bug
+        return f"{PANGO_HINT} ({exc})"
+    return None
 
 
 def _static_prefix() -> str:

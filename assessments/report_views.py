@@ -19,6 +19,7 @@ from django_htmx.http import reswap, retarget
 from assessments import selectors
 from assessments.charts import gantt_figure
 from assessments.models import ActionItem, Assessment, Report
+from assessments.pdf import pdf_engine_problem
 from assessments.report_content import ReportContent, report_content
 from assessments.report_forms import ActionItemForm
 from assessments.services.banks import bank_to_engine
@@ -75,6 +76,7 @@ def _context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
         "stalled": building and report_is_stalled(report=report, limit_s=limit),
         "can_manage": report_can_manage(user=request.user, organization=assessment.organization),
         "capacity": assessment.organization.capacity_days_per_month,
+        "pdf_problem": pdf_engine_problem() if report and not report.pdf else None,
         **_projection(assessment, content),
     }
 

@@ -291,7 +291,8 @@ def report_build(*, report_id: int) -> Report | None:
     try:
         built = _report_compute(report=report, timer=timer)
         with timer.phase("store_pdf", "Saving the PDF failed"):
-            new_pdf_name = default_storage.save(_pdf_name(report), ContentFile(built.pdf))
+            if built.pdf is not None:
+                new_pdf_name = default_storage.save(_pdf_name(report), ContentFile(built.pdf))
         with timer.phase("save", "Saving the report failed"):
             report = _report_store(
                 report_id=report_id,
@@ -353,7 +354,7 @@ class _Built:
     perception: dict[str, Any]
     figures: dict[str, Any]
     plan: list[ActionItem]
-    pdf: bytes
+    pdf: bytes | None
 
 
 def _report_compute(*, report: Report, timer: _Timer) -> _Built:
@@ -377,8 +378,14 @@ def _report_compute(*, report: Report, timer: _Timer) -> _Built:
             assessment=assessment, result=result, perception=perception, plan=plan, bank=bank
         )
         figures = charts.report_figures(content)
+    pdf_bytes: bytes | None = None
     with timer.phase("pdf", "Rendering the PDF failed"):
-        pdf_bytes = pdf.report_pdf(content)
+        problem = pdf.pdf_engine_problem()
+        if problem is None:
+            pdf_bytes = pdf.report_pdf(content)
+        else:
+            # The web report still works; the page says why there is no PDF.
+            logger.warning("report %s built without a PDF: %s", report.pk, problem)
     return _Built(result=result, perception=perception, figures=figures, plan=plan, pdf=pdf_bytes)
 
 

@@ -353,3 +353,22 @@ def test_report_of_a_tiny_team_shows_no_gap_figures(default_bank):
     )
     assert "<h3>Perception gaps</h3>" not in html
     assert "not shown, to keep them anonymous" in html
+
+
+def test_without_a_pdf_engine_the_report_is_ready_without_a_pdf(assessment, monkeypatch, client):
+    monkeypatch.setattr(pdf_module, "pdf_engine_problem", lambda: "Pango is missing")
+    report = report_request(assessment=assessment, enqueue=False)
+    built = report_build(report_id=report.pk)
+    assert built.status == Report.Status.READY
+    assert not built.pdf
+    assert assessment.action_items.exists()
+    assert _media_pdfs() == []
+    from django.urls import reverse
+
+    from tests.reports.builders import owner_of
+
+    client.force_login(owner_of(assessment))
+    monkeypatch.setattr("assessments.report_views.pdf_engine_problem", lambda: "Pango is missing")
+    html = client.get(reverse("reports:report", args=[assessment.pk])).content.decode()
+    assert "No PDF on this server: Pango is missing" in html
+    assert "Download PDF" not in html
