@@ -93,10 +93,22 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer the page's polling: the banner while building, then the whole finished body."""
     assessment = selectors.assessment_get(user=request.user, pk=pk)
-    context = _context(request, assessment)
-    if context["building"]:
+    report = Report.objects.filter(assessment=assessment).first()
+    if report is not None and report.status in BUILDING:
+        # The banner only: the previous version below it stays as it is.
+        limit = float(settings.CELERY_TASK_TIME_LIMIT) + 60
+        context = {
+            "assessment": assessment,
+            "report": report,
+            "building": True,
+            "content": report.result is not None,
+            "stalled": report_is_stalled(report=report, limit_s=limit),
+            "can_manage": report_can_manage(
+                user=request.user, organization=assessment.organization
+            ),
+        }
         return render(request, "reports/_status.html", context)
-    response = render(request, "reports/_body.html", context)
+    response = render(request, "reports/_body.html", _context(request, assessment))
     return reswap(retarget(response, "#report-body"), "outerHTML")
 
 

@@ -161,11 +161,11 @@ def radar_svg(content: ReportContent) -> str | None:
         body.append(
             f'<polygon points="{shape}" fill="{fill}" stroke="{stroke}" stroke-width="1.8"{extra}/>'
         )
-    body.append(_line(382, 40, 402, 40, stroke=INK, width=1.8))
-    body.append(_text(408, 43, "Current practice"))
-    body.append(_line(382, 56, 402, 56, stroke=TARGET, width=1.8, dash="4 3"))
-    body.append(_text(408, 59, "What the strategy needs"))
-    body.append(_text(382, 78, "Rings: mean answer 2–5", fill=MUTED, size=7))
+    body.append(_line(360, 40, 380, 40, stroke=INK, width=1.8))
+    body.append(_text(386, 43, "Current practice"))
+    body.append(_line(360, 56, 380, 56, stroke=TARGET, width=1.8, dash="4 3"))
+    body.append(_text(386, 59, "What the strategy needs"))
+    body.append(_text(360, 78, "Rings: mean answer 2–5", fill=MUTED, size=7))
     return _svg(height, body)
 
 

@@ -303,7 +303,9 @@ def report_build(*, report_id: int) -> Report | None:
             )
     except _BuildError as exc:
         _discard_file(new_pdf_name)
-        return _report_fail(report_id=report_id, error=str(exc), timer=timer)
+        return _report_fail(
+            report_id=report_id, error=str(exc), timer=timer, request_stamp=request_stamp
+        )
     except BaseException:
         _discard_file(new_pdf_name)
         raise
@@ -314,7 +316,7 @@ def _report_start(*, report_id: int) -> tuple[Report, datetime | None] | None:
     """Lock the row and mark it running; return None when nothing is left to do."""
     with transaction.atomic():
         report = (
-            Report.objects.select_for_update()
+            Report.objects.select_for_update(of=("self",))
             .select_related("assessment__organization", "assessment__bank")
             .filter(pk=report_id)
             .first()
@@ -432,7 +434,11 @@ def _report_store(
 ) -> Report:
     """Swap in the new result, figures, PDF and action items in one transaction."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("assessment").get(pk=report_id)
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("assessment")
+            .get(pk=report_id)
+        )
         if report.status == Report.Status.READY and report.queued_at == request_stamp:
             # A duplicate delivery finished first; this copy of the work is not needed.
             transaction.on_commit(lambda: _discard_file(pdf_name))
@@ -498,11 +504,22 @@ def _discard_file(name: str) -> None:
         logger.warning("could not delete %s", name, exc_info=True)
 
 
-def _report_fail(*, report_id: int, error: str, timer: _Timer | None = None) -> Report:
-    """Mark the report failed with a readable message; leave its earlier data intact."""
+def _report_fail(
+    *,
+    report_id: int,
+    error: str,
+    timer: _Timer | None = None,
+    request_stamp: datetime | None = None,
+) -> Report:
+    """Mark the report failed with a readable message; leave its earlier data intact.
+
+    When a rebuild was asked for while this build ran, the report stays queued for that
+    request's own task, with this build's error on record.
+    """
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
-        report.status = Report.Status.FAILED
+        newer_request = timer is not None and report.queued_at != request_stamp
+        report.status = Report.Status.QUEUED if newer_request else Report.Status.FAILED
         report.error = error[:2000]
         report.finished_at = timezone.now()
         fields = ["status", "error", "finished_at"]

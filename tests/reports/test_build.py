@@ -372,3 +372,18 @@ def test_without_a_pdf_engine_the_report_is_ready_without_a_pdf(assessment, monk
     html = client.get(reverse("reports:report", args=[assessment.pk])).content.decode()
     assert "No PDF on this server: Pango is missing" in html
     assert "Download PDF" not in html
+
+
+def test_a_failing_build_does_not_swallow_a_newer_request(assessment, monkeypatch):
+    def fail_after_a_new_request(content, **kwargs):
+        report_request(assessment=assessment, enqueue=False)
+        raise RuntimeError("jammed")
+
+    monkeypatch.setattr(pdf_module, "report_pdf", fail_after_a_new_request)
+    report = report_request(assessment=assessment, enqueue=False)
+    stored = report_build(report_id=report.pk)
+    assert stored.status == Report.Status.QUEUED
+    assert "jammed" in stored.error
+    monkeypatch.undo()
+    again = report_build(report_id=report.pk)
+    assert again.status == Report.Status.READY

@@ -126,11 +126,14 @@ def test_consultant_may_rebuild_which_queues_a_build(
     assert "Below is the previous version" in response.content.decode()
 
 
-def test_polling_returns_the_banner_while_building_then_the_whole_report(client, built_report):
+def test_polling_returns_the_banner_while_building_then_the_whole_report(
+    client, built_report, django_assert_max_num_queries
+):
     report_request(assessment=built_report.assessment, enqueue=False)
     client.force_login(owner_of(built_report.assessment))
     url = reverse("reports:status", args=[built_report.assessment_id])
-    building = client.get(url, HTTP_HX_REQUEST="true")
+    with django_assert_max_num_queries(8):
+        building = client.get(url, HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 2s"' in building.content.decode()
     assert "HX-Retarget" not in building.headers
     Report.objects.filter(pk=built_report.pk).update(status=Report.Status.READY)
