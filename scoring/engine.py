@@ -151,8 +151,13 @@ def _answered_by(
 
 
 def _mean_or_none(values: Sequence[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return sum(present) / len(present) if present else None
+    total = 0.0
+    count = 0
+    for value in values:
+        if value is not None:
+            total += value
+            count += 1
+    return total / count if count else None
 
 
 def _dimension_results(

@@ -96,6 +96,11 @@ class _Parser:
     def __init__(self, bank: Bank, source: str) -> None:
         self.bank = bank
         self.source = source
+        values: list[int | None] = [None, *range(bank.scale_min, bank.scale_max + 1)]
+        self.bare = {value: Answer(current=value) for value in values}
+        # Keyed by (current, target): an int key also matches an equal float or bool, so only
+        # exact ints reach this table (checked by the caller's type test or by _valid_pair).
+        self.pairs = _PairTable(values)
 
     def fail(self, path: str, message: str) -> InputError:
         return InputError(self.source, path, message)
@@ -182,11 +187,23 @@ class _Parser:
         raw_answers = data.get("answers")
         answers: dict[str, Answer] = {}
         if raw_answers is not None:
+            questions = self.bank.questions
+            owner = level == "owner"
             for code, raw in self.mapping(raw_answers, f"{path}.answers").items():
-                answer_path = f"{path}.answers[{json.dumps(code, ensure_ascii=False)}]"
-                if code not in self.bank.questions:
-                    raise self.fail(answer_path, "unknown question code")
-                answers[code] = self.answer(raw, answer_path, owner=level == "owner")
+                if code not in questions:
+                    raise self.fail(_answer_path(path, code), "unknown question code")
+                # The common cases (a bare value, or valid current and target) go through
+                # shared immutable Answers; anything else takes the slow path that explains.
+                if raw is None or type(raw) is int:
+                    answer = self.bare.get(raw)
+                elif isinstance(raw, Mapping):
+                    pair = (raw.get("current"), raw.get("target"))
+                    answer = self.pairs.get(pair) if owner or pair[1] is None else None
+                else:
+                    answer = None
+                if answer is None:
+                    answer = self.answer(raw, _answer_path(path, code), owner=owner)
+                answers[code] = answer
         return Response(level=str(level), answers=answers)
 
     def answer(self, raw: object, path: str, *, owner: bool) -> Answer:
@@ -233,6 +250,25 @@ class _Parser:
             history=history,
             assessed_on=assessed_on if assessed_on is not None else plan_start,
         )
+
+
+class _PairTable:
+    """Valid (current, target) pairs to their shared Answer; anything else is not found."""
+
+    __slots__ = ("_answers",)
+
+    def __init__(self, values: list[int | None]) -> None:
+        self._answers = {(c, t): Answer(current=c, target=t) for c in values for t in values}
+
+    def get(self, pair: tuple[object, object]) -> Answer | None:
+        current, target = pair
+        if (current is None or type(current) is int) and (target is None or type(target) is int):
+            return self._answers.get((current, target))
+        return None
+
+
+def _answer_path(path: str, code: object) -> str:
+    return f"{path}.answers[{json.dumps(code, ensure_ascii=False)}]"
 
 
 def _join(parent: str, key: str) -> str:

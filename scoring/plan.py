@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -89,23 +87,28 @@ def quadrant_of(
     return "fill_in" if high_feasibility else "thankless"
 
 
+def _median(values: list[float]) -> float:
+    values.sort()
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
 def _rank(rows: list[tuple[str, str, str, float, float]]) -> tuple[Priority, ...]:
     """Rank (question, area, dimension, uplift, feasibility) rows into priorities."""
     if not rows:
         return ()
-    uplift_median = statistics.median([row[3] for row in rows])
-    feasibility_median = statistics.median([row[4] for row in rows])
-    # Priorities equal but for the last bits of float arithmetic are a tie, broken by code.
-    rows.sort(key=lambda row: (-round(row[3] * row[4], 12), row[0]))
+    # A value at its median counts as high (the rule of quadrant_of, inlined for speed).
+    high_uplift = _median([row[3] for row in rows]) - EPSILON
+    high_feasibility = _median([row[4] for row in rows]) - EPSILON
+    # Priorities equal but for the last bits of float arithmetic are a tie, broken by code;
+    # codes are unique, so the tuples never compare beyond it.
+    keyed = sorted([(-round(u * f, 12), q, a, d, u, f) for q, a, d, u, f in rows])
     ranked = []
-    for question, area, dimension, uplift, feasibility in rows:
-        # A value at its median counts as high (same rule as quadrant_of, inlined for speed).
-        if uplift >= uplift_median - EPSILON:
-            quadrant = (
-                "quick_win" if feasibility >= feasibility_median - EPSILON else "major_project"
-            )
+    for _, question, area, dimension, uplift, feasibility in keyed:
+        if uplift >= high_uplift:
+            quadrant = "quick_win" if feasibility >= high_feasibility else "major_project"
         else:
-            quadrant = "fill_in" if feasibility >= feasibility_median - EPSILON else "thankless"
+            quadrant = "fill_in" if feasibility >= high_feasibility else "thankless"
         ranked.append(
             Priority(question, area, dimension, uplift, feasibility, uplift * feasibility, quadrant)
         )
@@ -140,25 +143,35 @@ def rank_priorities_at(
     return _rank(rows)
 
 
-_PLACEHOLDER = re.compile(r"\{(organization|segment|area)\}")
+_PLACEHOLDERS = ("organization", "segment", "area")
 
 
 @functools.lru_cache(maxsize=4096)
-def _template_parts(text: str) -> tuple[str, ...]:
-    # Literal text at even positions, placeholder names at odd ones; a bank has few templates,
-    # so each is split once instead of once per assessment.
-    return tuple(_PLACEHOLDER.split(text))
+def _format_string(text: str) -> str:
+    # Every brace escaped but those of the three known placeholders: str.format then fills
+    # them and leaves any other brace text exactly as written. A bank has few templates, so
+    # each is prepared once instead of once per assessment.
+    escaped = text.replace("{", "{{").replace("}", "}}")
+    for name in _PLACEHOLDERS:
+        escaped = escaped.replace("{{" + name + "}}", "{" + name + "}")
+    return escaped
+
+
+class _KeepUnknown(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    # values holds all three placeholders, so no default is needed on this path.
+    return _format_string(text).format_map(values) if "{" in text else text
 
 
 def fill_template(text: str, values: Mapping[str, str]) -> str:
     """Fill {organization}, {segment} and {area}; leave any other brace text untouched."""
     if "{" not in text:
         return text
-    parts = _template_parts(text)
-    filled = [
-        part if k % 2 == 0 else values.get(part, "{" + part + "}") for k, part in enumerate(parts)
-    ]
-    return "".join(filled)
+    return _format_string(text).format_map(_KeepUnknown(values))
 
 
 def weekly_capacity(capacity_days_per_month: float) -> float:
@@ -175,18 +188,17 @@ def schedule_weeks(items: Sequence[tuple[float, int]], capacity: float) -> list[
         # An item that alone exceeds the capacity can only run while nothing else does.
         oversize = load > capacity + EPSILON
         room = 0.0 if oversize else capacity + EPSILON - load  # the most a week may already hold
-        start = 0
-        while True:
-            blocked = -1
-            for week in range(start, min(start + duration, len(used))):
-                taken = used[week]
-                if (taken != 0.0) if oversize else (taken > room):
-                    blocked = week
-                    break
-            if blocked < 0:
-                break
-            # Every start up to the blocked week would cover it too.
-            start = blocked + 1
+        # One pass over the weeks already planned, counting the run of weeks that can take
+        # the item; past the last planned week every week is free.
+        run = 0
+        week = 0
+        planned = len(used)
+        while run < duration and week < planned:
+            taken = used[week]
+            fits = taken == 0.0 if oversize else taken <= room
+            run = run + 1 if fits else 0
+            week += 1
+        start = week - run
         end = start + duration
         if len(used) < end:
             used.extend([0.0] * (end - len(used)))
@@ -217,36 +229,41 @@ def build_action_plan(
         [(t.effort_days, t.duration_weeks) for t in templates],
         weekly_capacity(organization.capacity_days_per_month),
     )
+    organization_name = organization.name
+    segment = strategy.segment
+    week = timedelta(days=7)
     items = []
     for priority, template, start_week in zip(chosen, templates, starts, strict=True):
         values = {
-            "organization": organization.name,
-            "segment": strategy.segment,
+            "organization": organization_name,
+            "segment": segment,
             "area": bank.area(priority.area).title,
         }
-        start = plan_start + timedelta(days=7 * start_week)
+        code = priority.question
+        start = plan_start + week * start_week
+        duration = template.duration_weeks
         items.append(
             ActionItem(
-                question=priority.question,
-                title=fill_template(template.title, values),
-                specific=fill_template(template.specific, values),
-                kpi=fill_template(template.kpi, values),
-                unit=template.unit,
-                baseline=currents[priority.question],
-                target=targets[priority.question],
-                effort=template.effort,
-                effort_days=template.effort_days,
-                feasibility=priority.feasibility,
-                owner_role=template.owner_role,
-                dimension=priority.dimension,
-                area=priority.area,
-                expected_uplift=priority.uplift,
-                answers=answers.get(priority.question, ()),
-                start=start,
-                due=start + timedelta(weeks=template.duration_weeks),
-                start_week=start_week,
-                duration_weeks=template.duration_weeks,
-                weekly_load=template.effort_days / template.duration_weeks,
+                code,
+                _fill(template.title, values),
+                _fill(template.specific, values),
+                _fill(template.kpi, values),
+                template.unit,
+                currents[code],
+                targets[code],
+                template.effort,
+                template.effort_days,
+                priority.feasibility,
+                template.owner_role,
+                priority.dimension,
+                priority.area,
+                priority.uplift,
+                answers.get(code, ()),
+                start,
+                start + week * duration,
+                start_week,
+                duration,
+                template.effort_days / duration,
             )
         )
     return tuple(items)

@@ -1,4 +1,4 @@
-"""The result of scoring: a frozen dataclass tree and its JSON form (DESIGN.md section 6)."""
+"""The result of scoring: an immutable tree (frozen dataclasses, NamedTuples) and its JSON."""
 
 from __future__ import annotations
 
@@ -28,9 +28,9 @@ __all__ = [
 Evidence: TypeAlias = Mapping[str, str | int | float | None]
 LevelMeans: TypeAlias = tuple[float | None, float | None, float | None]
 
-# The records an assessment has by the dozen (per question, per priority) are NamedTuples:
-# immutable and typed like the frozen dataclasses around them, but about three times cheaper
-# to create, which the engine's throughput budget needs (DESIGN.md section 9).
+# The records an assessment has by the dozen (per question, area, priority, flag) are
+# NamedTuples: immutable and typed like the frozen dataclasses around them, but about three
+# times cheaper to create, which the engine's throughput budget needs (DESIGN.md section 9).
 
 
 class QuestionFit(NamedTuple):
@@ -50,8 +50,7 @@ class QuestionFit(NamedTuple):
         return self.current is not None
 
 
-@dataclass(frozen=True, slots=True)
-class AreaScore:
+class AreaScore(NamedTuple):
     code: str
     title: str
     dimension: str
