@@ -452,13 +452,11 @@ def _index_from_areas(index: BankIndex, area_score: Sequence[float | None]) -> f
 
 
 def uplifts(index: BankIndex, scores: Scores, candidates: Sequence[int]) -> list[float]:
-    """Return AI(C_q := T_q) - AI for each candidate question, in O(1) each.
-
-    Setting C_q := T_q removes q's term from its area's misfit sum, which raises the area score
-    by 100·w(T/5)m / Σw(T/5); that moves the dimension's weighted mean by the area's share of the
-    scored weight, and AI by half the change of the weighted mean plus half the change of the
-    minimum (which needs only the lowest and second-lowest dimension scores).
-    """
+    """Return AI(C_q := T_q) - AI for each candidate question, in O(1) each."""
+    # Setting C_q := T_q removes q's term from its area's misfit sum, which raises the area
+    # score by 100·w(T/5)m / Σw(T/5); that moves the dimension's weighted mean by the area's
+    # share of the scored weight, and AI by half the change of the weighted mean plus half the
+    # change of the minimum (which needs only the lowest and second-lowest dimension scores).
     ai = scores.alignment_index
     if ai is None:
         return [0.0] * len(candidates)
