@@ -157,6 +157,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django adds its own console handler; one line per message is enough.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # The filesystem transport has no host; kombu warns about that on every connection.
         "kombu.connection": {"level": "ERROR"},
