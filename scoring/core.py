@@ -194,9 +194,8 @@ class Aggregates:
     current: list[float | None]  # C_q, the mean of the level means present
     owner_target: list[float | None]  # mean of the owner targets given
     count: list[int]  # non-null currents over all responses
-    # Σu and Σu² of those currents with u = value - scale_min (the variance is the same).
-    shifted_total: list[int]
-    shifted_squares: list[int]
+    total: list[int]  # their sum
+    squares: list[int]  # the sum of their squares
     respondents: dict[str, int]
 
 
@@ -204,16 +203,10 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
     """Return the per-question aggregates of every response (order never matters)."""
     n = len(index.codes)
     position = index.position
-    low, high = bank.scale_min, bank.scale_max
-    # One integer per question and level packs three sums, so an answer costs one list update
-    # (this loop runs for every answer of every assessment): a value v adds u + (u² << shift)
-    # + (1 << 2·shift) with u = v - low ≥ 0, i.e. to the sum of u, the sum of u² and the count.
-    # `shift` leaves each field room for every response, so fields never carry into each other.
-    shift = ((high - low) ** 2 * max(1, len(data.responses))).bit_length() + 1
-    step_of = {
-        v: (v - low) + ((v - low) ** 2 << shift) + (1 << 2 * shift) for v in range(low, high + 1)
-    }
-    packed = ([0] * n, [0] * n, [0] * n)
+    scale = _scale_values(bank)
+    sums = ([0] * n, [0] * n, [0] * n)
+    counts = ([0] * n, [0] * n, [0] * n)
+    squares = [0] * n
     target_sum = [0] * n
     target_count = [0] * n
     respondents = dict.fromkeys(LEVELS, 0)
@@ -222,17 +215,21 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
         if k is None:
             raise ValueError(f"unknown respondent level {response.level!r}")
         respondents[response.level] += 1
-        level = packed[k]
+        level_sum = sums[k]
+        level_count = counts[k]
         for code, answer in response.answers.items():
             i = position.get(code)
             if i is None:
                 raise ValueError(f"unknown question code {code!r}")
             value = answer.current
             if value is not None:
-                step = step_of.get(value)
-                if step is None:
-                    raise ValueError(f"{code}: {value!r} is outside the scale {low}..{high}")
-                level[i] += step
+                if value not in scale:
+                    raise ValueError(
+                        f"{code}: {value!r} is outside the scale {bank.scale_min}..{bank.scale_max}"
+                    )
+                level_sum[i] += value
+                level_count[i] += 1
+                squares[i] += value * value
         # Only the owner states what the strategy needs; other levels' targets are ignored.
         if k == 0:
             for code, answer in response.answers.items():
@@ -240,13 +237,8 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
                     i = position[code]
                     target_sum[i] += answer.target
                     target_count[i] += 1
-    mask = (1 << shift) - 1
-    counts = [[p >> 2 * shift for p in level] for level in packed]
-    sums = [[p & mask for p in level] for level in packed]
-    # Σv / c, from exact integers: the same float as summing the values themselves.
     means = [
-        [(s + c * low) / c if c else None for s, c in zip(sums[k], counts[k], strict=True)]
-        for k in range(3)
+        [s / c if c else None for s, c in zip(sums[k], counts[k], strict=True)] for k in range(3)
     ]
     owner, manager, staff = means
     current: list[float | None] = []
@@ -271,13 +263,14 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
         current=current,
         owner_target=[s / c if c else None for s, c in zip(target_sum, target_count, strict=True)],
         count=[a + b + c for a, b, c in zip(*counts, strict=True)],
-        shifted_total=[a + b + c for a, b, c in zip(*sums, strict=True)],
-        shifted_squares=[
-            ((a >> shift) & mask) + ((b >> shift) & mask) + ((c >> shift) & mask)
-            for a, b, c in zip(*packed, strict=True)
-        ],
+        total=[a + b + c for a, b, c in zip(*sums, strict=True)],
+        squares=squares,
         respondents=respondents,
     )
+
+
+def _scale_values(bank: Bank) -> range:
+    return range(bank.scale_min, bank.scale_max + 1)
 
 
 def targets_for(

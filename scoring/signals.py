@@ -85,8 +85,8 @@ _FLAG_VARIANCE = (CONSENSUS_STDEV_FLAG - EPSILON) ** 2
 def consensus_flags(index: BankIndex, answers: Aggregates) -> list[ConsensusFlag]:
     """Return the questions whose answers spread widely (population stdev), in bank order."""
     flags = []
-    total = answers.shifted_total
-    squares = answers.shifted_squares
+    total = answers.total
+    squares = answers.squares
     for i, count in enumerate(answers.count):
         if count < CONSENSUS_MIN_RESPONDENTS:
             continue
