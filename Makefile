@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: install run serve worker setup test test-fast lint format bench clean
+.PHONY: install run setup test test-fast lint format bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Benchmarks: they print figures (medians), they assert nothing about time.
 bench: install
 	$(PY) bench/bench_scoring.py
+	$(PY) bench/bench_report.py
 
 clean:
 	rm -rf var test-artifacts .pytest_cache

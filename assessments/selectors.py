@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments.models import (
+    ActionItem,
     Area,
     Assessment,
     Dimension,
@@ -364,3 +365,20 @@ def participation(*, assessment: Assessment) -> list[LevelCount]:
         )
         for level in Level
     ]
+
+
+def assessment_latest_scored(*, organization: Organization) -> Assessment | None:
+    """Return the organization's newest cycle with a ready report."""
+    return (
+        organization.assessments.filter(report__status=Report.Status.READY)
+        .select_related("report", "bank")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def action_plan_progress(*, assessment: Assessment) -> dict[str, int]:
+    """Return how many action items the cycle has and how many are done."""
+    return assessment.action_items.aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(status=ActionItem.Status.DONE))
+    )

@@ -43,7 +43,7 @@ from assessments.models import (
     Response,
     ValueDiscipline,
 )
-from assessments.services import cycles, invitations, organizations
+from assessments.services import cycles, invitations, organizations, reports
 
 # --- Accounts and organizations --------------------------------------------------------------
 
@@ -99,6 +99,11 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current": current,
         "past": selectors.assessments_past(organization=organization),
     }
+    latest = selectors.assessment_latest_scored(organization=organization)
+    if latest is not None:
+        context["latest"] = latest
+        context["projected_index"] = reports.assessment_projected_index(assessment=latest)
+        context["plan_progress"] = selectors.action_plan_progress(assessment=latest)
     if current is not None:
         context["participation"] = selectors.participation(assessment=current)
         if role is not None:

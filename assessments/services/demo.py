@@ -94,7 +94,7 @@ def demo_seed() -> bool:
             _answer_cycle(assessment, owner=owner, improvement=improvement, seed=len(assessments))
             assessments.append(assessment)
     for assessment in assessments:
-        report = report_request(assessment=assessment)
+        report = report_request(assessment=assessment, enqueue=False)  # built right here
         report_build(report_id=report.pk)
     return True
 
