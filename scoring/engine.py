@@ -91,10 +91,12 @@ def score_assessment(bank: Bank, data: AssessmentInput, *, top_k: int = 8) -> Re
     )
     chosen = priorities[: max(0, top_k)]
     position = index.position
+    # Priorities exist only for answered questions, so every chosen C_q is a number.
+    baselines = {p.question: current[position[p.question]] for p in chosen}
     plan = build_action_plan(
         bank,
         chosen,
-        currents={p.question: current[position[p.question]] or 0.0 for p in chosen},
+        currents={code: value for code, value in baselines.items() if value is not None},
         targets={p.question: target[position[p.question]] for p in chosen},
         organization=data.organization,
         strategy=data.strategy,
