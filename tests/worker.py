@@ -27,9 +27,13 @@ def producer_app(broker_url: str, backend: str, transport_options: dict) -> Cele
 
 @contextlib.contextmanager
 def running_worker(
-    *, env: dict[str, str] | None = None, hostname: str = "test", log: Path | None = None
+    *,
+    env: dict[str, str] | None = None,
+    hostname: str = "test",
+    log: Path | None = None,
+    pool: str = "solo",
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run `celery worker` (solo pool) with the test settings until the block ends."""
+    """Run `celery worker` until the block ends (prefork runs one child process)."""
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "alignment_site.settings.test"}
     full_env.update(env or {})
     for key, value in list(full_env.items()):
@@ -44,7 +48,7 @@ def running_worker(
             "-A",
             "alignment_site",
             "worker",
-            "--pool=solo",
+            *(["--pool=solo"] if pool == "solo" else ["--pool=prefork", "--concurrency=1"]),
             "--loglevel=INFO",
             f"--hostname={hostname}@%h",
             "--without-gossip",
@@ -62,7 +66,7 @@ def running_worker(
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 from assessments.models import Assessment, Report
 from tests.e2e.conftest import log_in, shot
 from tests.reports.builders import answered_assessment
-from tests.reports.workers import worker, worker_env
+from tests.reports.workers import worker_env
+from tests.worker import running_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +47,7 @@ def test_close_cycle_watch_the_report_build_and_download_the_pdf(
 
     # A worker starts; the page turns into the report by itself (no reload).
     page.evaluate("window.__sameDocument = true")
-    with worker(env, hostname="e2e", log=artifacts_dir / "worker-report-e2e.log"):
+    with running_worker(env=env, hostname="e2e", log=artifacts_dir / "worker-report-e2e.log"):
         expect(page.get_by_role("heading", name="Executive summary")).to_be_visible(timeout=90_000)
     assert page.evaluate("window.__sameDocument") is True, "the page swapped in place"
     expect(status).to_be_hidden()

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reports.workers import worker
-from tests.worker import wait_for
+from tests.worker import running_worker, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +61,9 @@ def test_local_settings_sqlite_and_embedded_broker_build_reports(tmp_path, artif
 
     assessment_id, report_id, status, _pdf = report_of_latest()
     assert status == "ready"
-    with worker(env, hostname="makerun", log=artifacts_dir / "worker-report-make-run.log"):
+    with running_worker(
+        env=env, hostname="makerun", log=artifacts_dir / "worker-report-make-run.log"
+    ):
         out = _manage(env, "build_report", str(assessment_id), "--queue")
         assert f"report {report_id}" in out
         assert report_of_latest()[2] in ("queued", "running", "ready")

@@ -21,8 +21,8 @@ from assessments.services.cycles import assessment_close
 from assessments.services.reports import report_request
 from assessments.tasks import report_build_task
 from tests.reports.builders import answered_assessment
-from tests.reports.workers import children_of, worker, worker_env
-from tests.worker import producer_app, wait_for
+from tests.reports.workers import children_of, worker_env
+from tests.worker import producer_app, running_worker, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +71,7 @@ def _assert_one_clean_report(report: Report) -> None:
 def test_closing_a_cycle_gets_a_ready_report_with_pdf(default_bank, artifacts_dir):
     assessment = answered_assessment(default_bank, status=Assessment.Status.OPEN)
     env = worker_env()
-    with worker(env, hostname="close", log=artifacts_dir / "worker-report-close.log"):
+    with running_worker(env=env, hostname="close", log=artifacts_dir / "worker-report-close.log"):
         assessment_close(assessment=assessment)  # queues the build when its transaction commits
         report = Report.objects.get(assessment=assessment)
         assert wait_for(lambda: _status(report.pk) == Report.Status.READY, timeout=BUILD_TIMEOUT)
@@ -91,8 +91,8 @@ def test_duplicate_deliveries_to_two_workers_leave_one_report(default_bank, arti
     report = report_request(assessment=assessment, enqueue=False)
     env = worker_env()
     with (
-        worker(env, hostname="dup1", log=artifacts_dir / "worker-report-dup1.log"),
-        worker(env, hostname="dup2", log=artifacts_dir / "worker-report-dup2.log"),
+        running_worker(env=env, hostname="dup1", log=artifacts_dir / "worker-report-dup1.log"),
+        running_worker(env=env, hostname="dup2", log=artifacts_dir / "worker-report-dup2.log"),
     ):
         first = report_build_task.delay(report.pk)
         second = report_build_task.delay(report.pk)
@@ -115,7 +115,7 @@ def test_worker_process_killed_mid_build_is_redelivered_and_completes_once(
     marker = tmp_path / "stalled"
     env = worker_env(RESONANCE_TEST_SLOW_MARKER=str(marker))
     log = artifacts_dir / "worker-report-kill.log"
-    with worker(env, hostname="kill", log=log, pool="prefork") as parent:
+    with running_worker(env=env, hostname="kill", log=log, pool="prefork") as parent:
         report_build_task.delay(report.pk)
         assert wait_for(marker.exists, timeout=BUILD_TIMEOUT), "the build never reached the PDF"
         assert _status(report.pk) == Report.Status.RUNNING
@@ -149,13 +149,15 @@ def test_whole_worker_killed_mid_build_is_redelivered_by_redis(
     report = report_request(assessment=assessment, enqueue=False)
     marker = tmp_path / "stalled"
     env = worker_env(RESONANCE_TEST_SLOW_MARKER=str(marker), RESONANCE_TEST_VISIBILITY_TIMEOUT="3")
-    with worker(env, hostname="doomed", log=artifacts_dir / "worker-report-doomed.log") as doomed:
+    with running_worker(
+        env=env, hostname="doomed", log=artifacts_dir / "worker-report-doomed.log"
+    ) as doomed:
         report_build_task.delay(report.pk)
         assert wait_for(marker.exists, timeout=BUILD_TIMEOUT)
         doomed.send_signal(signal.SIGKILL)  # no warm shutdown: the message is never acked
         doomed.wait()
     assert _status(report.pk) == Report.Status.RUNNING
-    with worker(env, hostname="heir", log=artifacts_dir / "worker-report-heir.log"):
+    with running_worker(env=env, hostname="heir", log=artifacts_dir / "worker-report-heir.log"):
         assert wait_for(lambda: _status(report.pk) == Report.Status.READY, timeout=BUILD_TIMEOUT)
     report.refresh_from_db()
     _assert_one_clean_report(report)
@@ -165,12 +167,16 @@ def test_whole_worker_killed_mid_build_is_redelivered_by_redis(
 def test_failing_render_ends_failed_with_earlier_data_intact(default_bank, artifacts_dir):
     assessment = answered_assessment(default_bank)
     report = report_request(assessment=assessment)
-    with worker(worker_env(), hostname="good", log=artifacts_dir / "worker-report-good.log"):
+    with running_worker(
+        env=worker_env(), hostname="good", log=artifacts_dir / "worker-report-good.log"
+    ):
         assert wait_for(lambda: _status(report.pk) == Report.Status.READY, timeout=BUILD_TIMEOUT)
     before = Report.objects.get(pk=report.pk)
     items_before = list(ActionItem.objects.filter(assessment=assessment).order_by("pk").values())
     broken = worker_env(RESONANCE_TEST_PDF_TEMPLATE="reports/pdf/no_such_template.html")
-    with worker(broken, hostname="broken", log=artifacts_dir / "worker-report-broken.log"):
+    with running_worker(
+        env=broken, hostname="broken", log=artifacts_dir / "worker-report-broken.log"
+    ):
         report_request(assessment=assessment)
         assert wait_for(lambda: _status(report.pk) == Report.Status.FAILED, timeout=BUILD_TIMEOUT)
     after = Report.objects.get(pk=report.pk)
@@ -199,7 +205,7 @@ def test_embedded_filesystem_broker_builds_reports(default_bank, artifacts_dir, 
     assessment = answered_assessment(default_bank)
     report = report_request(assessment=assessment, enqueue=False)
     env = worker_env(REDIS_URL="", CELERY_BROKER_DIR=str(tmp_path))
-    with worker(env, hostname="fs", log=artifacts_dir / "worker-report-fs.log"):
+    with running_worker(env=env, hostname="fs", log=artifacts_dir / "worker-report-fs.log"):
         result = client.send_task("assessments.tasks.report_build_task", args=[report.pk])
         assert result.get(timeout=BUILD_TIMEOUT) == "ready"
     report.refresh_from_db()

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,50 +25,6 @@ def worker_env(**extra: str) -> dict[str, str]:
         "RESONANCE_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         **extra,
     }
-
-
-@contextlib.contextmanager
-def worker(
-    env: dict[str, str],
-    *,
-    hostname: str,
-    log: Path,
-    pool: str = "solo",
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Run one `celery worker` until the block ends (prefork runs one child process)."""
-    full_env = {**os.environ, **env}
-    pool_args = ["--pool=solo"] if pool == "solo" else ["--pool=prefork", "--concurrency=1"]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "alignment_site",
-                "worker",
-                *pool_args,
-                "--loglevel=INFO",
-                f"--hostname={hostname}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=full_env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
 
 
 def children_of(pid: int) -> list[int]:
