@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from functools import lru_cache
 from typing import Any
 
@@ -9,23 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
-from scoring.bank import Bank, bank_to_dict, parse_bank
+from scoring.bank import ActionTemplate, Bank, bank_to_dict, parse_bank
+from scoring.constants import DISCIPLINES
 
-TARGET_FIELDS = {
-    "operational_excellence": "target_operational_excellence",
-    "product_leadership": "target_product_leadership",
-    "customer_intimacy": "target_customer_intimacy",
-}
-ACTION_FIELDS = (
-    "title",
-    "specific",
-    "kpi",
-    "unit",
-    "owner_role",
-    "effort",
-    "effort_days",
-    "duration_weeks",
-)
+# Question columns per engine field: a target column per value discipline, and the action
+# template's fields with an "action_" prefix.
+TARGET_FIELDS = {discipline: f"target_{discipline}" for discipline in DISCIPLINES}
+ACTION_FIELDS = tuple(field.name for field in fields(ActionTemplate))
 
 
 class BankVersionExistsError(Exception):
