@@ -4,12 +4,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assessments import views
 from assessments.forms import EmailAuthenticationForm
+from assessments.views import organizations as organization_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("accounts/signup/", views.signup, name="signup"),
+    path("", organization_views.home, name="home"),
+    path("accounts/signup/", organization_views.signup, name="signup"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),

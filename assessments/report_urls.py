@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments import report_views
+from assessments.views import reports as report_views
 
 app_name = "reports"
 

@@ -368,7 +368,7 @@ def test_without_a_pdf_engine_the_report_is_ready_without_a_pdf(assessment, monk
     from tests.reports.builders import owner_of
 
     client.force_login(owner_of(assessment))
-    monkeypatch.setattr("assessments.report_views.pdf_engine_problem", lambda: "Pango is missing")
+    monkeypatch.setattr("assessments.views.reports.pdf_engine_problem", lambda: "Pango is missing")
     html = client.get(reverse("reports:report", args=[assessment.pk])).content.decode()
     assert "No PDF on this server: Pango is missing" in html
     assert "Download PDF" not in html

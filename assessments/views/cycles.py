@@ -1,0 +1,199 @@
+"""Assessment cycles and the owner's side of invitations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import selectors
+from assessments.forms import (
+    CycleStartForm,
+    InvitationForm,
+    suggested_cycle_label,
+)
+from assessments.models import (
+    Invitation,
+    Membership,
+)
+from assessments.services import cycles, invitations
+from assessments.views.access import require_owner
+
+# --- Cycles ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = selectors.organization_get(user=request.user, pk=pk)
+    require_owner(request, organization)
+    form = CycleStartForm(
+        request.POST or None,
+        organization=organization,
+        initial={"label": suggested_cycle_label(timezone.localdate())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = cycles.assessment_start(
+                organization=organization, user=request.user, label=form.cleaned_data["label"]
+            )
+        except cycles.CycleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"The cycle “{assessment.label}” is open.")
+            return redirect(assessment)
+    context = {
+        "organization": organization,
+        "form": form,
+        "strategy": selectors.strategy_of(organization=organization),
+        "current": selectors.assessment_current(organization=organization),
+        "bank": selectors.bank_published(),
+    }
+    return render(request, "assessments/assessment_form.html", context)
+
+
+@login_required
+@require_GET
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    role = selectors.membership_role(user=request.user, organization=assessment.organization)
+    my_response = (
+        selectors.response_of_user(assessment=assessment, user=request.user) if role else None
+    )
+    context = {
+        "assessment": assessment,
+        "organization": assessment.organization,
+        "role": role,
+        "is_owner": role == Membership.Role.OWNER,
+        "my_response": my_response,
+        "progress": selectors.questionnaire(assessment=assessment, response=my_response)
+        if role
+        else None,
+        "participation": selectors.participation(assessment=assessment),
+        "report": selectors.report_of(assessment=assessment),
+        "snapshot": selectors.snapshot_labels(assessment=assessment),
+    }
+    return render(request, "assessments/assessment_detail.html", context)
+
+
+@login_required
+@require_GET
+def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "assessments/_report_status.html",
+        {"assessment": assessment, "report": selectors.report_of(assessment=assessment)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_close(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    require_owner(request, assessment.organization)
+    if request.method == "POST":
+        try:
+            cycles.assessment_close(assessment=assessment)
+        except cycles.CycleError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "The cycle is closed. Your report is being built.")
+        return redirect(assessment)
+    my_response = selectors.response_of_user(assessment=assessment, user=request.user)
+    return render(
+        request,
+        "assessments/assessment_close.html",
+        {
+            "assessment": assessment,
+            "organization": assessment.organization,
+            "my_response": my_response,
+            "participation": selectors.participation(assessment=assessment),
+        },
+    )
+
+
+# --- Invitations (owner side) ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    require_owner(request, assessment.organization)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = invitations.invitations_create(
+                assessment=assessment,
+                entries=form.entries(),
+                site_url=request.build_absolute_uri("/"),
+            )
+        except invitations.InvitationError as exc:
+            messages.error(request, str(exc))
+        else:
+            if batch.sent:
+                messages.success(request, f"{len(batch.sent)} invitation(s) sent.")
+            if batch.skipped:
+                messages.info(
+                    request,
+                    "Already invited (use “Resend” to send a new link): "
+                    + ", ".join(batch.skipped),
+                )
+            if batch.failed:
+                messages.error(
+                    request, "The e-mail could not be sent to: " + ", ".join(batch.failed)
+                )
+        return redirect("assessments:invitations", pk=assessment.pk)
+    return render(
+        request,
+        "assessments/invitations.html",
+        {
+            "assessment": assessment,
+            "organization": assessment.organization,
+            "form": form,
+            "invitations": selectors.invitations_for_assessment(assessment=assessment),
+            "participation": selectors.participation(assessment=assessment),
+            "now": timezone.now(),
+            "ttl_days": settings.INVITATION_TTL_DAYS,
+        },
+    )
+
+
+def _owned_invitation(request: HttpRequest, pk: int, invitation_pk: int) -> Invitation:
+    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    invitation = get_object_or_404(assessment.invitations, pk=invitation_pk)
+    require_owner(request, assessment.organization)
+    return invitation
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    invitation = _owned_invitation(request, pk, invitation_pk)
+    try:
+        invitations.invitation_resend(
+            invitation=invitation, site_url=request.build_absolute_uri("/")
+        )
+    except invitations.InvitationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"A new link went to {invitation.email}; the old one is void.")
+    return redirect("assessments:invitations", pk=pk)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    invitation = _owned_invitation(request, pk, invitation_pk)
+    try:
+        invitations.invitation_revoke(invitation=invitation)
+    except invitations.InvitationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The link of {invitation.email} no longer works.")
+    return redirect("assessments:invitations", pk=pk)
