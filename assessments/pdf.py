@@ -1,13 +1,12 @@
-"""The printable report: WeasyPrint with SVG charts, and no network access.
+"""The printable report: WeasyPrint with matplotlib charts, and no network access.
 
-Print charts are plain SVG from `assessments.svg_charts` rather than Plotly's static export,
-which needs a Chrome or Chromium that a fresh machine may not have. The PDF renderer may read
-only the app's own static files and data: URLs.
+Print charts come from `assessments.print_charts` (matplotlib) rather than Plotly's static
+export, which needs a Chrome or Chromium that a fresh machine may not have. The PDF renderer may
+read only the app's own static files and data: URLs.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 import logging
 import mimetypes
@@ -22,7 +21,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from assessments import svg_charts
+from assessments import print_charts
 from assessments.report_content import ReportContent
 
 logger = logging.getLogger(__name__)
@@ -36,21 +35,15 @@ PDF_ORIGIN = "https://resonance.invalid/"
 # --- Charts ------------------------------------------------------------------------------------
 
 
-def _data_uri(svg: str | None) -> str | None:
-    if svg is None:
-        return None
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
 def print_figures(content: ReportContent) -> dict[str, str | None]:
     """Return every chart of the printed report as an SVG data URI (None when not shown)."""
     return {
-        "radar": _data_uri(svg_charts.radar_svg(content)),
-        "areas": _data_uri(svg_charts.area_gap_svg(content)),
-        "perception": _data_uri(svg_charts.perception_svg(content)),
-        "matrix": _data_uri(svg_charts.matrix_svg(content, plan_size=len(content.plan))),
-        "fit": _data_uri(svg_charts.fit_svg(content)),
-        "gantt": _data_uri(svg_charts.gantt_svg(content.plan, today=timezone.localdate())),
+        "radar": print_charts.radar_svg(content),
+        "areas": print_charts.area_gap_svg(content),
+        "perception": print_charts.perception_svg(content),
+        "matrix": print_charts.matrix_svg(content, plan_size=len(content.plan)),
+        "fit": print_charts.fit_svg(content),
+        "gantt": print_charts.gantt_svg(content.plan, today=timezone.localdate()),
     }
 
 

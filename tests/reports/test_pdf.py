@@ -1,17 +1,23 @@
 """The PDF: A4 with header and page numbers, the charts inside, and no URL fetched outside."""
 
+import base64
+import dataclasses
+import os
 import shutil
 import socket
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.template import engines
 
-from assessments import pdf
+from assessments import pdf, print_charts
 from assessments.report_content import report_content
 from assessments.services.banks import bank_to_engine
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext, pdfinfo) not installed"
@@ -91,17 +97,76 @@ def test_pdf_holds_every_section_and_the_charts(pdf_file, built_report):
     assert f"{built_report.alignment_index:.0f}/100" in text.replace(" ", "")
 
 
-def test_print_charts_are_svg_for_every_section(built_report, assessment):
-    content = report_content(
+def _print_content(built_report, assessment):
+    return report_content(
         assessment=assessment,
         result=built_report.result,
         perception=built_report.perception,
         plan=list(assessment.action_items.all()),
         bank=bank_to_engine(assessment.bank),
     )
+
+
+def _svg(uri: str) -> str:
+    prefix = "data:image/svg+xml;base64,"
+    assert uri.startswith(prefix)
+    return base64.b64decode(uri[len(prefix) :]).decode()
+
+
+def test_print_charts_are_svg_for_every_section(built_report, assessment):
+    content = _print_content(built_report, assessment)
     figures = pdf.print_figures(content)
     assert set(figures) == {"radar", "areas", "perception", "matrix", "fit", "gantt"}
-    assert all(uri.startswith("data:image/svg+xml;base64,") for uri in figures.values())
+    svgs = {name: _svg(uri) for name, uri in figures.items()}
+    # Text stays text (not glyph outlines), in the one font the PDF engine has.
+    assert ">What the strategy needs</text>" in svgs["radar"]
+    assert "font-family: 'DejaVu Sans'" in svgs["areas"]
+    assert pdf.print_figures(content) == figures, "the same report draws the same charts"
+    assert "matplotlib.pyplot" not in sys.modules, "no pyplot: no global figure state"
+
+
+def test_print_charts_leave_out_what_the_report_does_not_show(built_report, assessment):
+    content = _print_content(built_report, assessment)
+    bare = dataclasses.replace(
+        content,
+        dimensions=content.dimensions[:2],
+        perception={"comparable": False, "groups": []},
+        priorities=(),
+        plan=(),
+    )
+    figures = pdf.print_figures(bare)
+    assert [name for name, uri in figures.items() if uri is None] == [
+        "radar",
+        "perception",
+        "matrix",
+        "gantt",
+    ]
+
+
+def test_an_area_without_a_score_is_marked_in_the_gap_bars(built_report, assessment):
+    content = _print_content(built_report, assessment)
+    first, *others = content.dimensions
+    unscored = dataclasses.replace(first.areas[0], score=None)
+    first = dataclasses.replace(first, areas=(unscored, *first.areas[1:]))
+    svg = print_charts.area_gap_svg(dataclasses.replace(content, dimensions=(first, *others)))
+    assert ">insufficient data</text>" in _svg(svg)
+
+
+def test_web_processes_do_not_import_matplotlib():
+    code = (
+        "import sys, django; django.setup(); "
+        "import alignment_site.urls, assessments.pdf, assessments.services.reports; "
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "alignment_site.settings.test"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip() == "False"
 
 
 def test_rendering_fetches_no_external_url(no_network):
@@ -146,13 +211,7 @@ def test_a_report_template_with_external_references_renders_offline(
         '<img src="http://example.invalid/logo.png">'
         '<link rel="stylesheet" href="https://example.invalid/brand.css">'
     )
-    content = report_content(
-        assessment=assessment,
-        result=built_report.result,
-        perception=built_report.perception,
-        plan=list(assessment.action_items.all()),
-        bank=bank_to_engine(assessment.bank),
-    )
+    content = _print_content(built_report, assessment)
     html = template.render(
         {"content": content, "figures": pdf.print_figures(content), "print": True}
     )
