@@ -154,7 +154,9 @@ def test_owner_journey_up_to_closing_the_cycle(
     shot(page, artifacts_dir, "owner-06-report-ready")
 
     page.get_by_role("link", name="Crumb & Co").first.click()
-    expect(page.get_by_text("Alignment index 68")).to_be_visible()
+    past_cycles = page.locator("section", has=page.get_by_role("heading", name="Past cycles"))
+    expect(past_cycles.get_by_text("Alignment index 68")).to_be_visible()
+    expect(page.get_by_text("Measured alignment index 68")).to_be_visible()
     shot(page, artifacts_dir, "owner-07-home")
     context.close()
 

@@ -17,8 +17,9 @@ third_party = sorted(
     name for name in sys.modules
     if name.split(".")[0] not in sys.stdlib_module_names
     and name.split(".")[0] not in {"scoring", "yaml", "_yaml", "__main__", "cython_runtime"}
-    # Run-time helpers of PyYAML's compiled loader and of setuptools' .pth hook.
-    and not name.startswith(("_cython_", "_distutils_hack"))
+    # Run-time helpers of PyYAML's compiled loader, of setuptools' .pth hook and of the
+    # editable install of this project (`pip install -e .`).
+    and not name.startswith(("_cython_", "_distutils_hack", "__editable__"))
 )
 print("django" in sys.modules, third_party)
 """
