@@ -18,7 +18,7 @@ from scoring.constants import (
     OVERKILL_COST,
     TARGET_SCALE,
 )
-from scoring.inputs import AssessmentInput
+from scoring.inputs import AssessmentInput, Response
 from scoring.plan import feasibility_of
 from scoring.rules import condition_references
 
@@ -116,6 +116,8 @@ class BankIndex:
     dimension_position: Mapping[str, int]
     # Per rule: the question and area codes its condition mentions.
     rule_mentions: tuple[tuple[frozenset[str], frozenset[str]], ...]
+    # v -> v² for every value on the scale: the sums of squares, and the scale check.
+    square_of: Mapping[int, int]
 
 
 def _needed(total: int) -> int:
@@ -176,6 +178,7 @@ def bank_index(bank: Bank) -> BankIndex:
             (refs.questions, refs.areas)
             for refs in (condition_references(rule.when) for rule in bank.rules)
         ),
+        square_of={v: v * v for v in range(bank.scale_min, bank.scale_max + 1)},
     )
     bank._cache["engine_index"] = index
     return index
@@ -203,7 +206,7 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
     """Return the per-question aggregates of every response (order never matters)."""
     n = len(index.codes)
     position = index.position
-    scale = _scale_values(bank)
+    square_of = index.square_of
     sums = ([0] * n, [0] * n, [0] * n)
     counts = ([0] * n, [0] * n, [0] * n)
     squares = [0] * n
@@ -217,19 +220,18 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
         respondents[response.level] += 1
         level_sum = sums[k]
         level_count = counts[k]
-        for code, answer in response.answers.items():
-            i = position.get(code)
-            if i is None:
-                raise ValueError(f"unknown question code {code!r}")
-            value = answer.current
-            if value is not None:
-                if value not in scale:
-                    raise ValueError(
-                        f"{code}: {value!r} is outside the scale {bank.scale_min}..{bank.scale_max}"
-                    )
-                level_sum[i] += value
-                level_count[i] += 1
-                squares[i] += value * value
+        # This loop runs for every answer of every assessment: an unknown code or a value off
+        # the scale is a failed lookup, explained by _answer_error once it happens.
+        try:
+            for code, answer in response.answers.items():
+                i = position[code]
+                value = answer.current
+                if value is not None:
+                    squares[i] += square_of[value]
+                    level_sum[i] += value
+                    level_count[i] += 1
+        except (KeyError, TypeError):
+            raise _answer_error(bank, position, response) from None
         # Only the owner states what the strategy needs; other levels' targets are ignored.
         if k == 0:
             for code, answer in response.answers.items():
@@ -237,10 +239,9 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
                     i = position[code]
                     target_sum[i] += answer.target
                     target_count[i] += 1
-    means = [
+    owner, manager, staff = (
         [s / c if c else None for s, c in zip(sums[k], counts[k], strict=True)] for k in range(3)
-    ]
-    owner, manager, staff = means
+    )
     current: list[float | None] = []
     for o, m, s in zip(owner, manager, staff, strict=True):
         if o is None:
@@ -269,8 +270,18 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
     )
 
 
-def _scale_values(bank: Bank) -> range:
-    return range(bank.scale_min, bank.scale_max + 1)
+def _answer_error(bank: Bank, position: Mapping[str, int], response: Response) -> ValueError:
+    """Return the error of the first answer with an unknown code or a value off the scale."""
+    scale = range(bank.scale_min, bank.scale_max + 1)
+    for code, answer in response.answers.items():
+        if code not in position:
+            return ValueError(f"unknown question code {code!r}")
+        value = answer.current
+        if value is not None and value not in scale:
+            return ValueError(
+                f"{code}: {value!r} is outside the scale {bank.scale_min}..{bank.scale_max}"
+            )
+    raise AssertionError("no invalid answer")  # pragma: no cover
 
 
 def targets_for(
@@ -426,19 +437,20 @@ def alignment_by_discipline(
 
 
 def _index_from_areas(index: BankIndex, area_score: Sequence[float | None]) -> float | None:
+    area_weight = index.area_weight
     values = []
     weights = []
-    for d, areas in enumerate(index.dimension_areas):
+    for areas, dimension_weight in zip(index.dimension_areas, index.dimension_weight, strict=True):
         area_values = []
         area_weights = []
         for a in areas:
             s = area_score[a]
             if s is not None:
                 area_values.append(s)
-                area_weights.append(index.area_weight[a])
+                area_weights.append(area_weight[a])
         if area_values:
             values.append(weighted_mean(area_values, area_weights))
-            weights.append(index.dimension_weight[d])
+            weights.append(dimension_weight)
     if not values:
         return None
     return 0.5 * weighted_mean(values, weights) + 0.5 * min(values)
@@ -453,25 +465,31 @@ def uplifts(index: BankIndex, scores: Scores, candidates: Sequence[int]) -> list
     ai = scores.alignment_index
     if ai is None:
         return [0.0] * len(candidates)
+    area_of = index.area_of
+    area_dimension = index.area_dimension
+    area_weight = index.area_weight
+    dimension_weight = index.dimension_weight
     area_score = scores.area_score
-    dimension_score = scores.dimension_score
-    scored = [(s, d) for d, s in enumerate(dimension_score) if s is not None]
-    total_weight = sum(index.dimension_weight[d] for _, d in scored)
+    area_den = scores.area_den
+    contribution = scores.contribution
+    scored_weight = scores.dimension_scored_weight
+    scored = [(s, d) for d, s in enumerate(scores.dimension_score) if s is not None]
+    total_weight = sum(dimension_weight[d] for _, d in scored)
     ordered = sorted(scored)
     lowest, lowest_at = ordered[0]
     second = ordered[1][0] if len(ordered) > 1 else None
     result = []
     for i in candidates:
-        a = index.area_of[i]
+        a = area_of[i]
         if area_score[a] is None:
             # Coverage does not change, so the area stays out of its dimension.
             result.append(0.0)
             continue
-        d = index.area_dimension[a]
-        den = scores.area_den[a]
-        area_gain = 100.0 * scores.contribution[i] / den if den > 0.0 else 0.0
-        dimension_gain = index.area_weight[a] * area_gain / scores.dimension_scored_weight[d]
-        mean_gain = index.dimension_weight[d] * dimension_gain / total_weight
+        d = area_dimension[a]
+        den = area_den[a]
+        area_gain = 100.0 * contribution[i] / den if den > 0.0 else 0.0
+        dimension_gain = area_weight[a] * area_gain / scored_weight[d]
+        mean_gain = dimension_weight[d] * dimension_gain / total_weight
         if d == lowest_at:
             raised = lowest + dimension_gain
             min_gain = (raised if second is None or raised < second else second) - lowest

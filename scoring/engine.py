@@ -21,11 +21,13 @@ from scoring.core import (
 )
 from scoring.inputs import AssessmentInput
 from scoring.plan import Priority, build_action_plan, rank_priorities_at
+from scoring.records import records
 from scoring.results import (
     AreaScore,
     ConsensusFlag,
     ConsistencyFlag,
     DimensionScore,
+    LevelMeans,
     PerceptionGap,
     Pitfall,
     QuestionFit,
@@ -152,16 +154,6 @@ def _answered_by(
     return result
 
 
-def _mean_or_none(values: Sequence[float | None]) -> float | None:
-    total = 0.0
-    count = 0
-    for value in values:
-        if value is not None:
-            total += value
-            count += 1
-    return total / count if count else None
-
-
 def _dimension_results(
     index: BankIndex,
     answers: Aggregates,
@@ -183,19 +175,21 @@ def _dimension_results(
             for i in questions:
                 if current[i] is not None:
                     points_lost[i] = share * contribution[i]
-    fits = list(
-        map(
-            QuestionFit,
+    level_means = list(zip(owner_mean, manager_mean, staff_mean, strict=True))
+    fits = records(
+        QuestionFit,
+        zip(
             index.codes,
             current,
             target,
             scores.misfit,
             index.weight,
-            zip(owner_mean, manager_mean, staff_mean, strict=True),
+            level_means,
             ["bank" if t is None else "owner" for t in answers.owner_target],
             answers.count,
             points_lost,
-        )
+            strict=True,
+        ),
     )
     areas: list[AreaScore] = []
     for a, questions in enumerate(index.area_questions):
@@ -213,11 +207,7 @@ def _dimension_results(
                 "insufficient_data" if area_score is None else "ok",
                 answered,
                 len(questions),
-                (
-                    _mean_or_none(owner_mean[first:last]),
-                    _mean_or_none(manager_mean[first:last]),
-                    _mean_or_none(staff_mean[first:last]),
-                ),
+                _area_level_means(level_means[first:last]),
                 tuple(fits[first:last]),
             )
         )
@@ -230,6 +220,27 @@ def _dimension_results(
             tuple(areas[a] for a in area_indexes),
         )
         for d, area_indexes in enumerate(index.dimension_areas)
+    )
+
+
+def _area_level_means(question_means: Iterable[LevelMeans]) -> LevelMeans:
+    """Return the owner, manager and staff means over the questions each level answered."""
+    owner = manager = staff = 0.0
+    owners = managers = staffs = 0
+    for o, m, s in question_means:
+        if o is not None:
+            owner += o
+            owners += 1
+        if m is not None:
+            manager += m
+            managers += 1
+        if s is not None:
+            staff += s
+            staffs += 1
+    return (
+        owner / owners if owners else None,
+        manager / managers if managers else None,
+        staff / staffs if staffs else None,
     )
 
 

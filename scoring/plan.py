@@ -6,11 +6,12 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
 from scoring.bank import Bank
 from scoring.constants import EPSILON, MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from scoring.inputs import OrganizationInfo, Strategy
+from scoring.records import records
 
 __all__ = [
     "ActionItem",
@@ -93,6 +94,14 @@ def _median(values: list[float]) -> float:
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
+# round(p, 12) moves a priority p of magnitude at most _ROUNDED_RANGE by less than 0.6e-12, so
+# it can only reorder or tie priorities less than 1.2e-12 apart.
+_ROUNDING_REACH = 2e-12
+_ROUNDED_RANGE = 1000.0
+
+_Keyed: TypeAlias = tuple[float, str, str, str, float, float]
+
+
 def _rank(rows: list[tuple[str, str, str, float, float]]) -> tuple[Priority, ...]:
     """Rank (question, area, dimension, uplift, feasibility) rows into priorities."""
     if not rows:
@@ -100,19 +109,40 @@ def _rank(rows: list[tuple[str, str, str, float, float]]) -> tuple[Priority, ...
     # A value at its median counts as high (the rule of quadrant_of, inlined for speed).
     high_uplift = _median([row[3] for row in rows]) - EPSILON
     high_feasibility = _median([row[4] for row in rows]) - EPSILON
-    # Priorities equal but for the last bits of float arithmetic are a tie, broken by code;
-    # codes are unique, so the tuples never compare beyond it.
-    keyed = sorted([(-round(u * f, 12), q, a, d, u, f) for q, a, d, u, f in rows])
     ranked = []
-    for _, question, area, dimension, uplift, feasibility in keyed:
+    for _, question, area, dimension, uplift, feasibility in _sorted_by_priority(rows):
         if uplift >= high_uplift:
             quadrant = "quick_win" if feasibility >= high_feasibility else "major_project"
         else:
             quadrant = "fill_in" if feasibility >= high_feasibility else "thankless"
         ranked.append(
-            Priority(question, area, dimension, uplift, feasibility, uplift * feasibility, quadrant)
+            (question, area, dimension, uplift, feasibility, uplift * feasibility, quadrant)
         )
-    return tuple(ranked)
+    return tuple(records(Priority, ranked))
+
+
+def _sorted_by_priority(rows: list[tuple[str, str, str, float, float]]) -> list[_Keyed]:
+    """Return (-priority, question, area, dimension, uplift, feasibility), best first.
+
+    Priorities equal but for the last bits of float arithmetic are a tie, broken by code
+    (codes are unique, so the tuples never compare beyond it): the order is that of
+    (-round(priority, 12), code). round() is slow, so only priorities within its reach of a
+    neighbour are rounded; the others compare with everything exactly as their rounded values
+    would.
+    """
+    keyed = sorted([(-(u * f), q, a, d, u, f) for q, a, d, u, f in rows])
+    near: Iterable[int]
+    if keyed[0][0] < -_ROUNDED_RANGE or keyed[-1][0] > _ROUNDED_RANGE:
+        near = range(len(keyed))
+    else:
+        near = {j for j in range(1, len(keyed)) if keyed[j][0] - keyed[j - 1][0] <= _ROUNDING_REACH}
+        near.update([j - 1 for j in near])
+    if near:
+        for j in near:
+            _, q, a, d, u, f = keyed[j]
+            keyed[j] = (-round(u * f, 12), q, a, d, u, f)
+        keyed.sort()
+    return keyed
 
 
 def rank_priorities(candidates: Iterable[Candidate]) -> tuple[Priority, ...]:
@@ -232,7 +262,7 @@ def build_action_plan(
     organization_name = organization.name
     segment = strategy.segment
     week = timedelta(days=7)
-    items = []
+    rows = []
     for priority, template, start_week in zip(chosen, templates, starts, strict=True):
         values = {
             "organization": organization_name,
@@ -242,8 +272,8 @@ def build_action_plan(
         code = priority.question
         start = plan_start + week * start_week
         duration = template.duration_weeks
-        items.append(
-            ActionItem(
+        rows.append(
+            (  # the fields of ActionItem
                 code,
                 _fill(template.title, values),
                 _fill(template.specific, values),
@@ -266,4 +296,4 @@ def build_action_plan(
                 template.effort_days / duration,
             )
         )
-    return tuple(items)
+    return tuple(records(ActionItem, rows))

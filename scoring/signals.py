@@ -44,6 +44,7 @@ def perception_gaps(index: BankIndex, answers: Aggregates) -> list[PerceptionGap
         answers.manager_mean,
         answers.staff_mean,
     )
+    question_codes = index.codes
     gaps = []
     for a, questions in enumerate(index.area_questions):
         owner: list[float] = []
@@ -61,7 +62,7 @@ def perception_gaps(index: BankIndex, answers: Aggregates) -> list[PerceptionGap
             else:
                 others.append(manager if staff is None else (manager + staff) / 2)
             owner.append(own)
-            codes.append(index.codes[i])
+            codes.append(question_codes[i])
         if codes:
             owner_mean, others_mean = _mean(owner), _mean(others)
             gap = owner_mean - others_mean
