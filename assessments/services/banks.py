@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
-from scoring.bank import ActionTemplate, Bank, bank_to_dict, parse_bank
+from scoring.bank import ActionTemplate, Bank, BankError, BankProblem, bank_to_dict, parse_bank
 from scoring.constants import DISCIPLINES
 
 # Question columns per engine field: a target column per value discipline, and the action
@@ -21,6 +21,22 @@ ACTION_FIELDS = tuple(field.name for field in fields(ActionTemplate))
 
 class BankVersionExistsError(Exception):
     """The slug and version are already in the database."""
+
+
+class BankDraftExistsError(Exception):
+    """The bank already has a draft; edit or publish that one first."""
+
+
+class BankNotDraftError(Exception):
+    """Only a draft version can be published."""
+
+
+class BankInvalidError(Exception):
+    """The draft does not validate; `problems` lists every problem the engine found."""
+
+    def __init__(self, problems: list[BankProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
 
 
 @transaction.atomic
@@ -40,7 +56,7 @@ def bank_import(*, bank: Bank, publish: bool) -> QuestionBank:
     )
     _create_bank_contents(row, data)
     if publish:
-        bank_publish(bank_row=row)
+        row = bank_publish(bank_row=row)
     return row
 
 
@@ -91,15 +107,67 @@ def _question_row(area: Area, position: int, q: dict[str, Any]) -> Question:
 
 
 @transaction.atomic
+def bank_draft_from(*, bank_row: QuestionBank) -> QuestionBank:
+    """Copy a version whole into a new draft whose questions continue the source's questions."""
+    locked = list(QuestionBank.objects.select_for_update().filter(slug=bank_row.slug))
+    draft = next((row for row in locked if row.status == QuestionBank.Status.DRAFT), None)
+    if draft is not None:
+        raise BankDraftExistsError(f"{draft} already exists; edit or publish it first")
+    data = bank_as_dict(bank_row)
+    for dimension in data["dimensions"]:
+        for area in dimension["areas"]:
+            for question in area["questions"]:
+                question["continues"] = question["code"]
+    row = QuestionBank.objects.create(
+        slug=bank_row.slug,
+        version=max(row.version for row in locked) + 1,
+        title=bank_row.title,
+        scale_min=bank_row.scale_min,
+        scale_max=bank_row.scale_max,
+        pitfall_areas=dict(bank_row.pitfall_areas or {}),
+        copied_from=bank_row,
+        status=QuestionBank.Status.DRAFT,
+    )
+    _create_bank_contents(row, data)
+    return row
+
+
+def bank_problems(*, bank_row: QuestionBank) -> list[BankProblem]:
+    """Return what the engine's validator finds wrong with this version (empty when valid)."""
+    try:
+        parse_bank(bank_as_dict(bank_row), source=str(bank_row))
+    except BankError as exc:
+        return list(exc.problems)
+    return []
+
+
+@transaction.atomic
 def bank_publish(*, bank_row: QuestionBank) -> QuestionBank:
-    """Make this version the published one and retire the version it replaces."""
-    QuestionBank.objects.filter(slug=bank_row.slug, status=QuestionBank.Status.PUBLISHED).exclude(
-        pk=bank_row.pk
-    ).update(status=QuestionBank.Status.RETIRED)
+    """Validate a draft, make it the published version and retire the version it replaces."""
+    bank_row = QuestionBank.objects.select_for_update().get(pk=bank_row.pk)
+    if bank_row.status != QuestionBank.Status.DRAFT:
+        raise BankNotDraftError(f"{bank_row} is not a draft; only a draft can be published")
+    problems = bank_problems(bank_row=bank_row)
+    if problems:
+        raise BankInvalidError(problems)
+    for previous in QuestionBank.objects.select_for_update().filter(
+        slug=bank_row.slug, status=QuestionBank.Status.PUBLISHED
+    ):
+        previous.status = QuestionBank.Status.RETIRED
+        previous.save(update_fields=["status"])
     bank_row.status = QuestionBank.Status.PUBLISHED
     bank_row.published_at = timezone.now()
     bank_row.save(update_fields=["status", "published_at"])
     return bank_row
+
+
+def question_lineage(*, bank_row: QuestionBank) -> dict[str, str]:
+    """Return {question code: code of the question it continues in the previous version}."""
+    return dict(
+        Question.objects.filter(area__dimension__bank=bank_row)
+        .exclude(continues="")
+        .values_list("code", "continues")
+    )
 
 
 def bank_as_dict(bank_row: QuestionBank) -> dict[str, Any]:
