@@ -1,8 +1,86 @@
 """Django admin: question banks (a whole area on one page), organizations, assessments."""
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 
 from assessments import models
+
+LOCKED_NOTICE = (
+    "{bank} is {status} and read-only: assessments that use it must keep their scores. "
+    "To change it, open the bank version and choose “New draft from this version”."
+)
+
+
+def bank_of(obj: Model | None) -> models.QuestionBank | None:
+    """Return the bank version a bank row belongs to (None on an add page)."""
+    if obj is None:
+        return None
+    if isinstance(obj, models.QuestionBank):
+        return obj
+    if isinstance(obj, models.Dimension | models.ConsistencyRule):
+        return obj.bank
+    if isinstance(obj, models.Area):
+        return obj.dimension.bank
+    if isinstance(obj, models.Question):
+        return obj.area.dimension.bank
+    raise TypeError(obj)
+
+
+def is_locked(obj: Model | None) -> bool:
+    bank = bank_of(obj)
+    return bank is not None and not bank.is_draft
+
+
+class DraftOnlyInline:
+    """Inline rows of a bank version: editable only while the version is a draft."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not is_locked(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not is_locked(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not is_locked(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class DraftOnlyAdmin(admin.ModelAdmin):
+    """Bank rows: published and retired versions are shown read-only, with a notice."""
+
+    # For the add form: the foreign key that may only point into a draft, and its lookup.
+    draft_parent: tuple[str, str] | None = None
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not is_locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not is_locked(obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if self.draft_parent and db_field.name == self.draft_parent[0]:
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                **{self.draft_parent[1]: models.QuestionBank.Status.DRAFT}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        bank = bank_of(obj)
+        if request.method == "GET" and bank is not None and not bank.is_draft:
+            messages.warning(
+                request, LOCKED_NOTICE.format(bank=bank, status=bank.get_status_display().lower())
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 QUESTION_FIELDSETS = (
     (None, {"fields": ("code", "text", "help", "weight", "position", "continues")}),
@@ -33,29 +111,29 @@ QUESTION_FIELDSETS = (
 )
 
 
-class DimensionInline(admin.TabularInline):
+class DimensionInline(DraftOnlyInline, admin.TabularInline):
     model = models.Dimension
     extra = 0
     fields = ("position", "code", "title", "weight")
     show_change_link = True
 
 
-class RuleInline(admin.StackedInline):
+class RuleInline(DraftOnlyInline, admin.StackedInline):
     model = models.ConsistencyRule
     extra = 0
     fields = (("code", "severity", "position"), "message", "condition")
 
 
 @admin.register(models.QuestionBank)
-class QuestionBankAdmin(admin.ModelAdmin):
+class QuestionBankAdmin(DraftOnlyAdmin):
     list_display = ("slug", "version", "title", "status", "published_at")
     list_filter = ("status", "slug")
     search_fields = ("slug", "title")
-    readonly_fields = ("published_at", "created_at", "copied_from")
+    readonly_fields = ("status", "published_at", "created_at", "copied_from")
     inlines = (DimensionInline, RuleInline)
 
 
-class AreaInline(admin.TabularInline):
+class AreaInline(DraftOnlyInline, admin.TabularInline):
     model = models.Area
     extra = 0
     fields = ("position", "code", "title", "weight")
@@ -63,14 +141,15 @@ class AreaInline(admin.TabularInline):
 
 
 @admin.register(models.Dimension)
-class DimensionAdmin(admin.ModelAdmin):
+class DimensionAdmin(DraftOnlyAdmin):
+    draft_parent = ("bank", "status")
     list_display = ("code", "title", "bank", "weight")
     list_filter = ("bank",)
     search_fields = ("code", "title")
     inlines = (AreaInline,)
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(DraftOnlyInline, admin.StackedInline):
     model = models.Question
     extra = 0
     fieldsets = QUESTION_FIELDSETS
@@ -78,7 +157,8 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(models.Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(DraftOnlyAdmin):
+    draft_parent = ("dimension", "bank__status")
     list_display = ("code", "title", "dimension", "weight")
     list_filter = ("dimension__bank", "dimension__code")
     search_fields = ("code", "title")
@@ -86,7 +166,8 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(DraftOnlyAdmin):
+    draft_parent = ("area", "dimension__bank__status")
     list_display = ("code", "short_text", "area", "weight")
     list_filter = ("area__dimension__bank", "area__dimension__code", "area__code")
     search_fields = ("code", "text", "help")
@@ -99,7 +180,8 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ConsistencyRule)
-class ConsistencyRuleAdmin(admin.ModelAdmin):
+class ConsistencyRuleAdmin(DraftOnlyAdmin):
+    draft_parent = ("bank", "status")
     list_display = ("code", "severity", "bank")
     list_filter = ("bank", "severity")
     search_fields = ("code", "message")

@@ -1,5 +1,8 @@
 """Organizations, versioned question banks, assessment cycles, answers, reports and plans."""
 
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -171,6 +174,102 @@ class StrategyProfile(models.Model):
 # --- Question banks -------------------------------------------------------------------------
 
 
+class BankLockedError(Exception):
+    """A published or retired bank version never changes; edit a new draft instead."""
+
+
+LOCKED_MESSAGE = "{} is not a draft: published and retired versions cannot change"
+
+
+class QuestionBankQuerySet(models.QuerySet):
+    def _refuse_locked(self) -> None:
+        locked = self.exclude(status=QuestionBank.Status.DRAFT).first()
+        if locked is not None:
+            raise BankLockedError(LOCKED_MESSAGE.format(locked))
+
+    def update(self, **kwargs: Any) -> int:
+        self._refuse_locked()
+        return super().update(**kwargs)
+
+    update.queryset_only = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._refuse_locked()
+        return super().delete()
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class BankContentQuerySet(models.QuerySet):
+    """Rows inside a bank version: bulk writes refuse rows of published or retired versions."""
+
+    def _refuse_locked(self) -> None:
+        lookup = self.model.bank_status_lookup()
+        if self.exclude(**{lookup: QuestionBank.Status.DRAFT}).exists():
+            raise BankLockedError(LOCKED_MESSAGE.format("This bank version"))
+
+    def update(self, **kwargs: Any) -> int:
+        self._refuse_locked()
+        return super().update(**kwargs)
+
+    update.queryset_only = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._refuse_locked()
+        return super().delete()
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        parent_ids = {getattr(obj, f"{self.model.parent_field}_id") for obj in objs}
+        if self.model.locked_parents().filter(pk__in=parent_ids).exists():
+            raise BankLockedError(LOCKED_MESSAGE.format("This bank version"))
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class BankContent(models.Model):
+    """A row inside a bank version; it can only be written while the version is a draft."""
+
+    # The foreign key to the parent row, and the path from the parent to the bank's status.
+    parent_field: ClassVar[str]
+    parent_status: ClassVar[str]
+
+    objects = BankContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self._refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def bank_status_lookup(cls) -> str:
+        return f"{cls.parent_field}__{cls.parent_status}"
+
+    @classmethod
+    def locked_parents(cls) -> models.QuerySet:
+        parent = cls._meta.get_field(cls.parent_field).related_model
+        return parent._base_manager.exclude(**{cls.parent_status: QuestionBank.Status.DRAFT})
+
+    def _refuse_if_locked(self) -> None:
+        parent_id = getattr(self, f"{self.parent_field}_id")
+        moved_from_locked = (
+            not self._state.adding
+            and type(self)
+            ._base_manager.filter(pk=self.pk)
+            .exclude(**{self.bank_status_lookup(): QuestionBank.Status.DRAFT})
+            .exists()
+        )
+        if moved_from_locked or self.locked_parents().filter(pk=parent_id).exists():
+            raise BankLockedError(LOCKED_MESSAGE.format(f"The bank version of {self}"))
+
+
 class QuestionBank(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -190,6 +289,8 @@ class QuestionBank(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
+    objects = QuestionBankQuerySet.as_manager()
+
     class Meta:
         ordering = ["slug", "-version"]
         constraints = [
@@ -208,8 +309,37 @@ class QuestionBank(models.Model):
     def __str__(self) -> str:
         return f"{self.slug} v{self.version} ({self.status})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        stored = None
+        if not self._state.adding:
+            stored = (
+                type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+            )
+        # The one change a non-draft version allows: retiring it when its successor is published.
+        retiring = (
+            stored == self.Status.PUBLISHED
+            and self.status == self.Status.RETIRED
+            and set(kwargs.get("update_fields") or ()) == {"status"}
+        )
+        if stored not in (None, self.Status.DRAFT) and not retiring:
+            raise BankLockedError(LOCKED_MESSAGE.format(self))
+        super().save(*args, **kwargs)
 
-class Dimension(models.Model):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True)
+        if stored.first() not in (None, self.Status.DRAFT):
+            raise BankLockedError(LOCKED_MESSAGE.format(self))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Dimension(BankContent):
+    parent_field = "bank"
+    parent_status = "status"
+
     bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="dimensions")
     code = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
@@ -227,7 +357,10 @@ class Dimension(models.Model):
         return self.title
 
 
-class Area(models.Model):
+class Area(BankContent):
+    parent_field = "dimension"
+    parent_status = "bank__status"
+
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="areas")
     code = models.CharField(max_length=100)
     title = models.CharField(max_length=200)
@@ -245,8 +378,11 @@ class Area(models.Model):
         return f"{self.title} ({self.code})"
 
 
-class Question(models.Model):
+class Question(BankContent):
     """A statement rated on the bank's scale, with its targets and its SMART action template."""
+
+    parent_field = "area"
+    parent_status = "dimension__bank__status"
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="questions")
     code = models.CharField(max_length=150)
@@ -301,11 +437,14 @@ class Question(models.Model):
         return self.code
 
 
-class ConsistencyRule(models.Model):
+class ConsistencyRule(BankContent):
     class Severity(models.TextChoices):
         LOW = "low", "Low"
         MEDIUM = "medium", "Medium"
         HIGH = "high", "High"
+
+    parent_field = "bank"
+    parent_status = "status"
 
     bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="rules")
     code = models.CharField(max_length=100)

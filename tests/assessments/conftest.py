@@ -11,7 +11,8 @@ from tests.factories import MembershipFactory, UserFactory
 
 def build_bank(*, slug: str, status: str = QuestionBank.Status.PUBLISHED) -> QuestionBank:
     """Create a small bank straight in the database: two dimensions, one area, two questions."""
-    bank = QuestionBank.objects.create(slug=slug, version=1, title=f"Bank {slug}", status=status)
+    # Built as a draft (only a draft takes new rows), then given its status.
+    bank = QuestionBank.objects.create(slug=slug, version=1, title=f"Bank {slug}")
     for d_pos, code in enumerate(("market", "operational")):
         dimension = Dimension.objects.create(
             bank=bank, code=code, title=code.title(), position=d_pos
@@ -35,6 +36,8 @@ def build_bank(*, slug: str, status: str = QuestionBank.Status.PUBLISHED) -> Que
                 action_effort_days=2,
                 action_duration_weeks=2,
             )
+    QuestionBank.objects.filter(pk=bank.pk).update(status=status)
+    bank.refresh_from_db()
     return bank
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Area, Question
+from assessments.services.banks import bank_draft_from
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,8 @@ def _formset_data(response) -> dict[str, str]:
 
 
 def test_area_page_edits_a_question_text_and_target(admin_client, default_bank):
-    area = Area.objects.filter(dimension__bank=default_bank).first()
+    draft = bank_draft_from(bank_row=default_bank)  # only a draft can be edited
+    area = Area.objects.filter(dimension__bank=draft).first()
     url = reverse("admin:assessments_area_change", args=[area.pk])
     page = admin_client.get(url)
     assert page.status_code == 200

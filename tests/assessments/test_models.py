@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from assessments.models import Answer, Question, QuestionBank
+from assessments.services.banks import bank_draft_from
 from tests.factories import AssessmentFactory, MembershipFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,8 @@ def test_only_one_published_version_per_bank(default_bank):
 
 
 def test_question_targets_stay_on_the_scale(default_bank):
-    question = Question.objects.filter(area__dimension__bank=default_bank).first()
+    draft = bank_draft_from(bank_row=default_bank)  # only a draft can be edited
+    question = Question.objects.filter(area__dimension__bank=draft).first()
     question.target_product_leadership = 9
     with pytest.raises(IntegrityError), transaction.atomic():
         question.save()
