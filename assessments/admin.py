@@ -2,16 +2,40 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import models
+from assessments.services.banks import (
+    BankDraftExistsError,
+    BankInvalidError,
+    BankNotDraftError,
+    bank_draft_from,
+    bank_export_yaml,
+    bank_import_draft,
+    bank_preview,
+    bank_problems,
+    bank_publish,
+)
+from scoring.bank import BankError
+from scoring.constants import DISCIPLINES
 
 LOCKED_NOTICE = (
     "{bank} is {status} and read-only: assessments that use it must keep their scores. "
     "To change it, open the bank version and choose “New draft from this version”."
 )
+
+
+method_decorator_post = method_decorator(require_POST)
 
 
 def bank_of(obj: Model | None) -> models.QuestionBank | None:
@@ -47,7 +71,7 @@ class DraftOnlyInline:
         return not is_locked(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
-class DraftOnlyAdmin(admin.ModelAdmin):
+class DraftOnlyAdmin(SimpleHistoryAdmin):
     """Bank rows: published and retired versions are shown read-only, with a notice."""
 
     # For the add form: the foreign key that may only point into a draft, and its lookup.
@@ -124,6 +148,13 @@ class RuleInline(DraftOnlyInline, admin.StackedInline):
     fields = (("code", "severity", "position"), "message", "condition")
 
 
+class BankImportForm(forms.Form):
+    file = forms.FileField(
+        label="Question bank file (YAML)",
+        help_text="The format of DESIGN.md section 5. It is loaded as a new draft version.",
+    )
+
+
 @admin.register(models.QuestionBank)
 class QuestionBankAdmin(DraftOnlyAdmin):
     list_display = ("slug", "version", "title", "status", "published_at")
@@ -131,6 +162,130 @@ class QuestionBankAdmin(DraftOnlyAdmin):
     search_fields = ("slug", "title")
     readonly_fields = ("status", "published_at", "created_at", "copied_from")
     inlines = (DimensionInline, RuleInline)
+    change_form_template = "admin/assessments/questionbank/change_form.html"
+    change_list_template = "admin/assessments/questionbank/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="assessments_questionbank_import"),
+            path("<int:pk>/draft/", wrap(self.draft_view), name="assessments_questionbank_draft"),
+            path(
+                "<int:pk>/publish/",
+                wrap(self.publish_view),
+                name="assessments_questionbank_publish",
+            ),
+            path(
+                "<int:pk>/export/", wrap(self.export_view), name="assessments_questionbank_export"
+            ),
+            path(
+                "<int:pk>/preview/",
+                wrap(self.preview_view),
+                name="assessments_questionbank_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _bank(self, request: HttpRequest, pk: int, *, change: bool) -> models.QuestionBank:
+        bank = get_object_or_404(models.QuestionBank, pk=pk)
+        allowed = (
+            self.has_add_permission(request) if change else self.has_view_permission(request, bank)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return bank
+
+    def _change_url(self, bank: models.QuestionBank) -> str:
+        return reverse("admin:assessments_questionbank_change", args=[bank.pk])
+
+    @method_decorator_post
+    def draft_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        bank = self._bank(request, pk, change=True)
+        try:
+            draft = bank_draft_from(bank_row=bank)
+        except BankDraftExistsError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(self._change_url(bank))
+        messages.success(request, f"{draft} was created from {bank}. Edit it, then publish it.")
+        return HttpResponseRedirect(self._change_url(draft))
+
+    @method_decorator_post
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        bank = self._bank(request, pk, change=True)
+        try:
+            bank_publish(bank_row=bank)
+        except BankInvalidError as exc:
+            messages.error(request, f"{bank} was not published: {len(exc.problems)} problem(s).")
+            for problem in exc.problems:
+                messages.error(request, str(problem))
+        except BankNotDraftError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"{bank.slug} v{bank.version} is published; new assessments use it."
+            )
+        return HttpResponseRedirect(self._change_url(bank))
+
+    def export_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        bank = self._bank(request, pk, change=False)
+        try:
+            text = bank_export_yaml(bank_row=bank)
+        except BankError as exc:
+            for problem in exc.problems:
+                messages.error(request, str(problem))
+            return HttpResponseRedirect(self._change_url(bank))
+        response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+        filename = f"{bank.slug}-v{bank.version}.yaml"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = BankImportForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                text = upload.read().decode("utf-8")
+                draft = bank_import_draft(text=text, source=upload.name)
+            except UnicodeDecodeError:
+                problems = [f"{upload.name}: the file is not UTF-8 text"]
+            except BankError as exc:
+                problems = [str(problem) for problem in exc.problems]
+            except BankDraftExistsError as exc:
+                problems = [str(exc)]
+            else:
+                messages.success(request, f"{draft} was imported. Check it, then publish it.")
+                return HttpResponseRedirect(self._change_url(draft))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a question bank",
+            "form": form,
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/assessments/questionbank/import.html", context)
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        bank = self._bank(request, pk, change=False)
+        discipline = request.GET.get("discipline", DISCIPLINES[0])
+        if discipline not in DISCIPLINES:
+            discipline = DISCIPLINES[0]
+        problems = [str(p) for p in bank_problems(bank_row=bank)]
+        result = None if problems else bank_preview(bank_row=bank, value_discipline=discipline)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": bank,
+            "title": f"Preview of {bank}",
+            "bank": bank,
+            "disciplines": DISCIPLINES,
+            "discipline": discipline,
+            "problems": problems,
+            "result": result,
+        }
+        return TemplateResponse(request, "admin/assessments/questionbank/preview.html", context)
 
 
 class AreaInline(DraftOnlyInline, admin.TabularInline):

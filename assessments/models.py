@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 SCALE_MIN, SCALE_MAX = 1, 5
 scale_validators = [MinValueValidator(SCALE_MIN), MaxValueValidator(SCALE_MAX)]
@@ -288,6 +289,7 @@ class QuestionBank(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     objects = QuestionBankQuerySet.as_manager()
 
@@ -345,6 +347,7 @@ class Dimension(BankContent):
     title = models.CharField(max_length=200)
     weight = models.FloatField(default=1.0)
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["bank", "position", "id"]
@@ -366,6 +369,7 @@ class Area(BankContent):
     title = models.CharField(max_length=200)
     weight = models.FloatField(default=1.0)
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["dimension__position", "position", "id"]
@@ -412,6 +416,7 @@ class Question(BankContent):
     )
     action_effort_days = models.FloatField(help_text="Person-days of work.")
     action_duration_weeks = models.PositiveSmallIntegerField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["area__dimension__position", "area__position", "position", "id"]
@@ -452,6 +457,7 @@ class ConsistencyRule(BankContent):
     message = models.TextField()
     condition = models.JSONField(help_text="The `when` condition, as in the bank's YAML format.")
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["bank", "position", "id"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from functools import lru_cache
 from typing import Any
 
@@ -10,8 +10,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
-from scoring.bank import ActionTemplate, Bank, BankError, BankProblem, bank_to_dict, parse_bank
+from scoring.bank import (
+    ActionTemplate,
+    Bank,
+    BankError,
+    BankProblem,
+    bank_to_dict,
+    dump_bank_yaml,
+    load_bank_yaml,
+    parse_bank,
+)
 from scoring.constants import DISCIPLINES
+from scoring.engine import score_assessment
+from scoring.inputs import Answer, AssessmentInput, OrganizationInfo, Response, Strategy
+from scoring.results import Result
 
 # Question columns per engine field: a target column per value discipline, and the action
 # template's fields with an "action_" prefix.
@@ -159,6 +171,42 @@ def bank_publish(*, bank_row: QuestionBank) -> QuestionBank:
     bank_row.published_at = timezone.now()
     bank_row.save(update_fields=["status", "published_at"])
     return bank_row
+
+
+@transaction.atomic
+def bank_import_draft(*, text: str, source: str) -> QuestionBank:
+    """Validate a YAML file and store it as the slug's draft, numbered after its last version.
+
+    Raises BankError with every problem (line-numbered) and changes nothing when it is invalid.
+    """
+    bank = load_bank_yaml(text, source=source)
+    existing = list(QuestionBank.objects.select_for_update().filter(slug=bank.slug))
+    draft = next((row for row in existing if row.status == QuestionBank.Status.DRAFT), None)
+    if draft is not None:
+        raise BankDraftExistsError(f"{draft} already exists; publish or delete it first")
+    if existing:
+        bank = replace(bank, version=max(row.version for row in existing) + 1)
+    return bank_import(bank=bank, publish=False)
+
+
+def bank_export_yaml(*, bank_row: QuestionBank) -> str:
+    """Return the version as YAML in the interchange format (DESIGN.md section 5)."""
+    return dump_bank_yaml(bank_to_engine(bank_row))
+
+
+def bank_preview(
+    *, bank_row: QuestionBank, value_discipline: str = "operational_excellence", current: int = 3
+) -> Result:
+    """Score one owner answering `current` to every question, as a check before publishing."""
+    bank = bank_to_engine(bank_row)
+    answers = {code: Answer(current=current) for code in bank.questions}
+    data = AssessmentInput(
+        strategy=Strategy(value_discipline=value_discipline, segment="sample customers"),
+        organization=OrganizationInfo(name="Sample organization", capacity_days_per_month=4),
+        plan_start=timezone.localdate(),
+        responses=(Response(level="owner", answers=answers),),
+    )
+    return score_assessment(bank, data)
 
 
 def question_lineage(*, bank_row: QuestionBank) -> dict[str, str]:

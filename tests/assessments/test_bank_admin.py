@@ -1,10 +1,14 @@
 """The admin shows published and retired bank versions read-only and edits drafts."""
 
+import re
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.models import Area, Question
-from assessments.services.banks import bank_draft_from
+from assessments.models import Area, Question, QuestionBank
+from assessments.services.banks import bank_as_dict, bank_draft_from
+from tests.conftest import DEFAULT_BANK
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +62,100 @@ def test_new_questions_can_only_go_into_a_draft(admin_client, default_bank):
     page = admin_client.get(reverse("admin:assessments_question_add"))
     choices = page.context["adminform"].form.fields["area"].queryset
     assert set(choices) == set(Area.objects.filter(dimension__bank=draft))
+
+
+def _post(client, name: str, bank):
+    return client.post(reverse(f"admin:assessments_questionbank_{name}", args=[bank.pk]))
+
+
+def test_new_draft_button_copies_and_opens_the_draft(admin_client, default_bank):
+    response = _post(admin_client, "draft", default_bank)
+    draft = QuestionBank.objects.get(slug=default_bank.slug, status=QuestionBank.Status.DRAFT)
+    assert response.status_code == 302
+    assert response["Location"] == _change_url(draft)
+    assert "New draft from this version" in admin_client.get(_change_url(default_bank)).text
+
+
+def test_publish_button_publishes_a_valid_draft(admin_client, default_bank):
+    draft = bank_draft_from(bank_row=default_bank)
+    response = _post(admin_client, "publish", draft)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == QuestionBank.Status.PUBLISHED
+
+
+def test_publish_button_lists_the_problems_of_an_invalid_draft(admin_client, default_bank):
+    draft = bank_draft_from(bank_row=default_bank)
+    draft.rules.filter(pk=draft.rules.first().pk).update(
+        condition={"question": "no.such.question", "current_at_least": 4}
+    )
+    response = admin_client.post(
+        reverse("admin:assessments_questionbank_publish", args=[draft.pk]), follow=True
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert any("was not published" in t for t in texts)
+    assert any("no.such.question" in t for t in texts)
+    draft.refresh_from_db()
+    assert draft.status == QuestionBank.Status.DRAFT
+
+
+def test_buttons_need_a_post(admin_client, default_bank):
+    url = reverse("admin:assessments_questionbank_draft", args=[default_bank.pk])
+    assert admin_client.get(url).status_code == 405
+
+
+def test_download_yaml_imports_back_as_an_identical_new_version(admin_client, default_bank):
+    download = admin_client.get(
+        reverse("admin:assessments_questionbank_export", args=[default_bank.pk])
+    )
+    assert download.status_code == 200
+    assert "attachment" in download["Content-Disposition"]
+    upload = SimpleUploadedFile("bank.yaml", download.content)
+    response = admin_client.post(reverse("admin:assessments_questionbank_import"), {"file": upload})
+    draft = QuestionBank.objects.get(slug=default_bank.slug, status=QuestionBank.Status.DRAFT)
+    assert response.status_code == 302
+    assert draft.version == default_bank.version + 1
+    assert {**bank_as_dict(draft), "version": 0} == {**bank_as_dict(default_bank), "version": 0}
+
+
+def test_import_of_a_bad_file_lists_every_problem_with_its_line(admin_client, default_bank):
+    text = DEFAULT_BANK.read_text().replace("product_leadership: 4", "product_leadership: 9", 1)
+    text = text.replace("customer_intimacy: 5", "customer_closeness: 5", 1)
+    before = QuestionBank.objects.count(), Question.objects.count()
+    upload = SimpleUploadedFile("broken.yaml", text.encode())
+    response = admin_client.post(reverse("admin:assessments_questionbank_import"), {"file": upload})
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert len(problems) >= 2
+    assert all(re.search(r"broken\.yaml:\d+", p) for p in problems), problems
+    assert "nothing was imported" in response.text
+    assert (QuestionBank.objects.count(), Question.objects.count()) == before
+
+
+def test_preview_scores_sample_answers_against_a_draft(admin_client, default_bank):
+    draft = bank_draft_from(bank_row=default_bank)
+    page = admin_client.get(
+        reverse("admin:assessments_questionbank_preview", args=[draft.pk]),
+        {"discipline": "customer_intimacy"},
+    )
+    assert page.status_code == 200
+    result = page.context["result"]
+    assert result.alignment_index is not None
+    assert len(result.dimensions) == 4
+    assert result.action_plan
+    assert result.action_plan[0].title in page.text
+
+
+def test_draft_edits_are_recorded_in_the_history(admin_client, default_bank):
+    draft = bank_draft_from(bank_row=default_bank)
+    question = Question.objects.filter(area__dimension__bank=draft).first()
+    question.text = "Edited in a test"
+    question.save()
+    history = question.history.all()
+    assert history.first().text == "Edited in a test"
+    assert (
+        admin_client.get(
+            reverse("admin:assessments_question_history", args=[question.pk])
+        ).status_code
+        == 200
+    )
