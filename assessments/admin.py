@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import models
+from assessments.forms import SCALE_ANCHORS
 from assessments.services.banks import (
     BankDraftExistsError,
     BankInvalidError,
@@ -25,8 +26,9 @@ from assessments.services.banks import (
     bank_preview,
     bank_problems,
     bank_publish,
+    bank_to_engine,
 )
-from scoring.bank import BankError
+from scoring.bank import Bank, BankError
 from scoring.constants import DISCIPLINES
 
 LOCKED_NOTICE = (
@@ -275,6 +277,8 @@ class QuestionBankAdmin(DraftOnlyAdmin):
         problems = [str(p) for p in bank_problems(bank_row=bank)]
         result = None if problems else bank_preview(bank_row=bank, value_discipline=discipline)
         context = {
+            "questionnaire": [] if problems else _questionnaire(bank_to_engine(bank), discipline),
+            "scale": SCALE_ANCHORS,
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": bank,
@@ -286,6 +290,26 @@ class QuestionBankAdmin(DraftOnlyAdmin):
             "result": result,
         }
         return TemplateResponse(request, "admin/assessments/questionbank/preview.html", context)
+
+
+def _questionnaire(bank: Bank, discipline: str) -> list[dict[str, Any]]:
+    """Return the bank laid out as the wizard shows it, with the discipline's suggested targets."""
+    return [
+        {
+            "title": dimension.title,
+            "areas": [
+                {
+                    "title": area.title,
+                    "questions": [
+                        {"text": q.text, "help": q.help, "target": q.targets[discipline]}
+                        for q in area.questions
+                    ],
+                }
+                for area in dimension.areas
+            ],
+        }
+        for dimension in bank.dimensions
+    ]
 
 
 class AreaInline(DraftOnlyInline, admin.TabularInline):

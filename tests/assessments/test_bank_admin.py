@@ -146,6 +146,24 @@ def test_preview_scores_sample_answers_against_a_draft(admin_client, default_ban
     assert result.action_plan[0].title in page.text
 
 
+def test_preview_shows_the_draft_as_the_wizard_would(admin_client, default_bank):
+    draft = bank_draft_from(bank_row=default_bank)
+    question = Question.objects.filter(area__dimension__bank=draft).order_by("pk").first()
+    question.text = "A statement only this draft has."
+    question.target_product_leadership = 2
+    question.save()
+    page = admin_client.get(
+        reverse("admin:assessments_questionbank_preview", args=[draft.pk]),
+        {"discipline": "product_leadership"},
+    )
+    html = page.text
+    assert "A statement only this draft has." in html
+    assert (
+        html.count("<li><strong>") == Question.objects.filter(area__dimension__bank=draft).count()
+    )
+    assert "Suggested target for product_leadership: 2" in html
+
+
 def test_draft_edits_are_recorded_in_the_history(admin_client, default_bank):
     draft = bank_draft_from(bank_row=default_bank)
     question = Question.objects.filter(area__dimension__bank=draft).first()
