@@ -182,27 +182,8 @@ class BankLockedError(Exception):
 LOCKED_MESSAGE = "{} is not a draft: published and retired versions cannot change"
 
 
-class QuestionBankQuerySet(models.QuerySet):
-    def _refuse_locked(self) -> None:
-        locked = self.exclude(status=QuestionBank.Status.DRAFT).first()
-        if locked is not None:
-            raise BankLockedError(LOCKED_MESSAGE.format(locked))
-
-    def update(self, **kwargs: Any) -> int:
-        self._refuse_locked()
-        return super().update(**kwargs)
-
-    update.queryset_only = True  # type: ignore[attr-defined]
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        self._refuse_locked()
-        return super().delete()
-
-    delete.queryset_only = True  # type: ignore[attr-defined]
-
-
-class BankContentQuerySet(models.QuerySet):
-    """Rows inside a bank version: bulk writes refuse rows of published or retired versions."""
+class DraftOnlyQuerySet(models.QuerySet):
+    """Bulk writes refuse rows that belong to a published or retired bank version."""
 
     def _refuse_locked(self) -> None:
         lookup = self.model.bank_status_lookup()
@@ -220,6 +201,10 @@ class BankContentQuerySet(models.QuerySet):
         return super().delete()
 
     delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class BankContentQuerySet(DraftOnlyQuerySet):
+    """Rows inside a bank version: new rows cannot be added to a locked version either."""
 
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
@@ -291,7 +276,7 @@ class QuestionBank(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
-    objects = QuestionBankQuerySet.as_manager()
+    objects = DraftOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug", "-version"]
@@ -336,6 +321,10 @@ class QuestionBank(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @classmethod
+    def bank_status_lookup(cls) -> str:
+        return "status"
 
 
 class Dimension(BankContent):
