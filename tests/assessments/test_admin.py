@@ -5,15 +5,8 @@ from django.urls import reverse
 
 from assessments.models import Area, Question
 from assessments.services.banks import bank_draft_from
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def _formset_data(response) -> dict[str, str]:

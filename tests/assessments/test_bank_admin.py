@@ -9,15 +9,8 @@ from django.urls import reverse
 from assessments.models import Area, Question, QuestionBank
 from assessments.services.banks import bank_as_dict, bank_draft_from
 from tests.conftest import DEFAULT_BANK
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def _change_url(obj) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from assessments.models import (
@@ -91,3 +92,18 @@ def consultant_for(
         revoked_at=timezone.now() if revoked else None,
     )
     return consultant
+
+
+def stored_pdfs() -> list[str]:
+    """Return the names of every report PDF in the storage."""
+    found = []
+
+    def walk(folder: str) -> None:
+        dirs, files = default_storage.listdir(folder)
+        found.extend(f"{folder}/{name}" for name in files if name.endswith(".pdf"))
+        for sub in dirs:
+            walk(f"{folder}/{sub}")
+
+    if default_storage.exists("reports"):
+        walk("reports")
+    return found

@@ -22,23 +22,9 @@ from assessments.services.reports import (
     report_request,
 )
 from scoring.engine import projected_index, score_assessment
-from tests.reports.builders import answered_assessment
+from tests.reports.builders import answered_assessment, stored_pdfs
 
 pytestmark = pytest.mark.django_db
-
-
-def _media_pdfs() -> list[str]:
-    found = []
-
-    def walk(folder: str) -> None:
-        dirs, files = default_storage.listdir(folder)
-        found.extend(f"{folder}/{name}" for name in files if name.endswith(".pdf"))
-        for sub in dirs:
-            walk(f"{folder}/{sub}")
-
-    if default_storage.exists("reports"):
-        walk("reports")
-    return found
 
 
 def test_build_stores_result_figures_pdf_action_items_and_timings(built_report, assessment):
@@ -76,7 +62,7 @@ def test_a_ready_report_is_returned_at_once(built_report):
     assert again.finished_at == built_report.finished_at
     assert again.pdf.name == built_report.pdf.name
     assert again.attempts == 1
-    assert len(_media_pdfs()) == 1
+    assert len(stored_pdfs()) == 1
 
 
 def test_a_missing_report_is_nothing_to_do(db):
@@ -101,7 +87,7 @@ def test_rebuild_keeps_progress_of_items_whose_question_reappears(
     assert assessment.action_items.count() == len(rebuilt.result["action_plan"])
     assert rebuilt.pdf.name != old_pdf, "a rebuild writes a new file"
     assert not default_storage.exists(old_pdf), "and removes the one it replaced"
-    assert _media_pdfs() == [rebuilt.pdf.name]
+    assert stored_pdfs() == [rebuilt.pdf.name]
 
 
 def test_rebuild_drops_items_whose_question_left_the_plan(built_report, assessment):
@@ -138,7 +124,7 @@ def test_failing_render_marks_failed_and_keeps_earlier_data(built_report, assess
         assessment.action_items.order_by("position").values_list("pk", "question_code", "title")
     )
     assert after_items == before_items
-    assert _media_pdfs() == [built_report.pdf.name]
+    assert stored_pdfs() == [built_report.pdf.name]
 
 
 def test_a_redelivered_message_after_a_failure_does_not_retry(
@@ -164,7 +150,7 @@ def test_first_build_failing_leaves_no_file_and_no_items(assessment, monkeypatch
     assert failed.result is None
     assert not failed.pdf
     assert not assessment.action_items.exists()
-    assert _media_pdfs() == []
+    assert stored_pdfs() == []
 
 
 def test_transient_database_errors_propagate_for_the_task_to_retry(assessment, monkeypatch):
@@ -222,7 +208,7 @@ def test_duplicate_build_finishing_second_discards_its_work(
     assert result.status == Report.Status.READY
     assert stored.attempts == 2
     assert assessment.action_items.count() == len(stored.result["action_plan"])
-    assert _media_pdfs() == [stored.pdf.name], "the second copy's PDF was deleted"
+    assert stored_pdfs() == [stored.pdf.name], "the second copy's PDF was deleted"
 
 
 def test_rebuild_requested_during_a_build_stays_queued(assessment, monkeypatch):
@@ -362,7 +348,7 @@ def test_without_a_pdf_engine_the_report_is_ready_without_a_pdf(assessment, monk
     assert built.status == Report.Status.READY
     assert not built.pdf
     assert assessment.action_items.exists()
-    assert _media_pdfs() == []
+    assert stored_pdfs() == []
     from django.urls import reverse
 
     from tests.reports.builders import owner_of

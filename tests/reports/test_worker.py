@@ -12,7 +12,6 @@ import signal
 
 import pytest
 import redis
-from django.core.files.storage import default_storage
 
 from alignment_site.celery import app as celery_app
 from alignment_site.celery import ensure_broker_folders
@@ -20,7 +19,7 @@ from assessments.models import ActionItem, Assessment, Report
 from assessments.services.cycles import assessment_close
 from assessments.services.reports import report_request
 from assessments.tasks import report_build_task
-from tests.reports.builders import answered_assessment
+from tests.reports.builders import answered_assessment, stored_pdfs
 from tests.reports.workers import children_of, worker_env
 from tests.worker import producer_app, running_worker, wait_for
 
@@ -40,20 +39,6 @@ def _status(report_id: int) -> str:
     return Report.objects.values_list("status", flat=True).get(pk=report_id)
 
 
-def _pdf_files() -> list[str]:
-    names: list[str] = []
-
-    def walk(folder: str) -> None:
-        dirs, files = default_storage.listdir(folder)
-        names.extend(f"{folder}/{f}" for f in files if f.endswith(".pdf"))
-        for sub in dirs:
-            walk(f"{folder}/{sub}")
-
-    if default_storage.exists("reports"):
-        walk("reports")
-    return names
-
-
 def _assert_one_clean_report(report: Report) -> None:
     assert report.status == Report.Status.READY, report.error
     plan = report.result["action_plan"]
@@ -63,7 +48,7 @@ def _assert_one_clean_report(report: Report) -> None:
         .values_list("question_code", flat=True)
     )
     assert codes == [item["question"] for item in plan]
-    assert _pdf_files() == [report.pdf.name]
+    assert stored_pdfs() == [report.pdf.name]
     with report.pdf.open("rb") as handle:
         assert handle.read(5) == b"%PDF-"
 
@@ -185,7 +170,7 @@ def test_failing_render_ends_failed_with_earlier_data_intact(default_bank, artif
     assert after.figures == before.figures
     assert after.alignment_index == before.alignment_index
     assert after.pdf.name == before.pdf.name
-    assert _pdf_files() == [before.pdf.name]
+    assert stored_pdfs() == [before.pdf.name]
     items_after = list(ActionItem.objects.filter(assessment=assessment).order_by("pk").values())
     assert items_after == items_before
 
