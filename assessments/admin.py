@@ -323,6 +323,7 @@ class AreaInline(DraftOnlyInline, admin.TabularInline):
 class DimensionAdmin(DraftOnlyAdmin):
     draft_parent = ("bank", "status")
     list_display = ("code", "title", "bank", "weight")
+    list_select_related = ("bank",)
     list_filter = ("bank",)
     search_fields = ("code", "title")
     inlines = (AreaInline,)
@@ -339,6 +340,7 @@ class QuestionInline(DraftOnlyInline, admin.StackedInline):
 class AreaAdmin(DraftOnlyAdmin):
     draft_parent = ("dimension", "bank__status")
     list_display = ("code", "title", "dimension", "weight")
+    list_select_related = ("dimension",)
     list_filter = ("dimension__bank", "dimension__code")
     search_fields = ("code", "title")
     inlines = (QuestionInline,)
@@ -362,6 +364,7 @@ class QuestionAdmin(DraftOnlyAdmin):
 class ConsistencyRuleAdmin(DraftOnlyAdmin):
     draft_parent = ("bank", "status")
     list_display = ("code", "severity", "bank")
+    list_select_related = ("bank",)
     list_filter = ("bank", "severity")
     search_fields = ("code", "message")
 
@@ -414,6 +417,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 @admin.register(models.Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ("assessment", "status", "alignment_index", "band", "finished_at")
+    list_select_related = ("assessment__organization",)
     list_filter = ("status", "band")
     readonly_fields = ("result", "queued_at", "started_at", "finished_at", "duration_ms", "error")
 
@@ -421,5 +425,6 @@ class ReportAdmin(admin.ModelAdmin):
 @admin.register(models.ActionItem)
 class ActionItemAdmin(admin.ModelAdmin):
     list_display = ("title", "assessment", "status", "start", "due")
+    list_select_related = ("assessment__organization",)
     list_filter = ("status",)
     search_fields = ("title", "assessment__organization__name")

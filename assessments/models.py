@@ -128,9 +128,10 @@ class ConsultantAccess(models.Model):
     def __str__(self) -> str:
         return f"{self.email} → {self.organization}"
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None and self.accepted_at is not None
+    @staticmethod
+    def in_force(prefix: str = "") -> Q:
+        """Return the condition of a grant in force (accepted, not revoked), under `prefix`."""
+        return Q(**{f"{prefix}accepted_at__isnull": False, f"{prefix}revoked_at__isnull": True})
 
 
 class StrategyProfile(models.Model):

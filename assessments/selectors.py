@@ -11,6 +11,7 @@ from assessments.models import (
     ActionItem,
     Area,
     Assessment,
+    ConsultantAccess,
     Dimension,
     Invitation,
     Level,
@@ -32,11 +33,7 @@ def organizations_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySe
         return Organization.objects.none()
     return Organization.objects.filter(
         Q(memberships__user=user)
-        | Q(
-            consultant_grants__consultant=user,
-            consultant_grants__accepted_at__isnull=False,
-            consultant_grants__revoked_at__isnull=True,
-        )
+        | (Q(consultant_grants__consultant=user) & ConsultantAccess.in_force("consultant_grants__"))
     ).distinct()
 
 

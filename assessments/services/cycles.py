@@ -17,11 +17,10 @@ from assessments.models import (
     Organization,
     Question,
     Response,
-    StrategyProfile,
 )
 from assessments.services.reports import report_request
 
-COMMENT_MAX_LENGTH = 2000
+COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
 
 
 class CycleError(Exception):
@@ -43,7 +42,7 @@ def assessment_start(
     """Open a cycle on the published bank with a snapshot of today's strategy."""
     # Locking the organization serialises concurrent starts: one open cycle at a time.
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    strategy = StrategyProfile.objects.filter(organization=organization).first()
+    strategy = selectors.strategy_of(organization=organization)
     if strategy is None:
         raise CycleError("State your strategy first: every cycle measures against it.")
     bank = selectors.bank_published()

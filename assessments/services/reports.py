@@ -18,12 +18,12 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from assessments import selectors
 from assessments.models import (
     ActionItem,
     Answer,
     Assessment,
     ConsultantAccess,
-    Membership,
     Organization,
     Report,
 )
@@ -170,7 +170,7 @@ def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
 
 def assessment_projected_index(*, assessment: Assessment) -> float | None:
     """Return the engine's alignment index with every done action item's target reached."""
-    report = Report.objects.filter(assessment=assessment).only("status", "result").first()
+    report = selectors.report_of(assessment=assessment)
     if report is None or report.result is None:
         return None
     done = list(
@@ -189,17 +189,10 @@ def report_can_manage(
     *, user: AbstractBaseUser | AnonymousUser, organization: Organization
 ) -> bool:
     """Return whether the user may rebuild reports and edit action plans: owners, consultants."""
-    if not user.is_authenticated:
-        return False
-    if Membership.objects.filter(
-        user=user, organization=organization, role=Membership.Role.OWNER
-    ).exists():
+    if selectors.is_owner(user=user, organization=organization):
         return True
     return ConsultantAccess.objects.filter(
-        organization=organization,
-        consultant=user,
-        accepted_at__isnull=False,
-        revoked_at__isnull=True,
+        ConsultantAccess.in_force(), organization=organization, consultant=user
     ).exists()
 
 

@@ -58,14 +58,14 @@ def _projection(assessment: Assessment, content: ReportContent | None) -> dict[s
 
 
 def _context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
-    report = Report.objects.filter(assessment=assessment).first()
+    report = selectors.report_of(assessment=assessment)
     content = _content(assessment, report)
     figures: dict[str, Any] = dict(report.figures or {}) if report and content else {}
     if content is not None:
         figures["gantt"] = gantt_figure(content.plan, today=timezone.localdate())
     building = report is not None and report.status in BUILDING
     # A build past its hard time limit (plus a margin for the queue) is not coming back.
-    limit = float(settings.CELERY_TASK_TIME_LIMIT) + 60
+    limit = _stall_limit()
     return {
         "assessment": assessment,
         "report": report,
@@ -93,10 +93,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer the page's polling: the banner while building, then the whole finished body."""
     assessment = selectors.assessment_get(user=request.user, pk=pk)
-    report = Report.objects.filter(assessment=assessment).first()
+    report = selectors.report_of(assessment=assessment)
     if report is not None and report.status in BUILDING:
         # The banner only: the previous version below it stays as it is.
-        limit = float(settings.CELERY_TASK_TIME_LIMIT) + 60
+        limit = _stall_limit()
         context = {
             "assessment": assessment,
             "report": report,
@@ -116,7 +116,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_pdf_download(request: HttpRequest, pk: int) -> FileResponse:
     assessment = selectors.assessment_get(user=request.user, pk=pk)
-    report = Report.objects.filter(assessment=assessment).first()
+    report = selectors.report_of(assessment=assessment)
     if report is None or not report.pdf:
         raise Http404("This report has no PDF yet.")
     try:
@@ -156,7 +156,7 @@ def _action_item_get(request: HttpRequest, pk: int) -> ActionItem:
 
 def _row_context(request: HttpRequest, item: ActionItem) -> dict[str, Any]:
     assessment = item.assessment
-    report = Report.objects.filter(assessment=assessment).first()
+    report = selectors.report_of(assessment=assessment)
     content = _content(assessment, report)
     plan = list(content.plan) if content else [item]
     row = next((p for p in plan if p.pk == item.pk), item)
@@ -205,3 +205,8 @@ def action_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _report_url(item: ActionItem) -> str:
     return reverse("reports:report", kwargs={"pk": item.assessment_id})
+
+
+def _stall_limit() -> float:
+    """Seconds after which a queued or running build is not coming back: hard limit + queue."""
+    return float(settings.CELERY_TASK_TIME_LIMIT) + 60
