@@ -53,7 +53,14 @@ class Organization(models.Model):
         default=4,
         validators=[MinValueValidator(0.5), MaxValueValidator(500)],
     )
-    review_interval_days = models.PositiveSmallIntegerField(default=90)
+    review_interval_days = models.PositiveSmallIntegerField(
+        "review interval (days)",
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text="How often the business should reassess; a reminder is e-mailed after this.",
+    )
+    # When the owners were last reminded that a reassessment is due (null: not due or done).
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -114,6 +121,8 @@ class ConsultantAccess(models.Model):
     granted_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Every grant, acceptance and revocation, with who did it and when.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "consultant access grants"
@@ -614,6 +623,13 @@ class Report(models.Model):
         default=dict, blank=True, help_text="Answers per area and respondent group, anonymised."
     )
     timings = models.JSONField(default=dict, blank=True, help_text="Milliseconds per build phase.")
+    # A summary of the result, in columns, so a portfolio of hundreds of clients never reads
+    # the whole result JSON: {code: {"title": ..., "score": ...}} per dimension.
+    dimension_scores = models.JSONField(default=dict, blank=True)
+    weakest_dimension = models.CharField(max_length=60, blank=True)
+    high_flags = models.PositiveSmallIntegerField(
+        default=0, help_text="High-severity consistency flags in the result."
+    )
 
     class Meta:
         ordering = ["-queued_at"]
@@ -652,6 +668,7 @@ class ActionItem(models.Model):
     status = models.CharField(max_length=12, choices=Status, default=Status.TODO)
     assignee = models.CharField(max_length=120, blank=True)
     progress_note = models.TextField(blank=True, max_length=4000)
+    consultant_note = models.TextField(blank=True, max_length=4000)
     completed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -50,3 +50,19 @@ def report_build_task(report_id: int) -> str:
 def ping_task(value: str) -> str:
     """Echo a value: lets operators and tests prove that a worker consumes the queue."""
     return value
+
+
+@shared_task
+def report_sweep_task() -> int:
+    """Re-queue reports left queued or stalled (broker down, worker lost); run by beat."""
+    from assessments.services.reliability import report_sweep
+
+    return report_sweep()
+
+
+@shared_task
+def reassessment_reminders_task() -> int:
+    """E-mail owners whose last cycle is older than their review interval; run by beat."""
+    from assessments.services.reminders import reassessment_reminders_send
+
+    return reassessment_reminders_send()

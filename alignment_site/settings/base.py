@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything configurable comes from the environment."""
 
+from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -27,6 +28,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",  # django-bootstrap-static: Bootstrap's CSS/JS as local static files
     "simple_history",
+    "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI as local static files: the docs page works offline
+    "axes",
+    "csp",
     "assessments",
 ]
 
@@ -41,6 +49,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into its own response.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account/address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "alignment_site.urls"
@@ -152,6 +169,53 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
 
+# Periodic work, run by one `celery beat` (or `worker -B` on a single machine).
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stuck-reports": {
+        "task": "assessments.tasks.report_sweep_task",
+        "schedule": env.int("REPORT_SWEEP_SECONDS", default=300),
+    },
+    "reassessment-reminders": {
+        "task": "assessments.tasks.reassessment_reminders_task",
+        "schedule": env.int("REMINDER_SWEEP_SECONDS", default=6 * 3600),
+    },
+}
+
+# Consultant portfolio: a client whose last assessment is older than this is "stale".
+PORTFOLIO_STALE_DAYS = env.int("PORTFOLIO_STALE_DAYS", default=120)
+# Peer benchmarks are shown only when the group holds at least this many *other* organizations.
+BENCHMARK_MIN_PEERS = env.int("BENCHMARK_MIN_PEERS", default=5)
+
+# Login rate limit (django-axes): a cool-off after repeated failures for one account from one
+# address; short enough that an attacker cannot keep a real user locked out for long.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+
+# REST API (DRF): token or session authentication, scoped like the pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Resonance API",
+    "DESCRIPTION": "Clients' alignment results, cycles and action plans, for consultants' own tools.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -167,5 +231,21 @@ LOGGING = {
         # The PDF renderer logs every step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+    },
+}
+
+# Content Security Policy (django-csp 4): every script and style from this site, none inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
     },
 }

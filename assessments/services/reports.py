@@ -444,6 +444,10 @@ def _report_store(
         report.figures = built.figures
         report.alignment_index = built.result["alignment_index"]
         report.band = built.result["band"]
+        summary = report_summary(built.result)
+        report.dimension_scores = summary["dimension_scores"]
+        report.weakest_dimension = summary["weakest_dimension"]
+        report.high_flags = summary["high_flags"]
         report.pdf.name = pdf_name
         report.error = ""
         report.finished_at = timezone.now()
@@ -459,6 +463,22 @@ def _report_store(
         if old_pdf and old_pdf != pdf_name:
             transaction.on_commit(lambda: _discard_file(old_pdf))
     return report
+
+
+def report_summary(result: dict[str, Any]) -> dict[str, Any]:
+    """Return the columns a portfolio reads instead of the result JSON."""
+    return {
+        "dimension_scores": {
+            code: {"title": dimension["title"], "score": dimension["score"]}
+            for code, dimension in result.get("dimensions", {}).items()
+        },
+        "weakest_dimension": (
+            result.get("alignment_index_contributions", {}).get("weakest_dimension") or ""
+        ),
+        "high_flags": sum(
+            1 for flag in result.get("consistency_flags", []) if flag.get("severity") == "high"
+        ),
+    }
 
 
 def _action_items_replace(*, assessment: Assessment, plan: list[ActionItem]) -> None:
