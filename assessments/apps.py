@@ -9,3 +9,5 @@ class AssessmentsConfig(AppConfig):
         from alignment_site.celery import ensure_broker_folders
 
         ensure_broker_folders()
+        # Connects the log-in receivers of the security log.
+        from assessments import security  # noqa: F401

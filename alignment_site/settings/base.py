@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Logs refused requests (403/404/410…) of users and on /app/; needs request.user.
+    "assessments.security.RefusedAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -149,8 +151,15 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Must exceed the hard time limit, or a long task is handed to a second worker.
+        # The price: a message of a worker killed outright (SIGKILL, lost machine) comes back
+        # only after this long, so report_sweep re-queues such reports much sooner.
         "visibility_timeout": 3600,
+        # A dead or unreachable Redis must fail a publish in seconds, not hang the request.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
     }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+    CELERY_REDIS_SOCKET_TIMEOUT = 5
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_DIR)
@@ -166,6 +175,21 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing from a web request: give up quickly when the broker is down. The report stays
+# queued in the database and report_sweep sends it again once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# report_sweep: a report queued this long was probably never published (broker down); one
+# running this long outlived the hard time limit, so its worker was lost.
+REPORT_SWEEP_QUEUED_AFTER = env.int("REPORT_SWEEP_QUEUED_AFTER", default=90)
+REPORT_SWEEP_RUNNING_AFTER = env.int(
+    "REPORT_SWEEP_RUNNING_AFTER", default=CELERY_TASK_TIME_LIMIT + 60
+)
 
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
 
@@ -193,6 +217,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# A fixed cool-off: failures during a lock-out do not extend it, so the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "assessments.security.lockout_response"
 
 # REST API (DRF): token or session authentication, scoped like the pages.
 REST_FRAMEWORK = {
@@ -231,6 +258,8 @@ LOGGING = {
         # The PDF renderer logs every step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Log-ins, lock-outs and refused requests (assessments/security.py).
+        "resonance.security": {"level": "INFO"},
     },
 }
 
