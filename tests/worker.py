@@ -82,3 +82,79 @@ def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2) -> bool
             return True
         time.sleep(interval)
     return bool(predicate())
+
+
+def free_port() -> int:
+    """Return a TCP port on loopback that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def private_redis(port: int | None = None) -> Iterator[RedisServer]:
+    """Run a throwaway redis-server on loopback (no persistence) until the block ends."""
+    server = RedisServer(port or free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class RedisServer:
+    """A redis-server process this test owns: it can be stopped and started on the same port."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        import shutil
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            import pytest
+
+            pytest.skip("redis-server is not installed")
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--maxmemory-policy",
+                "noeviction",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if not wait_for(self.ping, timeout=10, interval=0.05):
+            self.stop()
+            raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def ping(self) -> bool:
+        import redis
+
+        try:
+            return bool(redis.Redis(port=self.port, socket_connect_timeout=0.5).ping())
+        except redis.exceptions.ConnectionError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None

@@ -212,18 +212,22 @@ def report_request(*, assessment: Assessment, enqueue: bool = True) -> Report:
     report.attempts = 0
     report.save(update_fields=["status", "queued_at", "error", "attempts"])
     if enqueue:
-        transaction.on_commit(lambda: _enqueue(report.pk))
+        transaction.on_commit(lambda: report_enqueue(report_id=report.pk))
     return report
 
 
-def _enqueue(report_id: int) -> None:
+def report_enqueue(*, report_id: int) -> bool:
+    """Send the build task; return False (and log) when the broker cannot take it."""
     from assessments.tasks import report_build_task
 
     try:
+        # The publish retry policy and socket timeouts in settings bound how long this waits.
         report_build_task.delay(report_id)
     except Exception:
-        # The broker is down: the report stays queued and the page offers a rebuild.
+        # The broker is down: the report stays queued and report_sweep sends it again later.
         logger.exception("could not queue report %s; it stays queued", report_id)
+        return False
+    return True
 
 
 class _BuildError(Exception):
