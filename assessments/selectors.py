@@ -379,3 +379,47 @@ def action_plan_progress(*, assessment: Assessment) -> dict[str, int]:
     return assessment.action_items.aggregate(
         total=Count("pk"), done=Count("pk", filter=Q(status=ActionItem.Status.DONE))
     )
+
+
+# --- Consultant access -----------------------------------------------------------------------
+
+
+def consultant_grants_of(*, organization: Organization) -> QuerySet[ConsultantAccess]:
+    """Return every grant of the organization: open ones first, then the latest closed."""
+    from django.db.models import F
+
+    return organization.consultant_grants.select_related("consultant", "granted_by").order_by(
+        F("revoked_at").desc(nulls_first=True), "-granted_at", "-pk"
+    )
+
+
+def consultant_grant_log(*, organization: Organization) -> QuerySet:
+    """Return the history of the organization's grants (granted, accepted, declined, revoked)."""
+    return (
+        ConsultantAccess.history.filter(organization_id=organization.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+
+
+def consultant_grants_pending_for(*, user: AbstractBaseUser) -> QuerySet[ConsultantAccess]:
+    """Return the open grants addressed to the user's e-mail that wait for an answer."""
+    email = getattr(user, "email", "") or ""
+    if not email:
+        return ConsultantAccess.objects.none()
+    return (
+        ConsultantAccess.objects.filter(
+            email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        )
+        .select_related("organization", "granted_by")
+        .order_by("-granted_at", "-pk")
+    )
+
+
+def consultant_grants_active_for(*, user: AbstractBaseUser) -> QuerySet[ConsultantAccess]:
+    """Return the grants in force that the user accepted, with their organizations."""
+    return (
+        ConsultantAccess.objects.filter(ConsultantAccess.in_force(), consultant=user)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
