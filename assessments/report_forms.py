@@ -16,20 +16,23 @@ class ActionItemForm(forms.ModelForm):
 
     class Meta:
         model = ActionItem
-        fields = ["assignee", "due", "status", "progress_note"]
+        fields = ["assignee", "due", "status", "progress_note", "consultant_note"]
         labels = {
             "assignee": "Assigned to",
             "due": "Due date",
             "status": "Status",
             "progress_note": "Progress note",
+            "consultant_note": "Consultant's note",
         }
         help_texts = {
             "assignee": "A name or role; leave empty to use the suggested owner.",
             "progress_note": "What was done, what is blocking, what comes next.",
+            "consultant_note": "Advice or context from the consultant working with the business.",
         }
         widgets = {
             "due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "progress_note": forms.Textarea(attrs={"rows": 3}),
+            "consultant_note": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -45,6 +48,7 @@ class ActionItemForm(forms.ModelForm):
                 Column("status", css_class="col-md-4"),
             ),
             "progress_note",
+            "consultant_note",
         )
 
     def clean_assignee(self) -> str:
@@ -61,3 +65,6 @@ class ActionItemForm(forms.ModelForm):
 
     def clean_progress_note(self) -> str:
         return self.cleaned_data["progress_note"].strip()
+
+    def clean_consultant_note(self) -> str:
+        return self.cleaned_data["consultant_note"].strip()

@@ -54,6 +54,7 @@ def assessment_start(
     label = label.strip()
     if organization.assessments.filter(label=label).exists():
         raise CycleError(f"A cycle called “{label}” exists already. Choose another label.")
+    Organization.objects.filter(pk=organization.pk).update(reminded_at=None)  # reassessed
     try:
         with transaction.atomic():
             return Assessment.objects.create(

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -23,8 +24,8 @@ from assessments.pdf import pdf_engine_problem
 from assessments.report_content import ReportContent, report_content
 from assessments.report_forms import ActionItemForm
 from assessments.services.banks import bank_to_engine
+from assessments.services.client_dashboard import action_item_save
 from assessments.services.reports import (
-    action_item_update,
     assessment_projected_index,
     report_can_manage,
     report_is_stalled,
@@ -188,16 +189,20 @@ def action_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not report_can_manage(user=request.user, organization=item.assessment.organization):
         raise PermissionDenied("Only owners and consultants can edit the action plan.")
     form = ActionItemForm(request.POST or None, instance=item)
+    # The client dashboard sends people here too; they go back where they came from.
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
     if request.method == "POST" and form.is_valid():
-        action_item_update(item=item, **form.cleaned_data)
+        action_item_save(item=item, **form.cleaned_data)
         if request.htmx:
             context = {**_row_context(request, item), "oob": True}
             return render(request, "reports/_action_saved.html", context)
         messages.success(request, f"Saved “{item.title}”.")
-        return redirect(f"{_report_url(item)}#action-{item.pk}")
+        return redirect(next_url or f"{_report_url(item)}#action-{item.pk}")
     # The form holds the posted values; the row keeps showing the stored ones.
     item.refresh_from_db()
-    context = {"item": item, "form": form}
+    context = {"item": item, "form": form, "next_url": next_url}
     if request.htmx:
         return render(request, "reports/_action_form_row.html", context)
     return render(request, "reports/action_edit.html", context)
