@@ -58,9 +58,10 @@ class PortfolioFilterForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-select-sm" if css == "form-select" else css
-        self.fields["q"].widget.attrs["type"] = "search"
+            choice = isinstance(field, forms.ChoiceField)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if choice else "form-control form-control-sm"
+            )
 
     def query(self) -> PortfolioQuery:
         """Return the valid part of the request as a PortfolioQuery (call after is_valid)."""

@@ -57,7 +57,9 @@ def organization_consultants(request: HttpRequest, pk: int) -> HttpResponse:
 def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
     organization = selectors.organization_get(user=request.user, pk=pk)
     require_owner(request, organization)
-    grant = get_object_or_404(selectors.consultant_grants_of(organization=organization), pk=grant_pk)
+    grant = get_object_or_404(
+        selectors.consultant_grants_of(organization=organization), pk=grant_pk
+    )
     try:
         consultants.consultant_revoke(
             organization=organization, grant_id=grant.pk, revoked_by=request.user
@@ -84,7 +86,9 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 def _answer(request: HttpRequest, grant_pk: int, *, accept: bool) -> HttpResponse:
     # Only grants addressed to the user's own e-mail exist for them; anything else is a 404.
-    grant = get_object_or_404(selectors.consultant_grants_pending_for(user=request.user), pk=grant_pk)
+    grant = get_object_or_404(
+        selectors.consultant_grants_pending_for(user=request.user), pk=grant_pk
+    )
     action = consultants.consultant_accept if accept else consultants.consultant_decline
     try:
         action(grant_id=grant.pk, user=request.user)

@@ -27,9 +27,7 @@ def _filtered(request: HttpRequest):
     form = PortfolioFilterForm(request.GET)
     form.is_valid()  # invalid fields show their message and are left out of the query
     query = form.query()
-    rows = portfolio_rows(
-        user=request.user, query=query, stale_days=settings.PORTFOLIO_STALE_DAYS
-    )
+    rows = portfolio_rows(user=request.user, query=query, stale_days=settings.PORTFOLIO_STALE_DAYS)
     return form, query, rows
 
 
@@ -42,9 +40,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     current = query.sort.lstrip("-")
     descending = query.sort.startswith("-")
     # Each column header sorts by its key; a second click on the current one reverses it.
-    sort_links = {
-        key: f"-{key}" if key == current and not descending else key for key in SORT_KEYS
-    }
+    sort_links = {key: f"-{key}" if key == current and not descending else key for key in SORT_KEYS}
     return render(
         request,
         "consultants/portfolio.html",
@@ -57,7 +53,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "sort_descending": descending,
             "stale_days": settings.PORTFOLIO_STALE_DAYS,
             "pending_count": selectors.consultant_grants_pending_for(user=request.user).count(),
-            "filtered": any(getattr(query, f) for f in ("q", "band", "industry", "stale", "overdue")),
+            "filtered": any(
+                getattr(query, f) for f in ("q", "band", "industry", "stale", "overdue")
+            ),
         },
     )
 
