@@ -232,6 +232,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per user; a rebuild costs seconds of worker time. LocMemCache counts per process.
+    "DEFAULT_THROTTLE_RATES": {"report_rebuild": "10/hour"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Resonance API",
@@ -241,6 +243,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Separate request and response components: read-only fields stay out of request bodies.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 LOGGING = {

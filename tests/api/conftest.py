@@ -1,0 +1,72 @@
+"""Fixtures of the API tests: a scored client, the people around it, and token clients."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from assessments.api.tokens import api_token_create
+from assessments.models import Assessment, Membership, Report
+from assessments.services.reports import report_build, report_request
+from tests.factories import MembershipFactory, UserFactory
+from tests.reports.builders import answered_assessment, consultant_for, owner_of
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_history():
+    """Rate-limit counts live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def no_pdf(monkeypatch):
+    """Build reports without rendering a PDF: the API never reads it, and it costs seconds."""
+    from assessments import pdf
+
+    monkeypatch.setattr(pdf, "pdf_engine_problem", lambda: "PDFs are off in the API tests")
+
+
+@pytest.fixture
+def scored(default_bank, no_pdf) -> Assessment:
+    """Return a closed cycle of "Crumb & Co" with a ready report and its action plan."""
+    assessment = answered_assessment(default_bank)
+    report = report_request(assessment=assessment, enqueue=False)
+    built = report_build(report_id=report.pk)
+    assert built is not None
+    assert built.status == Report.Status.READY, built.error
+    assessment.refresh_from_db()
+    return assessment
+
+
+@pytest.fixture
+def owner(scored):
+    return owner_of(scored)
+
+
+@pytest.fixture
+def consultant(scored):
+    return consultant_for(scored)
+
+
+@pytest.fixture
+def manager(scored):
+    return MembershipFactory(
+        organization=scored.organization,
+        user=UserFactory(email="manager@bakery.example"),
+        role=Membership.Role.MANAGER,
+    ).user
+
+
+@pytest.fixture
+def outsider(default_bank):
+    """Return the owner of another business, with a scored-looking cycle of their own."""
+    return UserFactory(email="owner@elsewhere.example")
+
+
+def token_client(user) -> APIClient:
+    """Return a client that authenticates with a fresh personal token of the user."""
+    _row, text = api_token_create(user=user, days=30)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {text}")
+    return client
