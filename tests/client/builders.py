@@ -60,7 +60,8 @@ def scored_cycle(
     Answer.objects.bulk_create(answers)
     report = report_request(assessment=assessment, enqueue=False)
     built = report_build(report_id=report.pk)
-    assert built is not None and built.status == Report.Status.READY, built and built.error
+    assert built is not None
+    assert built.status == Report.Status.READY, built.error
     Assessment.objects.filter(pk=assessment.pk).update(
         created_at=timezone.now() - timedelta(days=days_ago)
     )

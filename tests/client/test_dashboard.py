@@ -29,7 +29,9 @@ def organization(owner):
 def two_cycles(organization, default_bank):
     """Two cycles on the same bank version; the second scores better on operations."""
     first = scored_cycle(organization, default_bank, label="2026-Q1", days_ago=200, seed=1)
-    second = scored_cycle(organization, default_bank, label="2026-Q3", days_ago=20, seed=1, lift=0.8)
+    second = scored_cycle(
+        organization, default_bank, label="2026-Q3", days_ago=20, seed=1, lift=0.8
+    )
     return first, second
 
 
@@ -73,9 +75,7 @@ def test_outsider_and_revoked_consultant_get_404(client, organization, two_cycle
     for user in (outsider, revoked, pending):
         client.force_login(user)
         assert client.get(_url(organization)).status_code == 404, user.email
-        export = reverse(
-            "clients:actions_export", kwargs={"pk": organization.pk, "fmt": "csv"}
-        )
+        export = reverse("clients:actions_export", kwargs={"pk": organization.pk, "fmt": "csv"})
         assert client.get(export).status_code == 404, user.email
 
 
@@ -92,7 +92,9 @@ def test_dashboard_without_reports_says_so(client, organization, owner):
 
 
 def _data_block(html: str, block_id: str) -> dict:
-    match = re.search(rf'<script id="{block_id}" type="application/json">(.*?)</script>', html, re.S)
+    match = re.search(
+        rf'<script id="{block_id}" type="application/json">(.*?)</script>', html, re.S
+    )
     assert match, f"no data block {block_id}"
     return json.loads(match.group(1))
 
@@ -148,7 +150,8 @@ def test_comparison_shows_moves_flags_and_band(client, organization, owner, defa
     client.force_login(owner)
     response = client.get(_url(organization, a=second.pk, b=first.pk))  # order does not matter
     comparison = response.context["comparison"]
-    assert comparison.before.label == "2026-Q1" and comparison.after.label == "2026-Q3"
+    assert comparison.before.label == "2026-Q1"
+    assert comparison.after.label == "2026-Q3"
     assert comparison.index_delta == pytest.approx(
         second.report.alignment_index - first.report.alignment_index
     )
@@ -161,14 +164,19 @@ def test_comparison_shows_moves_flags_and_band(client, organization, owner, defa
     assert "Contradictions that cleared" in section
     # Areas: the biggest mover first, with its signed change in whole points.
     old_areas = {
-        c: a["score"] for d in first.report.result["dimensions"].values() for c, a in d["areas"].items()
+        c: a["score"]
+        for d in first.report.result["dimensions"].values()
+        for c, a in d["areas"].items()
     }
     new_areas = {
-        c: a["score"] for d in second.report.result["dimensions"].values() for c, a in d["areas"].items()
+        c: a["score"]
+        for d in second.report.result["dimensions"].values()
+        for c, a in d["areas"].items()
     }
     biggest = max(new_areas, key=lambda c: abs(new_areas[c] - old_areas[c]))
     assert comparison.moved_areas[0].code == biggest
-    assert comparison.same_version and 'data-testid="version-note"' not in html
+    assert comparison.same_version
+    assert 'data-testid="version-note"' not in html
 
 
 def test_same_cycle_twice_is_refused_beside_the_field(client, organization, owner, two_cycles):
@@ -235,12 +243,14 @@ def test_cycles_on_two_bank_versions_compare_only_what_both_share(
     left_out = " | ".join(comparison.left_out)
     assert "area “Sustainability” (only in 2026-Q3, bank v2)" in left_out
     assert "question market.customers.lost (only in 2026-Q1, bank v1)" in left_out
-    assert "segments" not in left_out and "segmentation" not in left_out
+    assert "segments" not in left_out
+    assert "segmentation" not in left_out
     assert "operational.sustainability" not in {m.code for m in comparison.areas}
     assert "Only what both versions share is compared" in html
     assert "matched through its lineage" in html
     note = html[html.index('data-testid="left-out"') :]
-    assert "Sustainability" in note and "market.customers.lost" in note
+    assert "Sustainability" in note
+    assert "market.customers.lost" in note
     # The trend keeps every dimension: both versions have the same four.
     trend = response.context["trends"]
     assert [code for code, _ in trend.dimensions] == [
