@@ -13,13 +13,6 @@ PASSWORD = "correct horse battery staple"
 SECURITY = "resonance.security"
 
 
-@pytest.fixture(autouse=True)
-def _no_leftover_attempts():
-    from axes.models import AccessAttempt
-
-    AccessAttempt.objects.all().delete()
-
-
 def security_lines(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == SECURITY]
 
