@@ -78,7 +78,8 @@ def answer_set_save(
     questions = selectors.question_choices(assessment=assessment)
     ids = dict(questions.values_list("code", "pk"))
     forms: list[AnswerForm] = []
-    errors: list[dict[str, list[str]]] = []
+    # Keyed by position, as DRF reports errors of nested lists, so both kinds read alike.
+    errors: dict[str, dict[str, list[str]]] = {}
     seen: dict[str, int] = {}
     for position, answer in enumerate(answers):
         code = answer["question"]
@@ -98,8 +99,9 @@ def answer_set_save(
             )
         seen.setdefault(code, position)
         forms.append(form)
-        errors.append(problems)
-    if any(errors):
+        if problems:
+            errors[str(position)] = problems
+    if errors:
         raise InvalidInputError({"answers": errors})
     try:
         with transaction.atomic():

@@ -166,6 +166,10 @@ class FormValue(serializers.Field):
     API and the pages never disagree.
     """
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data: Any) -> str | None:
         if data is None:
             return None
@@ -233,7 +237,8 @@ class AnswerInSerializer(serializers.Serializer):
     question = serializers.CharField(
         help_text="The question's code, e.g. market.customers.feedback."
     )
-    current = CurrentValue()
+    # Optional here so that a missing rating gets the questionnaire's own message.
+    current = CurrentValue(required=False)
     target = TargetValue(required=False)
     comment = TextValue(required=False, help_text=f"Up to {COMMENT_MAX_LENGTH:,} characters.")
 

@@ -138,7 +138,7 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
                 value={
                     "answers": [
                         {"question": "market.customers.feedback", "current": 3, "target": 5},
-                        {"question": "market.trends.scanning", "current": None, "comment": ""},
+                        {"question": "market.customers.segments", "current": None, "comment": ""},
                     ],
                     "submit": True,
                 },
