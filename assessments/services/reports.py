@@ -221,8 +221,10 @@ def report_enqueue(*, report_id: int) -> bool:
     from assessments.tasks import report_build_task
 
     try:
-        # The publish retry policy and socket timeouts in settings bound how long this waits.
-        report_build_task.delay(report_id)
+        # Nobody waits on the task's result (the Report row is the record), so skip the
+        # result store: with Redis down, subscribing to it blocks for many seconds and then
+        # leaves the client unusable. Settings bound the broker publish to about a second.
+        report_build_task.apply_async(args=[report_id], ignore_result=True)
     except Exception:
         # The broker is down: the report stays queued and report_sweep sends it again later.
         logger.exception("could not queue report %s; it stays queued", report_id)
