@@ -45,6 +45,7 @@ format: install
 bench: install
 	$(PY) bench/bench_scoring.py
 	$(PY) bench/bench_report.py
+	$(PY) bench/bench_portfolio.py
 
 clean:
 	rm -rf var test-artifacts .pytest_cache

@@ -87,13 +87,18 @@ def client_build(
             accepted_at=now,
         )
     for position, cycle in enumerate(cycles):
-        closed_at = None if cycle.closed_days_ago is None else now - timedelta(cycle.closed_days_ago)
+        closed_at = (
+            None if cycle.closed_days_ago is None else now - timedelta(cycle.closed_days_ago)
+        )
         status = Assessment.Status.OPEN
         if closed_at is not None:
             ready = cycle.report_status == Report.Status.READY
             status = Assessment.Status.SCORED if ready else Assessment.Status.CLOSED
         assessment = Assessment.objects.create(
-            organization=organization, bank=bank, label=cycle.label, status=status,
+            organization=organization,
+            bank=bank,
+            label=cycle.label,
+            status=status,
             closed_at=closed_at,
         )
         created = (closed_at or now) - timedelta(days=14)

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def grant_via_page(client, owner, organization, email):
     client.force_login(owner)
-    return client.post(reverse("consultants:organization", args=[organization.pk]), {"email": email})
+    return client.post(
+        reverse("consultants:organization", args=[organization.pk]), {"email": email}
+    )
 
 
 def test_owner_grants_access_by_email_and_the_consultant_is_mailed(client, owner, organization):
@@ -162,20 +164,26 @@ def test_revoke_is_post_only_and_owner_only(client, owner, organization, consult
     MembershipFactory(user=manager, organization=organization, role="manager")
     client.force_login(manager)
     assert client.post(url).status_code == 403
-    assert client.get(reverse("consultants:organization", args=[organization.pk])).status_code == 403
+    assert (
+        client.get(reverse("consultants:organization", args=[organization.pk])).status_code == 403
+    )
     client.force_login(consultant)
     assert client.post(url).status_code == 403
     grant.refresh_from_db()
     assert grant.revoked_at is None
 
 
-def test_owner_of_another_organization_cannot_see_or_revoke(client, owner, organization, consultant):
+def test_owner_of_another_organization_cannot_see_or_revoke(
+    client, owner, organization, consultant
+):
     grant_via_page(client, owner, organization, consultant.email)
     grant = ConsultantAccess.objects.get()
     other_owner = UserFactory(email="owner@garage.example")
     other = MembershipFactory(user=other_owner).organization
     client.force_login(other_owner)
-    assert client.get(reverse("consultants:organization", args=[organization.pk])).status_code == 404
+    assert (
+        client.get(reverse("consultants:organization", args=[organization.pk])).status_code == 404
+    )
     assert (
         client.post(reverse("consultants:revoke", args=[organization.pk, grant.pk])).status_code
         == 404
@@ -218,7 +226,9 @@ def scoped_urls(assessment: Assessment) -> list[str]:
     ids = {"organizations/": organization.pk, "clients/": organization.pk}
     urls = []
     for namespace in ("assessments", "reports"):
-        (app,) = [p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == namespace]
+        (app,) = [
+            p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == namespace
+        ]
         for pattern in app.url_patterns:
             if not isinstance(pattern, URLPattern):
                 continue
