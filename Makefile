@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: install run setup test test-fast lint format bench clean
+.PHONY: install run setup test test-fast lint format bench bench-faults bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ bench: install
 	$(PY) bench/bench_scoring.py
 	$(PY) bench/bench_report.py
 	$(PY) bench/bench_portfolio.py
+
+## SIGKILL workers mid-build and stop Redis; needs redis-server and PostgreSQL on loopback.
+bench-faults: install
+	$(PY) bench/kill_workers.py
+
+## 50 respondents against gunicorn + PostgreSQL + Redis for 60 s; needs the same.
+bench-load: install
+	$(PY) bench/load.py
 
 clean:
 	rm -rf var test-artifacts .pytest_cache
