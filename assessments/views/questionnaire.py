@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -157,9 +158,11 @@ def _save(
             messages.error(request, error)
         if status == 200:
             messages.success(request, "Saved.")
+        # Both come from the request: only a real slug and a plain number go into the URL.
         code = request.POST.get("step", "")
-        target = wizard.url("step", code) if code else wizard.url("review")
-        return redirect(f"{target}#q-{question_id}")
+        target = wizard.url("step", code) if slug_re.match(code) else wizard.url("review")
+        anchor = f"#q-{question_id}" if question_id.isascii() and question_id.isdigit() else ""
+        return redirect(target + anchor)
     return render(request, "assessments/_answer_feedback.html", context, status=status)
 
 
