@@ -145,11 +145,17 @@ def _trend_figure(cycles: list[CyclePoint], dimensions: list[tuple[str, str]]) -
         font=FONT,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        height=360,
-        legend={"orientation": "h", "y": -0.2},
-        xaxis={"type": "category", "title": "Cycle", "automargin": True},
-        yaxis={"range": [0, 100], "title": "Score (0–100)", "gridcolor": "#e5e7eb"},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        height=380,
+        # Above the plot: a legend below it would spill out of the figure's box.
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        xaxis={"type": "category", "automargin": True},
+        yaxis={
+            "range": [0, 100],
+            "title": {"text": "Score (0–100)"},
+            "gridcolor": "#e5e7eb",
+            "automargin": True,
+        },
     )
     data: dict[str, Any] = json.loads(fig.to_json())
     return data

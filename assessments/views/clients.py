@@ -31,8 +31,8 @@ from assessments.services.reports import report_can_manage
 class CompareForm(forms.Form):
     """Two of the client's scored cycles to set side by side."""
 
-    a = forms.TypedChoiceField(label="Compare", coerce=int)
-    b = forms.TypedChoiceField(label="with", coerce=int)
+    a = forms.TypedChoiceField(label="From cycle", coerce=int)
+    b = forms.TypedChoiceField(label="To cycle", coerce=int)
 
     def __init__(self, *args: Any, cycles: list[CyclePoint], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
