@@ -614,7 +614,13 @@ def _record_lines(
 
 def load_bank_yaml(text: str, *, source: str = "<bank>") -> Bank:
     """Parse and validate a bank from YAML text; every problem names its source line."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        # The reader refuses control characters before parsing starts, outside the block below.
+        line = text.count("\n", 0, exc.position) + 1
+        problem = BankProblem("", f"malformed YAML: {' '.join(str(exc).split())}", line, source)
+        raise BankError([problem]) from None
     try:
         node = loader.get_single_node()
         if node is None:
