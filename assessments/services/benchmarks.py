@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from assessments.models import Organization, Report
+from assessments.services.client_dashboard import code_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,9 @@ def _group(
         if index is not None:
             scores.append(index)
         own_dimensions = (own or {}).get("dimension_scores") or {}
-        for code, entry in own_dimensions.items():
+        positions = code_order(bank_ids={own["assessment__bank_id"]} if own else set())
+        for code in sorted(own_dimensions, key=positions):
+            entry = own_dimensions[code]
             values = [((p["dimension_scores"] or {}).get(code) or {}).get("score") for p in peers]
             spread = _spread(code, entry.get("title") or code, values, entry.get("score"), minimum)
             if spread is not None:
@@ -133,7 +136,12 @@ def _latest_summaries(filters: dict[str, Any]) -> dict[int, dict[str, Any]]:
             assessment__organization__in=Organization.objects.filter(**filters),
         )
         .order_by("assessment__organization_id", "-assessment__created_at", "-assessment_id")
-        .values("assessment__organization_id", "alignment_index", "dimension_scores")
+        .values(
+            "assessment__organization_id",
+            "assessment__bank_id",
+            "alignment_index",
+            "dimension_scores",
+        )
     )
     latest: dict[int, dict[str, Any]] = {}
     for row in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,8 +15,10 @@ from icalendar import Calendar, Event
 
 from assessments.models import (
     ActionItem,
+    Area,
     Assessment,
     ConsistencyRule,
+    Dimension,
     Organization,
     QuestionBank,
     Report,
@@ -38,6 +41,29 @@ FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "s
 # --- Cycles and trends ------------------------------------------------------------------------
 
 
+def code_order(*, bank_ids: set[int]) -> Callable[[str], tuple[int, int, str]]:
+    """Return a sort key putting dimension and area codes in bank order.
+
+    JSON objects carry no order on every database (PostgreSQL's jsonb sorts its keys), so the
+    order comes from the bank's own positions; codes no bank knows go last, by code.
+    """
+    keys: dict[str, tuple[int, int]] = {}
+    for code, position in Dimension.objects.filter(bank_id__in=bank_ids).values_list(
+        "code", "position"
+    ):
+        keys[code] = min(keys.get(code, (position, -1)), (position, -1))
+    for code, dim_position, position in Area.objects.filter(
+        dimension__bank_id__in=bank_ids
+    ).values_list("code", "dimension__position", "position"):
+        keys[code] = min(keys.get(code, (dim_position, position)), (dim_position, position))
+
+    def key(code: str) -> tuple[int, int, str]:
+        first, second = keys.get(code, (10_000, 10_000))
+        return first, second, code
+
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class CyclePoint:
     """One scored cycle, read from the report's summary columns only."""
@@ -45,6 +71,7 @@ class CyclePoint:
     assessment_id: int
     label: str
     created_at: datetime
+    bank_id: int
     bank_slug: str
     bank_version: int
     index: float | None
@@ -78,6 +105,7 @@ def cycles_scored(*, organization: Organization) -> list[CyclePoint]:
             "assessment_id",
             "assessment__label",
             "assessment__created_at",
+            "assessment__bank_id",
             "assessment__bank__slug",
             "assessment__bank__version",
             "alignment_index",
@@ -90,6 +118,7 @@ def cycles_scored(*, organization: Organization) -> list[CyclePoint]:
             assessment_id=row["assessment_id"],
             label=row["assessment__label"],
             created_at=row["assessment__created_at"],
+            bank_id=row["assessment__bank_id"],
             bank_slug=row["assessment__bank__slug"],
             bank_version=row["assessment__bank__version"],
             index=row["alignment_index"],
@@ -108,6 +137,8 @@ def client_trends(*, cycles: list[CyclePoint]) -> Trends:
         for code, entry in cycle.dimensions.items():
             if code not in dict(order):
                 order.append((code, entry.get("title") or code))
+    positions = code_order(bank_ids={cycle.bank_id for cycle in cycles})
+    order.sort(key=lambda pair: positions(pair[0]))
     shared = [(code, title) for code, title in order if all(code in c.dimensions for c in cycles)]
     left_out = [title for code, title in order if (code, title) not in shared]
     figure = _trend_figure(cycles, shared) if cycles else None
@@ -260,6 +291,9 @@ def cycles_compare(
     comparison = Comparison(before=before, after=after)
     old_dims, new_dims = old.get("dimensions", {}), new.get("dimensions", {})
 
+    positions = code_order(bank_ids={before.bank_id, after.bank_id})
+    old_dims = dict(sorted(old_dims.items(), key=lambda kv: positions(kv[0])))
+    new_dims = dict(sorted(new_dims.items(), key=lambda kv: positions(kv[0])))
     for code, dim in new_dims.items():
         if code in old_dims:
             comparison.dimensions.append(
@@ -433,6 +467,9 @@ def results_table(*, organization: Organization) -> tuple[list[str], list[list[A
             dimensions.setdefault(code, dim.get("title") or code)
             for area_code, area in dim.get("areas", {}).items():
                 areas.setdefault(area_code, area.get("title") or area_code)
+    positions = code_order(bank_ids={report.assessment.bank_id for report in reports})
+    dimensions = dict(sorted(dimensions.items(), key=lambda kv: positions(kv[0])))
+    areas = dict(sorted(areas.items(), key=lambda kv: positions(kv[0])))
     headers = [
         "Cycle",
         "Started",
