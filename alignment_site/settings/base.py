@@ -85,6 +85,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # The JIT compiler spends far longer compiling the portfolio's subqueries than running them
+    # (measured: 140-280 ms of compilation for a 60 ms query with 500 clients).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -192,6 +196,8 @@ REPORT_SWEEP_RUNNING_AFTER = env.int(
 )
 
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
+# The site's public address, for links in mails sent outside a request (reminders from beat).
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # Periodic work, run by one `celery beat` (or `worker -B` on a single machine).
 CELERY_BEAT_SCHEDULE = {

@@ -76,7 +76,7 @@ def _send(*, organization: Organization, now: datetime) -> bool:
     )
     if not owners:
         return False
-    site_url = getattr(settings, "SITE_URL", "http://localhost:8000").rstrip("/")
+    site_url = settings.SITE_URL.rstrip("/")
     context = {
         "organization": organization,
         "days": (now - organization.latest_cycle).days,
