@@ -17,7 +17,8 @@ from assessments.models import ActionItem, Assessment, Level, Report
 from assessments.report_forms import ActionItemForm
 from assessments.selectors import DONT_KNOW
 from assessments.services import cycles
-from assessments.services.reports import action_item_update, report_can_manage, report_request
+from assessments.services.client_dashboard import action_item_save
+from assessments.services.reports import report_can_manage, report_request
 
 NOT_A_MEMBER = "Only members of the organization answer its questionnaire."
 NOT_A_MANAGER = "Only owners and consultants can edit the action plan."
@@ -130,13 +131,13 @@ def answer_set_save(
     )
 
 
-FORM_FIELDS = ("assignee", "due", "status", "progress_note")
+FORM_FIELDS = ("assignee", "due", "status", "progress_note", "consultant_note")
 
 
 def action_item_change(
     *, item: ActionItem, user: AbstractBaseUser, changes: Mapping[str, Any]
 ) -> ActionItem:
-    """Apply a partial change through the plan page's form and service."""
+    """Apply a partial change through the action plan page's own form and service."""
     if not report_can_manage(user=user, organization=item.assessment.organization):
         raise PermissionDenied(NOT_A_MANAGER)
     # Every field of the form starts from the stored value, so an omitted field stays as it is.
@@ -147,7 +148,7 @@ def action_item_change(
     form = ActionItemForm(data, instance=item)
     if not form.is_valid():
         raise InvalidInputError(_form_errors(form))
-    return action_item_update(item=item, **{name: form.cleaned_data[name] for name in FORM_FIELDS})
+    return action_item_save(item=item, **form.cleaned_data)
 
 
 def _stored(value: Any) -> Any:

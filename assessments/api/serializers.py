@@ -227,10 +227,15 @@ class TargetValue(FormValue):
 class ActionItemUpdateSerializer(serializers.Serializer):
     """The fields an update may carry; the plan page's form applies its rules to them."""
 
-    status = StatusValue(required=False)
+    status = StatusValue(required=False, allow_null=False)
     assignee = TextValue(required=False, help_text="A name or role, up to 120 characters.")
-    due = DateValue(required=False, help_text="YYYY-MM-DD, not before the item's start date.")
+    due = DateValue(
+        required=False, allow_null=False, help_text="YYYY-MM-DD, not before the item's start."
+    )
     progress_note = TextValue(required=False, help_text="Up to 4,000 characters.")
+    consultant_note = TextValue(
+        required=False, help_text="Advice or context from the consultant; up to 4,000 characters."
+    )
 
 
 class AnswerInSerializer(serializers.Serializer):
@@ -243,9 +248,18 @@ class AnswerInSerializer(serializers.Serializer):
     comment = TextValue(required=False, help_text=f"Up to {COMMENT_MAX_LENGTH:,} characters.")
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: 0, "yes" or "off" are likelier mistakes than intentions."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            raise serializers.ValidationError("Give true or false.")
+        return data
+
+
 class AnswerSetSerializer(serializers.Serializer):
     answers = AnswerInSerializer(many=True, allow_empty=False)
-    submit = serializers.BooleanField(
+    submit = StrictBooleanField(
         default=False,
         help_text="Hand the response in after saving; its answers can then no longer change.",
     )

@@ -42,11 +42,13 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     pagination_class = ApiPagination
     parser_classes = [JSONParser]
-    lookup_value_regex = "[0-9]+"
+    # Any path segment reaches the view, so a malformed id gets the API's JSON 404 too.
+    lookup_value_regex = "[^/]+"
 
     def get_object(self) -> Any:
-        if int(self.kwargs[self.lookup_url_kwarg or self.lookup_field]) > MAX_ID:
-            raise Http404
+        raw = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+            raise Http404("No such object.")
         return super().get_object()
 
 
@@ -230,7 +232,7 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         responses={200: serializers.ActionItemSerializer, **READ_ERRORS},
     ),
     partial_update=extend_schema(
-        summary="Change an action item's status, assignee, due date or progress note",
+        summary="Change an action item's status, assignee, due date or notes",
         description=(
             "For owners and consultants. Send only the fields that change; the rules are the "
             "action plan page's (for example, the due date can't be before the start)."

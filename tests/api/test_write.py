@@ -172,6 +172,7 @@ def _item(scored) -> ActionItem:
 
 def test_owner_marks_an_item_done_and_notes_progress(owner, scored):
     item = _item(scored)
+    due, assignee = item.due, item.assignee
     response = token_client(owner).patch(
         f"/api/action-items/{item.pk}/",
         {"status": "done", "progress_note": "  Survey sent to 40 customers.  "},
@@ -184,7 +185,7 @@ def test_owner_marks_an_item_done_and_notes_progress(owner, scored):
     assert body["completed_at"] is not None
     item.refresh_from_db()
     assert item.status == ActionItem.Status.DONE
-    assert item.due == item.start + (item.due - item.start)  # untouched fields stay as they were
+    assert (item.due, item.assignee) == (due, assignee)  # fields not sent stay as they were
 
 
 def test_consultant_moves_an_item_in_progress_and_reschedules(consultant, scored):
@@ -293,3 +294,18 @@ def test_rebuilds_are_rate_limited_per_user(consultant, owner, scored, monkeypat
     assert token_client(owner).post(f"/api/cycles/{scored.pk}/rebuild/").status_code == 202
     cache.clear()
     assert client.post(f"/api/cycles/{scored.pk}/rebuild/").status_code == 202
+
+
+def test_consultant_leaves_a_note_and_other_fields_stay(consultant, scored):
+    item = _item(scored)
+    before = (item.status, item.due, item.assignee, item.progress_note)
+    response = token_client(consultant).patch(
+        f"/api/action-items/{item.pk}/",
+        {"consultant_note": "Start with the ten biggest customers."},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["consultant_note"] == "Start with the ten biggest customers."
+    item.refresh_from_db()
+    assert item.consultant_note == "Start with the ten biggest customers."
+    assert (item.status, item.due, item.assignee, item.progress_note) == before
