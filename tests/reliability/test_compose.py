@@ -1,0 +1,77 @@
+"""compose.yaml describes the production deployment (Docker cannot run here: read the file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_SERVICES = ("migrate", "web", "worker", "beat")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+
+
+def _command(service: dict) -> str:
+    command = service["command"]
+    return " ".join(command) if isinstance(command, list) else command
+
+
+def test_compose_has_the_production_services(compose):
+    assert set(compose["services"]) == {*APP_SERVICES, "db", "redis"}
+    assert set(compose["volumes"]) >= {"pgdata", "redisdata", "media"}
+
+
+def test_web_is_gunicorn_with_static_files_collected_for_whitenoise(compose):
+    web = compose["services"]["web"]
+    assert _command(web).startswith("gunicorn alignment_site.wsgi:application")
+    assert "--workers=" in _command(web)
+    dockerfile = ROOT / web["build"]["context"] / web["build"]["dockerfile"]
+    assert "collectstatic --noinput" in dockerfile.read_text(encoding="utf-8")
+    assert "8000:8000" in web["ports"]
+
+
+def test_workers_scale_and_beat_runs_exactly_once(compose):
+    worker, beat = compose["services"]["worker"], compose["services"]["beat"]
+    assert "celery --app=alignment_site worker" in _command(worker)
+    assert "--hostname=" in _command(worker)
+    assert worker["deploy"]["replicas"] >= 2
+    assert "celery --app=alignment_site beat" in _command(beat)
+    assert beat["deploy"]["replicas"] == 1
+    assert "--schedule=" in _command(beat)
+    others = [name for name, s in compose["services"].items() if name != "beat"]
+    assert not any(
+        " beat" in _command(compose["services"][n])
+        for n in others
+        if "command" in compose["services"][n]
+    )
+    assert " -B" not in _command(worker), "a worker with embedded beat would be a second beat"
+
+
+def test_redis_never_evicts_and_keeps_its_queue(compose):
+    command = _command(compose["services"]["redis"])
+    assert "--maxmemory-policy noeviction" in command
+    assert "--appendonly yes" in command
+
+
+def test_every_app_container_gets_the_same_configuration(compose):
+    services = compose["services"]
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        assert env["DJANGO_SETTINGS_MODULE"] == "alignment_site.settings.production"
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["DATABASE_URL"].endswith("@db:5432/resonance")
+        assert env["REDIS_URL"] == "redis://redis:6379/0"
+        assert env["SECRET_KEY"].startswith("${SECRET_KEY:?"), "no default secret"
+        assert "ALLOWED_HOSTS" in env
+        assert "media:/data/media" in services[name]["volumes"] or name == "beat"
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        assert depends["db"]["condition"] == "service_healthy"
+        assert depends["redis"]["condition"] == "service_healthy"
+    assert _command(services["migrate"]) == "python manage.py migrate --noinput"
