@@ -274,11 +274,20 @@ LOGGING = {
 }
 
 # Content Security Policy (django-csp 4): every script and style from this site, none inline.
+EMPTY_SHA256 = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"  # hash of ""
+PLOTLY_MAPLIBRE_CSS_SHA256 = "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
+        # plotly.js (4.1, static/plotly) adds its CSS at run time: an empty <style> it fills
+        # through the CSSOM (which CSP does not govern), and the maplibre stylesheet it carries
+        # for map traces. Only those two exact texts are allowed, by hash; anything injected
+        # into a page with other content stays blocked. (plotly.js issues #2355, #7543.)
+        "style-src-elem": ["'self'", EMPTY_SHA256, PLOTLY_MAPLIBRE_CSS_SHA256],
+        # Colour bars reset their rects with style="": an empty attribute, allowed by its hash.
+        "style-src-attr": ["'unsafe-hashes'", EMPTY_SHA256],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
