@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from assessments.api.privacy import result_for_api
 from assessments.models import SCALE_MAX, SCALE_MIN, ActionItem, Assessment, Organization, Report
 from assessments.services.cycles import COMMENT_MAX_LENGTH
 
@@ -95,7 +96,8 @@ class ResultSerializer(serializers.ModelSerializer):
         help_text=(
             "The scoring engine's result: alignment_index, band, dimensions with their areas "
             "and contributions, perception_gaps, consensus_flags, consistency_flags, pitfalls, "
-            "priorities, action_plan and strategy_fit."
+            "priorities, action_plan and strategy_fit. Managers' and staff's own means "
+            "(level_means) are left out unless both groups have at least three respondents."
         )
     )
 
@@ -117,7 +119,7 @@ class ResultSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_result(self, report: Report) -> dict[str, Any]:
-        return report.result or {}
+        return result_for_api(report.result or {})
 
 
 class ActionItemSerializer(serializers.ModelSerializer):

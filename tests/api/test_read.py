@@ -118,7 +118,10 @@ def test_result_is_the_engines_json(consultant, scored):
     assert result["cycle"] == scored.pk
     assert result["organization"] == scored.organization_id
     engine = result["result"]
-    assert engine == scored.report.result
+    stored = scored.report.result
+    assert engine["alignment_index"] == stored["alignment_index"]
+    assert engine["priorities"] == stored["priorities"]
+    assert engine["action_plan"] == stored["action_plan"]
     for key in ["alignment_index", "band", "dimensions", "consistency_flags", "pitfalls"]:
         assert key in engine
     assert engine["priorities"], "a scored cycle has priorities"
@@ -198,3 +201,38 @@ def test_list_queries_do_not_grow_with_the_rows(
     client = token_client(owner)
     with django_assert_max_num_queries(6):
         assert client.get("/api/cycles/").json()["count"] == 11
+
+
+def _level_means(result):
+    for dimension in result["dimensions"].values():
+        for area in dimension["areas"].values():
+            yield area["level_means"]
+            for contribution in area["contributions"]:
+                yield contribution["level_means"]
+
+
+def test_a_lone_managers_answers_are_not_exposed(owner, scored):
+    # One manager and four staff: the engine keeps the manager's own mean; the API does not.
+    assert any("manager" in means for means in _level_means(scored.report.result))
+    [result] = token_client(owner).get("/api/results/").json()["results"]
+    seen = list(_level_means(result["result"]))
+    assert seen
+    assert all(set(means) <= {"owner"} for means in seen)
+    # Everything pooled stays.
+    assert result["result"]["perception_gaps"] == scored.report.result["perception_gaps"]
+
+
+def test_groups_of_three_or_more_are_shown_apart(default_bank, no_pdf):
+    from assessments.models import Level, Report
+    from assessments.services.reports import report_build, report_request
+    from tests.reports.builders import answered_assessment, owner_of
+
+    assessment = answered_assessment(
+        default_bank, levels={Level.OWNER: 1, Level.MANAGER: 3, Level.STAFF: 3}
+    )
+    report_build(report_id=report_request(assessment=assessment, enqueue=False).pk)
+    assert Report.objects.get(assessment=assessment).status == Report.Status.READY
+    [result] = token_client(owner_of(assessment)).get("/api/results/").json()["results"]
+    assert all(
+        set(means) == {"owner", "manager", "staff"} for means in _level_means(result["result"])
+    )
