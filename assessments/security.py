@@ -6,6 +6,7 @@ spot credential stuffing or someone probing other organizations' URLs.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -26,6 +27,27 @@ logger = logging.getLogger("resonance.security")
 REFUSED_STATUSES = frozenset({401, 403, 404, 410, 429})
 APP_PREFIXES = ("/app/", "/api/")
 LOCKED_OUT_TEMPLATE = "registration/locked_out.html"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """Return the client's address, read through TRUSTED_PROXY_COUNT proxies in front of us.
+
+    Each trusted proxy appends the address it saw to X-Forwarded-For, so the client is the
+    entry that many places from the end; anything further left was written by the client and
+    is ignored. Without proxies (the default) only REMOTE_ADDR counts.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [h for h in hops if h]
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote
 
 
 def client_address(request: HttpRequest | None) -> str:

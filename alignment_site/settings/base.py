@@ -226,6 +226,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 # A fixed cool-off: failures during a lock-out do not extend it, so the page can say when it ends.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "assessments.security.lockout_response"
+# Behind N reverse proxies the client is the N-th address from the end of X-Forwarded-For;
+# with none (local use) it is REMOTE_ADDR. Wrong either way and the limit is either shared by
+# everyone behind the proxy or bypassed by a forged header, so production sets it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "assessments.security.client_ip"
 
 # REST API (DRF): token or session authentication, scoped like the pages.
 REST_FRAMEWORK = {
