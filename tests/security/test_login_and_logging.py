@@ -137,3 +137,23 @@ def test_ordinary_pages_log_nothing(client, caplog):
     assert client.get(reverse("login")).status_code == 200
     assert client.get(reverse("home")).status_code == 200
     assert security_lines(caplog) == []
+
+
+def test_a_gone_respondent_link_is_logged(client, caplog, assessment):
+    from django.utils import timezone
+
+    from assessments.models import Invitation, Level
+    from assessments.services.invitations import token_digest
+
+    Invitation.objects.create(
+        assessment=assessment,
+        email="sam@example.com",
+        level=Level.STAFF,
+        token_hash=token_digest("an-expired-link-token-000000000000000"),
+        expires_at=timezone.now(),
+    )
+    caplog.set_level(logging.INFO, logger=SECURITY)
+    url = reverse("assessments:respond", args=["an-expired-link-token-000000000000000"])
+    assert client.get(url).status_code == 410
+    (line,) = security_lines(caplog)
+    assert line.startswith("refused status=410 method=GET")
