@@ -10,6 +10,8 @@ app_name = "api"
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+# One representation, JSON: no ".json" twins of every URL for the schema to leave out.
+router.include_format_suffixes = False
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("cycles", views.CycleViewSet, basename="cycle")
 router.register("results", views.ResultViewSet, basename="result")

@@ -236,3 +236,18 @@ def test_groups_of_three_or_more_are_shown_apart(default_bank, no_pdf):
     assert all(
         set(means) == {"owner", "manager", "staff"} for means in _level_means(result["result"])
     )
+
+
+def test_format_suffixes_are_not_urls(owner, scored):
+    client = token_client(owner)
+    for url in [
+        f"/api/organizations/{scored.organization_id}.json",
+        f"/api/organizations/{scored.organization_id}/latest-result.json",
+        "/api/cycles.json",
+    ]:
+        # At most a redirect to the same path with a slash, which is no object either.
+        assert client.get(url, follow=True).status_code == 404, url
+    queued_at = scored.report.queued_at
+    assert client.post(f"/api/cycles/{scored.pk}/rebuild.json").status_code in (301, 404)
+    scored.report.refresh_from_db()
+    assert scored.report.queued_at == queued_at
