@@ -233,7 +233,9 @@ def test_report_request_queues_the_task_on_commit(
     sent = []
     from assessments import tasks
 
-    monkeypatch.setattr(tasks.report_build_task, "delay", lambda report_id: sent.append(report_id))
+    monkeypatch.setattr(
+        tasks.report_build_task, "apply_async", lambda args, **options: sent.extend(args)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         report = report_request(assessment=assessment)
     assert sent == [report.pk]
