@@ -251,3 +251,28 @@ def test_format_suffixes_are_not_urls(owner, scored):
     assert client.post(f"/api/cycles/{scored.pk}/rebuild.json").status_code in (301, 404)
     scored.report.refresh_from_db()
     assert scored.report.queued_at == queued_at
+
+
+@pytest.mark.parametrize("url", ["/api/organizations/", "/api/results/", "/api/action-items/"])
+def test_other_lists_use_a_fixed_number_of_queries(
+    url, consultant, scored, default_bank, no_pdf, django_assert_max_num_queries
+):
+    from assessments.models import ConsultantAccess
+    from assessments.services.reports import report_build, report_request
+    from tests.reports.builders import answered_assessment
+
+    # A second client of the same consultant, with its own result and plan.
+    other = answered_assessment(
+        default_bank, owner_email="owner@second.example", organization_name="Second Shop"
+    )
+    ConsultantAccess.objects.create(
+        organization=other.organization,
+        email=consultant.email,
+        consultant=consultant,
+        accepted_at=timezone.now(),
+    )
+    report_build(report_id=report_request(assessment=other, enqueue=False).pk)
+    client = token_client(consultant)
+    with django_assert_max_num_queries(5):
+        body = client.get(url).json()
+    assert len({row.get("organization", row["id"]) for row in body["results"]}) == 2
