@@ -13,6 +13,7 @@ from assessments.models import SCALE_MAX, SCALE_MIN, ActionItem, Assessment, Org
 from assessments.services.cycles import COMMENT_MAX_LENGTH
 
 CONSULTANT = "consultant"
+MAX_ANSWERS = 500
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -260,7 +261,8 @@ class StrictBooleanField(serializers.BooleanField):
 
 
 class AnswerSetSerializer(serializers.Serializer):
-    answers = AnswerInSerializer(many=True, allow_empty=False)
+    # Far above any bank's size; it bounds the work one request can ask for.
+    answers = AnswerInSerializer(many=True, allow_empty=False, max_length=MAX_ANSWERS)
     submit = StrictBooleanField(
         default=False,
         help_text="Hand the response in after saving; its answers can then no longer change.",

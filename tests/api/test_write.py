@@ -137,6 +137,11 @@ def test_a_malformed_body_is_a_400_not_a_crash(owner, open_cycle):
     assert bad_type.status_code == 400
     assert bad_type.json()["answers"]["0"]["current"] == ["Give a string, a whole number or null."]
     assert client.post(url, "[1, 2]", content_type="application/json").status_code == 400
+    flood = [{"question": FEEDBACK, "current": 3}] * 501
+    too_many = client.post(url, {"answers": flood}, format="json")
+    assert too_many.status_code == 400
+    assert "no more than 500" in str(too_many.json()["answers"])
+    assert not Response.objects.filter(assessment=open_cycle, user=owner).exists()
 
 
 def test_a_closed_cycle_takes_no_answers(manager, scored):
