@@ -37,3 +37,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.mkdtemp(prefix="resonance-db-")) / "test.sqlite3")
     }
+
+# Rate-limit counters in the process: a Redis cache would carry them from one test run to the next.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -17,12 +17,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from assessments import selectors
 from assessments.api import actions, serializers
 from assessments.api.filters import MAX_ID, ActionItemFilter, CycleFilter, ResultFilter
 from assessments.api.pagination import ApiPagination
+from assessments.api.throttling import SharedScopedRateThrottle
 from assessments.models import ActionItem, Assessment, Membership, Organization, Report
 
 ERROR = serializers.ErrorSerializer
@@ -185,7 +185,7 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         detail=True,
         methods=["post"],
         url_path="rebuild",
-        throttle_classes=[ScopedRateThrottle],
+        throttle_classes=[SharedScopedRateThrottle],
         throttle_scope="report_rebuild",
     )
     def rebuild(self, request: Request, pk: str) -> Response:
