@@ -1,16 +1,12 @@
 """The API docs page in a real browser: Swagger UI renders under the strict CSP, offline."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "api-docs.png"
 
-
-def test_docs_page_renders_with_no_csp_violation(page, live_server):
+def test_docs_page_renders_with_no_csp_violation(page, live_server, artifacts_dir):
     problems: list[str] = []
     page.on(
         "console",
@@ -40,6 +36,5 @@ def test_docs_page_renders_with_no_csp_violation(page, live_server):
     assert page.evaluate("window.__csp") == []
     assert problems == []
     assert outside == [], "the docs page works offline: nothing from another origin"
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=str(SCREENSHOT), full_page=False)
+    page.screenshot(path=str(artifacts_dir / "api-docs.png"), full_page=False)
