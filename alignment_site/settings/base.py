@@ -219,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-reports": {
         "task": "assessments.tasks.report_sweep_task",
         "schedule": env.int("REPORT_SWEEP_SECONDS", default=300),
+        # A sweep nobody ran before the next one is due is dropped, not piled up.
+        "options": {"expires": env.int("REPORT_SWEEP_SECONDS", default=300)},
     },
     "reassessment-reminders": {
         "task": "assessments.tasks.reassessment_reminders_task",
