@@ -12,6 +12,7 @@ Two ways a report can be left behind, and how the sweep catches each:
 
 Sending a message for a report that is already being built, or is built, is harmless:
 report_build locks the row, does nothing for a ready report, and keeps one set of action items.
+So a report that merely waits behind a long queue may get a second message; that one is a no-op.
 """
 
 from __future__ import annotations
