@@ -618,9 +618,9 @@ def load_bank_yaml(text: str, *, source: str = "<bank>") -> Bank:
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as exc:
         # The reader refuses control characters before parsing starts, outside the block below.
-        line = text.count("\n", 0, exc.position) + 1
-        problem = BankProblem("", f"malformed YAML: {' '.join(str(exc).split())}", line, source)
-        raise BankError([problem]) from None
+        bad_line = text.count("\n", 0, exc.position) + 1
+        message = f"malformed YAML: {' '.join(str(exc).split())}"
+        raise BankError([BankProblem("", message, bad_line, source)]) from None
     try:
         node = loader.get_single_node()
         if node is None:
