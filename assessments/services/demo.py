@@ -1,4 +1,4 @@
-"""The demo organization: a neighbourhood bakery with two scored assessment cycles."""
+"""The demo: a neighbourhood bakery with two scored cycles, and a consultant's other clients."""
 
 from __future__ import annotations
 
@@ -39,6 +39,15 @@ AREA_TENDENCY = {
     "organizational": 2.4,
 }
 STAFF_PER_CYCLE = 4
+# The consultant's other clients: (name, industry, how aligned, days since each cycle closed).
+# All are micro businesses, so with the bakery they make a size-band peer group of six.
+DEMO_CLIENTS = (
+    ("Northside Bikes", Organization.Industry.RETAIL, 3.4, (160, 40)),
+    ("Harbour Guesthouse", Organization.Industry.HOSPITALITY, 2.5, (150,)),
+    ("Keel Joinery", Organization.Industry.CONSTRUCTION, 3.0, (260, 170)),
+    ("Ledger Lane Accounting", Organization.Industry.PROFESSIONAL, 3.8, (35,)),
+    ("Bloom Florists", Organization.Industry.RETAIL, 2.8, (90,)),
+)
 
 
 def demo_seed() -> bool:
@@ -79,24 +88,83 @@ def demo_seed() -> bool:
         ]
         assessments = []
         for label, closed_at, improvement in cycles:
-            assessment = Assessment.objects.create(
-                organization=organization,
-                bank=bank,
-                label=label,
-                status=Assessment.Status.CLOSED,
-                strategy_snapshot=strategy.snapshot(),
-                created_by=owner,
-                closed_at=closed_at,
-            )
-            Assessment.objects.filter(pk=assessment.pk).update(
-                created_at=closed_at - timedelta(days=14)
+            assessment = _closed_cycle(
+                organization, bank, strategy, owner, label=label, at=closed_at
             )
             _answer_cycle(assessment, owner=owner, improvement=improvement, seed=len(assessments))
             assessments.append(assessment)
+    _build_reports(assessments)
+    return True
+
+
+def demo_seed_clients() -> bool:
+    """Give the demo consultant a few more clients, each with scored cycles; idempotent."""
+    bank = bank_published()
+    consultant = get_user_model().objects.filter(username=DEMO_LOGINS[1][1]).first()
+    if bank is None or consultant is None:
+        raise RuntimeError("seed the demo bakery first")
+    names = [name for name, *_rest in DEMO_CLIENTS]
+    if Organization.objects.filter(name__in=names).exists():
+        return False
+    assessments = []
+    with transaction.atomic():
+        for position, (name, industry, tendency, cycle_ages) in enumerate(DEMO_CLIENTS):
+            slug = name.split()[0].lower()
+            owner, _ = get_user_model().objects.get_or_create(
+                username=f"owner@{slug}.example", defaults={"email": f"owner@{slug}.example"}
+            )
+            organization = Organization.objects.create(
+                name=name, industry=industry, size_band=Organization.SizeBand.MICRO
+            )
+            Membership.objects.create(user=owner, organization=organization)
+            ConsultantAccess.objects.create(
+                organization=organization,
+                email=consultant.email,
+                consultant=consultant,
+                granted_by=owner,
+                accepted_at=timezone.now(),
+            )
+            strategy = StrategyProfile.objects.create(
+                organization=organization,
+                target_customers="Local customers who come back.",
+                segment="local regulars",
+                primary_value=StrategyProfile.PrimaryValue.SERVICE,
+                value_discipline=ValueDiscipline.CUSTOMER_INTIMACY,
+            )
+            for number, days in enumerate(cycle_ages):
+                closed_at = timezone.now() - timedelta(days=days)
+                assessment = _closed_cycle(
+                    organization, bank, strategy, owner, label=f"Cycle {number + 1}", at=closed_at
+                )
+                _answer_cycle(
+                    assessment,
+                    owner=owner,
+                    improvement=tendency - 3.0 + 0.3 * number,
+                    seed=10 * position + number,
+                )
+                assessments.append(assessment)
+    _build_reports(assessments)
+    return True
+
+
+def _closed_cycle(organization, bank, strategy, owner, *, label: str, at) -> Assessment:
+    assessment = Assessment.objects.create(
+        organization=organization,
+        bank=bank,
+        label=label,
+        status=Assessment.Status.CLOSED,
+        strategy_snapshot=strategy.snapshot(),
+        created_by=owner,
+        closed_at=at,
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(created_at=at - timedelta(days=14))
+    return assessment
+
+
+def _build_reports(assessments: list[Assessment]) -> None:
     for assessment in assessments:
         report = report_request(assessment=assessment, enqueue=False)  # built right here
         report_build(report_id=report.pk)
-    return True
 
 
 def _demo_users():

@@ -37,3 +37,21 @@ def test_seed_demo_refuses_without_debug(default_bank, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo")
+
+
+def test_seed_demo_gives_the_consultant_a_portfolio_with_a_peer_group(default_bank, settings):
+    from assessments.selectors import organizations_for_user
+    from assessments.services.benchmarks import peer_benchmarks
+    from assessments.services.demo import demo_seed_clients
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert demo_seed_clients() is False  # idempotent
+    consultant = Organization.objects.get(name=DEMO_ORGANIZATION).consultant_grants.get().consultant
+    clients = organizations_for_user(user=consultant)
+    assert clients.count() == 6
+    assert not Report.objects.exclude(status=Report.Status.READY).exists()
+    bakery = Organization.objects.get(name=DEMO_ORGANIZATION)
+    groups = {group.kind: group for group in peer_benchmarks(organization=bakery)}
+    assert groups["size"].shown  # five other micro businesses
+    assert not groups["industry"].shown  # the only food business

@@ -1,9 +1,9 @@
-"""Create the demo bakery, its people and two scored cycles: `python manage.py seed_demo`."""
+"""Create the demo bakery, its people, its cycles and the consultant's other clients."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.services.demo import DEMO_LOGINS, demo_seed
+from assessments.services.demo import DEMO_LOGINS, demo_seed, demo_seed_clients
 
 
 class Command(BaseCommand):
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo creates users with public passwords; use --force.")
         created = demo_seed()
+        created = demo_seed_clients() or created
         self.stdout.write("Demo data " + ("created." if created else "already present."))
         self.stdout.write("")
         self.stdout.write("Demo log-ins (e-mail / password):")
