@@ -305,15 +305,18 @@ def main() -> None:
             runner.start(args.respondents + args.owners, spawn_rate=25)
             gevent.sleep(3)  # everyone has started
             environment.stats.reset_all()
-            started = time.monotonic()
+            started, cpu_started = time.monotonic(), time.process_time()
             gevent.sleep(args.seconds)
             elapsed = time.monotonic() - started
+            # Locust shares the machine with the server: say how much of it the client took.
+            client_cpu = (time.process_time() - cpu_started) / elapsed
             runner.quit()
             print(
                 f"{args.respondents} respondents + {args.owners} owners for {elapsed:.0f} s "
                 "against gunicorn (5 sync workers) + PostgreSQL + Redis on loopback"
             )
             _report(environment.stats, elapsed)
+            print(f"load generator CPU    {client_cpu * 100:7.0f} % of one core (same machine)")
             sent, found, wrong, duplicated = _answers_check()
             print(
                 f"answers in the database  {found}/{sent} exactly once with the last value sent; "
