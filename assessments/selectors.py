@@ -24,7 +24,7 @@ from assessments.models import (
     StrategyProfile,
     ValueDiscipline,
 )
-from assessments.services.banks import TARGET_FIELDS
+from assessments.services.banks import TARGET_FIELDS, bank_to_engine
 
 
 def organizations_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organization]:
@@ -118,11 +118,6 @@ def assessments_past(*, organization: Organization) -> QuerySet[Assessment]:
 def response_of_user(*, assessment: Assessment, user: AbstractBaseUser) -> Response | None:
     """Return the user's own response to the assessment, if they started one."""
     return assessment.responses.filter(user=user).first()
-
-
-def response_of_invitation(*, invitation: Invitation) -> Response | None:
-    """Return the response started through an invitation link, if any."""
-    return Response.objects.filter(invitation=invitation).first()
 
 
 def snapshot_labels(*, assessment: Assessment) -> dict[str, str]:
@@ -294,10 +289,12 @@ class Progress:
 def answer_progress(*, response: Response, question: Question) -> tuple[Progress, Progress]:
     """Return (the question's step, the whole questionnaire) progress in two counting queries."""
     dimension = question.area.dimension
-    in_step = Q(area__dimension_id=dimension.pk)
-    totals = Question.objects.filter(area__dimension__bank_id=dimension.bank_id).aggregate(
-        all=Count("pk"), step=Count("pk", filter=in_step)
-    )
+    # How many questions there are comes from the engine's copy of the bank, cached per version.
+    bank = bank_to_engine(response.assessment.bank)
+    totals = {
+        "all": len(bank.questions),
+        "step": sum(len(area.questions) for area in bank.dimension(dimension.code).areas),
+    }
     answered = response.answers.aggregate(
         all=Count("pk"), step=Count("pk", filter=Q(question__area__dimension_id=dimension.pk))
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from assessments import selectors
@@ -92,8 +92,13 @@ def answer_save(
     comment: str = "",
 ) -> Answer:
     """Create or update the response's one answer to the question; reject anything invalid."""
-    # The lock orders this write after a concurrent submit or close, never beside it.
-    response = Response.objects.select_for_update().select_related("assessment").get(pk=response.pk)
+    # The lock orders this write after a concurrent submit of the same response.
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("assessment__bank")
+        .get(pk=response.pk)
+    )
+    response.assessment.status = _cycle_status_shared(response.assessment)
     _ensure_editable(response)
     if question.area.dimension.bank_id != response.assessment.bank_id:
         raise AnswerRejectedError("This question is not part of this questionnaire.")
@@ -108,12 +113,16 @@ def answer_save(
         raise AnswerRejectedError("Only the owner states what the strategy needs.")
     if len(comment) > COMMENT_MAX_LENGTH:
         raise AnswerRejectedError(f"Keep the comment under {COMMENT_MAX_LENGTH:,} characters.")
-    answer, _created = Answer.objects.update_or_create(
-        response=response,
-        question=question,
-        defaults={"current": current, "target": target, "comment": comment},
+    answer = Answer(
+        response=response, question=question, current=current, target=target, comment=comment
     )
-    answer.response = response  # the locked row, so callers need not fetch it again
+    # One upsert statement: the busiest write of the site (every autosave) stays a single query.
+    Answer.objects.bulk_create(
+        [answer],
+        update_conflicts=True,
+        unique_fields=["response", "question"],
+        update_fields=["current", "target", "comment", "updated_at"],
+    )
     return answer
 
 
@@ -138,6 +147,23 @@ def assessment_close(*, assessment: Assessment) -> Assessment:
     assessment.save(update_fields=["status", "closed_at"])
     report_request(assessment=assessment)
     return assessment
+
+
+def _cycle_status_shared(assessment: Assessment) -> str:
+    """Return the cycle's status under a shared lock, on PostgreSQL.
+
+    Saves of many respondents hold it side by side; a close (FOR UPDATE) waits for them, and
+    a save that comes after the close reads "closed". An exclusive lock here would queue every
+    autosave of the cycle behind each other. SQLite serialises all writers anyway.
+    """
+    if connection.vendor != "postgresql":
+        return assessment.status
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT status FROM {Assessment._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608 - table name from the model
+            [assessment.pk],
+        )
+        return cursor.fetchone()[0]
 
 
 def _ensure_editable(response: Response) -> None:

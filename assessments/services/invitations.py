@@ -149,13 +149,16 @@ def invitation_resolve(*, token: str) -> Invitation:
     if not token or len(token) > TOKEN_MAX_LENGTH:
         raise InvitationUnknownError
     invitation = (
-        Invitation.objects.select_related("assessment__organization", "assessment__bank")
+        # The response rides along: every autosave of a respondent passes through here.
+        Invitation.objects.select_related(
+            "assessment__organization", "assessment__bank", "response"
+        )
         .filter(token_hash=token_digest(token))
         .first()
     )
     if invitation is None:
         raise InvitationUnknownError
-    response = Response.objects.filter(invitation=invitation).first()
+    response = invitation_response(invitation=invitation)
     if invitation.revoked_at is not None:
         raise InvitationGoneError("revoked", invitation)
     if response is not None and response.submitted_at is not None:
@@ -165,6 +168,14 @@ def invitation_resolve(*, token: str) -> Invitation:
     if invitation.expires_at <= timezone.now():
         raise InvitationGoneError("expired", invitation)
     return invitation
+
+
+def invitation_response(*, invitation: Invitation) -> Response | None:
+    """Return the response started through the invitation, if any (no query when joined)."""
+    try:
+        return invitation.response
+    except Response.DoesNotExist:
+        return None
 
 
 def response_for_invitation(*, invitation: Invitation) -> Response:

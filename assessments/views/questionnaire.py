@@ -252,7 +252,7 @@ def respondent_link(view: RespondentView) -> Callable[..., HttpResponse]:
             return _link_problem(request, exc)
         wizard = Wizard(
             assessment=invitation.assessment,
-            response=selectors.response_of_invitation(invitation=invitation),
+            response=invitations.invitation_response(invitation=invitation),
             with_target=False,
             respondent=True,
             token=token,
