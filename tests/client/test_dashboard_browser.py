@@ -39,7 +39,7 @@ def test_consultant_reads_trends_compares_cycles_and_annotates_the_plan(
     expect(page.get_by_role("heading", name="Trends across cycles")).to_be_visible()
     expect(page.locator("[data-figure='fig-trend'] .main-svg").first).to_be_visible()
     assert page.locator(".report-figure.js-plotly-plot").count() == 4  # radar, fit, areas, trend
-    # Plotly's own <style> is blocked by the CSP; client.js supplies the rule that keeps the
+    # Plotly's own <style> (allowed by its hash in the CSP) keeps the
     # overlay layer on top of the chart instead of spilling over the page below it.
     overlay = page.locator("[data-figure='fig-trend'] .main-svg").nth(1)
     assert overlay.evaluate("e => getComputedStyle(e).position") == "absolute"
