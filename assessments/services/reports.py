@@ -510,7 +510,8 @@ def _action_items_replace(*, assessment: Assessment, plan: list[ActionItem]) -> 
 
 def _pdf_name(report: Report) -> str:
     assessment = report.assessment
-    stem = slugify(f"{assessment.organization.name} {assessment.label}")[:80] or "report"
+    # The whole name must fit Report.pdf's 100 characters, whatever the organization is called.
+    stem = slugify(f"{assessment.organization.name} {assessment.label}")[:50] or "report"
     return f"reports/{timezone.now():%Y/%m}/resonance-{stem}-{report.pk}.pdf"
 
 

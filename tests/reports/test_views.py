@@ -114,7 +114,9 @@ def test_consultant_may_rebuild_which_queues_a_build(
     from assessments import tasks
 
     sent = []
-    monkeypatch.setattr(tasks.report_build_task, "delay", sent.append)
+    monkeypatch.setattr(
+        tasks.report_build_task, "apply_async", lambda args, **options: sent.extend(args)
+    )
     client.force_login(consultant_for(built_report.assessment))
     url = reverse("reports:rebuild", args=[built_report.assessment_id])
     assert client.get(url).status_code == 405
