@@ -150,11 +150,23 @@ class RuleInline(DraftOnlyInline, admin.StackedInline):
     fields = (("code", "severity", "position"), "message", "condition")
 
 
+BANK_FILE_MAX_BYTES = 2 * 1024 * 1024  # the default bank is about 75 KB
+
+
 class BankImportForm(forms.Form):
     file = forms.FileField(
         label="Question bank file (YAML)",
         help_text="The format of DESIGN.md section 5. It is loaded as a new draft version.",
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > BANK_FILE_MAX_BYTES:
+            raise forms.ValidationError(
+                f"This file is {upload.size / 1024 / 1024:.1f} MB; a question bank file can be "
+                f"at most {BANK_FILE_MAX_BYTES // 1024 // 1024} MB."
+            )
+        return upload
 
 
 @admin.register(models.QuestionBank)

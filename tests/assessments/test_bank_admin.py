@@ -125,6 +125,15 @@ def test_import_of_a_bad_file_lists_every_problem_with_its_line(admin_client, de
     assert (QuestionBank.objects.count(), Question.objects.count()) == before
 
 
+def test_an_oversized_bank_file_is_refused_beside_the_field(admin_client, default_bank):
+    before = QuestionBank.objects.count()
+    upload = SimpleUploadedFile("huge.yaml", b"# padding\n" * 300_000)  # about 3 MB
+    response = admin_client.post(reverse("admin:assessments_questionbank_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "a question bank file can be at most 2 MB" in response.text
+    assert QuestionBank.objects.count() == before
+
+
 def test_preview_scores_sample_answers_against_a_draft(admin_client, default_bank):
     draft = bank_draft_from(bank_row=default_bank)
     page = admin_client.get(
