@@ -57,6 +57,8 @@ def test_admin_publishes_a_new_version_without_touching_old_cycles(
     # Publish the draft.
     page.goto(f"{base}/admin/assessments/questionbank/{draft.pk}/change/")
     page.get_by_role("button", name="Publish").click()
+    # The page reloads after publishing: wait for it before the screenshot and the checks.
+    expect(page.get_by_text("is published; new assessments use it")).to_be_visible()
     shot(page, artifacts_dir, "admin-02-published", full_page=False)
     draft.refresh_from_db()
     default_bank.refresh_from_db()
