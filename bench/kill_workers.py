@@ -262,7 +262,8 @@ def main() -> None:
                 print(f"  attempts per report          {sorted(set(attempts))}")
                 print(f"  time to recover (median)     {statistics.median(recoveries):.1f} s")
                 print(f"  time to recover (max)        {max(recoveries):.1f} s")
-            _redis_down(bench, args.redis_down_closes)
+            if args.redis_down_closes > 0:
+                _redis_down(bench, args.redis_down_closes)
             print(f"\nlogs were in {tmp} (removed on exit)")
         finally:
             for worker in bench.workers:
