@@ -17,8 +17,7 @@ from assessments.models import ActionItem, Assessment, Level, Report
 from assessments.report_forms import ActionItemForm
 from assessments.selectors import DONT_KNOW
 from assessments.services import cycles
-from assessments.services.client_dashboard import action_item_save
-from assessments.services.reports import report_can_manage, report_request
+from assessments.services.reports import action_item_update, report_can_manage, report_request
 
 NOT_A_MEMBER = "Only members of the organization answer its questionnaire."
 NOT_A_MANAGER = "Only owners and consultants can edit the action plan."
@@ -148,7 +147,7 @@ def action_item_change(
     form = ActionItemForm(data, instance=item)
     if not form.is_valid():
         raise InvalidInputError(_form_errors(form))
-    return action_item_save(item=item, **form.cleaned_data)
+    return action_item_update(item=item, **form.cleaned_data)
 
 
 def _stored(value: Any) -> Any:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
-from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -24,7 +23,6 @@ from assessments.models import (
     Report,
 )
 from assessments.services.banks import question_lineage
-from assessments.services.reports import action_item_update
 
 BAND_LABELS = {
     "misaligned": "misaligned",
@@ -406,25 +404,6 @@ def action_plan_of(*, assessment: Assessment | None) -> list[ActionItem]:
     if assessment is None:
         return []
     return list(assessment.action_items.order_by("position"))
-
-
-@transaction.atomic
-def action_item_save(
-    *,
-    item: ActionItem,
-    assignee: str,
-    due: date,
-    status: str,
-    progress_note: str,
-    consultant_note: str = "",
-) -> ActionItem:
-    """Save the plan fields people work with, and the consultant's note, in one transaction."""
-    item = action_item_update(
-        item=item, assignee=assignee, due=due, status=status, progress_note=progress_note
-    )
-    item.consultant_note = consultant_note.strip()
-    item.save(update_fields=["consultant_note", "updated_at"])
-    return item
 
 
 # --- Exports ----------------------------------------------------------------------------------

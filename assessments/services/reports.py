@@ -40,7 +40,7 @@ MIN_GROUP_SIZE = 3
 MAX_ATTEMPTS = 5
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 # What survives a rebuild of an action item whose question is still in the plan.
-KEPT_ON_REBUILD = ("status", "assignee", "progress_note", "completed_at")
+KEPT_ON_REBUILD = ("status", "assignee", "progress_note", "consultant_note", "completed_at")
 
 
 # --- The engine adapter -----------------------------------------------------------------------
@@ -579,8 +579,12 @@ def action_item_update(
     due: date,
     status: str,
     progress_note: str,
+    consultant_note: str | None = None,
 ) -> ActionItem:
-    """Save what the people working the plan changed; stamp the moment an item gets done."""
+    """Save what the people working the plan changed; stamp the moment an item gets done.
+
+    `consultant_note` None leaves the consultant's note as it is.
+    """
     item = ActionItem.objects.select_for_update().get(pk=item.pk)
     if status == ActionItem.Status.DONE and item.status != ActionItem.Status.DONE:
         item.completed_at = timezone.now()
@@ -590,7 +594,17 @@ def action_item_update(
     item.due = due
     item.status = status
     item.progress_note = progress_note.strip()
+    if consultant_note is not None:
+        item.consultant_note = consultant_note.strip()
     item.save(
-        update_fields=["assignee", "due", "status", "progress_note", "completed_at", "updated_at"]
+        update_fields=[
+            "assignee",
+            "due",
+            "status",
+            "progress_note",
+            "consultant_note",
+            "completed_at",
+            "updated_at",
+        ]
     )
     return item

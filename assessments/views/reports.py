@@ -24,8 +24,8 @@ from assessments.pdf import pdf_engine_problem
 from assessments.report_content import ReportContent, report_content
 from assessments.report_forms import ActionItemForm
 from assessments.services.banks import bank_to_engine
-from assessments.services.client_dashboard import action_item_save
 from assessments.services.reports import (
+    action_item_update,
     assessment_projected_index,
     report_can_manage,
     report_is_stalled,
@@ -194,7 +194,7 @@ def action_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
     if request.method == "POST" and form.is_valid():
-        action_item_save(item=item, **form.cleaned_data)
+        action_item_update(item=item, **form.cleaned_data)
         if request.htmx:
             context = {**_row_context(request, item), "oob": True}
             return render(request, "reports/_action_saved.html", context)

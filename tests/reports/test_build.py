@@ -74,7 +74,12 @@ def test_rebuild_keeps_progress_of_items_whose_question_reappears(
 ):
     first = assessment.action_items.order_by("position").first()
     action_item_update(
-        item=first, assignee="Mia", due=first.due, status="in_progress", progress_note="Started"
+        item=first,
+        assignee="Mia",
+        due=first.due,
+        status="in_progress",
+        progress_note="Started",
+        consultant_note="Check the supplier list first",
     )
     old_pdf = built_report.pdf.name
     report_request(assessment=assessment, enqueue=False)
@@ -84,6 +89,7 @@ def test_rebuild_keeps_progress_of_items_whose_question_reappears(
     kept = ActionItem.objects.get(assessment=assessment, question_code=first.question_code)
     assert kept.pk == first.pk
     assert (kept.assignee, kept.status, kept.progress_note) == ("Mia", "in_progress", "Started")
+    assert kept.consultant_note == "Check the supplier list first"
     assert assessment.action_items.count() == len(rebuilt.result["action_plan"])
     assert rebuilt.pdf.name != old_pdf, "a rebuild writes a new file"
     assert not default_storage.exists(old_pdf), "and removes the one it replaced"
