@@ -59,19 +59,12 @@ def demo_seed() -> bool:
         raise RuntimeError("load a question bank first: manage.py load_bank PATH")
     with transaction.atomic():
         owner, consultant = _demo_users()
-        organization = Organization.objects.create(
+        organization = _client_of(
+            consultant,
+            owner=owner,
             name=DEMO_ORGANIZATION,
             industry=Organization.Industry.FOOD,
-            size_band=Organization.SizeBand.MICRO,
             capacity_days_per_month=6,
-        )
-        Membership.objects.create(user=owner, organization=organization)
-        ConsultantAccess.objects.create(
-            organization=organization,
-            email=consultant.email,
-            consultant=consultant,
-            granted_by=owner,
-            accepted_at=timezone.now(),
         )
         strategy = StrategyProfile.objects.create(
             organization=organization,
@@ -113,17 +106,7 @@ def demo_seed_clients() -> bool:
             owner, _ = get_user_model().objects.get_or_create(
                 username=f"owner@{slug}.example", defaults={"email": f"owner@{slug}.example"}
             )
-            organization = Organization.objects.create(
-                name=name, industry=industry, size_band=Organization.SizeBand.MICRO
-            )
-            Membership.objects.create(user=owner, organization=organization)
-            ConsultantAccess.objects.create(
-                organization=organization,
-                email=consultant.email,
-                consultant=consultant,
-                granted_by=owner,
-                accepted_at=timezone.now(),
-            )
+            organization = _client_of(consultant, owner=owner, name=name, industry=industry)
             strategy = StrategyProfile.objects.create(
                 organization=organization,
                 target_customers="Local customers who come back.",
@@ -145,6 +128,20 @@ def demo_seed_clients() -> bool:
                 assessments.append(assessment)
     _build_reports(assessments)
     return True
+
+
+def _client_of(consultant, *, owner, **fields) -> Organization:
+    """Create a micro business owned by `owner` that granted `consultant` access."""
+    organization = Organization.objects.create(size_band=Organization.SizeBand.MICRO, **fields)
+    Membership.objects.create(user=owner, organization=organization)
+    ConsultantAccess.objects.create(
+        organization=organization,
+        email=consultant.email,
+        consultant=consultant,
+        granted_by=owner,
+        accepted_at=timezone.now(),
+    )
+    return organization
 
 
 def _closed_cycle(organization, bank, strategy, owner, *, label: str, at) -> Assessment:
