@@ -41,7 +41,8 @@ import gevent  # noqa: E402
 from locust import FastHttpUser, between, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
-from bench.stack import Redis, free_port, fresh_postgres_database, wait_until  # noqa: E402
+from bench.stack import Redis, fresh_postgres_database, wait_until  # noqa: E402
+from tests.worker import free_port  # noqa: E402
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 GOALS = {"rps": 150.0, "save_p95": 150.0, "p99": 500.0}

@@ -7,26 +7,24 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from tests.worker import RedisServer, children_of, free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-# No persistence (throwaway data) and never evict: a broker that drops keys loses tasks.
-REDIS_FLAGS = ("--appendonly", "no", "--maxmemory-policy", "noeviction")
 
 
-def free_port() -> int:
-    """Return a loopback TCP port that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+class Redis(RedisServer):
+    """The tests' private redis-server (no persistence, noeviction), on a free port by default."""
+
+    def __init__(self, port: int | None = None) -> None:
+        super().__init__(port or free_port())
 
 
 def wait_until(predicate, *, timeout: float, interval: float = 0.05) -> bool:
@@ -37,41 +35,6 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.05) -> bool:
             return True
         time.sleep(interval)
     return bool(predicate())
-
-
-class Redis:
-    """A private redis-server (no persistence, noeviction) on a free port."""
-
-    def __init__(self, port: int | None = None) -> None:
-        self.port = port or free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            sys.exit("redis-server is not installed (apt-get install redis-server)")
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", *REDIS_FLAGS],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        if not wait_until(self.ping, timeout=10):
-            raise RuntimeError(f"redis-server did not start on port {self.port}")
-
-    def ping(self) -> bool:
-        import redis
-
-        try:
-            return bool(redis.Redis(port=self.port, socket_connect_timeout=0.5).ping())
-        except redis.exceptions.ConnectionError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
 
 
 def fresh_postgres_database(url: str) -> None:
@@ -86,22 +49,6 @@ def fresh_postgres_database(url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def children_of(pid: int) -> list[int]:
-    """Return the process ids whose parent is pid (read from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == pid:
-            found.append(int(entry.name))
-    return found
 
 
 def start_beat(*, env: dict[str, str], schedule: Path, log: Path) -> subprocess.Popen[bytes]:

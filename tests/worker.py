@@ -97,7 +97,12 @@ def free_port() -> int:
 def private_redis(port: int | None = None) -> Iterator[RedisServer]:
     """Run a throwaway redis-server on loopback (no persistence) until the block ends."""
     server = RedisServer(port or free_port())
-    server.start()
+    try:
+        server.start()
+    except FileNotFoundError as exc:
+        import pytest
+
+        pytest.skip(str(exc))
     try:
         yield server
     finally:
@@ -117,9 +122,7 @@ class RedisServer:
 
         binary = shutil.which("redis-server")
         if binary is None:
-            import pytest
-
-            pytest.skip("redis-server is not installed")
+            raise FileNotFoundError("redis-server is not installed (apt-get install redis-server)")
         self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
             [
                 binary,
@@ -158,3 +161,20 @@ class RedisServer:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+
+def children_of(pid: int) -> list[int]:
+    """Return the process ids whose parent is pid (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: the fields follow the last ")".
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found

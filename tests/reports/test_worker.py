@@ -20,8 +20,8 @@ from assessments.services.cycles import assessment_close
 from assessments.services.reports import report_request
 from assessments.tasks import report_build_task
 from tests.reports.builders import answered_assessment, stored_pdfs
-from tests.reports.workers import children_of, worker_env
-from tests.worker import producer_app, running_worker, wait_for
+from tests.reports.workers import worker_env
+from tests.worker import children_of, producer_app, running_worker, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

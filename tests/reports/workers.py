@@ -25,20 +25,3 @@ def worker_env(**extra: str) -> dict[str, str]:
         "RESONANCE_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         **extra,
     }
-
-
-def children_of(pid: int) -> list[int]:
-    """Return the process ids whose parent is pid (read from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # The command name may hold spaces and parentheses: the fields follow the last ")".
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == pid:
-            found.append(int(entry.name))
-    return found
