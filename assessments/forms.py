@@ -23,6 +23,7 @@ from assessments.models import (
     ValueDiscipline,
 )
 from assessments.selectors import DONT_KNOW
+from assessments.services.banks import bank_layout
 from assessments.services.cycles import COMMENT_MAX_LENGTH
 
 
@@ -206,15 +207,15 @@ SCALE_CHOICES = [*SCALE_ANCHORS, (DONT_KNOW, "Don't know")]
 TARGET_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 
+NOT_IN_QUESTIONNAIRE = "This question is not part of this questionnaire."
+
+
 class AnswerForm(forms.Form):
     """One autosaved answer; every message is shown beside its question."""
 
-    question = forms.ModelChoiceField(
-        queryset=Question.objects.none(),
-        error_messages={
-            "invalid_choice": "This question is not part of this questionnaire.",
-            "required": "This question is not part of this questionnaire.",
-        },
+    # A question's primary key, looked up in the bank's cached layout rather than by a query.
+    question = forms.IntegerField(
+        error_messages={"invalid": NOT_IN_QUESTIONNAIRE, "required": NOT_IN_QUESTIONNAIRE}
     )
     current = forms.ChoiceField(
         choices=SCALE_CHOICES,
@@ -241,11 +242,15 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, assessment: Assessment, with_target: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["question"].queryset = selectors.question_choices(
-            assessment=assessment
-        ).select_related("area__dimension")
+        self.questions = bank_layout(assessment.bank).questions
         self.with_target = with_target
         self.discipline = (assessment.strategy_snapshot or {}).get("value_discipline", "")
+
+    def clean_question(self) -> Question:
+        question = self.questions.get(self.cleaned_data["question"])
+        if question is None:
+            raise forms.ValidationError(NOT_IN_QUESTIONNAIRE)
+        return question
 
     def clean_current(self) -> int | None:
         value = self.cleaned_data["current"]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -24,7 +24,7 @@ from assessments.models import (
     StrategyProfile,
     ValueDiscipline,
 )
-from assessments.services.banks import TARGET_FIELDS, bank_to_engine
+from assessments.services.banks import TARGET_FIELDS, bank_layout
 
 
 def organizations_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organization]:
@@ -239,23 +239,13 @@ def bank_target(*, question: Question, discipline: str) -> int:
     return int(getattr(question, field))
 
 
-def bank_dimensions(*, bank: QuestionBank) -> list[Dimension]:
-    """Return the bank's dimensions in order with their areas and questions prefetched."""
-    return list(
-        bank.dimensions.order_by("position", "id").prefetch_related(
-            Prefetch("areas", queryset=Area.objects.order_by("position", "id")),
-            Prefetch("areas__questions", queryset=Question.objects.order_by("position", "id")),
-        )
-    )
-
-
 def questionnaire(*, assessment: Assessment, response: Response | None) -> Questionnaire:
     """Return the assessment's questions in bank order with the response's saved answers."""
     answers = {answer.question_id: answer for answer in response.answers.all()} if response else {}
     discipline = (assessment.strategy_snapshot or {}).get("value_discipline", "")
     steps: list[DimensionStep] = []
     number = 0
-    for d_index, dimension in enumerate(bank_dimensions(bank=assessment.bank), start=1):
+    for d_index, dimension in enumerate(bank_layout(assessment.bank).dimensions, start=1):
         areas: list[AreaStep] = []
         for area in dimension.areas.all():
             items: list[QuestionItem] = []
@@ -286,27 +276,18 @@ class Progress:
     total: int
 
 
-def answer_progress(*, response: Response, question: Question) -> tuple[Progress, Progress]:
-    """Return (the question's step, the whole questionnaire) progress in two counting queries."""
-    dimension = question.area.dimension
-    # How many questions there are comes from the engine's copy of the bank, cached per version.
-    bank = bank_to_engine(response.assessment.bank)
-    totals = {
-        "all": len(bank.questions),
-        "step": sum(len(area.questions) for area in bank.dimension(dimension.code).areas),
-    }
-    answered = response.answers.aggregate(
-        all=Count("pk"), step=Count("pk", filter=Q(question__area__dimension_id=dimension.pk))
-    )
+def answer_progress(
+    *, assessment: Assessment, response: Response, question: Question
+) -> tuple[Progress, Progress]:
+    """Return (the question's step, the whole questionnaire) progress in one query."""
+    layout = bank_layout(assessment.bank)
+    code = question.area.dimension.code
+    step_ids = layout.question_ids_by_dimension[code]
+    answered = set(response.answers.values_list("question_id", flat=True))
     return (
-        Progress(code=dimension.code, answered=answered["step"], total=totals["step"]),
-        Progress(code="", answered=answered["all"], total=totals["all"]),
+        Progress(code=code, answered=len(answered & step_ids), total=len(step_ids)),
+        Progress(code="", answered=len(answered), total=len(layout.questions)),
     )
-
-
-def question_choices(*, assessment: Assessment) -> QuerySet[Question]:
-    """Return the questions an answer to this assessment may refer to (its bank's, no other)."""
-    return Question.objects.filter(area__dimension__bank_id=assessment.bank_id)
 
 
 # --- Invitations and participation -----------------------------------------------------------

@@ -17,6 +17,7 @@ from assessments.models import ActionItem, Assessment, Level, Report
 from assessments.report_forms import ActionItemForm
 from assessments.selectors import DONT_KNOW
 from assessments.services import cycles
+from assessments.services.banks import bank_layout
 from assessments.services.reports import action_item_update, report_can_manage, report_request
 
 NOT_A_MEMBER = "Only members of the organization answer its questionnaire."
@@ -75,8 +76,8 @@ def answer_set_save(
     if role is None:
         raise PermissionDenied(NOT_A_MEMBER)
     with_target = cycles.member_level(role=role) == Level.OWNER
-    questions = selectors.question_choices(assessment=assessment)
-    ids = dict(questions.values_list("code", "pk"))
+    questions = bank_layout(assessment.bank).questions
+    ids = {question.code: pk for pk, question in questions.items()}
     forms: list[AnswerForm] = []
     # Keyed by position, as DRF reports errors of nested lists, so both kinds read alike.
     errors: dict[str, dict[str, list[str]]] = {}
@@ -125,7 +126,7 @@ def answer_set_save(
         level=response.level,
         saved=len(forms),
         answered=response.answers.count(),
-        total=questions.count(),
+        total=len(questions),
         submitted_at=response.submitted_at,
     )
 

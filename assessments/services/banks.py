@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from assessments.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
@@ -277,3 +278,54 @@ def _frozen_bank(bank_pk: int, _created_at: object) -> Bank:
     # created_at is part of the key so a reused primary key (test databases) never hits.
     row = QuestionBank.objects.get(pk=bank_pk)
     return parse_bank(bank_as_dict(row), source=str(row))
+
+
+@dataclass(frozen=True, slots=True)
+class BankLayout:
+    """A bank version's rows in questionnaire order, and its questions by primary key.
+
+    Each question's area and dimension are loaded with it. The rows are shared between
+    requests when the version is published or retired, so nobody may change them.
+    """
+
+    dimensions: tuple[Dimension, ...]
+    questions: dict[int, Question]
+    question_ids_by_dimension: dict[str, frozenset[int]]
+
+
+def bank_layout(bank_row: QuestionBank) -> BankLayout:
+    """Return the version's dimensions, areas and questions (cached: only drafts can change).
+
+    Every questionnaire page and every autosave needs them; a published version never changes,
+    so each process reads it once instead of three queries a request.
+    """
+    if bank_row.status == QuestionBank.Status.DRAFT:
+        return _load_layout(bank_row.pk)
+    return _frozen_layout(bank_row.pk, bank_row.created_at)
+
+
+@lru_cache(maxsize=32)
+def _frozen_layout(bank_pk: int, _created_at: object) -> BankLayout:
+    return _load_layout(bank_pk)
+
+
+def _load_layout(bank_pk: int) -> BankLayout:
+    dimensions = tuple(
+        Dimension.objects.filter(bank_id=bank_pk)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("areas", queryset=Area.objects.order_by("position", "id")),
+            Prefetch("areas__questions", queryset=Question.objects.order_by("position", "id")),
+        )
+    )
+    by_dimension = {
+        dimension.code: [q for area in dimension.areas.all() for q in area.questions.all()]
+        for dimension in dimensions
+    }
+    return BankLayout(
+        dimensions=dimensions,
+        questions={q.pk: q for questions in by_dimension.values() for q in questions},
+        question_ids_by_dimension={
+            code: frozenset(q.pk for q in questions) for code, questions in by_dimension.items()
+        },
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -21,6 +23,8 @@ from assessments.models import (
 from assessments.services.reports import report_request
 
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
+SUBMITTED = "These answers were submitted and can no longer change."
+CLOSED = "This cycle is closed: answers can no longer change."
 
 
 class CycleError(Exception):
@@ -92,15 +96,12 @@ def answer_save(
     comment: str = "",
 ) -> Answer:
     """Create or update the response's one answer to the question; reject anything invalid."""
-    # The lock orders this write after a concurrent submit of the same response.
-    response = (
-        Response.objects.select_for_update(of=("self",))
-        .select_related("assessment__bank")
-        .get(pk=response.pk)
-    )
-    response.assessment.status = _cycle_status_shared(response.assessment)
-    _ensure_editable(response)
-    if question.area.dimension.bank_id != response.assessment.bank_id:
+    state = _response_state_shared(response)
+    if state.submitted:
+        raise ResponseLockedError(SUBMITTED)
+    if state.cycle_status != Assessment.Status.OPEN:
+        raise ResponseLockedError(CLOSED)
+    if question.area.dimension.bank_id != state.bank_id:
         raise AnswerRejectedError("This question is not part of this questionnaire.")
     for name, value in (("current", current), ("target", target)):
         if value is not None and (
@@ -109,7 +110,7 @@ def answer_save(
             or not SCALE_MIN <= value <= SCALE_MAX
         ):
             raise AnswerRejectedError(f"The {name} value must be a whole number from 1 to 5.")
-    if target is not None and response.level != Level.OWNER:
+    if target is not None and state.level != Level.OWNER:
         raise AnswerRejectedError("Only the owner states what the strategy needs.")
     if len(comment) > COMMENT_MAX_LENGTH:
         raise AnswerRejectedError(f"Keep the comment under {COMMENT_MAX_LENGTH:,} characters.")
@@ -149,25 +150,42 @@ def assessment_close(*, assessment: Assessment) -> Assessment:
     return assessment
 
 
-def _cycle_status_shared(assessment: Assessment) -> str:
-    """Return the cycle's status under a shared lock, on PostgreSQL.
+@dataclass(frozen=True, slots=True)
+class _ResponseState:
+    submitted: bool
+    level: str
+    cycle_status: str
+    bank_id: int
 
-    Saves of many respondents hold it side by side; a close (FOR UPDATE) waits for them, and
-    a save that comes after the close reads "closed". An exclusive lock here would queue every
-    autosave of the cycle behind each other. SQLite serialises all writers anyway.
+
+def _response_state_shared(response: Response) -> _ResponseState:
+    """Read what decides whether the response takes answers, under shared row locks.
+
+    On PostgreSQL the response and its cycle are locked FOR SHARE in the same statement: many
+    autosaves hold the locks side by side, while a submit (FOR UPDATE of the response) or a
+    close (FOR UPDATE of the cycle) waits for them, and a save that comes after either reads
+    the new state. SQLite serialises all writers anyway, so there a plain read is enough.
     """
-    if connection.vendor != "postgresql":
-        return assessment.status
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT status FROM {Assessment._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608 - table name from the model
-            [assessment.pk],
+            "SELECT r.submitted_at IS NOT NULL, r.level, a.status, a.bank_id"  # noqa: S608 - table names from the models
+            f" FROM {Response._meta.db_table} r"
+            f" JOIN {Assessment._meta.db_table} a ON a.id = r.assessment_id"
+            f" WHERE r.id = %s{lock}",
+            [response.pk],
         )
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+    if row is None:
+        raise ResponseLockedError("These answers no longer exist.")
+    submitted, level, status, bank_id = row
+    return _ResponseState(
+        submitted=bool(submitted), level=level, cycle_status=status, bank_id=bank_id
+    )
 
 
 def _ensure_editable(response: Response) -> None:
     if response.submitted_at is not None:
-        raise ResponseLockedError("These answers were submitted and can no longer change.")
+        raise ResponseLockedError(SUBMITTED)
     if response.assessment.status != Assessment.Status.OPEN:
-        raise ResponseLockedError("This cycle is closed: answers can no longer change.")
+        raise ResponseLockedError(CLOSED)

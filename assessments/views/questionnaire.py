@@ -146,7 +146,9 @@ def _save(
             context["errors"] = [str(exc)]
         else:
             step, overall = selectors.answer_progress(
-                response=answer.response, question=form.cleaned_data["question"]
+                assessment=wizard.assessment,
+                response=answer.response,
+                question=form.cleaned_data["question"],
             )
             context.update(saved_at=answer.updated_at, step=step, overall=overall)
     if request.POST.get("beacon"):
