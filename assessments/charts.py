@@ -10,6 +10,7 @@ import json
 import statistics
 from collections.abc import Sequence
 from datetime import date
+from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
@@ -30,11 +31,13 @@ SHORT = "#b02a37"
 OVER = "#e0a800"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 DAY_MS = 24 * 3600 * 1000
+# An empty go.layout.Template() as Plotly writes it: no theme at all.
+EMPTY_TEMPLATE: dict[str, Any] = {"data": {"scatter": [{"type": "scatter"}]}}
 
 
 def _layout(**extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
-        "template": go.layout.Template(),  # keeps Plotly's large default theme out of the JSON
+        "template": EMPTY_TEMPLATE,  # keeps Plotly's large default theme out of the JSON
         "font": FONT,
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
@@ -310,57 +313,79 @@ def fit_figure(content: ReportContent) -> dict[str, Any]:
 
 
 def gantt_figure(plan: Sequence[ActionItem], *, today: date | None = None) -> dict[str, Any]:
-    """Return the timeline of the action plan: one bar per item from start to due, by status."""
+    """Return the timeline of the action plan: one bar per item from start to due, by status.
+
+    Unlike the stored figures this one is drawn on every view of the report (items change in
+    place), so it is written as Plotly's JSON directly: building it through graph objects cost
+    more than the rest of the page.
+    """
     items = list(plan)
-    fig = go.Figure()
-    labels = [f"{i + 1}. {_wrap(item.title, 40)}" for i, item in enumerate(items)]
-    for status, label in ActionItem.Status.choices:
+    # Plotly reads a little HTML in labels; escaped, a title like "<b>" shows as written.
+    labels = [f"{i + 1}. {_wrap(escape(item.title), 40)}" for i, item in enumerate(items)]
+    traces: list[dict[str, Any]] = []
+    for status, name in ActionItem.Status.choices:
         picked = [(lab, it) for lab, it in zip(labels, items, strict=True) if it.status == status]
         if not picked:
             continue
-        fig.add_trace(
-            go.Bar(
-                y=[lab for lab, _ in picked],
-                x=[max(1, (it.due - it.start).days) * DAY_MS for _, it in picked],
-                base=[it.start.isoformat() for _, it in picked],
-                orientation="h",
-                name=label,
-                marker={"color": STATUS_COLOURS[status]},
-                hovertext=[
-                    f"{it.title}<br>{it.start:%d %b %Y} → {it.due:%d %b %Y}"
-                    f"<br>{it.effort_days:g} person-days · {it.owner_role}"
-                    + (f"<br>assigned to {it.assignee}" if it.assignee else "")
-                    for _, it in picked
-                ],
-                hoverinfo="text",
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": name,
+                "y": [lab for lab, _ in picked],
+                "x": [max(1, (it.due - it.start).days) * DAY_MS for _, it in picked],
+                "base": [it.start.isoformat() for _, it in picked],
+                "marker": {"color": STATUS_COLOURS[status]},
+                "hovertext": [_gantt_hover(it) for _, it in picked],
+                "hoverinfo": "text",
+            }
         )
-    fig.update_layout(
-        _layout(
-            height=max(260, 44 * len(items) + 90),
-            barmode="overlay",
-            xaxis={"type": "date", "gridcolor": "#eceff3"},
-            yaxis={
-                "automargin": True,
-                "categoryorder": "array",
-                "categoryarray": list(reversed(labels)),
-            },
-            legend={"orientation": "h", "y": -0.15, "x": 0.5, "xanchor": "center"},
-            margin={"l": 10, "r": 10, "t": 20, "b": 10},
-        )
+    layout = _layout(
+        height=max(260, 44 * len(items) + 90),
+        barmode="overlay",
+        xaxis={"type": "date", "gridcolor": "#eceff3", "automargin": True},
+        yaxis={
+            "automargin": True,
+            "categoryorder": "array",
+            "categoryarray": list(reversed(labels)),
+        },
+        legend={"orientation": "h", "y": -0.15, "x": 0.5, "xanchor": "center"},
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
     )
     if items and today is not None:
-        fig.add_vline(x=today.isoformat(), line={"color": INK, "width": 1, "dash": "dot"})
-        fig.add_annotation(
-            x=today.isoformat(),
-            y=1,
-            yref="paper",
-            text="today",
-            showarrow=False,
-            yanchor="bottom",
-            font={"color": INK, "size": 11},
-        )
-    return _as_json(fig)
+        day = today.isoformat()
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "x0": day,
+                "x1": day,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"color": INK, "width": 1, "dash": "dot"},
+            }
+        ]
+        layout["annotations"] = [
+            {
+                "x": day,
+                "y": 1,
+                "yref": "paper",
+                "text": "today",
+                "showarrow": False,
+                "yanchor": "bottom",
+                "font": {"color": INK, "size": 11},
+            }
+        ]
+    return {"data": traces, "layout": layout}
+
+
+def _gantt_hover(item: ActionItem) -> str:
+    assigned = f"<br>assigned to {escape(item.assignee)}" if item.assignee else ""
+    return (
+        f"{escape(item.title)}<br>{item.start:%d %b %Y} → {item.due:%d %b %Y}"
+        f"<br>{item.effort_days:g} person-days · {escape(item.owner_role)}{assigned}"
+    )
 
 
 def report_figures(content: ReportContent) -> dict[str, Any]:

@@ -8,13 +8,18 @@ The script starts its own stack on loopback and stops it at the end:
   static files collected for WhiteNoise.
 Then Locust runs in this process for --seconds (default 60): --respondents users (default 50)
 open their link, step through the questionnaire and autosave answers; --owners users (default
-5) open their report and poll its status. Afterwards every answer a respondent sent is looked
-up: it must be in the database exactly once, with the last value sent.
+5) open their report and poll its status, about once a second each. Afterwards every answer a
+respondent sent is looked up: it must be in the database exactly once, with the last value sent.
+
+The respondents are paced so that everybody together offers --rate requests/s (default 160):
+latency is measured at the load the goals name, not at whatever the server can be pushed to.
+--rate 0 drops the pacing (every user sends again 0.05-0.35 s after each reply): that
+saturates the machine and shows the most it serves, with latency that is all queueing.
 
 Prints requests/s, the answer-save p95, the p99 of all requests, errors and the answer check,
 next to the goals (>= 150 req/s, save p95 <= 150 ms, p99 <= 500 ms, 0 errors). Asserts nothing.
 
-    .venv/bin/python bench/load.py [--seconds 60] [--respondents 50] [--owners 5]
+    .venv/bin/python bench/load.py [--seconds 60] [--respondents 50] [--owners 5] [--rate 160]
 """
 
 # Locust patches the standard library for gevent; that has to happen before anything else.
@@ -38,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import gevent  # noqa: E402
-from locust import FastHttpUser, between, events, task  # noqa: E402
+from locust import FastHttpUser, between, constant_throughput, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 from bench.stack import Redis, fresh_postgres_database, wait_until  # noqa: E402
@@ -46,6 +51,7 @@ from tests.worker import free_port  # noqa: E402
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 GOALS = {"rps": 150.0, "save_p95": 150.0, "p99": 500.0}
+OWNER_RATE = 1.0  # requests/s of one owner: a wait of 0.5-1.5 s between pages
 
 
 class Plan:
@@ -267,7 +273,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--respondents", type=int, default=50)
     parser.add_argument("--owners", type=int, default=5)
+    parser.add_argument(
+        "--rate", type=float, default=160.0, help="offered requests/s; 0: no pacing"
+    )
     args = parser.parse_args()
+    if args.rate:
+        per_respondent = (args.rate - OWNER_RATE * args.owners) / args.respondents
+        if per_respondent <= 0:
+            parser.error("--rate leaves nothing for the respondents once the owners are served")
+        Respondent.wait_time = constant_throughput(per_respondent)
     database_url = os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/resonance_bench_load"
     )
@@ -314,7 +328,8 @@ def main() -> None:
             runner.quit()
             print(
                 f"{args.respondents} respondents + {args.owners} owners for {elapsed:.0f} s "
-                "against gunicorn (5 sync workers) + PostgreSQL + Redis on loopback"
+                "against gunicorn (5 sync workers) + PostgreSQL + Redis on loopback, "
+                + (f"{args.rate:.0f} req/s offered" if args.rate else "unpaced (saturation)")
             )
             _report(environment.stats, elapsed)
             print(f"load generator CPU    {client_cpu * 100:7.0f} % of one core (same machine)")

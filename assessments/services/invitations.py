@@ -148,16 +148,13 @@ def invitation_resolve(*, token: str) -> Invitation:
     """Return the invitation a link opens, or raise InvitationUnknownError / InvitationGoneError."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
         raise InvitationUnknownError
-    invitation = (
+    try:
         # The response rides along: every autosave of a respondent passes through here.
-        Invitation.objects.select_related(
+        invitation = Invitation.objects.select_related(
             "assessment__organization", "assessment__bank", "response"
-        )
-        .filter(token_hash=token_digest(token))
-        .first()
-    )
-    if invitation is None:
-        raise InvitationUnknownError
+        ).get(token_hash=token_digest(token))
+    except Invitation.DoesNotExist:
+        raise InvitationUnknownError from None
     response = invitation_response(invitation=invitation)
     if invitation.revoked_at is not None:
         raise InvitationGoneError("revoked", invitation)
