@@ -4,7 +4,8 @@ The script starts its own stack on loopback and stops it at the end:
 - a fresh PostgreSQL database (BENCH_DATABASE_URL, default resonance_bench_load) with the
   default bank, an open cycle with one invitation per respondent, and built reports;
 - a private redis-server on a free port (the broker, as in production);
-- gunicorn with 5 sync workers and production settings minus TLS (bench/load_settings.py),
+- gunicorn as deploy/gunicorn.conf.py has it (5 workers of 2 threads), with production
+  settings minus TLS (bench/load_settings.py),
   static files collected for WhiteNoise.
 Then Locust runs in this process for --seconds (default 60): --respondents users (default 50)
 open their link, step through the questionnaire and autosave answers; --owners users (default
@@ -207,9 +208,10 @@ def _seed(respondents: int, owners: int) -> None:
 
 
 def _gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "gunicorn", "alignment_site.wsgi:application"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", "5", "--worker-class", "sync"]
-    command += ["--access-logfile", "-", "--error-logfile", "-"]
+    # Production's gunicorn settings; only the address and the worker count are the bench's.
+    command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "deploy/gunicorn.conf.py")]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", "5", "--error-logfile", "-"]
+    command += ["alignment_site.wsgi:application"]
     with open(log, "ab") as out:
         return subprocess.Popen(  # noqa: S603 - fixed argument list
             command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out
@@ -328,7 +330,7 @@ def main() -> None:
             runner.quit()
             print(
                 f"{args.respondents} respondents + {args.owners} owners for {elapsed:.0f} s "
-                "against gunicorn (5 sync workers) + PostgreSQL + Redis on loopback, "
+                "against gunicorn (5 workers x 2 threads) + PostgreSQL + Redis on loopback, "
                 + (f"{args.rate:.0f} req/s offered" if args.rate else "unpaced (saturation)")
             )
             _report(environment.stats, elapsed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import runpy
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,23 @@ def test_compose_has_the_production_services(compose):
 
 def test_web_is_gunicorn_with_static_files_collected_for_whitenoise(compose):
     web = compose["services"]["web"]
-    assert _command(web).startswith("gunicorn alignment_site.wsgi:application")
-    assert "--workers=" in _command(web)
+    assert (
+        _command(web) == "gunicorn --config=deploy/gunicorn.conf.py alignment_site.wsgi:application"
+    )
     dockerfile = ROOT / web["build"]["context"] / web["build"]["dockerfile"]
     assert "collectstatic --noinput" in dockerfile.read_text(encoding="utf-8")
     assert "8000:8000" in web["ports"]
+
+
+def test_gunicorn_configuration_is_threaded_with_keep_alive(monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert settings["worker_class"] == "gthread"
+    assert (settings["workers"], settings["threads"]) == (5, 2)
+    assert settings["keepalive"] > 0
+    monkeypatch.setenv("WEB_CONCURRENCY", "9")
+    assert runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))["workers"] == 9
 
 
 def test_workers_scale_and_beat_runs_exactly_once(compose):
