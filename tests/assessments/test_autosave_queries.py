@@ -13,11 +13,12 @@ from tests.assessments.test_invitations import HTMX, first_question, invite, res
 pytestmark = pytest.mark.django_db
 
 # Counted on the test database, where the write's transaction is a savepoint pair (2 queries).
-# A respondent: invitation (with cycle, bank, response), question, lock, the cycle's status
-# under a shared lock (PostgreSQL only), upsert, progress.
-RESPONDENT_MAX_QUERIES = 8
+# A respondent: invitation (with cycle, bank, response), the response and its cycle read under
+# shared locks, upsert, progress. The questions come from the bank's cached layout.
+RESPONDENT_MAX_QUERIES = 6
 # A member also has a session, a user, the cycle, a role and their response to look up.
-MEMBER_MAX_QUERIES = 12
+MEMBER_MAX_QUERIES = 10
+BANK_TABLES = ('"assessments_question"', '"assessments_area"', '"assessments_dimension"')
 
 
 def _second_save_queries(client, url, question):
@@ -43,3 +44,21 @@ def test_a_members_autosave_runs_a_small_fixed_number_of_queries(owner_client, a
         first_question(assessment),
     )
     assert len(sql) <= MEMBER_MAX_QUERIES, "\n".join(sql)
+
+
+def test_questionnaire_pages_and_saves_read_a_published_bank_from_the_cache(client, assessment):
+    [token] = invite(assessment, ("sam@example.com", "staff"))
+    question = first_question(assessment)
+    step_url = respond_url(token, "respond_step", question.area.dimension.code)
+    client.get(step_url)  # the first request of the process may read the bank
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(step_url)
+        save = client.post(
+            respond_url(token, "respond_save"), {"question": question.pk, "current": "3"}, **HTMX
+        )
+    assert (page.status_code, save.status_code) == (200, 200)
+    assert question.text in page.content.decode()
+    bank_reads = [
+        q["sql"] for q in queries.captured_queries if any(t in q["sql"] for t in BANK_TABLES)
+    ]
+    assert bank_reads == []
