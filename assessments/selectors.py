@@ -394,6 +394,14 @@ def consultant_grants_pending_for(*, user: AbstractBaseUser) -> QuerySet[Consult
     )
 
 
+def works_as_consultant(*, user: AbstractBaseUser) -> bool:
+    """Return whether the user has a client, or an offer of one waiting for an answer."""
+    return (
+        consultant_grants_active_for(user=user).exists()
+        or consultant_grants_pending_for(user=user).exists()
+    )
+
+
 def consultant_grants_active_for(*, user: AbstractBaseUser) -> QuerySet[ConsultantAccess]:
     """Return the grants in force that the user accepted, with their organizations."""
     return (

@@ -45,10 +45,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     organization_list = selectors.organizations_for_user(user=request.user)
     is_member = request.user.memberships.exists()
-    if not is_member and (
-        selectors.consultant_grants_active_for(user=request.user).exists()
-        or selectors.consultant_grants_pending_for(user=request.user).exists()
-    ):
+    if not is_member and selectors.works_as_consultant(user=request.user):
         # A consultant's home is the portfolio of clients (and the grants waiting there).
         return redirect("consultants:portfolio")
     if not organization_list.exists():

@@ -286,3 +286,18 @@ def test_revoked_consultant_gets_404_on_every_page_including_the_pdf(client, def
             status = client.post(url).status_code
         assert status == 404, url
     assert "Crumb" not in client.get(reverse("consultants:portfolio")).content.decode()
+
+
+def test_only_consultants_see_the_portfolio_in_the_navigation(
+    client, owner, organization, consultant
+):
+    link = f'href="{reverse("consultants:portfolio")}"'
+    client.force_login(owner)
+    assert link not in client.get(organization.get_absolute_url()).content.decode()
+    client.force_login(consultant)
+    assert link not in client.get(reverse("tokens")).content.decode()
+    consultants.consultant_grant(
+        organization=organization, email=consultant.email, granted_by=owner, site_url=""
+    )
+    # Offered a client: the link leads to the banner that waits for an answer.
+    assert link in client.get(reverse("tokens")).content.decode()
