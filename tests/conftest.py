@@ -14,6 +14,17 @@ DEFAULT_BANK = ROOT / "assessments" / "banks" / "default.yaml"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def celery_current_app_kept():
+    """Fail the test that leaves another Celery app current: tasks would publish through it."""
+    from celery import current_app
+
+    before = current_app._get_current_object()
+    yield
+    after = current_app._get_current_object()
+    assert after is before, f"the current Celery app changed from {before.main} to {after.main}"
+
+
 @pytest.fixture
 def default_bank(db):
     """Load the default question bank (published) and return its QuestionBank row."""

@@ -17,8 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def producer_app(broker_url: str, backend: str, transport_options: dict) -> Celery:
-    """Return a bare Celery client that sends to the given broker (no Django involved)."""
-    app = Celery("resonance-test-client", broker=broker_url, backend=backend)
+    """Return a bare Celery client that sends to the given broker (no Django involved).
+
+    It never becomes the current app: the project's @shared_task functions follow the current
+    app, so a later test's report_build_task.delay() would publish to this client's broker.
+    """
+    app = Celery("resonance-test-client", broker=broker_url, backend=backend, set_as_current=False)
     app.conf.broker_transport_options = transport_options
     app.conf.task_serializer = app.conf.result_serializer = "json"
     app.conf.accept_content = ["json"]
