@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from assessments import selectors
 from assessments.models import (
@@ -225,8 +226,12 @@ def report_enqueue(*, report_id: int) -> bool:
         # result store: with Redis down, subscribing to it blocks for many seconds and then
         # leaves the client unusable. Settings bound the broker publish to about a second.
         report_build_task.apply_async(args=[report_id], ignore_result=True)
-    except Exception:
+    except BrokerUnavailable as exc:
         # The broker is down: the report stays queued and report_sweep sends it again later.
+        # An expected outage: one line, not a traceback per closed cycle.
+        logger.warning("could not queue report %s; it stays queued: %s", report_id, exc)
+        return False
+    except Exception:
         logger.exception("could not queue report %s; it stays queued", report_id)
         return False
     return True

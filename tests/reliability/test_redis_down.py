@@ -45,7 +45,7 @@ def _status(report_id: int) -> str:
 
 
 def test_redis_down_answers_save_close_queues_and_the_sweep_builds_it_later(
-    default_bank, client, artifacts_dir
+    default_bank, client, artifacts_dir, caplog
 ):
     assessment = answered_assessment(default_bank, status=Assessment.Status.OPEN)
     owner = owner_of(assessment)
@@ -77,6 +77,11 @@ def test_redis_down_answers_save_close_queues_and_the_sweep_builds_it_later(
             assert reply.status_code == 302
             report = Report.objects.get(assessment=assessment)
             assert report.status == Report.Status.QUEUED
+            # An expected outage is one warning line naming the report, not a traceback.
+            [warning] = [r for r in caplog.records if "could not queue" in r.getMessage()]
+            assert warning.levelname == "WARNING"
+            assert warning.exc_info is None
+            assert f"report {report.pk}; it stays queued" in warning.getMessage()
             assessment.refresh_from_db()
             assert assessment.status == Assessment.Status.CLOSED
             # The owner's pages keep working and show the report as waiting.
