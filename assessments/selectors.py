@@ -396,10 +396,9 @@ def consultant_grants_pending_for(*, user: AbstractBaseUser) -> QuerySet[Consult
 
 def works_as_consultant(*, user: AbstractBaseUser) -> bool:
     """Return whether the user has a client, or an offer of one waiting for an answer."""
-    return (
-        consultant_grants_active_for(user=user).exists()
-        or consultant_grants_pending_for(user=user).exists()
-    )
+    # One query: the navigation asks this on every page of a logged-in user.
+    grants = consultant_grants_active_for(user=user) | consultant_grants_pending_for(user=user)
+    return grants.exists()
 
 
 def consultant_grants_active_for(*, user: AbstractBaseUser) -> QuerySet[ConsultantAccess]:

@@ -40,12 +40,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import Redis, Worker, fresh_postgres_database, start_beat, wait_until  # noqa: E402
+from bench.stack import Worker, fresh_postgres_database, start_beat  # noqa: E402
+from tests.worker import RedisServer, free_port, wait_for  # noqa: E402
 
+# Seconds between status reads while waiting: recovery times are measured to this.
+POLL = 0.05
 BUILD_TIMEOUT = 180.0
 
 
-def _environment(tmp: Path, redis: Redis, database_url: str) -> dict[str, str]:
+def _environment(tmp: Path, redis: RedisServer, database_url: str) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "alignment_site.settings.local",
         "DEBUG": "false",
@@ -72,7 +75,7 @@ def _setup(env: dict[str, str]) -> None:
 
 
 class Bench:
-    def __init__(self, tmp: Path, env: dict[str, str], redis: Redis) -> None:
+    def __init__(self, tmp: Path, env: dict[str, str], redis: RedisServer) -> None:
         from assessments.models import QuestionBank
 
         self.tmp, self.env, self.redis = tmp, env, redis
@@ -112,12 +115,17 @@ class Bench:
         return Report.objects.values_list("pk", flat=True).get(assessment=assessment)
 
 
+def _reaches(bench: Bench, report_id: int, status: str) -> bool:
+    """Wait until the report has the status; False when BUILD_TIMEOUT passes first."""
+    return wait_for(lambda: bench.status(report_id) == status, timeout=BUILD_TIMEOUT, interval=POLL)
+
+
 def _warm_up(bench: Bench) -> float:
     """Build one report without a kill; return its duration in seconds."""
     from assessments.models import Report
 
     report_id = bench.close(bench.open_assessment())
-    if not wait_until(lambda: bench.status(report_id) == "ready", timeout=BUILD_TIMEOUT):
+    if not _reaches(bench, report_id, "ready"):
         sys.exit("the warm-up report was never built; see workers.log")
     return Report.objects.get(pk=report_id).duration_ms / 1000
 
@@ -139,11 +147,11 @@ def _kill_round(bench: Bench, worker: Worker, mode: str) -> tuple[int, float] | 
     """
     typical = _typical_build()
     report_id = bench.close(bench.open_assessment())
-    if not wait_until(lambda: bench.status(report_id) == "running", timeout=BUILD_TIMEOUT):
+    if not _reaches(bench, report_id, "running"):
         raise RuntimeError(f"report {report_id} never started")
     time.sleep(random.uniform(0.2, 0.5) * typical)
     if bench.status(report_id) != "running":
-        wait_until(lambda: bench.status(report_id) == "ready", timeout=BUILD_TIMEOUT)
+        _reaches(bench, report_id, "ready")
         return None
     killed_at = time.monotonic()
     if mode == "child":
@@ -153,7 +161,7 @@ def _kill_round(bench: Bench, worker: Worker, mode: str) -> tuple[int, float] | 
     else:
         worker.kill_hard()
         bench.workers[bench.workers.index(worker)] = bench.worker()
-    if not wait_until(lambda: bench.status(report_id) == "ready", timeout=BUILD_TIMEOUT):
+    if not _reaches(bench, report_id, "ready"):
         raise RuntimeError(f"report {report_id} was not ready {BUILD_TIMEOUT:.0f} s after a kill")
     recovered = time.monotonic() - killed_at
     from assessments.models import Report
@@ -204,7 +212,7 @@ def _redis_down(bench: Bench, closes: int) -> None:
     queued = Report.objects.filter(pk__in=report_ids, status=Report.Status.QUEUED).count()
     bench.redis.start()  # empty: none of those messages ever reached it
     back = time.monotonic()
-    done = wait_until(
+    done = wait_for(
         lambda: Report.objects.filter(pk__in=report_ids, status="ready").count() == closes,
         timeout=BUILD_TIMEOUT,
         interval=0.2,
@@ -232,7 +240,7 @@ def main() -> None:
     fresh_postgres_database(database_url)
     with tempfile.TemporaryDirectory(prefix="resonance-faults-") as folder:
         tmp = Path(folder)
-        redis = Redis()
+        redis = RedisServer(free_port())
         redis.start()
         env = _environment(tmp, redis, database_url)
         _setup(env)

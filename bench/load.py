@@ -47,8 +47,8 @@ import gevent  # noqa: E402
 from locust import FastHttpUser, between, constant_throughput, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
-from bench.stack import Redis, fresh_postgres_database, wait_until  # noqa: E402
-from tests.worker import free_port  # noqa: E402
+from bench.stack import fresh_postgres_database  # noqa: E402
+from tests.worker import RedisServer, free_port, wait_for  # noqa: E402
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 GOALS = {"rps": 150.0, "save_p95": 150.0, "p99": 500.0}
@@ -139,7 +139,7 @@ class Owner(FastHttpUser):
         )
 
 
-def _environment(tmp: Path, redis: Redis, database_url: str, port: int) -> dict[str, str]:
+def _environment(tmp: Path, redis: RedisServer, database_url: str, port: int) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "bench.load_settings",
         "DATABASE_URL": database_url,
@@ -290,7 +290,7 @@ def main() -> None:
     fresh_postgres_database(database_url)
     with tempfile.TemporaryDirectory(prefix="resonance-load-") as folder:
         tmp = Path(folder)
-        redis = Redis()
+        redis = RedisServer(free_port())
         redis.start()
         port = free_port()
         env = _environment(tmp, redis, database_url, port)
@@ -311,7 +311,7 @@ def main() -> None:
                 except OSError:
                     return False
 
-            if not wait_until(up, timeout=60, interval=0.5):
+            if not wait_for(up, timeout=60, interval=0.5):
                 sys.exit(f"gunicorn did not answer; see {tmp / 'gunicorn.log'}")
             Respondent.fixed_count = args.respondents
             Owner.fixed_count = args.owners

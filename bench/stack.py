@@ -10,31 +10,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from tests.worker import RedisServer, children_of, free_port
+from tests.worker import children_of
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-
-
-class Redis(RedisServer):
-    """The tests' private redis-server (no persistence, noeviction), on a free port by default."""
-
-    def __init__(self, port: int | None = None) -> None:
-        super().__init__(port or free_port())
-
-
-def wait_until(predicate, *, timeout: float, interval: float = 0.05) -> bool:
-    """Poll predicate() until it is truthy or the timeout passes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return bool(predicate())
 
 
 def fresh_postgres_database(url: str) -> None:

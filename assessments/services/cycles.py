@@ -23,8 +23,6 @@ from assessments.models import (
 from assessments.services.reports import report_request
 
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
-SUBMITTED = "These answers were submitted and can no longer change."
-CLOSED = "This cycle is closed: answers can no longer change."
 
 
 class CycleError(Exception):
@@ -97,10 +95,7 @@ def answer_save(
 ) -> Answer:
     """Create or update the response's one answer to the question; reject anything invalid."""
     state = _response_state_shared(response)
-    if state.submitted:
-        raise ResponseLockedError(SUBMITTED)
-    if state.cycle_status != Assessment.Status.OPEN:
-        raise ResponseLockedError(CLOSED)
+    _ensure_editable(submitted=state.submitted, cycle_status=state.cycle_status)
     if question.area.dimension.bank_id != state.bank_id:
         raise AnswerRejectedError("This question is not part of this questionnaire.")
     for name, value in (("current", current), ("target", target)):
@@ -131,7 +126,9 @@ def answer_save(
 def response_submit(*, response: Response) -> Response:
     """Hand in the response; from now on its answers count and can no longer change."""
     response = Response.objects.select_for_update().select_related("assessment").get(pk=response.pk)
-    _ensure_editable(response)
+    _ensure_editable(
+        submitted=response.submitted_at is not None, cycle_status=response.assessment.status
+    )
     response.submitted_at = timezone.now()
     response.save(update_fields=["submitted_at"])
     return response
@@ -184,8 +181,8 @@ def _response_state_shared(response: Response) -> _ResponseState:
     )
 
 
-def _ensure_editable(response: Response) -> None:
-    if response.submitted_at is not None:
-        raise ResponseLockedError(SUBMITTED)
-    if response.assessment.status != Assessment.Status.OPEN:
-        raise ResponseLockedError(CLOSED)
+def _ensure_editable(*, submitted: bool, cycle_status: str) -> None:
+    if submitted:
+        raise ResponseLockedError("These answers were submitted and can no longer change.")
+    if cycle_status != Assessment.Status.OPEN:
+        raise ResponseLockedError("This cycle is closed: answers can no longer change.")
