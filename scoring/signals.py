@@ -1,0 +1,258 @@
+"""What the scores signal beyond themselves: perception gaps, consensus, rules, pitfalls."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from scoring.bank import Bank
+from scoring.constants import (
+    COMMUNICATION_CONSENSUS_DENOMINATOR,
+    COMMUNICATION_CONSENSUS_NUMERATOR,
+    COMMUNICATION_MIN_GAP_AREAS,
+    CONSENSUS_MIN_RESPONDENTS,
+    CONSENSUS_STDEV_FLAG,
+    EPSILON,
+    MARKET_HISTORY_DAYS,
+    PERCEPTION_GAP_FLAG,
+    PITFALL_AREA_FLOOR,
+    SILOS_MIN_SPREAD,
+    STRATEGY_FIELDS,
+)
+from scoring.core import Aggregates, BankIndex, Scores
+from scoring.inputs import AssessmentInput, Strategy
+from scoring.results import ConsensusFlag, ConsistencyFlag, Evidence, PerceptionGap, Pitfall
+from scoring.rules import evaluate
+
+__all__ = [
+    "RuleContext",
+    "consensus_flags",
+    "consistency_flags",
+    "perception_gaps",
+    "pitfalls",
+]
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
+def perception_gaps(index: BankIndex, answers: Aggregates) -> list[PerceptionGap]:
+    """Return the owner-versus-others gap of every area where both sides answered."""
+    owner_means, manager_means, staff_means = (
+        answers.owner_mean,
+        answers.manager_mean,
+        answers.staff_mean,
+    )
+    question_codes = index.codes
+    gaps = []
+    for a, questions in enumerate(index.area_questions):
+        owner: list[float] = []
+        others: list[float] = []
+        codes: list[str] = []
+        for i in questions:
+            own = owner_means[i]
+            if own is None:
+                continue
+            manager, staff = manager_means[i], staff_means[i]
+            if manager is None:
+                if staff is None:
+                    continue
+                others.append(staff)
+            else:
+                others.append(manager if staff is None else (manager + staff) / 2)
+            owner.append(own)
+            codes.append(question_codes[i])
+        if codes:
+            owner_mean, others_mean = _mean(owner), _mean(others)
+            gap = owner_mean - others_mean
+            gaps.append(
+                PerceptionGap(
+                    area=index.area_codes[a],
+                    gap=gap,
+                    owner=owner_mean,
+                    others=others_mean,
+                    flagged=abs(gap) >= PERCEPTION_GAP_FLAG - EPSILON,
+                    questions=tuple(codes),
+                )
+            )
+    return gaps
+
+
+# Compared as variances, so the square root is taken only for the flagged questions.
+_FLAG_VARIANCE = (CONSENSUS_STDEV_FLAG - EPSILON) ** 2
+
+
+def consensus_flags(index: BankIndex, answers: Aggregates) -> list[ConsensusFlag]:
+    """Return the questions whose answers spread widely (population stdev), in bank order."""
+    flags = []
+    total = answers.total
+    squares = answers.squares
+    for i, count in enumerate(answers.count):
+        if count < CONSENSUS_MIN_RESPONDENTS:
+            continue
+        # Population variance from exact integer sums: (n*sum(x^2) - sum(x)^2) / n^2.
+        variance = (count * squares[i] - total[i] * total[i]) / (count * count)
+        if variance >= _FLAG_VARIANCE:
+            flags.append(ConsensusFlag(index.codes[i], math.sqrt(variance), count))
+    return flags
+
+
+class RuleContext:
+    """What rule conditions read: the strategy, C_q and the scores."""
+
+    __slots__ = ("_current", "_index", "_scores", "_strategy")
+
+    def __init__(
+        self,
+        index: BankIndex,
+        strategy: Strategy,
+        current: Sequence[float | None],
+        scores: Scores,
+    ) -> None:
+        self._index = index
+        self._strategy = strategy
+        self._current = current
+        self._scores = scores
+
+    def strategy_value(self, field: str) -> str | None:
+        """Return the strategy field's value."""
+        if field not in STRATEGY_FIELDS:
+            return None
+        value: str | None = getattr(self._strategy, field)
+        return value
+
+    def current(self, question: str) -> float | None:
+        """Return C_q, or None when nobody answered the question."""
+        i = self._index.position.get(question)
+        return None if i is None else self._current[i]
+
+    def area_score(self, area: str) -> float | None:
+        """Return the area score, or None when it has insufficient data."""
+        a = self._index.area_position.get(area)
+        return None if a is None else self._scores.area_score[a]
+
+    def dimension_score(self, dimension: str) -> float | None:
+        """Return the dimension score, or None when no area of it is scored."""
+        d = self._index.dimension_position.get(dimension)
+        return None if d is None else self._scores.dimension_score[d]
+
+
+def consistency_flags(bank: Bank, context: RuleContext) -> tuple[list[ConsistencyFlag], list[int]]:
+    """Return the flags of the rules whose condition holds, and those rules' positions."""
+    flags = []
+    triggered = []
+    for r, rule in enumerate(bank.rules):
+        if evaluate(rule.when, context):
+            flags.append(ConsistencyFlag(rule.code, rule.severity, rule.message))
+            triggered.append(r)
+    return flags, triggered
+
+
+def pitfalls(
+    bank: Bank,
+    index: BankIndex,
+    data: AssessmentInput,
+    scores: Scores,
+    gaps: Sequence[PerceptionGap],
+    consensus: Sequence[ConsensusFlag],
+    answered_questions: int,
+) -> list[Pitfall]:
+    """Return the seed's pitfalls that the scores show, each with its evidence."""
+    found = []
+
+    evidence: list[Evidence] = [
+        {"kind": "perception_gap", "area": g.area, "gap": g.gap} for g in gaps if g.flagged
+    ]
+    gap_triggered = len(evidence) >= COMMUNICATION_MIN_GAP_AREAS
+    consensus_triggered = bool(consensus) and (
+        len(consensus) * COMMUNICATION_CONSENSUS_DENOMINATOR
+        >= answered_questions * COMMUNICATION_CONSENSUS_NUMERATOR
+    )
+    if gap_triggered or consensus_triggered:
+        if not gap_triggered:
+            evidence = []
+        if consensus_triggered:
+            evidence.extend(
+                {"kind": "low_consensus", "question": f.question, "stdev": f.stdev}
+                for f in consensus
+            )
+            evidence.append(
+                {
+                    "kind": "low_consensus_share",
+                    "flagged_questions": len(consensus),
+                    "answered_questions": answered_questions,
+                }
+            )
+        found.append(Pitfall("communication", tuple(evidence)))
+
+    scored = [(score, d) for d, score in enumerate(scores.dimension_score) if score is not None]
+    if len(scored) >= 2:
+        high_score, high = max(scored, key=lambda s: (s[0], -s[1]))
+        low_score, low = min(scored, key=lambda s: (s[0], s[1]))
+        if high_score - low_score >= SILOS_MIN_SPREAD - EPSILON:
+            found.append(
+                Pitfall(
+                    "silos",
+                    (
+                        {
+                            "kind": "highest_dimension",
+                            "dimension": index.dimension_codes[high],
+                            "score": high_score,
+                        },
+                        {
+                            "kind": "lowest_dimension",
+                            "dimension": index.dimension_codes[low],
+                            "score": low_score,
+                        },
+                        {"kind": "spread", "spread": high_score - low_score},
+                    ),
+                )
+            )
+
+    market: list[Evidence] = []
+    market_area = _pitfall_area_score(bank, index, scores, "market_trends")
+    if market_area is not None:
+        market.append({"kind": "area_below_floor", "area": market_area[0], "score": market_area[1]})
+    if data.history:
+        assessed_on = data.effective_assessed_on
+        recent = [d for d in data.history if 0 <= (assessed_on - d).days <= MARKET_HISTORY_DAYS]
+        if not recent:
+            earlier = [d for d in data.history if d <= assessed_on]
+            last = max(earlier) if earlier else None
+            market.append(
+                {
+                    "kind": "no_recent_assessment",
+                    "assessed_on": assessed_on.isoformat(),
+                    "last_assessed": None if last is None else last.isoformat(),
+                    "days_since": None if last is None else (assessed_on - last).days,
+                }
+            )
+    if market:
+        found.append(Pitfall("market_changes", tuple(market)))
+
+    culture_area = _pitfall_area_score(bank, index, scores, "culture")
+    if culture_area is not None and data.strategy.value_discipline == "product_leadership":
+        found.append(
+            Pitfall(
+                "culture",
+                (
+                    {"kind": "area_below_floor", "area": culture_area[0], "score": culture_area[1]},
+                    {"kind": "value_discipline", "value_discipline": "product_leadership"},
+                ),
+            )
+        )
+    return found
+
+
+def _pitfall_area_score(
+    bank: Bank, index: BankIndex, scores: Scores, key: str
+) -> tuple[str, float] | None:
+    """Return (area, score) when the bank's pitfall area is scored below the floor."""
+    code = bank.pitfall_areas.get(key)
+    if code is None or code not in index.area_position:
+        return None
+    score = scores.area_score[index.area_position[code]]
+    if score is None or score >= PITFALL_AREA_FLOOR - EPSILON:
+        return None
+    return code, score
