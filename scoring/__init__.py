@@ -17,6 +17,7 @@ from scoring.bank import (
 from scoring.engine import (
     Result,
     band_for,
+    build_action_plan,
     projected_index,
     result_to_dict,
     result_to_json,
@@ -31,7 +32,8 @@ from scoring.inputs import (
     Strategy,
     parse_input,
 )
-from scoring.plan import ActionItem, Priority, build_action_plan
+from scoring.plan import ActionItem, Priority
+from scoring.text import Text, localize
 
 __all__ = [
     "ActionItem",
@@ -51,11 +53,13 @@ __all__ = [
     "Result",
     "Rule",
     "Strategy",
+    "Text",
     "band_for",
     "bank_to_dict",
     "build_action_plan",
     "dump_bank_yaml",
     "load_bank_yaml",
+    "localize",
     "parse_bank",
     "parse_input",
     "projected_index",

@@ -37,6 +37,9 @@ def _build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--top-k", type=_non_negative, default=8, help="number of action items (default 8)"
     )
+    score.add_argument(
+        "--language", default="en", help="language of the bank's texts in the result (default en)"
+    )
     validate = commands.add_parser("validate", help="check a question bank YAML file")
     validate.add_argument("bank", help="question bank YAML file")
     return parser
@@ -86,7 +89,10 @@ def _score(args: argparse.Namespace) -> str:
         assessment = parse_input(data, bank, source=args.input, today=date.today())  # noqa: DTZ011
     except InputError as exc:
         raise UsageError(str(exc)) from None
-    return result_to_json(score_assessment(bank, assessment, top_k=args.top_k)) + "\n"
+    return (
+        result_to_json(score_assessment(bank, assessment, top_k=args.top_k, language=args.language))
+        + "\n"
+    )
 
 
 def _validate(args: argparse.Namespace) -> str:

@@ -6,6 +6,11 @@ from typing import Final
 
 DISCIPLINES: Final = ("operational_excellence", "product_leadership", "customer_intimacy")
 LEVELS: Final = ("owner", "manager", "staff")
+# Levels a rule condition may read; "others" is the mean of the manager and staff level means.
+CONDITION_LEVELS: Final = ("owner", "manager", "staff", "others")
+DIRECTIONS: Final = ("raise", "scale_back")
+KPI_DIRECTIONS: Final = ("up", "down")
+DEFAULT_LANGUAGE: Final = "en"
 PRIMARY_VALUES: Final = ("price", "quality", "convenience", "innovation", "service")
 SEVERITIES: Final = ("low", "medium", "high")
 BANDS: Final = ("misaligned", "partially_aligned", "aligned", "resonant", "insufficient_data")
@@ -27,9 +32,11 @@ OVERKILL_COST: Final = 0.5
 COVERAGE_NUMERATOR: Final = 3
 COVERAGE_DENOMINATOR: Final = 5
 
-BAND_PARTIAL: Final = 50.0
-BAND_ALIGNED: Final = 70.0
-BAND_RESONANT: Final = 85.0
+# v2 bands: < 60 misaligned, 60-79 partially aligned, 80-89 aligned, >= 90 resonant. The
+# thresholds are read as "index < 60", "< 80", "< 90", so 79.5 is still partially aligned.
+BAND_PARTIAL: Final = 60.0
+BAND_ALIGNED: Final = 80.0
+BAND_RESONANT: Final = 90.0
 
 PERCEPTION_GAP_FLAG: Final = 1.0
 CONSENSUS_STDEV_FLAG: Final = 1.25
@@ -45,8 +52,47 @@ MARKET_HISTORY_DAYS: Final = 365
 
 EFFORT_MIN: Final = 1
 EFFORT_MAX: Final = 5
+DEFAULT_TOP_K: Final = 8
 WEEKS_PER_YEAR: Final = 52
 MONTHS_PER_YEAR: Final = 12
+
+# Strategy fit (profile_match, better_fit).
+PROFILE_MIN_QUESTIONS: Final = 5
+BETTER_FIT_MIN_MATCH: Final = 0.3
+BETTER_FIT_MIN_LEAD: Final = 0.2
+
+# Plan values and better-fit matches are compared rounded to this many decimals.
+COMPARE_DECIMALS: Final = 9
+
+# --- limits of a bank: the database columns it is stored in, and hostile files --------------
+SLUG_MAX: Final = 60
+VERSION_MAX: Final = 2_147_483_647
+TITLE_MAX: Final = 200
+DIMENSION_CODE_MAX: Final = 60
+AREA_CODE_MAX: Final = 100
+QUESTION_CODE_MAX: Final = 150
+RULE_CODE_MAX: Final = 100
+QUESTION_TEXT_MAX: Final = 1000
+HELP_MAX: Final = 2000
+RULE_MESSAGE_MAX: Final = 1000
+ACTION_SPECIFIC_MAX: Final = 2000
+KPI_MAX: Final = 200
+UNIT_MAX: Final = 60
+OWNER_ROLE_MAX: Final = 100
+LANGUAGE_CODE_MAX: Final = 16
+EFFORT_DAYS_MIN: Final = 0.5
+EFFORT_DAYS_MAX: Final = 365.0
+DURATION_WEEKS_MIN: Final = 1
+DURATION_WEEKS_MAX: Final = 104
+SCALE_LOW: Final = 0
+SCALE_HIGH: Final = 10
+WEIGHT_MAX: Final = 100.0
+KPI_TARGET_MAX: Final = 1e12
+# A rule's condition: how deep all/any/not may nest, and how many conditions it may hold.
+CONDITION_DEPTH_MAX: Final = 8
+CONDITION_COUNT_MAX: Final = 200
+# Any YAML collection nested deeper than this is refused while the file is read.
+YAML_DEPTH_MAX: Final = 40
 
 # Scores are sums of floats: a threshold compared with a value that is mathematically equal to
 # it must not fall on the wrong side because of the last bit.

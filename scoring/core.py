@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,11 +17,13 @@ from scoring.constants import (
     LEVELS,
     MISFIT_SPAN,
     OVERKILL_COST,
+    PITFALLS,
+    PROFILE_MIN_QUESTIONS,
     TARGET_SCALE,
 )
 from scoring.inputs import AssessmentInput, Response
-from scoring.plan import feasibility_of
 from scoring.rules import condition_references
+from scoring.text import Text, localize
 
 __all__ = [
     "Aggregates",
@@ -28,9 +31,12 @@ __all__ = [
     "Scores",
     "aggregate",
     "alignment_by_discipline",
+    "area_score_of",
     "band_for",
     "bank_index",
+    "feasibility_of",
     "misfit",
+    "profile_match",
     "score",
     "targets_for",
     "uplifts",
@@ -38,6 +44,11 @@ __all__ = [
 ]
 
 _LEVEL_INDEX = {level: k for k, level in enumerate(LEVELS)}
+
+
+def feasibility_of(effort: int) -> float:
+    """Return (6 - effort)/5: 1.0 for a trivial action, 0.2 for a major project."""
+    return (6 - effort) / 5
 
 
 def misfit(current: float, target: float) -> float:
@@ -78,7 +89,8 @@ def weighted_mean(values: Sequence[float], weights: Sequence[float]) -> float:
     return min(high, low + spread / total)
 
 
-def _area_score(num: float, den: float) -> float:
+def area_score_of(num: float, den: float) -> float:
+    """Return S_a from Σ w·(T/5)·m and Σ w·(T/5) over the answered questions, within 0..100."""
     if den <= 0.0:
         return 100.0  # only possible with zero targets: nothing is required, nothing is missed
     score = 100.0 * (1.0 - num / den)
@@ -101,8 +113,10 @@ class BankIndex:
     terms: Mapping[str, tuple[float, ...]]
     effort: tuple[int, ...]
     feasibility: tuple[float, ...]
+    # Of the scale_back template, None for a question without one.
+    scale_back_feasibility: tuple[float | None, ...]
     area_codes: tuple[str, ...]
-    area_titles: tuple[str, ...]
+    area_titles: tuple[Text, ...]
     area_weight: tuple[float, ...]
     area_dimension: tuple[int, ...]
     area_questions: tuple[tuple[int, ...], ...]
@@ -110,12 +124,15 @@ class BankIndex:
     area_needed: tuple[int, ...]
     area_position: Mapping[str, int]
     dimension_codes: tuple[str, ...]
-    dimension_titles: tuple[str, ...]
+    dimension_titles: tuple[Text, ...]
     dimension_weight: tuple[float, ...]
     dimension_areas: tuple[tuple[int, ...], ...]
     dimension_position: Mapping[str, int]
     # Per rule: the question and area codes its condition mentions.
     rule_mentions: tuple[tuple[frozenset[str], frozenset[str]], ...]
+    # Per rule: the positions of its remedies; per pitfall code: those of its remedies.
+    rule_remedies: tuple[tuple[int, ...], ...]
+    pitfall_remedies: Mapping[str, tuple[int, ...]]
     # v -> v² for every value on the scale: the sums of squares, and the scale check.
     square_of: Mapping[int, int]
 
@@ -139,6 +156,7 @@ def bank_index(bank: Bank) -> BankIndex:
     ]
     areas = [(area, d) for d, dimension in enumerate(bank.dimensions) for area in dimension.areas]
     codes = tuple(q.code for q, _ in questions)
+    position = {code: i for i, code in enumerate(codes)}
     weight = tuple(q.weight for q, _ in questions)
     targets = {
         discipline: tuple(float(q.targets[discipline]) for q, _ in questions)
@@ -152,7 +170,7 @@ def bank_index(bank: Bank) -> BankIndex:
         dimension_areas[d] = (*dimension_areas[d], a)
     index = BankIndex(
         codes=codes,
-        position={code: i for i, code in enumerate(codes)},
+        position=position,
         weight=weight,
         area_of=tuple(a for _, a in questions),
         targets=targets,
@@ -162,6 +180,10 @@ def bank_index(bank: Bank) -> BankIndex:
         },
         effort=tuple(q.action.effort for q, _ in questions),
         feasibility=tuple(feasibility_of(q.action.effort) for q, _ in questions),
+        scale_back_feasibility=tuple(
+            None if q.scale_back is None else feasibility_of(q.scale_back.effort)
+            for q, _ in questions
+        ),
         area_codes=tuple(area.code for area, _ in areas),
         area_titles=tuple(area.title for area, _ in areas),
         area_weight=tuple(area.weight for area, _ in areas),
@@ -178,6 +200,11 @@ def bank_index(bank: Bank) -> BankIndex:
             (refs.questions, refs.areas)
             for refs in (condition_references(rule.when) for rule in bank.rules)
         ),
+        rule_remedies=tuple(tuple(position[code] for code in rule.remedies) for rule in bank.rules),
+        pitfall_remedies={
+            pitfall: tuple(position[code] for code in bank.pitfall_remedies.get(pitfall, ()))
+            for pitfall in PITFALLS
+        },
         square_of={v: v * v for v in range(bank.scale_min, bank.scale_max + 1)},
     )
     bank._cache["engine_index"] = index
@@ -353,7 +380,7 @@ def score(
         area_num.append(num)
         area_den.append(den)
         area_answered.append(answered)
-        area_score.append(_area_score(num, den) if answered >= needed else None)
+        area_score.append(area_score_of(num, den) if answered >= needed else None)
 
     area_weight = index.area_weight
     dimension_score: list[float | None] = []
@@ -430,9 +457,9 @@ def alignment_by_discipline(
             n2 += w * ((t - c) / span if c < t else half * (c - t) / span)
             d2 += w
         enough = answered >= needed
-        area_scores[0].append(_area_score(n0, d0) if enough else None)
-        area_scores[1].append(_area_score(n1, d1) if enough else None)
-        area_scores[2].append(_area_score(n2, d2) if enough else None)
+        area_scores[0].append(area_score_of(n0, d0) if enough else None)
+        area_scores[1].append(area_score_of(n1, d1) if enough else None)
+        area_scores[2].append(area_score_of(n2, d2) if enough else None)
     return {d: _index_from_areas(index, area_scores[k]) for k, d in enumerate(DISCIPLINES)}
 
 
@@ -498,3 +525,53 @@ def uplifts(index: BankIndex, scores: Scores, candidates: Sequence[int]) -> list
         gain = 0.5 * mean_gain + 0.5 * min_gain
         result.append(gain if gain > 0.0 else 0.0)
     return result
+
+
+def profile_match(index: BankIndex, current: Sequence[float | None]) -> dict[str, float | None]:
+    """Return per discipline the weighted Pearson correlation of C_q with its bank targets.
+
+    Over the answered questions, weighted by question weight: the shape of today's practice
+    against the shape each strategy needs. None with fewer than PROFILE_MIN_QUESTIONS answered
+    questions or when either side does not vary (a flat business matches no shape).
+    """
+    answered = [i for i, c in enumerate(current) if c is not None]
+    result: dict[str, float | None] = dict.fromkeys(DISCIPLINES)
+    if len(answered) < PROFILE_MIN_QUESTIONS:
+        return result
+    xs = [c for c in current if c is not None]
+    if min(xs) == max(xs):
+        return result
+    weight = index.weight
+    ws = [weight[i] for i in answered]
+    total = sum(ws)
+    mean_x = sum(w * x for w, x in zip(ws, xs, strict=True)) / total
+    dxs = [x - mean_x for x in xs]
+    sxx = sum(w * d * d for w, d in zip(ws, dxs, strict=True))
+    for discipline in DISCIPLINES:
+        targets = index.targets[discipline]
+        ys = [targets[i] for i in answered]
+        if min(ys) == max(ys):
+            continue
+        mean_y = sum(w * y for w, y in zip(ws, ys, strict=True)) / total
+        dys = [y - mean_y for y in ys]
+        syy = sum(w * d * d for w, d in zip(ws, dys, strict=True))
+        sxy = sum(w * a * b for w, a, b in zip(ws, dxs, dys, strict=True))
+        r = sxy / math.sqrt(sxx * syy)
+        result[discipline] = -1.0 if r < -1.0 else 1.0 if r > 1.0 else r
+    return result
+
+
+def localized_titles(
+    bank: Bank, index: BankIndex, language: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the area and dimension titles in language, kept on the bank per language."""
+    key = f"titles:{language}"
+    cached = bank._cache.get(key)
+    if isinstance(cached, tuple):
+        return cached
+    titles = (
+        tuple(localize(t, language) for t in index.area_titles),
+        tuple(localize(t, language) for t in index.dimension_titles),
+    )
+    bank._cache[key] = titles
+    return titles

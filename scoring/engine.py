@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from scoring.bank import Bank
-from scoring.constants import DISCIPLINES
+from scoring.constants import (
+    BETTER_FIT_MIN_LEAD,
+    BETTER_FIT_MIN_MATCH,
+    COMPARE_DECIMALS,
+    DEFAULT_LANGUAGE,
+    DEFAULT_TOP_K,
+    DISCIPLINES,
+    EPSILON,
+)
 from scoring.core import (
     Aggregates,
     BankIndex,
@@ -14,13 +22,22 @@ from scoring.core import (
     alignment_by_discipline,
     band_for,
     bank_index,
+    localized_titles,
     misfit,
+    profile_match,
     score,
     targets_for,
     uplifts,
 )
+from scoring.findings import (
+    RuleContext,
+    consensus_flags,
+    consistency_flags,
+    perception_gaps,
+    pitfalls,
+)
 from scoring.inputs import AssessmentInput
-from scoring.plan import Priority, build_action_plan, rank_priorities_at
+from scoring.plan import ActionItem, build_items, rank_priorities_at, select_plan
 from scoring.records import records
 from scoring.results import (
     AreaScore,
@@ -35,13 +52,6 @@ from scoring.results import (
     result_to_dict,
     result_to_json,
 )
-from scoring.signals import (
-    RuleContext,
-    consensus_flags,
-    consistency_flags,
-    perception_gaps,
-    pitfalls,
-)
 
 __all__ = [
     "AreaScore",
@@ -53,6 +63,8 @@ __all__ = [
     "QuestionFit",
     "Result",
     "band_for",
+    "better_fit_of",
+    "build_action_plan",
     "index_for_currents",
     "misfit",
     "projected_index",
@@ -62,8 +74,18 @@ __all__ = [
 ]
 
 
-def score_assessment(bank: Bank, data: AssessmentInput, *, top_k: int = 8) -> Result:
-    """Score an assessment: every score, flag, pitfall, priority and the action plan."""
+def score_assessment(
+    bank: Bank,
+    data: AssessmentInput,
+    *,
+    top_k: int = DEFAULT_TOP_K,
+    language: str = DEFAULT_LANGUAGE,
+) -> Result:
+    """Score an assessment: every score, flag, pitfall, priority, the plan and strategy fit.
+
+    Texts taken from the bank (titles, messages, action texts) are in language, falling back
+    to English and then to the first language the bank gives.
+    """
     discipline = data.strategy.value_discipline
     if discipline not in DISCIPLINES:
         raise ValueError(f"unknown value discipline {discipline!r}")
@@ -72,42 +94,84 @@ def score_assessment(bank: Bank, data: AssessmentInput, *, top_k: int = 8) -> Re
     current = answers.current
     target, terms = targets_for(index, answers.owner_target, discipline)
     scores = score(index, current, target, terms)
+    area_titles, dimension_titles = localized_titles(bank, index, language)
 
     gaps = perception_gaps(index, answers)
     consensus = consensus_flags(index, answers)
-    context = RuleContext(index, data.strategy, current, scores)
-    consistency, triggered_rules = consistency_flags(bank, context)
+    context = RuleContext(index, data.strategy, answers, scores)
+    consistency, fired = consistency_flags(bank, context, language)
     answered_questions = sum(1 for c in current if c is not None)
     found = pitfalls(bank, index, data, scores, gaps, consensus, answered_questions)
 
-    candidates = [i for i, m in enumerate(scores.misfit) if m is not None and m > 0.0]
+    # Priorities: every question with a misfit, with the feasibility of its applicable
+    # template (scale_back when practice is above target and the bank has one).
+    misfits = scores.misfit
+    action_feasibility = index.feasibility
+    scale_back_feasibility = index.scale_back_feasibility
+    area_of = index.area_of
+    area_score = scores.area_score
+    candidates: list[int] = []
+    directions: list[str] = []
+    feasibility = list(action_feasibility)
+    plan_candidates: dict[int, float] = {}
+    for i, m in enumerate(misfits):
+        if m is None or m <= 0.0:
+            continue
+        over = current[i] > target[i]  # type: ignore[operator]  # answered: m is a number
+        f = action_feasibility[i]
+        if over:
+            back = scale_back_feasibility[i]
+            if back is not None:
+                f = feasibility[i] = back
+                if area_score[area_of[i]] is not None:
+                    plan_candidates[i] = f
+        elif area_score[area_of[i]] is not None:
+            plan_candidates[i] = f
+        candidates.append(i)
+        directions.append("scale_back" if over else "raise")
     priorities = rank_priorities_at(
         candidates,
         uplifts(index, scores, candidates),
         codes=index.codes,
-        area_of=index.area_of,
+        area_of=area_of,
         area_codes=index.area_codes,
         area_dimension=index.area_dimension,
         dimension_codes=index.dimension_codes,
-        feasibility=index.feasibility,
-    )
-    chosen = priorities[: max(0, top_k)]
-    position = index.position
-    # Priorities exist only for answered questions, so every chosen C_q is a number.
-    baselines = {p.question: current[position[p.question]] for p in chosen}
-    plan = build_action_plan(
-        bank,
-        chosen,
-        currents={code: value for code, value in baselines.items() if value is not None},
-        targets={p.question: target[position[p.question]] for p in chosen},
-        organization=data.organization,
-        strategy=data.strategy,
-        plan_start=data.plan_start,
-        answers=_answered_by(index, chosen, triggered_rules, bank, found),
-        top_k=top_k,
+        feasibility=feasibility,
+        directions=directions,
     )
 
+    high = sorted((bank.rules[r].code, r) for r in fired if bank.rules[r].severity == "high")
+    reserved = [index.rule_remedies[r] for _, r in high]
+    reserved.extend(index.pitfall_remedies[p.code] for p in found)
+    picks, plan_projected = select_plan(index, scores, plan_candidates, reserved, top_k)
+    plan: tuple[ActionItem, ...] = ()
+    if picks:
+        questions = bank.questions
+        templates = []
+        for pick in picks:
+            question = questions[index.codes[pick.question]]
+            scale_back = question.scale_back
+            over = current[pick.question] > target[pick.question]  # type: ignore[operator]
+            templates.append(scale_back if over and scale_back is not None else question.action)
+        plan = build_items(
+            picks,
+            index=index,
+            templates=templates,
+            current=current,
+            target=target,
+            feasibility=plan_candidates,
+            addresses=_addresses(bank, index, [p.question for p in picks], fired, found, gaps),
+            area_titles=area_titles,
+            organization=data.organization.name,
+            segment=data.strategy.segment,
+            capacity_days_per_month=data.organization.capacity_days_per_month,
+            plan_start=data.plan_start,
+            language=language,
+        )
+
     fit = alignment_by_discipline(index, current)
+    match = profile_match(index, current)
 
     ai = scores.alignment_index
     return Result(
@@ -119,7 +183,9 @@ def score_assessment(bank: Bank, data: AssessmentInput, *, top_k: int = 8) -> Re
         weighted_mean=scores.weighted_mean,
         weakest_dimension=None if scores.weakest is None else index.dimension_codes[scores.weakest],
         respondents=answers.respondents,
-        dimensions=_dimension_results(index, answers, target, scores),
+        dimensions=_dimension_results(
+            index, answers, target, scores, area_titles, dimension_titles
+        ),
         perception_gaps=tuple(gaps),
         consensus_flags=tuple(consensus),
         consistency_flags=tuple(consistency),
@@ -127,30 +193,77 @@ def score_assessment(bank: Bank, data: AssessmentInput, *, top_k: int = 8) -> Re
         priorities=priorities,
         action_plan=plan,
         strategy_fit=fit,
+        plan_projected_index=plan_projected,
+        profile_match=match,
+        better_fit=better_fit_of(match, discipline),
+        language=language,
     )
 
 
-def _answered_by(
-    index: BankIndex,
-    chosen: Sequence[Priority],
-    triggered_rules: Sequence[int],
+def better_fit_of(match: Mapping[str, float | None], declared: str) -> str | None:
+    """Return the discipline today's practice fits clearly better than the declared one.
+
+    The highest match (ties by code) when it is not the declared discipline, is at least 0.3
+    and beats the declared discipline's match (None counts as 0) by at least 0.2; else None.
+    """
+    ranked = sorted(
+        (-round(value, COMPARE_DECIMALS), discipline)
+        for discipline, value in match.items()
+        if value is not None
+    )
+    if not ranked:
+        return None
+    negated, best = ranked[0]
+    value = -negated
+    if best == declared or value < BETTER_FIT_MIN_MATCH - EPSILON:
+        return None
+    declared_value = match.get(declared)
+    lead = value - (0.0 if declared_value is None else declared_value)
+    return best if lead >= BETTER_FIT_MIN_LEAD - EPSILON else None
+
+
+def _addresses(
     bank: Bank,
+    index: BankIndex,
+    chosen: Sequence[int],
+    fired: Sequence[int],
     found: Sequence[Pitfall],
-) -> dict[str, tuple[str, ...]]:
-    """Return, per question, the triggered rules and pitfalls its action answers."""
-    pitfall_areas = [
-        (p.code, {e.get("area") for e in p.evidence if e.get("area") is not None}) for p in found
-    ]
+    gaps: Sequence[PerceptionGap],
+) -> dict[int, tuple[str, ...]]:
+    """Return, per plan question, the fired rules and pitfalls its item addresses.
+
+    A rule when it names the question among its remedies; a pitfall when its remedies name
+    the question or the question touches it: market_changes the market-trends area, culture
+    the culture area, communication an area with a flagged perception gap, silos the
+    lowest-scoring dimension.
+    """
+    gap_areas = {g.area for g in gaps if g.flagged}
+    lowest_dimension = None
+    for pitfall in found:
+        if pitfall.code == "silos":
+            for evidence in pitfall.evidence:
+                if evidence.get("kind") == "lowest_dimension":
+                    lowest_dimension = evidence.get("dimension")
+    touched = {
+        "market_changes": bank.pitfall_areas.get("market_trends"),
+        "culture": bank.pitfall_areas.get("culture"),
+    }
     result = {}
-    for priority in chosen:
-        codes = [
-            bank.rules[r].code
-            for r in triggered_rules
-            if priority.question in index.rule_mentions[r][0]
-            or priority.area in index.rule_mentions[r][1]
-        ]
-        codes.extend(code for code, areas in pitfall_areas if priority.area in areas)
-        result[priority.question] = tuple(codes)
+    for i in chosen:
+        a = index.area_of[i]
+        area = index.area_codes[a]
+        dimension = index.dimension_codes[index.area_dimension[a]]
+        codes = [bank.rules[r].code for r in fired if i in index.rule_remedies[r]]
+        for pitfall in found:
+            code = pitfall.code
+            if (
+                i in index.pitfall_remedies[code]
+                or (code in touched and area == touched[code])
+                or (code == "communication" and area in gap_areas)
+                or (code == "silos" and dimension == lowest_dimension)
+            ):
+                codes.append(code)
+        result[i] = tuple(codes)
     return result
 
 
@@ -159,6 +272,8 @@ def _dimension_results(
     answers: Aggregates,
     target: Sequence[float],
     scores: Scores,
+    area_titles: Sequence[str],
+    dimension_titles: Sequence[str],
 ) -> tuple[DimensionScore, ...]:
     current = answers.current
     owner_mean = answers.owner_mean
@@ -199,7 +314,7 @@ def _dimension_results(
         areas.append(
             AreaScore(
                 index.area_codes[a],
-                index.area_titles[a],
+                area_titles[a],
                 index.dimension_codes[index.area_dimension[a]],
                 index.area_weight[a],
                 area_score,
@@ -214,7 +329,7 @@ def _dimension_results(
     return tuple(
         DimensionScore(
             index.dimension_codes[d],
-            index.dimension_titles[d],
+            dimension_titles[d],
             index.dimension_weight[d],
             scores.dimension_score[d],
             tuple(areas[a] for a in area_indexes),
@@ -275,3 +390,14 @@ def index_for_currents(
         overrides[index.position[code]] = value
     target, terms = targets_for(index, overrides, value_discipline)
     return score(index, current, target, terms).alignment_index
+
+
+def build_action_plan(
+    bank: Bank,
+    data: AssessmentInput,
+    *,
+    top_k: int = DEFAULT_TOP_K,
+    language: str = DEFAULT_LANGUAGE,
+) -> tuple[ActionItem, ...]:
+    """Return the v2 SMART action plan of an assessment (the plan of score_assessment)."""
+    return score_assessment(bank, data, top_k=top_k, language=language).action_plan

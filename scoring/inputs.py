@@ -11,6 +11,7 @@ from typing import Any
 
 from scoring.bank import Bank
 from scoring.constants import DISCIPLINES, LEVELS, PRIMARY_VALUES
+from scoring.validation import join_path, type_name
 
 __all__ = [
     "Answer",
@@ -81,10 +82,6 @@ class InputError(ValueError):
         super().__init__(f"{place}: {message}")
 
 
-def _type_name(value: object) -> str:
-    return "null" if value is None else type(value).__name__
-
-
 def _show(value: object) -> str:
     try:
         return json.dumps(value, ensure_ascii=False)
@@ -107,24 +104,24 @@ class _Parser:
 
     def mapping(self, value: object, path: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
-            raise self.fail(path, f"expected an object, got {_type_name(value)}")
+            raise self.fail(path, f"expected an object, got {type_name(value)}")
         return value
 
     def required(self, data: Mapping[str, Any], key: str, path: str) -> object:
         if key not in data:
-            raise self.fail(_join(path, key), "missing required key")
+            raise self.fail(join_path(path, key), "missing required key")
         return data[key]
 
     def string(self, value: object, path: str) -> str:
         if not isinstance(value, str):
-            raise self.fail(path, f"expected a string, got {_type_name(value)}")
+            raise self.fail(path, f"expected a string, got {type_name(value)}")
         return value
 
     def day(self, value: object, path: str) -> date:
         if isinstance(value, date):
             return value
         if not isinstance(value, str):
-            raise self.fail(path, f"expected an ISO date (YYYY-MM-DD), got {_type_name(value)}")
+            raise self.fail(path, f"expected an ISO date (YYYY-MM-DD), got {type_name(value)}")
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -233,12 +230,12 @@ class _Parser:
             raw_history = top["history"]
             if not isinstance(raw_history, list):
                 raise self.fail(
-                    "history", f"expected a list of dates, got {_type_name(raw_history)}"
+                    "history", f"expected a list of dates, got {type_name(raw_history)}"
                 )
             history = tuple(self.day(d, f"history[{i}]") for i, d in enumerate(raw_history))
         raw_responses = self.required(top, "responses", "")
         if not isinstance(raw_responses, list):
-            raise self.fail("responses", f"expected a list, got {_type_name(raw_responses)}")
+            raise self.fail("responses", f"expected a list, got {type_name(raw_responses)}")
         responses = tuple(
             self.response(raw, f"responses[{index}]") for index, raw in enumerate(raw_responses)
         )
@@ -269,10 +266,6 @@ class _PairTable:
 
 def _answer_path(path: str, code: object) -> str:
     return f"{path}.answers[{json.dumps(code, ensure_ascii=False)}]"
-
-
-def _join(parent: str, key: str) -> str:
-    return f"{parent}.{key}" if parent else key
 
 
 def parse_input(

@@ -1,4 +1,4 @@
-"""Priorities, quadrants and the capacity-aware SMART action plan."""
+"""Priorities, the v2 plan selection and the capacity-aware SMART action plan (section 6)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,25 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple, TypeAlias
 
-from scoring.bank import Bank
-from scoring.constants import EPSILON, MONTHS_PER_YEAR, WEEKS_PER_YEAR
-from scoring.inputs import OrganizationInfo, Strategy
+from scoring.bank import ActionTemplate
+from scoring.constants import COMPARE_DECIMALS, EPSILON, MONTHS_PER_YEAR, WEEKS_PER_YEAR
+from scoring.core import BankIndex, Scores, area_score_of, feasibility_of, weighted_mean
 from scoring.records import records
+from scoring.text import localize
 
 __all__ = [
     "ActionItem",
     "Candidate",
+    "PlanPick",
     "Priority",
-    "build_action_plan",
+    "build_items",
     "feasibility_of",
     "fill_template",
     "quadrant_of",
     "rank_priorities",
     "rank_priorities_at",
     "schedule_weeks",
+    "select_plan",
     "weekly_capacity",
 ]
 
@@ -37,6 +40,7 @@ class Candidate:
     dimension: str
     uplift: float
     effort: int
+    direction: str = "raise"
 
 
 class Priority(NamedTuple):
@@ -47,34 +51,34 @@ class Priority(NamedTuple):
     feasibility: float
     priority: float
     quadrant: str
+    direction: str  # "raise" (C < T) | "scale_back" (C > T, overkill)
 
 
 class ActionItem(NamedTuple):
     question: str
+    direction: str  # "raise" | "scale_back"
     title: str
     specific: str
     kpi: str
     unit: str
-    baseline: float
-    target: float
+    kpi_direction: str  # "up" | "down": which way the KPI gets better
+    baseline: float | None  # the KPI's first reading; None until there is one
+    target: float | None  # the template's kpi_target, in the KPI's unit
+    practice_from: float  # C_q
+    practice_to: float  # T_q
     effort: int
     effort_days: float
     feasibility: float
     owner_role: str
     dimension: str
     area: str
+    addresses: tuple[str, ...]  # fired rule codes, then pitfall codes
     expected_uplift: float
-    answers: tuple[str, ...]
     start: date
     due: date
     start_week: int
     duration_weeks: int
     weekly_load: float
-
-
-def feasibility_of(effort: int) -> float:
-    """Return (6 - effort)/5: 1.0 for a trivial action, 0.2 for a major project."""
-    return (6 - effort) / 5
 
 
 def quadrant_of(
@@ -99,30 +103,40 @@ def _median(values: list[float]) -> float:
 _ROUNDING_REACH = 2e-12
 _ROUNDED_RANGE = 1000.0
 
-_Keyed: TypeAlias = tuple[float, str, str, str, float, float]
+_Row: TypeAlias = tuple[str, str, str, float, float, str]
+_Keyed: TypeAlias = tuple[float, str, str, str, float, float, str]
 
 
-def _rank(rows: list[tuple[str, str, str, float, float]]) -> tuple[Priority, ...]:
-    """Rank (question, area, dimension, uplift, feasibility) rows into priorities."""
+def _rank(rows: list[_Row]) -> tuple[Priority, ...]:
+    """Rank (question, area, dimension, uplift, feasibility, direction) rows into priorities."""
     if not rows:
         return ()
     # A value at its median counts as high (the rule of quadrant_of, inlined for speed).
     high_uplift = _median([row[3] for row in rows]) - EPSILON
     high_feasibility = _median([row[4] for row in rows]) - EPSILON
     ranked = []
-    for _, question, area, dimension, uplift, feasibility in _sorted_by_priority(rows):
+    for _, question, area, dimension, uplift, feasibility, direction in _sorted_by_priority(rows):
         if uplift >= high_uplift:
             quadrant = "quick_win" if feasibility >= high_feasibility else "major_project"
         else:
             quadrant = "fill_in" if feasibility >= high_feasibility else "thankless"
         ranked.append(
-            (question, area, dimension, uplift, feasibility, uplift * feasibility, quadrant)
+            (
+                question,
+                area,
+                dimension,
+                uplift,
+                feasibility,
+                uplift * feasibility,
+                quadrant,
+                direction,
+            )
         )
     return tuple(records(Priority, ranked))
 
 
-def _sorted_by_priority(rows: list[tuple[str, str, str, float, float]]) -> list[_Keyed]:
-    """Return (-priority, question, area, dimension, uplift, feasibility), best first.
+def _sorted_by_priority(rows: list[_Row]) -> list[_Keyed]:
+    """Return (-priority, question, area, dimension, uplift, feasibility, direction), best first.
 
     Priorities equal but for the last bits of float arithmetic are a tie, broken by code
     (codes are unique, so the tuples never compare beyond it): the order is that of
@@ -130,7 +144,7 @@ def _sorted_by_priority(rows: list[tuple[str, str, str, float, float]]) -> list[
     neighbour are rounded; the others compare with everything exactly as their rounded values
     would.
     """
-    keyed = sorted([(-(u * f), q, a, d, u, f) for q, a, d, u, f in rows])
+    keyed = sorted([(-(u * f), q, a, d, u, f, r) for q, a, d, u, f, r in rows])
     near: Iterable[int]
     if keyed[0][0] < -_ROUNDED_RANGE or keyed[-1][0] > _ROUNDED_RANGE:
         near = range(len(keyed))
@@ -139,8 +153,8 @@ def _sorted_by_priority(rows: list[tuple[str, str, str, float, float]]) -> list[
         near.update([j - 1 for j in near])
     if near:
         for j in near:
-            _, q, a, d, u, f = keyed[j]
-            keyed[j] = (-round(u * f, 12), q, a, d, u, f)
+            _, q, a, d, u, f, r = keyed[j]
+            keyed[j] = (-round(u * f, 12), q, a, d, u, f, r)
         keyed.sort()
     return keyed
 
@@ -148,7 +162,10 @@ def _sorted_by_priority(rows: list[tuple[str, str, str, float, float]]) -> list[
 def rank_priorities(candidates: Iterable[Candidate]) -> tuple[Priority, ...]:
     """Return the priorities best first (priority desc, then code), with their quadrants."""
     return _rank(
-        [(c.question, c.area, c.dimension, c.uplift, feasibility_of(c.effort)) for c in candidates]
+        [
+            (c.question, c.area, c.dimension, c.uplift, feasibility_of(c.effort), c.direction)
+            for c in candidates
+        ]
     )
 
 
@@ -162,13 +179,21 @@ def rank_priorities_at(
     area_dimension: Sequence[int],
     dimension_codes: Sequence[str],
     feasibility: Sequence[float],
+    directions: Sequence[str],
 ) -> tuple[Priority, ...]:
     """Rank candidate question positions, reading codes and feasibility from bank arrays."""
     rows = []
-    for i, uplift in zip(candidates, uplifts, strict=True):
+    for i, uplift, direction in zip(candidates, uplifts, directions, strict=True):
         a = area_of[i]
         rows.append(
-            (codes[i], area_codes[a], dimension_codes[area_dimension[a]], uplift, feasibility[i])
+            (
+                codes[i],
+                area_codes[a],
+                dimension_codes[area_dimension[a]],
+                uplift,
+                feasibility[i],
+                direction,
+            )
         )
     return _rank(rows)
 
@@ -238,57 +263,265 @@ def schedule_weeks(items: Sequence[tuple[float, int]], capacity: float) -> list[
     return starts
 
 
-def build_action_plan(
-    bank: Bank,
-    priorities: Sequence[Priority],
+# --- the v2 plan: reserved picks for what the diagnosis found, then greedy re-scoring -------
+
+
+class PlanPick(NamedTuple):
+    question: int  # position in the bank
+    gain: float  # AI after cur_q := T_q minus AI before, at the moment of the pick
+
+
+class _PlanState:
+    """The scores of `cur` as the plan moves questions to their targets, kept incrementally.
+
+    Moving one C_q to T_q changes one area's misfit sum, so one area score, one dimension
+    score and the index: the gain of a candidate is O(1) (the dimension's change, its share of
+    the weighted mean, and what it does to the minimum), and a pick re-sums only its own area,
+    in the same order as a full scoring, so the final index is exactly that of a re-score.
+    """
+
+    def __init__(self, index: BankIndex, scores: Scores) -> None:
+        self.index = index
+        self.contribution = list(scores.contribution)
+        self.area_num = list(scores.area_num)
+        self.area_den = scores.area_den
+        self.area_score = list(scores.area_score)
+        self.dimension_score = list(scores.dimension_score)
+        self.scored_weight = scores.dimension_scored_weight
+        self.total_weight = sum(
+            index.dimension_weight[d] for d, s in enumerate(self.dimension_score) if s is not None
+        )
+        self.alignment_index = scores.alignment_index
+        self._find_lowest()
+
+    def _find_lowest(self) -> None:
+        lowest_at = -1
+        lowest = second = 0.0
+        have_second = False
+        for d, s in enumerate(self.dimension_score):
+            if s is None:
+                continue
+            if lowest_at < 0:
+                lowest_at, lowest = d, s
+            elif s < lowest:
+                second, have_second = lowest, True
+                lowest_at, lowest = d, s
+            elif not have_second or s < second:
+                second, have_second = s, True
+        self.lowest_at = lowest_at
+        self.lowest = lowest
+        self.second: float | None = second if have_second else None
+
+    def dimension_gain(self, i: int) -> float:
+        """Return how much the score of q's dimension rises when C_q reaches T_q."""
+        index = self.index
+        a = index.area_of[i]
+        old = self.area_score[a]
+        if old is None:
+            return 0.0
+        new = area_score_of(self.area_num[a] - self.contribution[i], self.area_den[a])
+        return index.area_weight[a] * (new - old) / self.scored_weight[index.area_dimension[a]]
+
+    def gain(self, i: int, dimension_gain: float) -> float:
+        """Return AI(cur with C_q := T_q) - AI(cur) from q's dimension gain."""
+        d = self.index.area_dimension[self.index.area_of[i]]
+        mean_gain = self.index.dimension_weight[d] * dimension_gain / self.total_weight
+        if d != self.lowest_at:
+            return 0.5 * mean_gain
+        raised = self.lowest + dimension_gain
+        second = self.second
+        min_gain = (raised if second is None or raised < second else second) - self.lowest
+        return 0.5 * mean_gain + 0.5 * min_gain
+
+    def reach_target(self, i: int) -> tuple[float, bool]:
+        """Set C_q := T_q; return the exact change of AI and whether the area was clamped."""
+        index = self.index
+        a = index.area_of[i]
+        d = index.area_dimension[a]
+        clamped = self.area_num[a] > self.area_den[a]
+        self.contribution[i] = 0.0
+        contribution = self.contribution
+        self.area_num[a] = sum(contribution[j] for j in index.area_questions[a])
+        self.area_score[a] = area_score_of(self.area_num[a], self.area_den[a])
+        values = []
+        weights = []
+        for b in index.dimension_areas[d]:
+            s = self.area_score[b]
+            if s is not None:
+                values.append(s)
+                weights.append(index.area_weight[b])
+        self.dimension_score[d] = weighted_mean(values, weights)
+        self._find_lowest()
+        values = []
+        weights = []
+        for e, s in enumerate(self.dimension_score):
+            if s is not None:
+                values.append(s)
+                weights.append(index.dimension_weight[e])
+        before = self.alignment_index
+        after = 0.5 * weighted_mean(values, weights) + 0.5 * self.lowest
+        self.alignment_index = after
+        return after - (before or 0.0), clamped
+
+
+def _value(gain: float, feasibility: float) -> float:
+    return round(gain * feasibility, COMPARE_DECIMALS)
+
+
+def select_plan(
+    index: BankIndex,
+    scores: Scores,
+    candidates: Mapping[int, float],
+    reserved: Sequence[Sequence[int]],
+    top_k: int,
+) -> tuple[list[PlanPick], float | None]:
+    """Choose the plan of DESIGN.md section 6 (v2) and return it with plan_projected_index.
+
+    candidates maps each candidate's position to the feasibility of its applicable template;
+    reserved lists, in order, the remedies of each fired high rule and then of each fired
+    pitfall. value = gain · feasibility, compared rounded to 9 decimals, ties by code.
+    """
+    if not candidates or top_k <= 0 or scores.alignment_index is None:
+        return [], scores.alignment_index
+    state = _PlanState(index, scores)
+    codes = index.codes
+    area_of = index.area_of
+    area_dimension = index.area_dimension
+    dimension_of = {i: area_dimension[area_of[i]] for i in candidates}
+    delta = {i: state.dimension_gain(i) for i in candidates}
+    picks: list[PlanPick] = []
+    picked: set[int] = set()
+
+    def take(i: int) -> bool:
+        gain, clamped = state.reach_target(i)
+        picks.append(PlanPick(i, gain))
+        picked.add(i)
+        if clamped:
+            # The area's score was held at 0: its other questions' gains changed too.
+            a = area_of[i]
+            for j in candidates:
+                if j not in picked and area_of[j] == a:
+                    delta[j] = state.dimension_gain(j)
+        return clamped
+
+    def best_of(positions: Iterable[int]) -> int | None:
+        best = None
+        best_key: tuple[float, str] = (0.0, "")
+        for i in positions:
+            key = (-_value(state.gain(i, delta[i]), candidates[i]), codes[i])
+            if best is None or key < best_key:
+                best, best_key = i, key
+        return best
+
+    for remedies in reserved:
+        if len(picks) >= top_k:
+            break
+        if any(i in picked for i in remedies):
+            continue
+        choice = best_of(i for i in remedies if i in candidates)
+        if choice is not None:
+            take(choice)
+
+    # Outside the lowest dimension a candidate's gain is its share of the weighted mean alone,
+    # which no pick changes (but for clamped areas): those values are sorted once.
+    def static_order() -> list[tuple[float, str, int]]:
+        rows = []
+        for i in candidates:
+            if i in picked:
+                continue
+            d = dimension_of[i]
+            mean_gain = index.dimension_weight[d] * delta[i] / state.total_weight
+            rows.append((-_value(0.5 * mean_gain, candidates[i]), codes[i], i))
+        rows.sort()
+        return rows
+
+    order = static_order()
+    by_dimension: dict[int, list[int]] = {}
+    for i in candidates:
+        by_dimension.setdefault(dimension_of[i], []).append(i)
+    cursor = 0
+    while len(picks) < top_k and len(picked) < len(candidates):
+        lowest_at = state.lowest_at
+        best = best_of(i for i in by_dimension.get(lowest_at, ()) if i not in picked)
+        best_key = (
+            None
+            if best is None
+            else (-_value(state.gain(best, delta[best]), candidates[best]), codes[best])
+        )
+        while cursor < len(order) and order[cursor][2] in picked:
+            cursor += 1
+        for row in order[cursor:]:
+            i = row[2]
+            if i in picked or dimension_of[i] == lowest_at:
+                continue
+            if best_key is None or row[:2] < best_key:
+                best = i
+            break
+        if best is None:  # pragma: no cover - some candidate always remains here
+            break
+        if take(best):
+            order = static_order()
+            cursor = 0
+    return picks, state.alignment_index
+
+
+def build_items(
+    picks: Sequence[PlanPick],
     *,
-    currents: Mapping[str, float],
-    targets: Mapping[str, float],
-    organization: OrganizationInfo,
-    strategy: Strategy,
+    index: BankIndex,
+    templates: Sequence[ActionTemplate],
+    current: Sequence[float | None],
+    target: Sequence[float],
+    feasibility: Mapping[int, float],
+    addresses: Mapping[int, tuple[str, ...]],
+    area_titles: Sequence[str],
+    organization: str,
+    segment: str,
+    capacity_days_per_month: float,
     plan_start: date,
-    answers: Mapping[str, tuple[str, ...]],
-    top_k: int = 8,
+    language: str,
 ) -> tuple[ActionItem, ...]:
-    """Turn the top_k priorities into SMART action items scheduled against the capacity."""
-    chosen = list(priorities[: max(0, top_k)])
-    if not chosen:
+    """Turn the picks into SMART action items, scheduled in plan order against the capacity.
+
+    templates holds each pick's applicable template: the scale_back one when C_q > T_q.
+    """
+    if not picks:
         return ()
-    templates = [bank.question(p.question).action for p in chosen]
     starts = schedule_weeks(
         [(t.effort_days, t.duration_weeks) for t in templates],
-        weekly_capacity(organization.capacity_days_per_month),
+        weekly_capacity(capacity_days_per_month),
     )
-    organization_name = organization.name
-    segment = strategy.segment
     week = timedelta(days=7)
     rows = []
-    for priority, template, start_week in zip(chosen, templates, starts, strict=True):
-        values = {
-            "organization": organization_name,
-            "segment": segment,
-            "area": bank.area(priority.area).title,
-        }
-        code = priority.question
+    for pick, template, start_week in zip(picks, templates, starts, strict=True):
+        i = pick.question
+        a = index.area_of[i]
+        values = {"organization": organization, "segment": segment, "area": area_titles[a]}
+        c = current[i]
+        practice_from = 0.0 if c is None else c
         start = plan_start + week * start_week
         duration = template.duration_weeks
         rows.append(
             (  # the fields of ActionItem
-                code,
-                _fill(template.title, values),
-                _fill(template.specific, values),
-                _fill(template.kpi, values),
-                template.unit,
-                currents[code],
-                targets[code],
+                index.codes[i],
+                "scale_back" if practice_from > target[i] else "raise",
+                _fill(localize(template.title, language), values),
+                _fill(localize(template.specific, language), values),
+                _fill(localize(template.kpi, language), values),
+                localize(template.unit, language),
+                template.kpi_direction,
+                None,
+                template.kpi_target,
+                practice_from,
+                target[i],
                 template.effort,
                 template.effort_days,
-                priority.feasibility,
-                template.owner_role,
-                priority.dimension,
-                priority.area,
-                priority.uplift,
-                answers.get(code, ()),
+                feasibility[i],
+                localize(template.owner_role, language),
+                index.dimension_codes[index.area_dimension[a]],
+                index.area_codes[a],
+                addresses.get(i, ()),
+                pick.gain,
                 start,
                 start + week * duration,
                 start_week,

@@ -92,6 +92,7 @@ class ConsistencyFlag(NamedTuple):
     rule: str
     severity: str
     message: str
+    remedies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,11 @@ class Result:
     priorities: tuple[Priority, ...]
     action_plan: tuple[ActionItem, ...]
     strategy_fit: Mapping[str, float | None]
+    # AI once every plan item has reached its target (the AI of the plan's final `cur`).
+    plan_projected_index: float | None = None
+    profile_match: Mapping[str, float | None] | None = None
+    better_fit: str | None = None
+    language: str = "en"
 
     def dimension(self, code: str) -> DimensionScore:
         """Return the score of one dimension (KeyError when unknown)."""
@@ -196,20 +202,24 @@ def _dimension_dict(dimension: DimensionScore) -> dict[str, Any]:
 def _action_dict(item: ActionItem) -> dict[str, Any]:
     return {
         "question": item.question,
+        "direction": item.direction,
         "title": item.title,
         "specific": item.specific,
         "kpi": item.kpi,
         "unit": item.unit,
+        "kpi_direction": item.kpi_direction,
         "baseline": item.baseline,
         "target": item.target,
+        "practice_from": item.practice_from,
+        "practice_to": item.practice_to,
         "effort": item.effort,
         "effort_days": item.effort_days,
         "feasibility": item.feasibility,
         "owner_role": item.owner_role,
         "dimension": item.dimension,
         "area": item.area,
+        "addresses": list(item.addresses),
         "expected_uplift": item.expected_uplift,
-        "answers": list(item.answers),
         "start": item.start.isoformat(),
         "due": item.due.isoformat(),
         "start_week": item.start_week,
@@ -257,7 +267,12 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             for f in result.consensus_flags
         ],
         "consistency_flags": [
-            {"rule": f.rule, "severity": f.severity, "message": f.message}
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "remedies": list(f.remedies),
+            }
             for f in result.consistency_flags
         ],
         "pitfalls": [
@@ -272,11 +287,16 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "feasibility": p.feasibility,
                 "priority": p.priority,
                 "quadrant": p.quadrant,
+                "direction": p.direction,
             }
             for p in result.priorities
         ],
         "action_plan": [_action_dict(item) for item in result.action_plan],
+        "plan_projected_index": result.plan_projected_index,
         "strategy_fit": {d: result.strategy_fit.get(d) for d in DISCIPLINES},
+        "profile_match": {d: (result.profile_match or {}).get(d) for d in DISCIPLINES},
+        "better_fit": result.better_fit,
+        "language": result.language,
     }
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
-from typing import Protocol, TypeAlias, TypeGuard
+from typing import Protocol, TypeAlias
 
-from scoring.constants import DISCIPLINES, EPSILON, PRIMARY_VALUES, STRATEGY_FIELDS
+from scoring.constants import (
+    CONDITION_COUNT_MAX,
+    CONDITION_DEPTH_MAX,
+    CONDITION_LEVELS,
+    DISCIPLINES,
+    EPSILON,
+    PRIMARY_VALUES,
+    STRATEGY_FIELDS,
+)
+from scoring.validation import is_number, type_name
 
 __all__ = [
     "AllOf",
@@ -38,12 +46,15 @@ class StrategyEquals:
 class QuestionCurrentAtLeast:
     question: str
     value: float
+    # None reads C_q; else one level's mean (owner | manager | staff | others).
+    level: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionCurrentAtMost:
     question: str
     value: float
+    level: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +102,8 @@ class ConditionContext(Protocol):
     def strategy_value(self, field: str) -> str | None:
         """Return the strategy field's value."""
 
-    def current(self, question: str) -> float | None:
-        """Return C_q, or None when nobody answered the question."""
+    def current(self, question: str, level: str | None = None) -> float | None:
+        """Return C_q (or one level's mean), or None when nobody (at that level) answered."""
 
     def area_score(self, area: str) -> float | None:
         """Return the area score, or None when it has insufficient data."""
@@ -106,11 +117,11 @@ def evaluate(condition: Condition, context: ConditionContext) -> bool:
     match condition:
         case StrategyEquals(field, value):
             return context.strategy_value(field) == value
-        case QuestionCurrentAtLeast(question, value):
-            current = context.current(question)
+        case QuestionCurrentAtLeast(question, value, level):
+            current = context.current(question, level)
             return current is not None and current >= value - EPSILON
-        case QuestionCurrentAtMost(question, value):
-            current = context.current(question)
+        case QuestionCurrentAtMost(question, value, level):
+            current = context.current(question, level)
             return current is not None and current <= value + EPSILON
         case AreaScoreBelow(area, value):
             score = context.area_score(area)
@@ -142,7 +153,7 @@ def condition_references(condition: Condition) -> References:
     stack: list[Condition] = [condition]
     while stack:
         match stack.pop():
-            case QuestionCurrentAtLeast(question, _) | QuestionCurrentAtMost(question, _):
+            case QuestionCurrentAtLeast(question) | QuestionCurrentAtMost(question):
                 questions.add(question)
             case AreaScoreBelow(area, _):
                 areas.add(area)
@@ -160,10 +171,10 @@ def condition_to_dict(condition: Condition) -> dict[str, object]:
     match condition:
         case StrategyEquals(field, value):
             return {"strategy": field, "equals": value}
-        case QuestionCurrentAtLeast(question, value):
-            return {"question": question, "current_at_least": value}
-        case QuestionCurrentAtMost(question, value):
-            return {"question": question, "current_at_most": value}
+        case QuestionCurrentAtLeast(question, value, level):
+            return _question_dict(question, level, "current_at_least", value)
+        case QuestionCurrentAtMost(question, value, level):
+            return _question_dict(question, level, "current_at_most", value)
         case AreaScoreBelow(area, value):
             return {"area": area, "score_below": value}
         case DimensionScoreBelow(dimension, value):
@@ -177,27 +188,35 @@ def condition_to_dict(condition: Condition) -> dict[str, object]:
     raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover
 
 
+def _question_dict(question: str, level: str | None, bound: str, value: float) -> dict[str, object]:
+    if level is None:
+        return {"question": question, bound: value}
+    return {"question": question, "level": level, bound: value}
+
+
 Report: TypeAlias = Callable[[str, str], None]
 
 _FORMS = (
     "{strategy: FIELD, equals: VALUE}",
     "{question: CODE, current_at_least: N}",
     "{question: CODE, current_at_most: N}",
+    "{question: CODE, level: LEVEL, current_at_least|current_at_most: N}",
     "{area: CODE, score_below: N}",
     "{dimension: CODE, score_below: N}",
     "{all: [...]}",
     "{any: [...]}",
     "{not: CONDITION}",
 )
-_MAX_DEPTH = 50
 
 
-def _is_number(value: object) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+class _Budget:
+    """How many more conditions one rule may hold; reported once when it runs out."""
 
+    __slots__ = ("left", "reported")
 
-def _type_name(value: object) -> str:
-    return "null" if value is None else type(value).__name__
+    def __init__(self, total: int) -> None:
+        self.left = total
+        self.reported = False
 
 
 def parse_condition(
@@ -209,13 +228,27 @@ def parse_condition(
     areas: Container[str],
     dimensions: Container[str],
     depth: int = 0,
+    budget: _Budget | None = None,
 ) -> Condition | None:
-    """Parse one condition, reporting every problem as (path, message); None when invalid."""
-    if depth > _MAX_DEPTH:
-        report(path, f"conditions nested deeper than {_MAX_DEPTH} levels")
+    """Parse one condition, reporting every problem as (path, message); None when invalid.
+
+    A rule's condition may nest all/any/not CONDITION_DEPTH_MAX levels deep and hold at most
+    CONDITION_COUNT_MAX conditions: a bank is data from outside, and evaluating it runs on
+    every assessment.
+    """
+    if budget is None:
+        budget = _Budget(CONDITION_COUNT_MAX)
+    if depth > CONDITION_DEPTH_MAX:
+        report(path, f"conditions nested deeper than {CONDITION_DEPTH_MAX} levels")
+        return None
+    budget.left -= 1
+    if budget.left < 0:
+        if not budget.reported:
+            budget.reported = True
+            report(path, f"a rule may hold at most {CONDITION_COUNT_MAX} conditions")
         return None
     if not isinstance(raw, Mapping):
-        report(path, f"expected a condition mapping, got {_type_name(raw)}")
+        report(path, f"expected a condition mapping, got {type_name(raw)}")
         return None
     keys = set(raw)
 
@@ -228,6 +261,7 @@ def parse_condition(
             areas=areas,
             dimensions=dimensions,
             depth=depth + 1,
+            budget=budget,
         )
 
     def only(allowed: set[str]) -> bool:
@@ -239,7 +273,7 @@ def parse_condition(
     def code(key: str, known: Container[str], kind: str) -> str | None:
         value = raw[key]
         if not isinstance(value, str) or not value:
-            report(f"{path}.{key}", f"expected a {kind} code, got {_type_name(value)}")
+            report(f"{path}.{key}", f"expected a {kind} code, got {type_name(value)}")
             return None
         if value not in known:
             report(f"{path}.{key}", f"unknown {kind} code '{value}'")
@@ -248,8 +282,8 @@ def parse_condition(
 
     def number(key: str) -> float | None:
         value = raw[key]
-        if not _is_number(value):
-            report(f"{path}.{key}", f"expected a number, got {_type_name(value)}")
+        if not is_number(value):
+            report(f"{path}.{key}", f"expected a number, got {type_name(value)}")
             return None
         return value
 
@@ -285,7 +319,7 @@ def parse_condition(
             )
             return None
         if not isinstance(value, str):
-            report(f"{path}.equals", f"expected a string, got {_type_name(value)}")
+            report(f"{path}.equals", f"expected a string, got {type_name(value)}")
             return None
         allowed = {"value_discipline": DISCIPLINES, "primary_value": PRIMARY_VALUES}.get(field)
         if allowed is not None and value not in allowed:
@@ -296,18 +330,25 @@ def parse_condition(
             return None
         return StrategyEquals(field, value) if ok else None
     if "question" in keys:
-        ok = only({"question", "current_at_least", "current_at_most"})
+        ok = only({"question", "level", "current_at_least", "current_at_most"})
         bounds = [k for k in ("current_at_least", "current_at_most") if k in keys]
         if len(bounds) != 1:
             report(path, "expected exactly one of current_at_least, current_at_most")
             return None
         question = code("question", questions, "question")
         threshold = number(bounds[0])
+        level = raw.get("level")
+        if "level" in keys and level not in CONDITION_LEVELS:
+            report(
+                f"{path}.level",
+                f"unknown level {level!r}: expected one of {', '.join(CONDITION_LEVELS)}",
+            )
+            return None
         if not ok or question is None or threshold is None:
             return None
         if bounds[0] == "current_at_least":
-            return QuestionCurrentAtLeast(question, threshold)
-        return QuestionCurrentAtMost(question, threshold)
+            return QuestionCurrentAtLeast(question, threshold, level)
+        return QuestionCurrentAtMost(question, threshold, level)
     for kind, known in (("area", areas), ("dimension", dimensions)):
         if kind in keys:
             ok = only({kind, "score_below"})

@@ -43,6 +43,8 @@ def action_dict(**overrides: Any) -> dict[str, Any]:
         "effort": 2,
         "effort_days": 4,
         "duration_weeks": 4,
+        "kpi_target": 80,
+        "kpi_direction": "up",
     }
     action.update(overrides)
     return action

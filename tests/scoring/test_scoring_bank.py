@@ -271,14 +271,14 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str, Where]] = [
         "effort days not positive",
         set_in([*ACTION, "effort_days"], 0),
         f"{Q0}.action.effort_days",
-        "must be greater than 0",
+        "0 is outside 0.5..365",
         "effort_days: 0",
     ),
     (
         "duration under a week",
         set_in([*ACTION, "duration_weeks"], 0),
         f"{Q0}.action.duration_weeks",
-        "must be at least 1",
+        "0 is outside 1..104",
         "duration_weeks: 0",
     ),
     (
@@ -481,7 +481,7 @@ dimensions:
             help: "1 = never, 5 = routinely"
             weight: 1.0
             targets: {operational_excellence: 3, product_leadership: 4, customer_intimacy: 5}
-            action: &act
+            action:
               title: "Ask {segment}"
               specific: "Ask five {segment} customers a month"
               kpi: "interviews per month"
@@ -491,12 +491,31 @@ dimensions:
               effort_days: 4
               duration_weeks: 6
           - code: market.customers.segments
-            text: "We know which customers we serve."
+            text: {en: "We know which customers we serve.", de: "Wir kennen unsere Kunden."}
             weight: 2
             targets: {operational_excellence: 3, product_leadership: 4, customer_intimacy: 5}
             action:
-              <<: *act
+              title: "Ask {segment}"
+              specific: "Ask five {segment} customers a month"
+              kpi: "interviews per month"
+              unit: "interviews"
+              owner_role: owner
               effort: 3
+              effort_days: 4
+              duration_weeks: 6
+              kpi_target: 5
+              kpi_direction: up
+            scale_back:
+              title: "Stop surveying {segment} every week"
+              specific: "Keep one survey a quarter"
+              kpi: "hours spent on surveys per month"
+              unit: "hours"
+              owner_role: owner
+              effort: 1
+              effort_days: 1
+              duration_weeks: 2
+              kpi_target: 4
+              kpi_direction: down
 rules:
   - code: cost-strategy-premium-inputs
     severity: high
@@ -505,24 +524,50 @@ rules:
       all:
         - {strategy: value_discipline, equals: operational_excellence}
         - {question: market.customers.feedback, current_at_least: 4}
+    remedies: [market.customers.feedback]
 pitfall_areas: {market_trends: market.customers}
+pitfall_remedies:
+  communication: [market.customers.segments]
+  market_changes: [market.customers.feedback, market.customers.segments]
+pulse_questions: [market.customers.feedback]
 """
 
 
-def test_section_5_yaml_with_anchors_and_flow_mappings_loads() -> None:
+def test_section_5_yaml_with_flow_mappings_and_the_v2_keys_loads() -> None:
     bank = load_bank_yaml(TINY, source="tiny.yaml")
     second = bank.question("market.customers.segments")
     assert second.action.effort == 3
     assert second.action.title == "Ask {segment}"
+    assert (second.action.kpi_target, second.action.kpi_direction) == (5, "up")
+    assert second.scale_back is not None
+    assert (second.scale_back.kpi_target, second.scale_back.kpi_direction) == (4, "down")
+    assert second.text == {
+        "en": "We know which customers we serve.",
+        "de": "Wir kennen unsere Kunden.",
+    }
     assert second.help == ""
+    first = bank.question("market.customers.feedback")
+    assert (first.action.kpi_target, first.action.kpi_direction, first.scale_back) == (
+        None,
+        "up",
+        None,
+    )
     assert bank.rules[0].code == "cost-strategy-premium-inputs"
+    assert bank.rules[0].remedies == ("market.customers.feedback",)
+    assert bank.pitfall_remedies == {
+        "communication": ("market.customers.segments",),
+        "market_changes": ("market.customers.feedback", "market.customers.segments"),
+    }
+    assert bank.pulse_questions == ("market.customers.feedback",)
     assert load_bank_yaml(dump_bank_yaml(bank)) == bank
+    assert parse_bank(bank_to_dict(bank)) == bank
+    assert bank_to_dict(bank)["pulse_questions"] == ["market.customers.feedback"]
 
 
 def test_problem_inside_a_flow_mapping_names_its_line() -> None:
     text = TINY.replace(
-        "product_leadership: 4, customer_intimacy: 5}\n            action: &act",
-        "product_leadership: 9, customer_intimacy: 5}\n            action: &act",
+        'product_leadership: 4, customer_intimacy: 5}\n            action:\n              title: "Ask {segment}"\n              specific: "Ask five {segment} customers a month"\n              kpi: "interviews per month"\n              unit: "interviews"\n              owner_role: owner\n              effort: 2',
+        'product_leadership: 9, customer_intimacy: 5}\n            action:\n              title: "Ask {segment}"\n              specific: "Ask five {segment} customers a month"\n              kpi: "interviews per month"\n              unit: "interviews"\n              owner_role: owner\n              effort: 2',
     )
     (problem,) = problems_of(text)
     assert problem.line == 18
@@ -535,5 +580,5 @@ def test_problem_inside_a_flow_mapping_names_its_line() -> None:
 def test_problem_in_a_rule_condition_names_its_line() -> None:
     text = TINY.replace("current_at_least: 4}", "current_at_least: high}")
     (problem,) = problems_of(text)
-    assert problem.line == 42
+    assert problem.line == line_of(text, "current_at_least: high}")
     assert problem.path == "rules[0].when.all[1].current_at_least"

@@ -229,12 +229,15 @@ def test_alignment_index_is_half_weighted_mean_half_weakest_dimension() -> None:
     ("index", "band"),
     [
         (0.0, "misaligned"),
-        (49.999, "misaligned"),
-        (50.0, "partially_aligned"),
-        (69.999, "partially_aligned"),
-        (70.0, "aligned"),
-        (84.999, "aligned"),
-        (85.0, "resonant"),
+        (59.999, "misaligned"),
+        (60.0, "partially_aligned"),
+        (60.0 - 1e-12, "partially_aligned"),  # equal to the boundary but for float noise
+        (79.0, "partially_aligned"),
+        (79.5, "partially_aligned"),  # "60-79" means below 80
+        (79.999, "partially_aligned"),
+        (80.0, "aligned"),
+        (89.5, "aligned"),
+        (90.0, "resonant"),
         (100.0, "resonant"),
         (None, "insufficient_data"),
     ],
@@ -245,12 +248,15 @@ def test_band_boundaries(index: float | None, band: str) -> None:
 
 def test_band_of_a_scored_assessment() -> None:
     bank = make_bank({"d": {"d.a": ["q1"]}}, pitfall_areas={})
-    # One point short of target 3: area 75 → aligned.
-    assert score_assessment(bank, make_input(response("owner", {"q1": 2}))).band == "aligned"
-    # Two points short: 50 → partially aligned (the boundary belongs to the upper band).
-    assert score_assessment(bank, make_input(response("owner", {"q1": 1}))).band == (
+    # One point short of target 3: area 75 → partially aligned.
+    assert score_assessment(bank, make_input(response("owner", {"q1": 2}))).band == (
         "partially_aligned"
     )
+    # Two points short: 50 → misaligned.
+    assert score_assessment(bank, make_input(response("owner", {"q1": 1}))).band == "misaligned"
+    # Target 5 (customer intimacy), one point short: 75; at 4 of a target 4: 100 → resonant.
+    intimate = make_input(response("owner", {"q1": (4, 4)}), discipline="customer_intimacy")
+    assert score_assessment(bank, intimate).band == "resonant"
 
 
 # --- perception gaps and consensus -------------------------------------------------------------

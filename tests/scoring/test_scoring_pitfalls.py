@@ -182,7 +182,7 @@ def test_weak_culture_under_another_discipline_is_not_that_pitfall() -> None:
     assert "culture" not in codes_of(result)
 
 
-def test_pitfalls_come_in_the_order_of_the_seed_and_answer_actions_in_their_area() -> None:
+def test_pitfalls_come_in_the_order_of_the_seed_and_plan_items_address_what_they_touch() -> None:
     bank = make_bank()
     people = DEFAULT_LAYOUT["organizational"]["organizational.people"]
     # Market 87.5 against organizational 50; gaps on trends and culture.
@@ -200,4 +200,10 @@ def test_pitfalls_come_in_the_order_of_the_seed_and_answer_actions_in_their_area
         assert pitfall.evidence
     culture_items = [i for i in result.action_plan if i.area == "organizational.culture"]
     assert culture_items
-    assert all("culture" in i.answers and "communication" in i.answers for i in culture_items)
+    # The culture area: culture's area, a flagged perception gap, and the lowest dimension.
+    for item in culture_items:
+        assert item.addresses == ("communication", "silos", "culture")
+    people_items = [i for i in result.action_plan if i.area == "organizational.people"]
+    assert people_items
+    for item in people_items:
+        assert item.addresses == ("silos",)

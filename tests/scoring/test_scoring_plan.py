@@ -122,7 +122,10 @@ def test_action_plan_from_templates_with_dates() -> None:
     assert first.title == "Improve Area market.customers"
     assert first.specific == "Crumb & Co works on Area market.customers for budget families"
     assert first.kpi == "share of Area market.customers done"
-    assert (first.baseline, first.target, first.effort, first.effort_days) == (1.0, 3.0, 1, 8)
+    # Measurable: the KPI's own unit and target; the practice levels travel apart.
+    assert (first.unit, first.kpi_direction, first.baseline, first.target) == ("%", "up", None, 80)
+    assert (first.practice_from, first.practice_to, first.direction) == (1.0, 3.0, "raise")
+    assert (first.effort, first.effort_days) == (1, 8)
     assert first.feasibility == pytest.approx(1.0)
     assert first.expected_uplift == pytest.approx(result.priorities[0].uplift)
     assert (first.dimension, first.area, first.owner_role) == (

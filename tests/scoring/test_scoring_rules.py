@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from scoring_testkit import make_bank, make_input, response
+from scoring_testkit import action_dict, make_bank, make_input, response
 
 from scoring.engine import score_assessment
 from scoring.rules import (
@@ -27,14 +27,18 @@ from scoring.rules import (
 class FakeContext:
     strategy: dict[str, str | None] = field(default_factory=dict)
     currents: dict[str, float] = field(default_factory=dict)
+    # (question, level) -> that level's mean
+    levels: dict[tuple[str, str], float] = field(default_factory=dict)
     areas: dict[str, float | None] = field(default_factory=dict)
     dimensions: dict[str, float | None] = field(default_factory=dict)
 
     def strategy_value(self, name: str) -> str | None:
         return self.strategy.get(name)
 
-    def current(self, question: str) -> float | None:
-        return self.currents.get(question)
+    def current(self, question: str, level: str | None = None) -> float | None:
+        if level is None:
+            return self.currents.get(question)
+        return self.levels.get((question, level))
 
     def area_score(self, area: str) -> float | None:
         return self.areas.get(area)
@@ -46,6 +50,7 @@ class FakeContext:
 CONTEXT = FakeContext(
     strategy={"value_discipline": "operational_excellence", "primary_value": None, "segment": "x"},
     currents={"q1": 4.0, "q2": 2.5},
+    levels={("q1", "owner"): 4.0, ("q1", "others"): 1.0},
     areas={"a": 55.0, "b": None},
     dimensions={"d": 70.0, "e": None},
 )
@@ -64,6 +69,10 @@ CONTEXT = FakeContext(
         (QuestionCurrentAtMost("q2", 2.5), True),
         (QuestionCurrentAtMost("q2", 2), False),
         (QuestionCurrentAtMost("unanswered", 5), False),
+        (QuestionCurrentAtMost("q1", 2, "others"), True),
+        (QuestionCurrentAtMost("q1", 2, "owner"), False),
+        (QuestionCurrentAtLeast("q1", 4, "owner"), True),
+        (QuestionCurrentAtMost("q1", 5, "staff"), False),
         (AreaScoreBelow("a", 60), True),
         (AreaScoreBelow("a", 55), False),
         (AreaScoreBelow("b", 100), False),
@@ -118,6 +127,11 @@ def test_condition_export_is_the_yaml_form() -> None:
             {"not": {"question": "q2", "current_at_most": 3}},
         ]
     }
+    assert condition_to_dict(QuestionCurrentAtMost("q2", 2, "others")) == {
+        "question": "q2",
+        "level": "others",
+        "current_at_most": 2,
+    }
 
 
 RULES = [
@@ -131,12 +145,14 @@ RULES = [
                 {"question": "market.customers.feedback", "current_at_least": 4},
             ]
         },
+        "remedies": ["market.customers.feedback"],
     },
     {
         "code": "weak-trends",
         "severity": "medium",
         "message": "Market trends are not watched.",
         "when": {"area": "market.trends", "score_below": 60},
+        "remedies": ["market.trends.review", "market.trends.scan"],
     },
     {
         "code": "weak-organization",
@@ -159,7 +175,11 @@ RULES = [
 
 
 def test_triggered_rules_are_flagged_in_bank_order() -> None:
-    bank = make_bank(rules=RULES)
+    scale_back = {"title": "Spend less on {area}", "effort": 1}
+    bank = make_bank(
+        rules=RULES,
+        questions={"market.customers.feedback": {"scale_back": action_dict(**scale_back)}},
+    )
     data = make_input(
         response(
             "owner",
@@ -184,12 +204,17 @@ def test_triggered_rules_are_flagged_in_bank_order() -> None:
         ("weak-organization", "low"),
     ]
     assert result.consistency_flags[0].message == "A low-cost strategy buys premium inputs."
-    # The action for a market.trends question answers the rule on its area; the action for the
-    # feedback question answers the rule naming that question.
-    answers = {item.question: item.answers for item in result.action_plan}
-    assert "weak-trends" in answers["market.trends.scan"]
-    assert "cost-strategy-premium-inputs" in answers["market.customers.feedback"]
-    assert "weak-organization" not in answers["organizational.people.roles"]
+    assert result.consistency_flags[0].remedies == ("market.customers.feedback",)
+    # An item addresses the fired rules that name its question among their remedies.
+    addresses = {item.question: item.addresses for item in result.action_plan}
+    assert "weak-trends" in addresses["market.trends.scan"]
+    assert "weak-trends" in addresses["market.trends.review"]
+    assert "cost-strategy-premium-inputs" in addresses["market.customers.feedback"]
+    assert "weak-organization" not in addresses["organizational.people.roles"]
+    # The high rule's remedy is the first item; above target, it scales back.
+    first = result.action_plan[0]
+    assert (first.question, first.direction) == ("market.customers.feedback", "scale_back")
+    assert first.title == "Spend less on Area market.customers"
 
 
 def test_rules_on_unscored_areas_do_not_fire() -> None:
@@ -197,3 +222,70 @@ def test_rules_on_unscored_areas_do_not_fire() -> None:
     result = score_assessment(bank, make_input(response("owner", {"market.trends.scan": 1})))
     # Only "never" holds: its negated comparison with an unanswered question is true.
     assert [f.rule for f in result.consistency_flags] == ["never"]
+
+
+STAFF_KNOW = {
+    "code": "strategy-unknown-to-staff",
+    "severity": "high",
+    "message": "The people doing the work cannot explain the strategy.",
+    "when": {"question": "organizational.people.roles", "level": "others", "current_at_most": 2},
+    "remedies": ["organizational.people.roles"],
+}
+
+
+def test_a_level_condition_reads_that_level_and_not_the_pooled_score() -> None:
+    bank = make_bank(rules=[STAFF_KNOW])
+    rest = dict.fromkeys(
+        [
+            "market.customers.feedback",
+            "market.customers.segments",
+            "market.trends.scan",
+            "market.trends.review",
+        ],
+        3,
+    )
+    owner = response("owner", {**rest, "organizational.people.roles": 4})
+    staff = [response("staff", {"organizational.people.roles": 1}) for _ in range(3)]
+    result = score_assessment(bank, make_input(owner, *staff))
+    assert result.question("organizational.people.roles").current == pytest.approx(2.5)
+    assert [f.rule for f in result.consistency_flags] == ["strategy-unknown-to-staff"]
+    # Managers and staff are pooled as a mean of their level means.
+    manager = response("manager", {"organizational.people.roles": 4})
+    result = score_assessment(bank, make_input(owner, manager, *staff))
+    assert result.consistency_flags == ()  # others = (4 + 1) / 2 = 2.5
+    # No manager or staff answer: the condition is false, whatever the owner says.
+    alone = response("owner", {**rest, "organizational.people.roles": 1})
+    assert score_assessment(bank, make_input(alone)).consistency_flags == ()
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [("owner", 4.0), ("manager", 2.0), ("staff", 1.5), ("others", 1.75), (None, 2.5)],
+)
+def test_each_level_reads_its_own_mean(level: str | None, expected: float) -> None:
+    condition: dict[str, object] = {"question": "organizational.people.roles"}
+    if level is not None:
+        condition["level"] = level
+    bank = make_bank(
+        rules=[
+            {
+                "code": "at",
+                "severity": "low",
+                "message": "m",
+                "when": {**condition, "current_at_least": expected},
+            },
+            {
+                "code": "above",
+                "severity": "low",
+                "message": "m",
+                "when": {**condition, "current_at_least": expected + 0.01},
+            },
+        ]
+    )
+    data = make_input(
+        response("owner", {"organizational.people.roles": 4}),
+        response("manager", {"organizational.people.roles": 2}),
+        response("staff", {"organizational.people.roles": 1}),
+        response("staff", {"organizational.people.roles": 2}),
+    )
+    assert [f.rule for f in score_assessment(bank, data).consistency_flags] == ["at"]

@@ -1,4 +1,7 @@
-"""What the scores signal beyond themselves: perception gaps, consensus, rules, pitfalls."""
+"""What the scores show beyond themselves: perception gaps, consensus, rules, pitfalls.
+
+(Named findings, not signals: nothing here is a Django signal.)
+"""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from scoring.core import Aggregates, BankIndex, Scores
 from scoring.inputs import AssessmentInput, Strategy
 from scoring.results import ConsensusFlag, ConsistencyFlag, Evidence, PerceptionGap, Pitfall
 from scoring.rules import evaluate
+from scoring.text import localize
 
 __all__ = [
     "RuleContext",
@@ -99,20 +103,21 @@ def consensus_flags(index: BankIndex, answers: Aggregates) -> list[ConsensusFlag
 
 
 class RuleContext:
-    """What rule conditions read: the strategy, C_q and the scores."""
+    """What rule conditions read: the strategy, C_q, the level means and the scores."""
 
-    __slots__ = ("_current", "_index", "_scores", "_strategy")
+    __slots__ = ("_answers", "_current", "_index", "_scores", "_strategy")
 
     def __init__(
         self,
         index: BankIndex,
         strategy: Strategy,
-        current: Sequence[float | None],
+        answers: Aggregates,
         scores: Scores,
     ) -> None:
         self._index = index
         self._strategy = strategy
-        self._current = current
+        self._answers = answers
+        self._current = answers.current
         self._scores = scores
 
     def strategy_value(self, field: str) -> str | None:
@@ -122,10 +127,26 @@ class RuleContext:
         value: str | None = getattr(self._strategy, field)
         return value
 
-    def current(self, question: str) -> float | None:
-        """Return C_q, or None when nobody answered the question."""
+    def current(self, question: str, level: str | None = None) -> float | None:
+        """Return C_q (or one level's mean), or None when nobody (at that level) answered."""
         i = self._index.position.get(question)
-        return None if i is None else self._current[i]
+        if i is None:
+            return None
+        if level is None:
+            return self._current[i]
+        answers = self._answers
+        if level == "owner":
+            return answers.owner_mean[i]
+        manager, staff = answers.manager_mean[i], answers.staff_mean[i]
+        if level == "manager":
+            return manager
+        if level == "staff":
+            return staff
+        if level == "others":
+            if manager is None:
+                return staff
+            return manager if staff is None else (manager + staff) / 2
+        return None
 
     def area_score(self, area: str) -> float | None:
         """Return the area score, or None when it has insufficient data."""
@@ -138,13 +159,19 @@ class RuleContext:
         return None if d is None else self._scores.dimension_score[d]
 
 
-def consistency_flags(bank: Bank, context: RuleContext) -> tuple[list[ConsistencyFlag], list[int]]:
+def consistency_flags(
+    bank: Bank, context: RuleContext, language: str
+) -> tuple[list[ConsistencyFlag], list[int]]:
     """Return the flags of the rules whose condition holds, and those rules' positions."""
     flags = []
     triggered = []
     for r, rule in enumerate(bank.rules):
         if evaluate(rule.when, context):
-            flags.append(ConsistencyFlag(rule.code, rule.severity, rule.message))
+            flags.append(
+                ConsistencyFlag(
+                    rule.code, rule.severity, localize(rule.message, language), rule.remedies
+                )
+            )
             triggered.append(r)
     return flags, triggered
 

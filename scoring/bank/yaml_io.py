@@ -1,0 +1,232 @@
+"""Banks to and from YAML text: a loader that refuses hostile files, line numbers, export."""
+
+from __future__ import annotations
+
+import yaml
+
+from scoring.bank.model import ActionTemplate, Bank, BankError, BankProblem, Question, Rule
+from scoring.bank.validate import parse_bank
+from scoring.constants import DISCIPLINES, PITFALL_AREA_KEYS, PITFALLS, YAML_DEPTH_MAX
+from scoring.rules import condition_to_dict
+from scoring.text import text_to_data
+from scoring.validation import join_path
+
+__all__ = ["bank_to_dict", "dump_bank_yaml", "load_bank_yaml"]
+
+
+class RefusedYAMLError(yaml.MarkedYAMLError):
+    """YAML that a bank must not use: aliases and anchors, or nesting beyond YAML_DEPTH_MAX."""
+
+
+def _refused(problem: str, event: yaml.Event) -> RefusedYAMLError:
+    mark = event.start_mark
+    return RefusedYAMLError(
+        problem=problem, problem_mark=mark if isinstance(mark, yaml.Mark) else None
+    )
+
+
+class _BankLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses aliases, anchors and deep nesting while composing.
+
+    An alias lets a few lines expand into billions of nodes ("billion laughs"); a bank never
+    needs one, so the first anchor or alias stops the reading before anything is expanded.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            raise _refused(f"YAML aliases (*{event.anchor}) are not allowed in a bank", event)
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _refused(f"YAML anchors (&{anchor}) are not allowed in a bank", event)
+        self._depth += 1
+        try:
+            if self._depth > YAML_DEPTH_MAX:
+                raise _refused(f"nested deeper than {YAML_DEPTH_MAX} levels", event)
+            node: yaml.Node | None = super().compose_node(parent, index)
+            return node
+        finally:
+            self._depth -= 1
+
+
+def _record_lines(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: str,
+    lines: dict[str, int],
+    problems: list[tuple[str, str, int]],
+) -> None:
+    if isinstance(node, yaml.MappingNode):
+        # PyYAML keeps the last of two equal keys silently; a bank author wants to hear of it.
+        # Checked before merging because a key may legitimately override a merged '<<' one.
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                continue
+            key, key_line = str(key_node.value), key_node.start_mark.line + 1
+            if key in seen:
+                message = f"duplicate key '{key}' (also on line {seen[key]})"
+                problems.append((join_path(path, key), message, key_line))
+            seen.setdefault(key, key_line)
+        loader.flatten_mapping(node)  # resolves '<<' merge keys the way construction will
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            child = join_path(path, key)
+            lines.setdefault(child, key_node.start_mark.line + 1)
+            _record_lines(loader, value_node, child, lines, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = f"{path}[{index}]"
+            lines.setdefault(child, item.start_mark.line + 1)
+            _record_lines(loader, item, child, lines, problems)
+
+
+def load_bank_yaml(text: str, *, source: str = "<bank>") -> Bank:
+    """Parse and validate a bank from YAML text; every problem names its source line."""
+    try:
+        loader = _BankLoader(text)
+    except yaml.reader.ReaderError as exc:
+        # The reader refuses control characters before parsing starts, outside the block below.
+        bad_line = text.count("\n", 0, exc.position) + 1
+        message = f"malformed YAML: {' '.join(str(exc).split())}"
+        raise BankError([BankProblem("", message, bad_line, source)]) from None
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise BankError([BankProblem("", "the bank file is empty", None, source)])
+        lines: dict[str, int] = {"": node.start_mark.line + 1}
+        duplicates: list[tuple[str, str, int]] = []
+        _record_lines(loader, node, "", lines, duplicates)
+        data = loader.construct_document(node)
+    except RefusedYAMLError as exc:
+        mark = exc.problem_mark
+        line = None if mark is None else mark.line + 1
+        raise BankError([BankProblem("", str(exc.problem), line, source)]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = None if mark is None else mark.line + 1
+        detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        problem = BankProblem("", f"malformed YAML: {detail or exc}", line, source)
+        raise BankError([problem]) from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        if isinstance(exc, BankError):
+            raise
+        raise BankError([BankProblem("", f"malformed YAML: {exc}", None, source)]) from None
+    finally:
+        loader.dispose()
+    problems = [BankProblem(path, message, line, source) for path, message, line in duplicates]
+    try:
+        bank = parse_bank(data, source=source, lines=lines)
+    except BankError as exc:
+        raise BankError(problems + exc.problems) from None
+    if problems:
+        raise BankError(problems)
+    return bank
+
+
+def _action_to_dict(action: ActionTemplate) -> dict[str, object]:
+    data: dict[str, object] = {
+        "title": text_to_data(action.title),
+        "specific": text_to_data(action.specific),
+        "kpi": text_to_data(action.kpi),
+        "unit": text_to_data(action.unit),
+        "owner_role": text_to_data(action.owner_role),
+        "effort": action.effort,
+        "effort_days": action.effort_days,
+        "duration_weeks": action.duration_weeks,
+    }
+    if action.kpi_target is not None:
+        data["kpi_target"] = action.kpi_target
+    data["kpi_direction"] = action.kpi_direction
+    return data
+
+
+def _question_to_dict(question: Question) -> dict[str, object]:
+    data: dict[str, object] = {
+        "code": question.code,
+        "text": text_to_data(question.text),
+        "help": text_to_data(question.help),
+        "weight": question.weight,
+        "targets": {d: question.targets[d] for d in DISCIPLINES if d in question.targets},
+        "action": _action_to_dict(question.action),
+    }
+    if question.scale_back is not None:
+        data["scale_back"] = _action_to_dict(question.scale_back)
+    if question.continues is not None:
+        data["continues"] = question.continues
+    return data
+
+
+def _rule_to_dict(rule: Rule) -> dict[str, object]:
+    data: dict[str, object] = {
+        "code": rule.code,
+        "severity": rule.severity,
+        "message": text_to_data(rule.message),
+        "when": condition_to_dict(rule.when),
+    }
+    if rule.remedies:
+        data["remedies"] = list(rule.remedies)
+    return data
+
+
+def bank_to_dict(bank: Bank) -> dict[str, object]:
+    """Return the YAML structure of DESIGN.md section 5, so parse_bank(bank_to_dict(b)) == b."""
+    data: dict[str, object] = {
+        "bank": bank.slug,
+        "version": bank.version,
+        "title": text_to_data(bank.title),
+        "scale": {"min": bank.scale_min, "max": bank.scale_max},
+        "dimensions": [
+            {
+                "code": dimension.code,
+                "title": text_to_data(dimension.title),
+                "weight": dimension.weight,
+                "areas": [
+                    {
+                        "code": area.code,
+                        "title": text_to_data(area.title),
+                        "weight": area.weight,
+                        "questions": [_question_to_dict(q) for q in area.questions],
+                    }
+                    for area in dimension.areas
+                ],
+            }
+            for dimension in bank.dimensions
+        ],
+        "rules": [_rule_to_dict(rule) for rule in bank.rules],
+        "pitfall_areas": {
+            k: bank.pitfall_areas[k] for k in PITFALL_AREA_KEYS if k in bank.pitfall_areas
+        },
+    }
+    if bank.pitfall_remedies:
+        data["pitfall_remedies"] = {
+            k: list(bank.pitfall_remedies[k]) for k in PITFALLS if k in bank.pitfall_remedies
+        }
+    if bank.pulse_questions:
+        data["pulse_questions"] = list(bank.pulse_questions)
+    return data
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Write a shared value out in full each time: the loader refuses aliases."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def dump_bank_yaml(bank: Bank) -> str:
+    """Return the bank as YAML text in the interchange format (keys in section 5 order)."""
+    return yaml.dump(
+        bank_to_dict(bank),
+        Dumper=_NoAliasDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+    )
