@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 ## Prepare the local database: migrate, load the default bank, seed the demo.
 setup: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_bank assessments/banks/default.yaml
+	$(PY) manage.py load_bank banks/default.yaml
 	$(PY) manage.py seed_demo
 
 ## Serve the site on http://127.0.0.1:$(PORT) with a Celery worker; Ctrl-C stops both.

@@ -1,174 +1,22 @@
-"""Forms validate; they never write (services do)."""
+"""Cycle, answer and invitation forms. Forms validate; services write."""
 
 import re
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.core.validators import validate_email
-from django.utils.html import format_html
 
-from assessments import selectors
-from assessments.models import (
-    Assessment,
-    Level,
-    Membership,
-    Organization,
-    Question,
-    StrategyProfile,
-    ValueDiscipline,
-)
+from assessments.models import Assessment
 from assessments.selectors import DONT_KNOW
-from assessments.services.banks import bank_layout
 from assessments.services.cycles import COMMENT_MAX_LENGTH
-
-
-class SignupForm(UserCreationForm):
-    email = forms.EmailField(help_text="Used to log in and to receive invitations and reports.")
-
-    class Meta:
-        model = get_user_model()
-        fields = ("email",)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Create my account"))
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address already exists.")
-        return email
-
-    def save(self, commit: bool = True):
-        user = super().save(commit=False)
-        user.username = user.email = self.cleaned_data["email"]
-        if commit:
-            user.save()
-        return user
-
-
-class OrganizationForm(forms.ModelForm):
-    class Meta:
-        model = Organization
-        fields = ("name", "industry", "size_band", "capacity_days_per_month")
-        help_texts: ClassVar[dict[str, str]] = {
-            "capacity_days_per_month": (
-                "How many person-days a month your team can spend on improvement work "
-                "beside the daily business. Your action plan is scheduled against it."
-            ),
-        }
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Save"))
-
-
-class EmailAuthenticationForm(AuthenticationForm):
-    """Log in with the e-mail address, which is also the username."""
-
-    username = UsernameField(
-        label="E-mail address", widget=forms.EmailInput(attrs={"autofocus": True})
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Log in"))
-
-    def clean_username(self) -> str:
-        return self.cleaned_data["username"].strip().lower()
-
-
-DISCIPLINE_EXPLANATIONS = {
-    ValueDiscipline.OPERATIONAL_EXCELLENCE: (
-        "Customers come to you because you are reliable, quick and good value. You win by "
-        "running a tight, efficient operation with few surprises. Think of a discount "
-        "supermarket or a busy bakery that always has fresh bread at a fair price."
-    ),
-    ValueDiscipline.PRODUCT_LEADERSHIP: (
-        "Customers come to you for the best or newest product. You win by creating and "
-        "improving what you sell faster than others. Think of a craft brewery that keeps "
-        "launching new beers, or a workshop known for its designs."
-    ),
-    ValueDiscipline.CUSTOMER_INTIMACY: (
-        "Customers come to you because you know them and tailor what you do to them. You win "
-        "through relationships and service. Think of a family accountant or a shop whose "
-        "staff know every regular by name."
-    ),
-}
-
-
-class StrategyForm(forms.ModelForm):
-    """The three questions of strategy: who the customers are, what value, how you operate."""
-
-    class Meta:
-        model = StrategyProfile
-        fields = ("target_customers", "segment", "primary_value", "value_discipline", "goals")
-        labels: ClassVar[dict[str, str]] = {
-            "target_customers": "Who are your customers?",
-            "primary_value": "What do your customers value most in what you offer?",
-            "value_discipline": "How does your business operate to win them?",
-            "goals": "What do you want to achieve in the next year or two?",
-        }
-        help_texts: ClassVar[dict[str, str]] = {
-            "goals": "Optional. For example: “open a second shop”, “cut waste by a third”.",
-        }
-        widgets: ClassVar[dict[str, Any]] = {
-            "target_customers": forms.Textarea(attrs={"rows": 3}),
-            "goals": forms.Textarea(attrs={"rows": 3}),
-            "primary_value": forms.RadioSelect,
-            "value_discipline": forms.RadioSelect,
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Radio buttons need no "---------" choice: nothing checked means nothing chosen.
-        self.fields["primary_value"].choices = StrategyProfile.PrimaryValue.choices
-        self.fields["value_discipline"].choices = [
-            (value, format_html("<strong>{}</strong>: {}", label, DISCIPLINE_EXPLANATIONS[value]))
-            for value, label in ValueDiscipline.choices
-        ]
-        self.fields["value_discipline"].help_text = (
-            "Most successful small businesses pick one of these and are merely good enough "
-            "at the other two. Choose the one that describes why customers pick you."
-        )
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Fieldset("1 · Your customers", "target_customers", "segment"),
-            Fieldset("2 · The value you offer", "primary_value"),
-            Fieldset("3 · How you operate", "value_discipline"),
-            Fieldset("4 · Your goals", "goals"),
-        )
-        self.helper.add_input(Submit("submit", "Save the strategy"))
-
-
-class MemberInviteForm(forms.Form):
-    email = forms.EmailField(label="Their e-mail address")
-    role = forms.ChoiceField(
-        label="Role",
-        choices=Membership.Role.choices,
-        initial=Membership.Role.MANAGER,
-        widget=forms.RadioSelect,
-        help_text=(
-            "A co-owner can change the strategy, invite people and close cycles. A manager "
-            "answers the questionnaire at manager level and sees the results."
-        ),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Add the member"))
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+from banks.forms import SCALE_ANCHORS
+from banks.models import Question
+from banks.selectors import bank_target
+from banks.services import bank_layout
+from organizations.models import Level, Organization
 
 
 def suggested_cycle_label(today: date) -> str:
@@ -196,14 +44,9 @@ class CycleStartForm(forms.Form):
         return label
 
 
-SCALE_ANCHORS = [
-    ("1", "not at all"),
-    ("2", "a little"),
-    ("3", "partly"),
-    ("4", "mostly"),
-    ("5", "fully, routinely"),
-]
 SCALE_CHOICES = [*SCALE_ANCHORS, (DONT_KNOW, "Don't know")]
+
+
 TARGET_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 
@@ -264,9 +107,7 @@ class AnswerForm(forms.Form):
             cleaned["target"] = None
         elif cleaned.get("target") is not None and cleaned.get("question") is not None:
             # An owner who keeps the bank's suggestion states no override of their own.
-            default = selectors.bank_target(
-                question=cleaned["question"], discipline=self.discipline
-            )
+            default = bank_target(question=cleaned["question"], discipline=self.discipline)
             if cleaned["target"] == default:
                 cleaned["target"] = None
         return cleaned

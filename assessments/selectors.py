@@ -1,4 +1,4 @@
-"""Reads. Visibility is decided here, once: callers get only what the user may see."""
+"""Reads about cycles, responses and the questionnaire; visibility comes from organizations."""
 
 from dataclasses import dataclass
 
@@ -7,48 +7,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessments.models import (
-    ActionItem,
-    Area,
-    Assessment,
-    ConsultantAccess,
-    Dimension,
-    Invitation,
-    Level,
-    Membership,
-    Organization,
-    Question,
-    QuestionBank,
-    Report,
-    Response,
-    StrategyProfile,
-    ValueDiscipline,
-)
-from assessments.services.banks import TARGET_FIELDS, bank_layout
-
-
-def organizations_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organization]:
-    """Return organizations the user belongs to or that granted them active consultant access."""
-    if not user.is_authenticated:
-        return Organization.objects.none()
-    return Organization.objects.filter(
-        Q(memberships__user=user)
-        | (Q(consultant_grants__consultant=user) & ConsultantAccess.in_force("consultant_grants__"))
-    ).distinct()
-
-
-def organization_get(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Organization:
-    """Return one visible organization or raise Http404."""
-    return get_object_or_404(organizations_for_user(user=user), pk=pk)
-
-
-def membership_role(*, user: AbstractBaseUser, organization: Organization) -> str | None:
-    """Return the user's role in the organization (owner/manager), or None for consultants."""
-    return (
-        Membership.objects.filter(user=user, organization=organization)
-        .values_list("role", flat=True)
-        .first()
-    )
+from assessments.models import Assessment, Invitation, Response
+from banks.models import Area, Dimension, Question
+from banks.selectors import bank_target
+from banks.services import bank_layout
+from organizations.models import Level, Organization, StrategyProfile, ValueDiscipline
+from organizations.selectors import organizations_for_user
 
 
 def assessments_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Assessment]:
@@ -61,37 +25,6 @@ def assessment_get(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Assess
     return get_object_or_404(
         assessments_for_user(user=user).select_related("organization", "bank"), pk=pk
     )
-
-
-def bank_published(*, slug: str = "smb-alignment") -> QuestionBank | None:
-    """Return the published version of a bank, if any."""
-    return QuestionBank.objects.filter(slug=slug, status=QuestionBank.Status.PUBLISHED).first()
-
-
-# --- Organization home, members and cycles ---------------------------------------------------
-
-
-def is_owner(*, user: AbstractBaseUser | AnonymousUser, organization: Organization) -> bool:
-    """Return whether the user holds the owner role in the organization."""
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=user, organization=organization, role=Membership.Role.OWNER
-    ).exists()
-
-
-def members_of(*, organization: Organization) -> QuerySet[Membership]:
-    """Return the organization's members, owners first."""
-    return (
-        Membership.objects.filter(organization=organization)
-        .select_related("user")
-        .order_by("-role", "user__email")  # "owner" sorts after "manager"; owners first
-    )
-
-
-def strategy_of(*, organization: Organization) -> StrategyProfile | None:
-    """Return the organization's strategy profile, if stated."""
-    return StrategyProfile.objects.filter(organization=organization).first()
 
 
 def assessment_current(*, organization: Organization) -> Assessment | None:
@@ -132,13 +65,6 @@ def snapshot_labels(*, assessment: Assessment) -> dict[str, str]:
             snapshot[key] = choices.get(snapshot[key], snapshot[key])
     return snapshot
 
-
-def report_of(*, assessment: Assessment) -> Report | None:
-    """Return the assessment's report row, if one was requested."""
-    return Report.objects.filter(assessment=assessment).first()
-
-
-# --- The questionnaire -----------------------------------------------------------------------
 
 DONT_KNOW = "dk"
 
@@ -233,12 +159,6 @@ class Questionnaire:
         return before, after
 
 
-def bank_target(*, question: Question, discipline: str) -> int:
-    """Return what the bank says the declared value discipline needs for this question."""
-    field = TARGET_FIELDS.get(discipline, TARGET_FIELDS["operational_excellence"])
-    return int(getattr(question, field))
-
-
 def questionnaire(*, assessment: Assessment, response: Response | None) -> Questionnaire:
     """Return the assessment's questions in bank order with the response's saved answers."""
     answers = {answer.question_id: answer for answer in response.answers.all()} if response else {}
@@ -290,9 +210,6 @@ def answer_progress(
     )
 
 
-# --- Invitations and participation -----------------------------------------------------------
-
-
 def invitations_for_assessment(*, assessment: Assessment) -> QuerySet[Invitation]:
     """Return the assessment's invitations with their responses, newest first."""
     return (
@@ -340,71 +257,3 @@ def participation(*, assessment: Assessment) -> list[LevelCount]:
         )
         for level in Level
     ]
-
-
-def assessment_latest_scored(*, organization: Organization) -> Assessment | None:
-    """Return the organization's newest cycle with a ready report."""
-    return (
-        organization.assessments.filter(report__status=Report.Status.READY)
-        .select_related("report", "bank")
-        .order_by("-created_at")
-        .first()
-    )
-
-
-def action_plan_progress(*, assessment: Assessment) -> dict[str, int]:
-    """Return how many action items the cycle has and how many are done."""
-    return assessment.action_items.aggregate(
-        total=Count("pk"), done=Count("pk", filter=Q(status=ActionItem.Status.DONE))
-    )
-
-
-# --- Consultant access -----------------------------------------------------------------------
-
-
-def consultant_grants_of(*, organization: Organization) -> QuerySet[ConsultantAccess]:
-    """Return every grant of the organization: open ones first, then the latest closed."""
-    from django.db.models import F
-
-    return organization.consultant_grants.select_related("consultant", "granted_by").order_by(
-        F("revoked_at").desc(nulls_first=True), "-granted_at", "-pk"
-    )
-
-
-def consultant_grant_log(*, organization: Organization) -> QuerySet:
-    """Return the history of the organization's grants (granted, accepted, declined, revoked)."""
-    return (
-        ConsultantAccess.history.filter(organization_id=organization.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")
-    )
-
-
-def consultant_grants_pending_for(*, user: AbstractBaseUser) -> QuerySet[ConsultantAccess]:
-    """Return the open grants addressed to the user's e-mail that wait for an answer."""
-    email = getattr(user, "email", "") or ""
-    if not email:
-        return ConsultantAccess.objects.none()
-    return (
-        ConsultantAccess.objects.filter(
-            email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-        )
-        .select_related("organization", "granted_by")
-        .order_by("-granted_at", "-pk")
-    )
-
-
-def works_as_consultant(*, user: AbstractBaseUser) -> bool:
-    """Return whether the user has a client, or an offer of one waiting for an answer."""
-    # One query: the navigation asks this on every page of a logged-in user.
-    grants = consultant_grants_active_for(user=user) | consultant_grants_pending_for(user=user)
-    return grants.exists()
-
-
-def consultant_grants_active_for(*, user: AbstractBaseUser) -> QuerySet[ConsultantAccess]:
-    """Return the grants in force that the user accepted, with their organizations."""
-    return (
-        ConsultantAccess.objects.filter(ConsultantAccess.in_force(), consultant=user)
-        .select_related("organization")
-        .order_by("organization__name")
-    )

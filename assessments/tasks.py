@@ -1,66 +1,9 @@
-"""Celery tasks: take ids, call a service, declare retries and limits."""
+"""Cycle tasks run by beat. Names are pinned so the beat schedule survives moves."""
 
-from typing import Any
-
-from celery import Task, shared_task
-from django.db import InterfaceError, OperationalError
+from celery import shared_task
 
 
-class ReportBuildTask(Task):
-    """Record a report as failed when its task gives up, so the page never waits forever."""
-
-    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
-        from assessments.services.reports import report_build_abandon
-
-        report_id = (kwargs or {}).get("report_id") or (args[0] if args else None)
-        if report_id is None:
-            return
-        if isinstance(exc, OperationalError | InterfaceError):
-            error = (
-                "The database could not be reached while building the report, even after "
-                "several retries. Try rebuilding in a few minutes."
-            )
-        else:
-            error = f"The report could not be built ({type(exc).__name__}). Try rebuilding."
-        report_build_abandon(report_id=int(report_id), error=error)
-
-
-# acks_late + reject_on_worker_lost: a message is acknowledged only once the build has ended,
-# so a worker killed mid-build hands the report to the next one. The time limits come from
-# CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT; the soft one ends in a readable failure.
-@shared_task(
-    base=ReportBuildTask,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    retry_jitter=True,
-    max_retries=4,
-)
-def report_build_task(report_id: int) -> str:
-    """Build one report; a redelivered or duplicate message finds it ready and does nothing."""
-    from assessments.services.reports import report_build
-
-    report = report_build(report_id=report_id)
-    return report.status if report is not None else "missing"
-
-
-@shared_task
-def ping_task(value: str) -> str:
-    """Echo a value: lets operators and tests prove that a worker consumes the queue."""
-    return value
-
-
-@shared_task
-def report_sweep_task() -> int:
-    """Re-queue reports left queued or stalled (broker down, worker lost); run by beat."""
-    from assessments.services.reliability import report_sweep
-
-    return report_sweep()
-
-
-@shared_task
+@shared_task(name="assessments.tasks.reassessment_reminders_task")
 def reassessment_reminders_task() -> int:
     """E-mail owners whose last cycle is older than their review interval; run by beat."""
     from assessments.services.reminders import reassessment_reminders_send

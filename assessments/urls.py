@@ -1,17 +1,11 @@
 from django.urls import path
 
 from assessments.views import cycles as cycles_views
-from assessments.views import organizations as organizations_views
 from assessments.views import questionnaire as questionnaire_views
 
 app_name = "assessments"
 
 urlpatterns = [
-    path("", organizations_views.dashboard, name="home"),
-    path("organizations/new/", organizations_views.organization_create, name="organization_create"),
-    path("organizations/<int:pk>/", organizations_views.organization_detail, name="organization"),
-    path("organizations/<int:pk>/strategy/", organizations_views.strategy, name="strategy"),
-    path("organizations/<int:pk>/members/", organizations_views.members, name="members"),
     path(
         "organizations/<int:pk>/cycles/new/",
         cycles_views.assessment_create,

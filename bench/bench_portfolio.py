@@ -64,7 +64,7 @@ def _setup(folder: Path) -> str:
 
     setup_test_environment()  # the test client's host name and a memory e-mail backend
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_bank", str(ROOT / "assessments" / "banks" / "default.yaml"), verbosity=0)
+    call_command("load_bank", str(ROOT / "banks" / "default.yaml"), verbosity=0)
     return url.split("@")[-1]
 
 
@@ -99,7 +99,7 @@ def main() -> None:
         from django.test import Client
         from django.urls import reverse
 
-        from assessments.selectors import bank_published
+        from banks.selectors import bank_published
         from tests.portfolio.builders import clients_seed
 
         consultant = get_user_model().objects.create_user(

@@ -43,7 +43,7 @@ def _setup(folder: Path) -> None:
 
     ensure_broker_folders()
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_bank", str(ROOT / "assessments" / "banks" / "default.yaml"), verbosity=0)
+    call_command("load_bank", str(ROOT / "banks" / "default.yaml"), verbosity=0)
 
 
 def main() -> None:
@@ -52,9 +52,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="resonance-bench-") as tmp:
         _setup(Path(tmp))
-        from assessments.models import Assessment, Report
-        from assessments.services.demo import demo_seed
-        from assessments.services.reports import report_build, report_request
+        from assessments.models import Assessment
+        from demo.services import demo_seed
+        from reports.models import Report
+        from reports.services import report_build, report_request
 
         started = time.perf_counter()
         demo_seed()

@@ -71,12 +71,12 @@ def _setup(env: dict[str, str]) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_bank", str(ROOT / "assessments" / "banks" / "default.yaml"), verbosity=0)
+    call_command("load_bank", str(ROOT / "banks" / "default.yaml"), verbosity=0)
 
 
 class Bench:
     def __init__(self, tmp: Path, env: dict[str, str], redis: RedisServer) -> None:
-        from assessments.models import QuestionBank
+        from banks.models import QuestionBank
 
         self.tmp, self.env, self.redis = tmp, env, redis
         self.bank = QuestionBank.objects.filter(status="published").latest("version")
@@ -103,13 +103,13 @@ class Bench:
         )
 
     def status(self, report_id: int) -> str:
-        from assessments.models import Report
+        from reports.models import Report
 
         return Report.objects.values_list("status", flat=True).get(pk=report_id)
 
     def close(self, assessment) -> int:
-        from assessments.models import Report
         from assessments.services.cycles import assessment_close
+        from reports.models import Report
 
         assessment_close(assessment=assessment)
         return Report.objects.values_list("pk", flat=True).get(assessment=assessment)
@@ -122,7 +122,7 @@ def _reaches(bench: Bench, report_id: int, status: str) -> bool:
 
 def _warm_up(bench: Bench) -> float:
     """Build one report without a kill; return its duration in seconds."""
-    from assessments.models import Report
+    from reports.models import Report
 
     report_id = bench.close(bench.open_assessment())
     if not _reaches(bench, report_id, "ready"):
@@ -132,7 +132,7 @@ def _warm_up(bench: Bench) -> float:
 
 def _typical_build() -> float:
     """Return the median duration of the last few finished builds, in seconds."""
-    from assessments.models import Report
+    from reports.models import Report
 
     recent = Report.objects.filter(status="ready", duration_ms__isnull=False).order_by(
         "-finished_at"
@@ -164,7 +164,7 @@ def _kill_round(bench: Bench, worker: Worker, mode: str) -> tuple[int, float] | 
     if not _reaches(bench, report_id, "ready"):
         raise RuntimeError(f"report {report_id} was not ready {BUILD_TIMEOUT:.0f} s after a kill")
     recovered = time.monotonic() - killed_at
-    from assessments.models import Report
+    from reports.models import Report
 
     if Report.objects.get(pk=report_id).attempts < 2:
         return None  # it finished in the instant between the check and the kill
@@ -175,7 +175,7 @@ def _check(report_ids: list[int]) -> tuple[int, int, list[int]]:
     """Return (ready, duplicate action-item sets, attempts per report)."""
     from django.db.models import Count
 
-    from assessments.models import ActionItem, Report
+    from reports.models import ActionItem, Report
 
     reports = Report.objects.filter(pk__in=report_ids)
     ready = reports.filter(status=Report.Status.READY).count()
@@ -191,7 +191,7 @@ def _check(report_ids: list[int]) -> tuple[int, int, list[int]]:
 
 def _reports_since(report_ids: list[int]) -> list[int]:
     """Return the reports of this mode's rounds that were not counted as kills."""
-    from assessments.models import Report
+    from reports.models import Report
 
     first = min(report_ids, default=0)
     return list(
@@ -200,7 +200,7 @@ def _reports_since(report_ids: list[int]) -> list[int]:
 
 
 def _redis_down(bench: Bench, closes: int) -> None:
-    from assessments.models import Report
+    from reports.models import Report
 
     assessments = [bench.open_assessment() for _ in range(closes)]
     bench.redis.stop()

@@ -163,13 +163,15 @@ def _seed(respondents: int, owners: int) -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from assessments.models import Assessment, Invitation, Level, Question, QuestionBank
+    from assessments.models import Assessment, Invitation
     from assessments.services.invitations import token_digest
-    from assessments.services.reports import report_build, report_request
+    from banks.models import Question, QuestionBank
+    from organizations.models import Level
+    from reports.services import report_build, report_request
     from tests.reports.builders import answered_assessment, owner_of
 
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_bank", str(ROOT / "assessments" / "banks" / "default.yaml"), verbosity=0)
+    call_command("load_bank", str(ROOT / "banks" / "default.yaml"), verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
     bank = QuestionBank.objects.filter(status="published").latest("version")
     for n in range(max(1, min(owners, 3))):

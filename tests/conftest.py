@@ -10,7 +10,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_BANK = ROOT / "assessments" / "banks" / "default.yaml"
+DEFAULT_BANK = ROOT / "banks" / "default.yaml"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -28,7 +28,7 @@ def celery_current_app_kept():
 @pytest.fixture
 def default_bank(db):
     """Load the default question bank (published) and return its QuestionBank row."""
-    from assessments.services.banks import bank_import
+    from banks.services import bank_import
     from scoring.bank import load_bank_yaml
 
     bank = load_bank_yaml(DEFAULT_BANK.read_text(encoding="utf-8"), source=str(DEFAULT_BANK))

@@ -3,7 +3,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from assessments import models
+from assessments.models import Assessment, Response
+from organizations.models import Level, Membership, Organization, StrategyProfile, ValueDiscipline
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -18,32 +19,32 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.Organization
+        model = Organization
 
     name = factory.Sequence(lambda n: f"Business {n}")
-    industry = models.Organization.Industry.FOOD
-    size_band = models.Organization.SizeBand.MICRO
+    industry = Organization.Industry.FOOD
+    size_band = Organization.SizeBand.MICRO
     capacity_days_per_month = 8
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.Membership
+        model = Membership
 
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
-    role = models.Membership.Role.OWNER
+    role = Membership.Role.OWNER
 
 
 class StrategyProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.StrategyProfile
+        model = StrategyProfile
 
     organization = factory.SubFactory(OrganizationFactory)
     target_customers = "Families from the neighbourhood who want good bread at a fair price."
     segment = "budget-conscious families"
-    primary_value = models.StrategyProfile.PrimaryValue.PRICE
-    value_discipline = models.ValueDiscipline.OPERATIONAL_EXCELLENCE
+    primary_value = StrategyProfile.PrimaryValue.PRICE
+    value_discipline = ValueDiscipline.OPERATIONAL_EXCELLENCE
     goals = "Sell out every day with less waste."
 
 
@@ -51,11 +52,11 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     """Needs `bank=` (use the default_bank fixture)."""
 
     class Meta:
-        model = models.Assessment
+        model = Assessment
 
     organization = factory.SubFactory(OrganizationFactory)
     label = factory.Sequence(lambda n: f"2026-Q{n % 4 + 1}-{n}")
-    status = models.Assessment.Status.OPEN
+    status = Assessment.Status.OPEN
     strategy_snapshot = factory.LazyAttribute(
         lambda _: {
             "target_customers": "Local families",
@@ -69,7 +70,7 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
 
 class ResponseFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.Response
+        model = Response
 
     assessment = factory.SubFactory(AssessmentFactory)
-    level = models.Level.STAFF
+    level = Level.STAFF

@@ -16,6 +16,8 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
+    # First: its registration/ templates replace the admin's for log-in and password reset.
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -35,7 +37,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI as local static files: the docs page works offline
     "axes",
     "csp",
+    # Domains, upstream first: organizations, banks → assessments → reports → consultants.
+    "organizations",
+    "banks",
     "assessments",
+    "reports",
+    "consultants",
+    "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -46,7 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Logs refused requests (403/404/410…) of users and on /app/; needs request.user.
-    "assessments.security.RefusedAccessLogMiddleware",
+    "accounts.security.RefusedAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -75,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "assessments.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -99,7 +108,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "assessments:home"
+LOGIN_REDIRECT_URL = "organizations:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
@@ -243,12 +252,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 # A fixed cool-off: failures during a lock-out do not extend it, so the page can say when it ends.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "assessments.security.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 # Behind N reverse proxies the client is the N-th address from the end of X-Forwarded-For;
 # with none (local use) it is REMOTE_ADDR. Wrong either way and the limit is either shared by
 # everyone behind the proxy or bypassed by a forged header, so production sets it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "assessments.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 
 # REST API (DRF): token or session authentication, scoped like the pages.
 REST_FRAMEWORK = {

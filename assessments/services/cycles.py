@@ -8,19 +8,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from assessments import selectors
-from assessments.models import (
-    SCALE_MAX,
-    SCALE_MIN,
-    Answer,
-    Assessment,
-    Level,
-    Membership,
-    Organization,
-    Question,
-    Response,
-)
-from assessments.services.reports import report_request
+from assessments.models import Answer, Assessment, Response
+from assessments.selectors import assessment_current
+from banks.models import SCALE_MAX, SCALE_MIN, Question
+from banks.selectors import bank_published
+from organizations.models import Level, Membership, Organization
+from organizations.selectors import strategy_of
+from reports.services import report_request
 
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
 
@@ -44,13 +38,13 @@ def assessment_start(
     """Open a cycle on the published bank with a snapshot of today's strategy."""
     # Locking the organization serialises concurrent starts: one open cycle at a time.
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    strategy = selectors.strategy_of(organization=organization)
+    strategy = strategy_of(organization=organization)
     if strategy is None:
         raise CycleError("State your strategy first: every cycle measures against it.")
-    bank = selectors.bank_published()
+    bank = bank_published()
     if bank is None:
         raise CycleError("No question bank is published yet. Ask an administrator to publish one.")
-    current = selectors.assessment_current(organization=organization)
+    current = assessment_current(organization=organization)
     if current is not None:
         raise CycleError(f"Close the open cycle “{current.label}” before starting a new one.")
     label = label.strip()

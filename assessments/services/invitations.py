@@ -21,7 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment, Invitation, Level, Response
+from assessments.models import Assessment, Invitation, Response
+from organizations.models import Level
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +206,7 @@ def _send(*, invitation: Invitation, token: str, site_url: str) -> bool:
     try:
         send_mail(
             subject,
-            render_to_string("respondent/email_invitation.txt", context),
+            render_to_string("assessments/respondent/email_invitation.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [invitation.email],
         )

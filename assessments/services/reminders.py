@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from assessments.models import Membership, Organization
+from organizations.models import Membership, Organization
 
 logger = logging.getLogger(__name__)
 # The shortest interval the model allows: anything newer cannot be due, so the query skips it.

@@ -10,18 +10,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import selectors
-from assessments.forms import (
-    CycleStartForm,
-    InvitationForm,
-    suggested_cycle_label,
-)
-from assessments.models import (
-    Invitation,
-    Membership,
+from assessments.forms import CycleStartForm, InvitationForm, suggested_cycle_label
+from assessments.models import Invitation
+from assessments.selectors import (
+    assessment_current,
+    assessment_get,
+    invitations_for_assessment,
+    participation,
+    questionnaire,
+    response_of_user,
+    snapshot_labels,
 )
 from assessments.services import cycles, invitations
-from assessments.views.access import require_owner
+from banks.selectors import bank_published
+from organizations.access import require_owner
+from organizations.models import Membership
+from organizations.selectors import membership_role, organization_get, strategy_of
+from reports.selectors import report_of
 
 # --- Cycles ----------------------------------------------------------------------------------
 
@@ -29,7 +34,7 @@ from assessments.views.access import require_owner
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = selectors.organization_get(user=request.user, pk=pk)
+    organization = organization_get(user=request.user, pk=pk)
     require_owner(request, organization)
     form = CycleStartForm(
         request.POST or None,
@@ -49,9 +54,9 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "organization": organization,
         "form": form,
-        "strategy": selectors.strategy_of(organization=organization),
-        "current": selectors.assessment_current(organization=organization),
-        "bank": selectors.bank_published(),
+        "strategy": strategy_of(organization=organization),
+        "current": assessment_current(organization=organization),
+        "bank": bank_published(),
     }
     return render(request, "assessments/assessment_form.html", context)
 
@@ -59,23 +64,19 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
-    role = selectors.membership_role(user=request.user, organization=assessment.organization)
-    my_response = (
-        selectors.response_of_user(assessment=assessment, user=request.user) if role else None
-    )
+    assessment = assessment_get(user=request.user, pk=pk)
+    role = membership_role(user=request.user, organization=assessment.organization)
+    my_response = response_of_user(assessment=assessment, user=request.user) if role else None
     context = {
         "assessment": assessment,
         "organization": assessment.organization,
         "role": role,
         "is_owner": role == Membership.Role.OWNER,
         "my_response": my_response,
-        "progress": selectors.questionnaire(assessment=assessment, response=my_response)
-        if role
-        else None,
-        "participation": selectors.participation(assessment=assessment),
-        "report": selectors.report_of(assessment=assessment),
-        "snapshot": selectors.snapshot_labels(assessment=assessment),
+        "progress": questionnaire(assessment=assessment, response=my_response) if role else None,
+        "participation": participation(assessment=assessment),
+        "report": report_of(assessment=assessment),
+        "snapshot": snapshot_labels(assessment=assessment),
     }
     return render(request, "assessments/assessment_detail.html", context)
 
@@ -83,18 +84,18 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    assessment = assessment_get(user=request.user, pk=pk)
     return render(
         request,
         "assessments/_report_status.html",
-        {"assessment": assessment, "report": selectors.report_of(assessment=assessment)},
+        {"assessment": assessment, "report": report_of(assessment=assessment)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_close(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    assessment = assessment_get(user=request.user, pk=pk)
     require_owner(request, assessment.organization)
     if request.method == "POST":
         try:
@@ -104,7 +105,7 @@ def assessment_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The cycle is closed. Your report is being built.")
         return redirect(assessment)
-    my_response = selectors.response_of_user(assessment=assessment, user=request.user)
+    my_response = response_of_user(assessment=assessment, user=request.user)
     return render(
         request,
         "assessments/assessment_close.html",
@@ -112,7 +113,7 @@ def assessment_close(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "organization": assessment.organization,
             "my_response": my_response,
-            "participation": selectors.participation(assessment=assessment),
+            "participation": participation(assessment=assessment),
         },
     )
 
@@ -123,7 +124,7 @@ def assessment_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    assessment = assessment_get(user=request.user, pk=pk)
     require_owner(request, assessment.organization)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -156,8 +157,8 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "organization": assessment.organization,
             "form": form,
-            "invitations": selectors.invitations_for_assessment(assessment=assessment),
-            "participation": selectors.participation(assessment=assessment),
+            "invitations": invitations_for_assessment(assessment=assessment),
+            "participation": participation(assessment=assessment),
             "now": timezone.now(),
             "ttl_days": settings.INVITATION_TTL_DAYS,
         },
@@ -165,7 +166,7 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _owned_invitation(request: HttpRequest, pk: int, invitation_pk: int) -> Invitation:
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    assessment = assessment_get(user=request.user, pk=pk)
     invitation = get_object_or_404(assessment.invitations, pk=invitation_pk)
     require_owner(request, assessment.organization)
     return invitation

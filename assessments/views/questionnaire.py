@@ -16,19 +16,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors
-from assessments.forms import (
-    SCALE_ANCHORS,
-    TARGET_CHOICES,
-    AnswerForm,
-)
-from assessments.models import (
-    Assessment,
-    Invitation,
-    Level,
-    Response,
-    ValueDiscipline,
+from assessments.forms import TARGET_CHOICES, AnswerForm
+from assessments.models import Assessment, Invitation, Response
+from assessments.selectors import (
+    Questionnaire,
+    answer_progress,
+    assessment_get,
+    response_of_user,
 )
 from assessments.services import cycles, invitations
+from banks.forms import SCALE_ANCHORS
+from organizations.models import Level, ValueDiscipline
+from organizations.selectors import membership_role
 
 # --- The questionnaire, shared by members and respondents ------------------------------------
 
@@ -67,11 +66,11 @@ class Wizard:
 
 
 def _member_wizard(request: HttpRequest, pk: int) -> tuple[Wizard, str]:
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
-    role = selectors.membership_role(user=request.user, organization=assessment.organization)
+    assessment = assessment_get(user=request.user, pk=pk)
+    role = membership_role(user=request.user, organization=assessment.organization)
     if role is None:
         raise PermissionDenied("Only members of the organization answer its questionnaire.")
-    response = selectors.response_of_user(assessment=assessment, user=request.user)
+    response = response_of_user(assessment=assessment, user=request.user)
     wizard = Wizard(
         assessment=assessment,
         response=response,
@@ -92,7 +91,7 @@ def _closed_redirect(request: HttpRequest, wizard: Wizard) -> HttpResponse | Non
     return None
 
 
-def _nav(wizard: Wizard, questionnaire: selectors.Questionnaire) -> list[dict[str, object]]:
+def _nav(wizard: Wizard, questionnaire: Questionnaire) -> list[dict[str, object]]:
     return [{"step": s, "url": wizard.url("step", s.dimension.code)} for s in questionnaire.steps]
 
 
@@ -145,7 +144,7 @@ def _save(
             status = 422
             context["errors"] = [str(exc)]
         else:
-            step, overall = selectors.answer_progress(
+            step, overall = answer_progress(
                 assessment=wizard.assessment,
                 response=answer.response,
                 question=form.cleaned_data["question"],
@@ -237,7 +236,7 @@ def _link_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
         if gone
         else {"reason": "unknown"}
     )
-    return render(request, "respondent/link_problem.html", context, status=status)
+    return render(request, "assessments/respondent/link_problem.html", context, status=status)
 
 
 RespondentView = Callable[..., HttpResponse]
@@ -270,7 +269,7 @@ def respond(request: HttpRequest, wizard: Wizard, invitation: Invitation) -> Htt
     context = wizard.context(invitation=invitation)
     steps = context["questionnaire"].steps
     context["first_url"] = wizard.url("step", steps[0].dimension.code) if steps else ""
-    return render(request, "respondent/start.html", context)
+    return render(request, "assessments/respondent/start.html", context)
 
 
 @require_GET
@@ -308,4 +307,4 @@ def respond_submit(request: HttpRequest, wizard: Wizard, invitation: Invitation)
 
 @require_GET
 def respond_thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "respondent/thanks.html")
+    return render(request, "assessments/respondent/thanks.html")

@@ -4,9 +4,11 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from assessments.api.tokens import api_token_create
-from assessments.models import Assessment, Membership, Report
-from assessments.services.reports import report_build, report_request
+from api.tokens import api_token_create
+from assessments.models import Assessment
+from organizations.models import Membership
+from reports.models import Report
+from reports.services import report_build, report_request
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.builders import answered_assessment, consultant_for, owner_of
 
@@ -22,7 +24,7 @@ def _fresh_throttle_history():
 @pytest.fixture
 def no_pdf(monkeypatch):
     """Build reports without rendering a PDF: the API never reads it, and it costs seconds."""
-    from assessments import pdf
+    from reports import pdf
 
     monkeypatch.setattr(pdf, "pdf_engine_problem", lambda: "PDFs are off in the API tests")
 

@@ -4,7 +4,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments.models import ActionItem, Assessment, ConsultantAccess
+from assessments.models import Assessment
+from consultants.models import ConsultantAccess
+from reports.models import ActionItem
 from tests.api.conftest import token_client
 from tests.factories import AssessmentFactory
 
@@ -223,8 +225,9 @@ def test_a_lone_managers_answers_are_not_exposed(owner, scored):
 
 
 def test_groups_of_three_or_more_are_shown_apart(default_bank, no_pdf):
-    from assessments.models import Level, Report
-    from assessments.services.reports import report_build, report_request
+    from organizations.models import Level
+    from reports.models import Report
+    from reports.services import report_build, report_request
     from tests.reports.builders import answered_assessment, owner_of
 
     assessment = answered_assessment(
@@ -257,8 +260,8 @@ def test_format_suffixes_are_not_urls(owner, scored):
 def test_other_lists_use_a_fixed_number_of_queries(
     url, consultant, scored, default_bank, no_pdf, django_assert_max_num_queries
 ):
-    from assessments.models import ConsultantAccess
-    from assessments.services.reports import report_build, report_request
+    from consultants.models import ConsultantAccess
+    from reports.services import report_build, report_request
     from tests.reports.builders import answered_assessment
 
     # A second client of the same consultant, with its own result and plan.

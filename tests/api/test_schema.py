@@ -7,7 +7,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.config import SchemathesisConfig
 
-from assessments.api.tokens import api_token_create
+from api.tokens import api_token_create
 from tests.factories import AssessmentFactory
 
 pytestmark = pytest.mark.django_db

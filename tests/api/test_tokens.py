@@ -7,7 +7,7 @@ from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from assessments.api.tokens import MAX_TOKENS_PER_USER, api_token_create
+from api.tokens import MAX_TOKENS_PER_USER, api_token_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

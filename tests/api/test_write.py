@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 
-from assessments.models import ActionItem, Answer, Assessment, Level, Report, Response
+from assessments.models import Answer, Assessment, Response
 from assessments.services.cycles import COMMENT_MAX_LENGTH
+from organizations.models import Level
+from reports.models import ActionItem, Report
 from tests.api.conftest import token_client
 from tests.factories import AssessmentFactory, ResponseFactory
 
@@ -259,7 +261,7 @@ def test_items_cannot_be_replaced_or_deleted(owner, scored):
 def test_owner_asks_for_a_rebuild(owner, scored, django_capture_on_commit_callbacks, monkeypatch):
     queued = []
     monkeypatch.setattr(
-        "assessments.services.reports.report_enqueue", lambda *, report_id: queued.append(report_id)
+        "reports.services.report_enqueue", lambda *, report_id: queued.append(report_id)
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = token_client(owner).post(f"/api/cycles/{scored.pk}/rebuild/")
@@ -288,7 +290,7 @@ def test_a_manager_cannot_rebuild_and_an_outsider_sees_nothing(manager, outsider
 
 
 def test_rebuilds_are_rate_limited_per_user(consultant, owner, scored, monkeypatch):
-    monkeypatch.setattr("assessments.services.reports.report_enqueue", lambda *, report_id: True)
+    monkeypatch.setattr("reports.services.report_enqueue", lambda *, report_id: True)
     client = token_client(consultant)
     statuses = [client.post(f"/api/cycles/{scored.pk}/rebuild/").status_code for _ in range(11)]
     assert statuses == [202] * 10 + [429]

@@ -3,9 +3,9 @@ open cycle on the default bank, its owner, and a second, unrelated bank."""
 
 import pytest
 
-from assessments.models import Area, Dimension, Question, QuestionBank
 from assessments.services.cycles import assessment_start
-from assessments.services.organizations import strategy_save
+from banks.models import Area, Dimension, Question, QuestionBank
+from organizations.services import strategy_save
 from tests.factories import MembershipFactory, UserFactory
 
 

@@ -19,10 +19,10 @@ def test_signup_logs_in_and_leads_to_organization_setup(client):
         {"email": "Ada@Example.com", "password1": PASSWORD, "password2": PASSWORD},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("assessments:organization_create")
+    assert response["Location"] == reverse("organizations:organization_create")
     user = get_user_model().objects.get()
     assert user.username == user.email == "ada@example.com"
-    assert client.get(reverse("assessments:organization_create")).status_code == 200
+    assert client.get(reverse("organizations:organization_create")).status_code == 200
 
 
 def test_signup_rejects_a_taken_address_beside_the_field(client):

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import Area, Question
-from assessments.services.banks import bank_draft_from
+from banks.models import Area, Question
+from banks.services import bank_draft_from
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _formset_data(response) -> dict[str, str]:
 def test_area_page_edits_a_question_text_and_target(admin_client, default_bank):
     draft = bank_draft_from(bank_row=default_bank)  # only a draft can be edited
     area = Area.objects.filter(dimension__bank=draft).first()
-    url = reverse("admin:assessments_area_change", args=[area.pk])
+    url = reverse("admin:banks_area_change", args=[area.pk])
     page = admin_client.get(url)
     assert page.status_code == 200
     assert "SMART action template" in page.content.decode()
@@ -50,21 +50,21 @@ def test_area_page_edits_a_question_text_and_target(admin_client, default_bank):
 @pytest.mark.parametrize(
     "name",
     [
-        "questionbank",
-        "dimension",
-        "area",
-        "question",
-        "consistencyrule",
-        "organization",
-        "assessment",
+        "banks_questionbank",
+        "banks_dimension",
+        "banks_area",
+        "banks_question",
+        "banks_consistencyrule",
+        "organizations_organization",
+        "assessments_assessment",
     ],
 )
 def test_admin_lists_open(admin_client, default_bank, name):
-    assert admin_client.get(reverse(f"admin:assessments_{name}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
 
 
 def test_admin_question_list_filters_by_dimension(admin_client, default_bank):
-    url = reverse("admin:assessments_question_changelist")
+    url = reverse("admin:banks_question_changelist")
     response = admin_client.get(url, {"area__dimension__code": "market"})
     assert response.status_code == 200
     assert (

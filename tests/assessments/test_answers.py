@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import Answer, Assessment, Level, Question, Response
+from assessments.models import Answer, Assessment, Response
 from assessments.services import cycles
+from banks.models import Question
+from organizations.models import Level
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

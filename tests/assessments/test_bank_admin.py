@@ -6,15 +6,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.models import Area, Question, QuestionBank
-from assessments.services.banks import bank_as_dict, bank_draft_from
+from banks.models import Area, Question, QuestionBank
+from banks.services import bank_as_dict, bank_draft_from
 from tests.conftest import DEFAULT_BANK
 
 pytestmark = pytest.mark.django_db
 
 
 def _change_url(obj) -> str:
-    return reverse(f"admin:assessments_{obj._meta.model_name}_change", args=[obj.pk])
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def _rows(bank):
@@ -52,13 +52,13 @@ def test_draft_rows_are_editable(admin_client, default_bank):
 
 def test_new_questions_can_only_go_into_a_draft(admin_client, default_bank):
     draft = bank_draft_from(bank_row=default_bank)
-    page = admin_client.get(reverse("admin:assessments_question_add"))
+    page = admin_client.get(reverse("admin:banks_question_add"))
     choices = page.context["adminform"].form.fields["area"].queryset
     assert set(choices) == set(Area.objects.filter(dimension__bank=draft))
 
 
 def _post(client, name: str, bank):
-    return client.post(reverse(f"admin:assessments_questionbank_{name}", args=[bank.pk]))
+    return client.post(reverse(f"admin:banks_questionbank_{name}", args=[bank.pk]))
 
 
 def test_new_draft_button_copies_and_opens_the_draft(admin_client, default_bank):
@@ -83,7 +83,7 @@ def test_publish_button_lists_the_problems_of_an_invalid_draft(admin_client, def
         condition={"question": "no.such.question", "current_at_least": 4}
     )
     response = admin_client.post(
-        reverse("admin:assessments_questionbank_publish", args=[draft.pk]), follow=True
+        reverse("admin:banks_questionbank_publish", args=[draft.pk]), follow=True
     )
     texts = [str(m) for m in response.context["messages"]]
     assert any("was not published" in t for t in texts)
@@ -93,18 +93,16 @@ def test_publish_button_lists_the_problems_of_an_invalid_draft(admin_client, def
 
 
 def test_buttons_need_a_post(admin_client, default_bank):
-    url = reverse("admin:assessments_questionbank_draft", args=[default_bank.pk])
+    url = reverse("admin:banks_questionbank_draft", args=[default_bank.pk])
     assert admin_client.get(url).status_code == 405
 
 
 def test_download_yaml_imports_back_as_an_identical_new_version(admin_client, default_bank):
-    download = admin_client.get(
-        reverse("admin:assessments_questionbank_export", args=[default_bank.pk])
-    )
+    download = admin_client.get(reverse("admin:banks_questionbank_export", args=[default_bank.pk]))
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"]
     upload = SimpleUploadedFile("bank.yaml", download.content)
-    response = admin_client.post(reverse("admin:assessments_questionbank_import"), {"file": upload})
+    response = admin_client.post(reverse("admin:banks_questionbank_import"), {"file": upload})
     draft = QuestionBank.objects.get(slug=default_bank.slug, status=QuestionBank.Status.DRAFT)
     assert response.status_code == 302
     assert draft.version == default_bank.version + 1
@@ -116,7 +114,7 @@ def test_import_of_a_bad_file_lists_every_problem_with_its_line(admin_client, de
     text = text.replace("customer_intimacy: 5", "customer_closeness: 5", 1)
     before = QuestionBank.objects.count(), Question.objects.count()
     upload = SimpleUploadedFile("broken.yaml", text.encode())
-    response = admin_client.post(reverse("admin:assessments_questionbank_import"), {"file": upload})
+    response = admin_client.post(reverse("admin:banks_questionbank_import"), {"file": upload})
     assert response.status_code == 200
     problems = response.context["problems"]
     assert len(problems) >= 2
@@ -128,7 +126,7 @@ def test_import_of_a_bad_file_lists_every_problem_with_its_line(admin_client, de
 def test_an_oversized_bank_file_is_refused_beside_the_field(admin_client, default_bank):
     before = QuestionBank.objects.count()
     upload = SimpleUploadedFile("huge.yaml", b"# padding\n" * 300_000)  # about 3 MB
-    response = admin_client.post(reverse("admin:assessments_questionbank_import"), {"file": upload})
+    response = admin_client.post(reverse("admin:banks_questionbank_import"), {"file": upload})
     assert response.status_code == 200
     assert "a question bank file can be at most 2 MB" in response.text
     assert QuestionBank.objects.count() == before
@@ -137,7 +135,7 @@ def test_an_oversized_bank_file_is_refused_beside_the_field(admin_client, defaul
 def test_preview_scores_sample_answers_against_a_draft(admin_client, default_bank):
     draft = bank_draft_from(bank_row=default_bank)
     page = admin_client.get(
-        reverse("admin:assessments_questionbank_preview", args=[draft.pk]),
+        reverse("admin:banks_questionbank_preview", args=[draft.pk]),
         {"discipline": "customer_intimacy"},
     )
     assert page.status_code == 200
@@ -155,7 +153,7 @@ def test_preview_shows_the_draft_as_the_wizard_would(admin_client, default_bank)
     question.target_product_leadership = 2
     question.save()
     page = admin_client.get(
-        reverse("admin:assessments_questionbank_preview", args=[draft.pk]),
+        reverse("admin:banks_questionbank_preview", args=[draft.pk]),
         {"discipline": "product_leadership"},
     )
     html = page.text
@@ -174,8 +172,6 @@ def test_draft_edits_are_recorded_in_the_history(admin_client, default_bank):
     history = question.history.all()
     assert history.first().text == "Edited in a test"
     assert (
-        admin_client.get(
-            reverse("admin:assessments_question_history", args=[question.pk])
-        ).status_code
+        admin_client.get(reverse("admin:banks_question_history", args=[question.pk])).status_code
         == 200
     )

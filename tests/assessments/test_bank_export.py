@@ -5,14 +5,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.models import Assessment, Question, QuestionBank, Report
-from assessments.services.banks import (
-    bank_as_dict,
-    bank_draft_from,
-    bank_import_draft,
-    bank_publish,
-)
-from assessments.services.demo import demo_seed
+from assessments.models import Assessment
+from banks.models import Question, QuestionBank
+from banks.services import bank_as_dict, bank_draft_from, bank_import_draft, bank_publish
+from demo.services import demo_seed
+from reports.models import Report
 from scoring.bank import load_bank_yaml
 
 pytestmark = pytest.mark.django_db

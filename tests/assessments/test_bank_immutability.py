@@ -2,15 +2,8 @@
 
 import pytest
 
-from assessments.models import (
-    Area,
-    BankLockedError,
-    ConsistencyRule,
-    Dimension,
-    Question,
-    QuestionBank,
-)
-from assessments.services.banks import bank_draft_from, bank_publish
+from banks.models import Area, BankLockedError, ConsistencyRule, Dimension, Question, QuestionBank
+from banks.services import bank_draft_from, bank_publish
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from assessments.models import Question
-from assessments.services.banks import bank_draft_from, bank_layout
+from banks.models import Question
+from banks.services import bank_draft_from, bank_layout
 
 pytestmark = pytest.mark.django_db
 

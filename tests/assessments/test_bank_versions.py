@@ -2,8 +2,8 @@
 
 import pytest
 
-from assessments.models import Question, QuestionBank
-from assessments.services.banks import (
+from banks.models import Question, QuestionBank
+from banks.services import (
     BankDraftExistsError,
     BankInvalidError,
     BankNotDraftError,

@@ -3,8 +3,10 @@
 import pytest
 from django.core.management import call_command
 
-from assessments.models import ActionItem, Assessment, Organization, Report
-from assessments.services.demo import DEMO_LOGINS, DEMO_ORGANIZATION
+from assessments.models import Assessment
+from demo.services import DEMO_LOGINS, DEMO_ORGANIZATION
+from organizations.models import Organization
+from reports.models import ActionItem, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +42,9 @@ def test_seed_demo_refuses_without_debug(default_bank, settings):
 
 
 def test_seed_demo_gives_the_consultant_a_portfolio_with_a_peer_group(default_bank, settings):
-    from assessments.selectors import organizations_for_user
-    from assessments.services.benchmarks import peer_benchmarks
-    from assessments.services.demo import demo_seed_clients
+    from consultants.services.benchmarks import peer_benchmarks
+    from demo.services import demo_seed_clients
+    from organizations.selectors import organizations_for_user
 
     settings.DEBUG = True
     call_command("seed_demo")

@@ -9,8 +9,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Invitation, Level, Question, Response
+from assessments.models import Answer, Invitation, Response
+from assessments.selectors import participation
 from assessments.services import cycles, invitations
+from banks.models import Question
+from organizations.models import Level
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -225,9 +228,8 @@ def test_submitted_invitations_can_neither_be_resent_nor_revoked(assessment, cli
 
 
 def _participation(assessment):
-    from assessments import selectors
 
-    return selectors.participation(assessment=assessment)
+    return participation(assessment=assessment)
 
 
 def test_owner_sees_counts_per_level_never_answers(owner_client, client, assessment):

@@ -4,9 +4,12 @@ import pytest
 from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, ConsultantAccess, Invitation, Level, Report
+from assessments.models import Answer, Assessment, Invitation
 from assessments.services import cycles, invitations
-from assessments.services.organizations import strategy_save
+from consultants.models import ConsultantAccess
+from organizations.models import Level
+from organizations.services import strategy_save
+from reports.models import Report
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +29,15 @@ UNSCOPED = {
 
 
 def app_patterns():
+    """Return (namespace, pattern) for every page of organizations and their cycles."""
     resolver = get_resolver()
-    (app,) = [p for p in resolver.url_patterns if getattr(p, "namespace", None) == "assessments"]
-    return [p for p in app.url_patterns if isinstance(p, URLPattern)]
+    return [
+        (app.namespace, pattern)
+        for app in resolver.url_patterns
+        if getattr(app, "namespace", None) in ("organizations", "assessments")
+        for pattern in app.url_patterns
+        if isinstance(pattern, URLPattern)
+    ]
 
 
 @pytest.fixture
@@ -55,7 +64,7 @@ def urls_of(organization):
     assessment = organization.assessments.get()
     invitation = Invitation.objects.get(assessment=assessment)
     walked = []
-    for pattern in app_patterns():
+    for namespace, pattern in app_patterns():
         if pattern.name in UNSCOPED:
             continue
         route = str(pattern.pattern)
@@ -67,12 +76,12 @@ def urls_of(organization):
         if "<slug:code>" in route:
             kwargs["code"] = "market"
         assert set(pattern.pattern.converters) == set(kwargs), f"unhandled pattern {route}"
-        walked.append((pattern.name, reverse(f"assessments:{pattern.name}", kwargs=kwargs)))
+        walked.append((pattern.name, reverse(f"{namespace}:{pattern.name}", kwargs=kwargs)))
     return walked
 
 
 def test_the_walk_covers_every_pattern(organization_b):
-    names = {p.name for p in app_patterns()}
+    names = {p.name for _namespace, p in app_patterns()}
     walked = {name for name, _url in urls_of(organization_b)}
     assert walked | UNSCOPED == names
     assert len(walked) >= 14

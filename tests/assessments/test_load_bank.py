@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
-from assessments.services.banks import bank_as_dict, bank_to_engine
+from banks.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
+from banks.services import bank_as_dict, bank_to_engine
 from tests.conftest import DEFAULT_BANK
 
 pytestmark = pytest.mark.django_db

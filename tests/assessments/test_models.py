@@ -3,8 +3,9 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from assessments.models import Answer, Question, QuestionBank
-from assessments.services.banks import bank_draft_from
+from assessments.models import Answer
+from banks.models import Question, QuestionBank
+from banks.services import bank_draft_from
 from tests.factories import AssessmentFactory, MembershipFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db

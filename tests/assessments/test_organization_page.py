@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import ActionItem, Organization
-from assessments.services.demo import DEMO_ORGANIZATION, demo_seed
-from assessments.services.reports import assessment_projected_index
+from demo.services import DEMO_ORGANIZATION, demo_seed
+from organizations.models import Organization
+from reports.models import ActionItem
+from reports.services import assessment_projected_index
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ def test_projected_index_rises_as_actions_are_done(default_bank, client):
     demo_seed()
     organization = Organization.objects.get(name=DEMO_ORGANIZATION)
     client.force_login(organization.memberships.get().user)
-    url = reverse("assessments:organization", args=[organization.pk])
+    url = reverse("organizations:organization", args=[organization.pk])
     latest = organization.assessments.order_by("-created_at").first()
     measured = latest.report.alignment_index
 

@@ -8,9 +8,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Assessment, Membership, Organization, Report, StrategyProfile
+from assessments.models import Assessment
 from assessments.services import cycles
-from assessments.services.organizations import strategy_save
+from organizations.models import Membership, Organization, StrategyProfile
+from organizations.services import strategy_save
+from reports.models import Report
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,7 @@ STRATEGY = {
 def test_new_owner_is_led_from_organization_to_strategy_to_first_cycle(client, default_bank):
     client.force_login(UserFactory())
     created = client.post(
-        reverse("assessments:organization_create"),
+        reverse("organizations:organization_create"),
         {
             "name": "Crumb & Co",
             "industry": "food",
@@ -36,7 +38,7 @@ def test_new_owner_is_led_from_organization_to_strategy_to_first_cycle(client, d
         },
     )
     organization = Organization.objects.get()
-    assert created["Location"] == reverse("assessments:strategy", args=[organization.pk])
+    assert created["Location"] == reverse("organizations:strategy", args=[organization.pk])
     page = client.get(created["Location"]).content.decode()
     for words in ("Operational excellence", "Product leadership", "Customer intimacy", "Think of"):
         assert words in page
@@ -138,7 +140,7 @@ def test_past_cycles_show_their_alignment_index(owner_client, assessment):
 
 def test_owner_adds_a_manager_who_sets_a_password_and_logs_in(owner_client, organization):
     response = owner_client.post(
-        reverse("assessments:members", args=[organization.pk]),
+        reverse("organizations:members", args=[organization.pk]),
         {"email": "Mia@Example.com", "role": "manager"},
     )
     assert response.status_code == 302
@@ -157,7 +159,7 @@ def test_owner_adds_a_manager_who_sets_a_password_and_logs_in(owner_client, orga
     logged_in = client.post(reverse("login"), {"username": "mia@example.com", "password": password})
     assert logged_in.status_code == 302  # the log-in form accepts the new password
     again = owner_client.post(
-        reverse("assessments:members", args=[organization.pk]),
+        reverse("organizations:members", args=[organization.pk]),
         {"email": "mia@example.com", "role": "owner"},
     )
     assert "member of" in again.content.decode()
@@ -166,7 +168,7 @@ def test_owner_adds_a_manager_who_sets_a_password_and_logs_in(owner_client, orga
 def test_an_existing_account_is_added_without_a_new_password(owner_client, organization):
     existing = UserFactory(email="ben@example.com")
     owner_client.post(
-        reverse("assessments:members", args=[organization.pk]),
+        reverse("organizations:members", args=[organization.pk]),
         {"email": "ben@example.com", "role": "owner"},
     )
     assert Membership.objects.get(user=existing).role == Membership.Role.OWNER
@@ -177,9 +179,9 @@ def test_an_existing_account_is_added_without_a_new_password(owner_client, organ
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("strategy", STRATEGY),
-        ("members", {"email": "x@example.com", "role": "owner"}),
-        ("assessment_create", {"label": "2027-Q1"}),
+        ("organizations:strategy", STRATEGY),
+        ("organizations:members", {"email": "x@example.com", "role": "owner"}),
+        ("assessments:assessment_create", {"label": "2027-Q1"}),
     ],
 )
 def test_a_manager_cannot_do_owner_things_in_the_organization(
@@ -187,9 +189,7 @@ def test_a_manager_cannot_do_owner_things_in_the_organization(
 ):
     manager = MembershipFactory(organization=organization, role="manager").user
     client.force_login(manager)
-    assert (
-        client.post(reverse(f"assessments:{name}", args=[organization.pk]), data).status_code == 403
-    )
+    assert client.post(reverse(name, args=[organization.pk]), data).status_code == 403
 
 
 @pytest.mark.parametrize("name", ["close", "invitations"])
@@ -205,6 +205,6 @@ def test_a_manager_cannot_invite_or_close(client, assessment, name):
 
 def test_a_manager_sees_the_strategy_read_only(client, organization):
     client.force_login(MembershipFactory(organization=organization, role="manager").user)
-    body = client.get(reverse("assessments:strategy", args=[organization.pk])).content.decode()
+    body = client.get(reverse("organizations:strategy", args=[organization.pk])).content.decode()
     assert "budget-conscious families" in body
     assert "<form" not in body.split('id="main"')[1]

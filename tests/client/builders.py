@@ -7,17 +7,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from assessments.models import (
-    Answer,
-    Assessment,
-    Level,
-    Organization,
-    Question,
-    QuestionBank,
-    Report,
-    Response,
-)
-from assessments.services.reports import report_build, report_request
+from assessments.models import Answer, Assessment, Response
+from banks.models import Question, QuestionBank
+from organizations.models import Level, Organization
+from reports.models import Report
+from reports.services import report_build, report_request
 from tests.factories import AssessmentFactory
 
 TENDENCY = {"market": 3.4, "operational": 2.4, "financial": 3.8, "organizational": 2.8}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments import pdf
+from reports import pdf
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,8 @@ import statistics
 import pytest
 from django.urls import reverse
 
-from assessments.models import Organization
-from assessments.services.benchmarks import peer_benchmarks
+from consultants.services.benchmarks import peer_benchmarks
+from organizations.models import Organization
 from tests.client.builders import ready_report
 from tests.factories import MembershipFactory, OrganizationFactory
 

@@ -7,8 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import ActionItem, Area, ConsultantAccess, Membership, Question
-from assessments.services.banks import bank_draft_from, bank_publish
+from banks.models import Area, Question
+from banks.services import bank_draft_from, bank_publish
+from consultants.models import ConsultantAccess
+from organizations.models import Membership
+from reports.models import ActionItem
 from tests.client.builders import scored_cycle
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 

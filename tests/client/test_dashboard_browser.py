@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import ConsultantAccess
+from consultants.models import ConsultantAccess
 from tests.client.builders import scored_cycle
 from tests.e2e.conftest import log_in, shot
 from tests.factories import MembershipFactory, UserFactory

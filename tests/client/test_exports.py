@@ -9,7 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from assessments.models import ActionItem
+from reports.models import ActionItem
 from tests.client.builders import scored_cycle
 from tests.factories import MembershipFactory
 

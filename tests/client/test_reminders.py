@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from assessments.models import Assessment, Membership, Organization
+from assessments.models import Assessment
 from assessments.services.cycles import assessment_start
 from assessments.services.reminders import reassessment_reminders_send
+from organizations.models import Membership, Organization
 from tests.factories import (
     AssessmentFactory,
     MembershipFactory,

@@ -4,8 +4,9 @@ question's text and target, publishes it; a new cycle uses the new version, an o
 import pytest
 from playwright.sync_api import expect
 
-from assessments.models import Area, Assessment, Question, QuestionBank
+from assessments.models import Assessment
 from assessments.services.cycles import assessment_start
+from banks.models import Area, Question, QuestionBank
 from tests.e2e.conftest import shot
 from tests.factories import MembershipFactory, StrategyProfileFactory, UserFactory
 
@@ -39,7 +40,7 @@ def test_admin_publishes_a_new_version_without_touching_old_cycles(
     page.get_by_role("button", name="Log in").click()
 
     # The published version is read-only; it offers a new draft.
-    page.goto(f"{base}/admin/assessments/questionbank/{default_bank.pk}/change/")
+    page.goto(f"{base}/admin/banks/questionbank/{default_bank.pk}/change/")
     page.get_by_role("button", name="New draft from this version").click()
     expect(page.get_by_text("was created from")).to_be_visible()
     draft = QuestionBank.objects.get(status=QuestionBank.Status.DRAFT)
@@ -47,7 +48,7 @@ def test_admin_publishes_a_new_version_without_touching_old_cycles(
 
     # Edit one question of the draft, text and target, on its area's page.
     draft_area = Area.objects.get(dimension__bank=draft, code=first_area.code)
-    page.goto(f"{base}/admin/assessments/area/{draft_area.pk}/change/")
+    page.goto(f"{base}/admin/banks/area/{draft_area.pk}/change/")
     page.locator("textarea[name='questions-0-text']").fill(NEW_TEXT)
     page.locator("input[name='questions-0-target_operational_excellence']").fill("5")
     shot(page, artifacts_dir, "admin-01-draft-area", full_page=False)
@@ -55,7 +56,7 @@ def test_admin_publishes_a_new_version_without_touching_old_cycles(
     expect(page.get_by_text("was changed successfully")).to_be_visible()
 
     # Publish the draft.
-    page.goto(f"{base}/admin/assessments/questionbank/{draft.pk}/change/")
+    page.goto(f"{base}/admin/banks/questionbank/{draft.pk}/change/")
     page.get_by_role("button", name="Publish").click()
     # The page reloads after publishing: wait for it before the screenshot and the checks.
     expect(page.get_by_text("is published; new assessments use it")).to_be_visible()

@@ -11,7 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from assessments.models import ActionItem, ConsultantAccess
+from consultants.models import ConsultantAccess
+from reports.models import ActionItem
 from tests.client.builders import scored_cycle
 from tests.e2e.conftest import log_in, shot
 from tests.factories import MembershipFactory, UserFactory

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from assessments.models import Answer, Assessment, Invitation, Report, Response
+from assessments.models import Answer, Assessment, Invitation, Response
+from reports.models import Report
 from tests.e2e.conftest import answer, answer_step, log_in, next_step, question_ids, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -162,7 +163,7 @@ def test_owner_journey_up_to_closing_the_cycle(
 
 
 def _bank_target(question_id: int) -> int:
-    from assessments.models import Question
+    from banks.models import Question
 
     return Question.objects.get(pk=question_id).target_operational_excellence
 
@@ -171,7 +172,7 @@ def test_a_failed_save_says_so_beside_the_question(
     page, live_server, default_bank, artifacts_dir, django_user_model
 ):
     from assessments.services.cycles import assessment_start
-    from assessments.services.organizations import strategy_save
+    from organizations.services import strategy_save
     from tests.factories import MembershipFactory, UserFactory
 
     owner = UserFactory(email="o@example.com")

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from assessments.models import Assessment, Report
+from assessments.models import Assessment
+from reports.models import Report
 from tests.e2e.conftest import log_in, shot
 from tests.reports.builders import answered_assessment
 from tests.reports.workers import worker_env

@@ -8,10 +8,11 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import Answer, Invitation, Level, Response
+from assessments.models import Answer, Invitation, Response
 from assessments.services.cycles import assessment_start
 from assessments.services.invitations import invitations_create
-from assessments.services.organizations import strategy_save
+from organizations.models import Level
+from organizations.services import strategy_save
 from tests.e2e.conftest import answer, answer_step, log_in, next_step, question_ids, shot
 from tests.factories import MembershipFactory, UserFactory
 

@@ -13,14 +13,11 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from assessments.models import (
-    ActionItem,
-    Assessment,
-    ConsultantAccess,
-    Organization,
-    QuestionBank,
-    Report,
-)
+from assessments.models import Assessment
+from banks.models import QuestionBank
+from consultants.models import ConsultantAccess
+from organizations.models import Organization
+from reports.models import ActionItem, Report
 
 DIMENSIONS = {
     "market": "Market alignment",

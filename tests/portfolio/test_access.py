@@ -4,9 +4,11 @@ import pytest
 from django.core import mail
 from django.urls import URLPattern, get_resolver, reverse
 
-from assessments.models import ActionItem, Assessment, ConsultantAccess, Report
-from assessments.services import consultants
-from assessments.services.reports import report_build, report_request
+from assessments.models import Assessment
+from consultants.models import ConsultantAccess
+from consultants.services import access as consultants
+from reports.models import ActionItem, Report
+from reports.services import report_build, report_request
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.builders import answered_assessment, owner_of
 

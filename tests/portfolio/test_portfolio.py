@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from assessments.models import ActionItem, Organization
-from assessments.services.portfolio import PortfolioQuery, portfolio_row, portfolio_rows
+from consultants.services.portfolio import PortfolioQuery, portfolio_row, portfolio_rows
+from organizations.models import Organization
+from reports.models import ActionItem
 from tests.factories import UserFactory
 from tests.portfolio.builders import Cycle, client_build, clients_seed
 

@@ -15,9 +15,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, Invitation, Level, Question, Report
+from assessments.models import Answer, Assessment, Invitation
 from assessments.services.invitations import token_digest
-from assessments.services.reliability import report_sweep
+from banks.models import Question
+from organizations.models import Level
+from reports.models import Report
+from reports.reliability import report_sweep
 from tests.reliability.conftest import client_on_broker
 from tests.reports.builders import answered_assessment, owner_of
 from tests.reports.workers import worker_env

@@ -9,8 +9,9 @@ import re
 
 import pytest
 
-from assessments.models import ActionItem, Level, Report
-from assessments.services.reports import report_request
+from organizations.models import Level
+from reports.models import ActionItem, Report
+from reports.services import report_request
 from tests.reliability.conftest import client_on_broker
 from tests.reports.builders import answered_assessment
 from tests.reports.workers import worker_env

@@ -57,7 +57,7 @@ def test_bin_serve_runs_the_sweep_on_a_schedule(tmp_path, artifacts_dir):
         "VENV": str(Path(sys.executable).parent.parent),
     }
     _manage(env, "migrate", "--noinput")
-    _manage(env, "load_bank", str(ROOT / "assessments" / "banks" / "default.yaml"))
+    _manage(env, "load_bank", str(ROOT / "banks" / "default.yaml"))
     _manage(env, "seed_demo")
     # Leave the latest report queued as if the broker had been down when its cycle closed.
     long_ago = (datetime.now(UTC) - timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M:%S")

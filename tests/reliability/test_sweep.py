@@ -8,10 +8,10 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
-from assessments.models import Report
-from assessments.services import reliability
-from assessments.services.reports import report_request
-from assessments.tasks import report_build_task
+from reports import reliability
+from reports.models import Report
+from reports.services import report_request
+from reports.tasks import report_build_task
 from tests.reports.builders import answered_assessment
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_database_errors_in_the_task_end_failed_with_a_message(default_bank, mon
         calls.append(report_id)
         raise OperationalError("could not connect to server: Connection refused")
 
-    monkeypatch.setattr("assessments.services.reports.report_build", unreachable)
+    monkeypatch.setattr("reports.services.report_build", unreachable)
     outcome = report_build_task.apply(args=[report.pk])  # eager: retries run inline
     assert outcome.failed()
     assert len(calls) == report_build_task.max_retries + 1
@@ -125,7 +125,7 @@ def test_an_unexpected_error_in_the_task_ends_failed_naming_it(default_bank, mon
     def broken(*, report_id: int):
         raise KeyError("dimensions")
 
-    monkeypatch.setattr("assessments.services.reports.report_build", broken)
+    monkeypatch.setattr("reports.services.report_build", broken)
     assert report_build_task.apply(args=[report.pk]).failed()
     report.refresh_from_db()
     assert report.status == Report.Status.FAILED

@@ -7,15 +7,10 @@ import random
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from assessments.models import (
-    Answer,
-    Assessment,
-    ConsultantAccess,
-    Level,
-    Membership,
-    Question,
-    Response,
-)
+from assessments.models import Answer, Assessment, Response
+from banks.models import Question
+from consultants.models import ConsultantAccess
+from organizations.models import Level, Membership
 from tests.factories import (
     AssessmentFactory,
     MembershipFactory,

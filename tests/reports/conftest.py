@@ -2,8 +2,8 @@
 
 import pytest
 
-from assessments.models import Report
-from assessments.services.reports import report_build, report_request
+from reports.models import Report
+from reports.services import report_build, report_request
 from tests.reports.builders import answered_assessment
 
 

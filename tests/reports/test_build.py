@@ -7,12 +7,14 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.storage import default_storage
 from django.db import OperationalError
 
-from assessments import pdf as pdf_module
-from assessments.models import ActionItem, Answer, Assessment, Level, Report
-from assessments.report_content import report_content
-from assessments.services import reports
-from assessments.services.banks import bank_to_engine
-from assessments.services.reports import (
+from assessments.models import Answer, Assessment
+from banks.services import bank_to_engine
+from organizations.models import Level
+from reports import pdf as pdf_module
+from reports import services as reports
+from reports.content import report_content
+from reports.models import ActionItem, Report
+from reports.services import (
     MAX_ATTEMPTS,
     action_item_update,
     assessment_engine_input,
@@ -237,7 +239,7 @@ def test_report_request_queues_the_task_on_commit(
     assessment, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
-    from assessments import tasks
+    from reports import tasks
 
     monkeypatch.setattr(
         tasks.report_build_task, "apply_async", lambda args, **options: sent.extend(args)
@@ -362,7 +364,7 @@ def test_without_a_pdf_engine_the_report_is_ready_without_a_pdf(assessment, monk
     from tests.reports.builders import owner_of
 
     client.force_login(owner_of(assessment))
-    monkeypatch.setattr("assessments.views.reports.pdf_engine_problem", lambda: "Pango is missing")
+    monkeypatch.setattr("reports.views.pdf_engine_problem", lambda: "Pango is missing")
     html = client.get(reverse("reports:report", args=[assessment.pk])).content.decode()
     assert "No PDF on this server: Pango is missing" in html
     assert "Download PDF" not in html

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from assessments.report_content import report_content, signed, spread_positions
-from assessments.services.banks import bank_to_engine
+from banks.services import bank_to_engine
+from reports.content import report_content, signed, spread_positions
 
 pytestmark = pytest.mark.django_db
 

@@ -48,7 +48,7 @@ def test_local_settings_sqlite_and_embedded_broker_build_reports(tmp_path, artif
         "LOG_LEVEL": "WARNING",
     }
     _manage(env, "migrate", "--noinput")
-    _manage(env, "load_bank", str(ROOT / "assessments" / "banks" / "default.yaml"))
+    _manage(env, "load_bank", str(ROOT / "banks" / "default.yaml"))
     _manage(env, "seed_demo")
 
     def report_of_latest() -> tuple[int, int, str, str]:

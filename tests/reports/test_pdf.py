@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from django.template import engines
 
-from assessments import pdf, print_charts
-from assessments.report_content import report_content
-from assessments.services.banks import bank_to_engine
+from banks.services import bank_to_engine
+from reports import pdf, print_charts
+from reports.content import report_content
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,7 +155,7 @@ def test_an_area_without_a_score_is_marked_in_the_gap_bars(built_report, assessm
 def test_web_processes_do_not_import_matplotlib():
     code = (
         "import sys, django; django.setup(); "
-        "import alignment_site.urls, assessments.pdf, assessments.services.reports; "
+        "import alignment_site.urls, reports.pdf, reports.services; "
         "print('matplotlib' in sys.modules)"
     )
     out = subprocess.run(  # noqa: S603

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.models import ActionItem, Membership, Report
-from assessments.services.reports import report_request
+from organizations.models import Membership
+from reports.models import ActionItem, Report
+from reports.services import report_request
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.builders import consultant_for, owner_of
 
@@ -111,7 +112,7 @@ def test_plotly_js_is_served_from_the_plotly_package(client):
 def test_consultant_may_rebuild_which_queues_a_build(
     client, built_report, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from assessments import tasks
+    from reports import tasks
 
     sent = []
     monkeypatch.setattr(

@@ -15,10 +15,11 @@ import redis
 
 from alignment_site.celery import app as celery_app
 from alignment_site.celery import ensure_broker_folders
-from assessments.models import ActionItem, Assessment, Report
+from assessments.models import Assessment
 from assessments.services.cycles import assessment_close
-from assessments.services.reports import report_request
-from assessments.tasks import report_build_task
+from reports.models import ActionItem, Report
+from reports.services import report_request
+from reports.tasks import report_build_task
 from tests.reports.builders import answered_assessment, stored_pdfs
 from tests.reports.workers import worker_env
 from tests.worker import children_of, producer_app, running_worker, wait_for

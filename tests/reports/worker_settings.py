@@ -32,7 +32,7 @@ if os.environ.get("RESONANCE_TEST_SLOW_MARKER"):
     def _stall_first_build(**kwargs):
         import time
 
-        from assessments import pdf
+        from reports import pdf
 
         marker = Path(os.environ["RESONANCE_TEST_SLOW_MARKER"])
         if getattr(pdf, "_stalling", False):

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment, Invitation, Organization, StrategyProfile
+from assessments.models import Assessment, Invitation
+from organizations.models import Organization, StrategyProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def _field_error(page, text: str) -> None:
 def test_oversized_and_bad_organization_fields_are_refused(owner_client, organization):
     before = Organization.objects.count()
     page = owner_client.post(
-        reverse("assessments:organization_create"),
+        reverse("organizations:organization_create"),
         {
             "name": "N" * 500,
             "industry": "piracy",
@@ -48,7 +49,7 @@ def test_a_bad_strategy_field_keeps_the_saved_strategy(
 ):
     saved = StrategyProfile.objects.get(organization=organization).snapshot()
     data = {**saved, field: value}
-    page = owner_client.post(reverse("assessments:strategy", args=[organization.pk]), data)
+    page = owner_client.post(reverse("organizations:strategy", args=[organization.pk]), data)
     _field_error(page, message)
     assert StrategyProfile.objects.get(organization=organization).snapshot() == saved
 

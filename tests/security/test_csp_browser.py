@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from assessments.models import Assessment, QuestionBank
+from assessments.models import Assessment
 from assessments.services.cycles import assessment_start
-from assessments.services.reports import report_build, report_request
+from banks.models import QuestionBank
+from reports.services import report_build, report_request
 from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 from tests.reports.builders import answered_assessment, owner_of
@@ -77,9 +78,9 @@ def test_the_main_pages_raise_no_csp_violation(page: Page, live_server, default_
     log_in(page, base, owner.email, PASSWORD)
     organization = scored.organization
     for url, wait in (
-        (reverse("assessments:home"), ""),
-        (reverse("assessments:organization", args=[organization.pk]), ""),
-        (reverse("assessments:strategy", args=[organization.pk]), ""),
+        (reverse("organizations:home"), ""),
+        (reverse("organizations:organization", args=[organization.pk]), ""),
+        (reverse("organizations:strategy", args=[organization.pk]), ""),
         (reverse("assessments:assessment", args=[open_cycle.pk]), ""),
         (reverse("assessments:start", args=[open_cycle.pk]), "form.question"),
         (reverse("assessments:review", args=[open_cycle.pk]), ""),
@@ -103,12 +104,12 @@ def test_the_main_pages_raise_no_csp_violation(page: Page, live_server, default_
     log_in(page, base, admin.email, PASSWORD)
     for url in (
         reverse("admin:index"),
-        reverse("admin:assessments_questionbank_changelist"),
-        reverse("admin:assessments_questionbank_change", args=[bank.pk]),
-        reverse("admin:assessments_questionbank_import"),
-        reverse("admin:assessments_questionbank_preview", args=[bank.pk]),
-        reverse("admin:assessments_question_changelist"),
-        reverse("admin:assessments_organization_changelist"),
+        reverse("admin:banks_questionbank_changelist"),
+        reverse("admin:banks_questionbank_change", args=[bank.pk]),
+        reverse("admin:banks_questionbank_import"),
+        reverse("admin:banks_questionbank_preview", args=[bank.pk]),
+        reverse("admin:banks_question_changelist"),
+        reverse("admin:organizations_organization_changelist"),
     ):
         _visit(page, base + url, console, problems)
     assert not problems, "\n".join(problems)

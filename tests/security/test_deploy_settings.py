@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import RequestFactory
 
-from assessments.security import client_ip
+from accounts.security import client_ip
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {

@@ -9,9 +9,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.models import Answer, Level, Question
+from assessments.models import Answer
 from assessments.services import invitations
 from assessments.services.cycles import COMMENT_MAX_LENGTH
+from banks.models import Question
+from organizations.models import Level
 
 pytestmark = pytest.mark.django_db
 

@@ -13,13 +13,13 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.models import Question, QuestionBank
-from assessments.services.banks import BankDraftExistsError, bank_import_draft
+from banks.models import Question, QuestionBank
+from banks.services import BankDraftExistsError, bank_import_draft
 from scoring.bank import BankError
 
 pytestmark = pytest.mark.django_db
 
-DEFAULT = Path(__file__).resolve().parents[2] / "assessments" / "banks" / "default.yaml"
+DEFAULT = Path(__file__).resolve().parents[2] / "banks" / "default.yaml"
 BASE = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
 FUZZ = settings(
     max_examples=40,
@@ -113,7 +113,7 @@ def test_an_invalid_upload_in_the_admin_lists_its_problems_and_stores_nothing(
     admin_client, default_bank
 ):
     before = _stored()
-    url = reverse("admin:assessments_questionbank_import")
+    url = reverse("admin:banks_questionbank_import")
     for name, content in (
         ("bad.yaml", b"bank: x\nversion: ["),
         ("latin1.yaml", "bank: caf\u00e9".encode("latin-1")),

@@ -37,7 +37,7 @@ def test_app_pages_errors_and_the_admin_carry_it_too(client, admin_client):
     member = MembershipFactory().user
     client.force_login(member)
     for response in (
-        client.get(reverse("assessments:home")),
+        client.get(reverse("organizations:home")),
         client.get("/app/organizations/999999/"),  # a 404 page
         admin_client.get(reverse("admin:index")),
     ):
@@ -72,10 +72,10 @@ def test_the_admin_sends_non_staff_to_its_log_in(client, who, default_bank):
         client.force_login(UserFactory(email=f"{who}@example.com"))
     for url in (
         reverse("admin:index"),
-        reverse("admin:assessments_organization_changelist"),
-        reverse("admin:assessments_questionbank_import"),
-        reverse("admin:assessments_questionbank_change", args=[default_bank.pk]),
-        reverse("admin:assessments_questionbank_export", args=[default_bank.pk]),
+        reverse("admin:organizations_organization_changelist"),
+        reverse("admin:banks_questionbank_import"),
+        reverse("admin:banks_questionbank_change", args=[default_bank.pk]),
+        reverse("admin:banks_questionbank_export", args=[default_bank.pk]),
     ):
         for method in (client.get, client.post):
             response = method(url)

@@ -10,8 +10,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Invitation, Level, Question, Response
+from assessments.models import Answer, Invitation, Response
 from assessments.services import cycles, invitations
+from banks.models import Question
+from organizations.models import Level
 from tests.factories import MembershipFactory, StrategyProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +101,7 @@ def test_a_token_opens_nothing_but_its_questionnaire(client, assessment):
     assert client.get(reverse("assessments:respond", args=[token])).status_code == 200
     for url in (
         reverse("assessments:assessment", args=[assessment.pk]),
-        reverse("assessments:organization", args=[assessment.organization.pk]),
+        reverse("organizations:organization", args=[assessment.organization.pk]),
         reverse("reports:report", args=[assessment.pk]),
     ):
         page = client.get(url)

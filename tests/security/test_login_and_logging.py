@@ -95,7 +95,7 @@ def test_refused_pages_are_logged_for_a_logged_in_user(client, caplog):
     user = UserFactory(email="mole@example.com")
     client.force_login(user)
     caplog.set_level(logging.INFO, logger=SECURITY)
-    url = reverse("assessments:organization", args=[other.pk])
+    url = reverse("organizations:organization", args=[other.pk])
     assert client.get(url).status_code == 404
     (line,) = [m for m in security_lines(caplog) if m.startswith("refused")]
     assert f"refused status=404 method=GET path={url} user=mole@example.com" in line
@@ -113,7 +113,7 @@ def test_refused_app_pages_are_logged_for_anonymous_visitors(client, caplog):
 def test_a_forbidden_action_is_logged(client, caplog):
     from django.utils import timezone
 
-    from assessments.models import ConsultantAccess
+    from consultants.models import ConsultantAccess
 
     organization = MembershipFactory().organization
     consultant = UserFactory(email="consult@example.com")
@@ -142,8 +142,9 @@ def test_ordinary_pages_log_nothing(client, caplog):
 def test_a_gone_respondent_link_is_logged(client, caplog, assessment):
     from django.utils import timezone
 
-    from assessments.models import Invitation, Level
+    from assessments.models import Invitation
     from assessments.services.invitations import token_digest
+    from organizations.models import Level
 
     Invitation.objects.create(
         assessment=assessment,

@@ -6,11 +6,13 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from assessments import pdf
-from assessments.models import Answer, Report, StrategyProfile
-from assessments.report_content import report_content
-from assessments.services.banks import bank_to_engine
-from assessments.services.reports import report_build, report_request
+from assessments.models import Answer
+from banks.services import bank_to_engine
+from organizations.models import StrategyProfile
+from reports import pdf
+from reports.content import report_content
+from reports.models import Report
+from reports.services import report_build, report_request
 from tests.reports.builders import answered_assessment, owner_of
 
 pytestmark = pytest.mark.django_db

@@ -19,22 +19,13 @@ from django.utils import timezone
 from django.utils.regex_helper import normalize
 from knox.models import AuthToken
 
-from assessments.models import (
-    ActionItem,
-    Answer,
-    Assessment,
-    ConsultantAccess,
-    Invitation,
-    Level,
-    Membership,
-    Organization,
-    Report,
-    Response,
-    StrategyProfile,
-)
+from assessments.models import Answer, Assessment, Invitation, Response
 from assessments.services import invitations
 from assessments.services.cycles import assessment_start
-from assessments.services.reports import report_build, report_request
+from consultants.models import ConsultantAccess
+from organizations.models import Level, Membership, Organization, StrategyProfile
+from reports.models import ActionItem, Report
+from reports.services import report_build, report_request
 from tests.factories import MembershipFactory, StrategyProfileFactory, UserFactory
 from tests.reports.builders import answered_assessment
 
@@ -394,4 +385,4 @@ def test_the_walk_finds_nested_and_namespaced_urls():
     )
     assert walked["assessments:respond_step"].key("token") == "respond/token"
     assert not any(name.startswith("admin:") for name in walked)
-    assert re.search(r"%\(pk\)s", walked["assessments:organization"].template)
+    assert re.search(r"%\(pk\)s", walked["organizations:organization"].template)

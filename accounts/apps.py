@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from alignment_site.celery import ensure_broker_folders
+
+        ensure_broker_folders()
+        # Connects the log-in receivers of the security log.
+        from accounts import security  # noqa: F401

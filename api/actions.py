@@ -1,0 +1,166 @@
+"""The API's writes: each one runs the pages' own form rules and services, nothing of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from assessments.forms import AnswerForm
+from assessments.models import Assessment
+from assessments.selectors import DONT_KNOW
+from assessments.services import cycles
+from banks.services import bank_layout
+from organizations.models import Level
+from organizations.selectors import membership_role
+from reports.forms import ActionItemForm
+from reports.models import ActionItem, Report
+from reports.services import action_item_update, report_can_manage, report_request
+
+NOT_A_MEMBER = "Only members of the organization answer its questionnaire."
+NOT_A_MANAGER = "Only owners and consultants can edit the action plan."
+NOT_A_REBUILDER = "Only owners and consultants can rebuild a report."
+STILL_OPEN = "Close the cycle first: its report is built from the final answers."
+
+
+class InvalidInputError(Exception):
+    """Input the forms rejected; `errors` has the messages, shaped like DRF's own."""
+
+    def __init__(self, errors: Any) -> None:
+        super().__init__("invalid input")
+        self.errors = errors
+
+
+class ConflictError(Exception):
+    """The object's state does not allow the change (a closed cycle, a submitted response)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSetOutcome:
+    response: int
+    level: str
+    saved: int
+    answered: int
+    total: int
+    submitted_at: datetime | None
+
+
+def _form_errors(form: Any) -> dict[str, list[str]]:
+    return {
+        ("non_field_errors" if name == "__all__" else name): [str(e) for e in errors]
+        for name, errors in form.errors.items()
+    }
+
+
+def _text(value: Any) -> Any:
+    """Return what a form field receives for a JSON value: null is an empty field."""
+    return "" if value is None else value
+
+
+def answer_set_save(
+    *,
+    assessment: Assessment,
+    user: AbstractBaseUser,
+    answers: Sequence[Mapping[str, Any]],
+    submit: bool,
+) -> AnswerSetOutcome:
+    """Save a whole answer set into the user's own response, all or nothing; maybe submit it.
+
+    Every answer is judged by the wizard's AnswerForm and saved by the wizard's service, so the
+    rules and the messages are the same as on the page.
+    """
+    role = membership_role(user=user, organization=assessment.organization)
+    if role is None:
+        raise PermissionDenied(NOT_A_MEMBER)
+    with_target = cycles.member_level(role=role) == Level.OWNER
+    questions = bank_layout(assessment.bank).questions
+    ids = {question.code: pk for pk, question in questions.items()}
+    forms: list[AnswerForm] = []
+    # Keyed by position, as DRF reports errors of nested lists, so both kinds read alike.
+    errors: dict[str, dict[str, list[str]]] = {}
+    seen: dict[str, int] = {}
+    for position, answer in enumerate(answers):
+        code = answer["question"]
+        current = answer.get("current", "")
+        data = {
+            # An unknown code goes in empty, so the form names the problem in its own words.
+            "question": ids.get(code, ""),
+            "current": DONT_KNOW if current is None else current,
+            "target": _text(answer.get("target")),
+            "comment": _text(answer.get("comment")),
+        }
+        form = AnswerForm(data, assessment=assessment, with_target=with_target)
+        problems = {} if form.is_valid() else _form_errors(form)
+        if code in seen:
+            problems.setdefault("question", []).append(
+                f"This question is answered twice in the set (first at position {seen[code]})."
+            )
+        seen.setdefault(code, position)
+        forms.append(form)
+        if problems:
+            errors[str(position)] = problems
+    if errors:
+        raise InvalidInputError({"answers": errors})
+    try:
+        with transaction.atomic():
+            response = cycles.response_for_member(assessment=assessment, user=user, role=role)
+            for form in forms:
+                cycles.answer_save(
+                    response=response,
+                    question=form.cleaned_data["question"],
+                    current=form.cleaned_data["current"],
+                    target=form.cleaned_data["target"],
+                    comment=form.cleaned_data["comment"],
+                )
+            if submit:
+                response = cycles.response_submit(response=response)
+    except cycles.ResponseLockedError as exc:
+        raise ConflictError(str(exc)) from exc
+    except cycles.CycleError as exc:
+        raise InvalidInputError({"non_field_errors": [str(exc)]}) from exc
+    return AnswerSetOutcome(
+        response=response.pk,
+        level=response.level,
+        saved=len(forms),
+        answered=response.answers.count(),
+        total=len(questions),
+        submitted_at=response.submitted_at,
+    )
+
+
+FORM_FIELDS = ("assignee", "due", "status", "progress_note", "consultant_note")
+
+
+def action_item_change(
+    *, item: ActionItem, user: AbstractBaseUser, changes: Mapping[str, Any]
+) -> ActionItem:
+    """Apply a partial change through the action plan page's own form and service."""
+    if not report_can_manage(user=user, organization=item.assessment.organization):
+        raise PermissionDenied(NOT_A_MANAGER)
+    # Every field of the form starts from the stored value, so an omitted field stays as it is.
+    data: dict[str, Any] = {
+        name: _stored(getattr(item, name)) for name in ActionItemForm.base_fields
+    }
+    data.update({name: _text(changes[name]) for name in FORM_FIELDS if name in changes})
+    form = ActionItemForm(data, instance=item)
+    if not form.is_valid():
+        raise InvalidInputError(_form_errors(form))
+    return action_item_update(item=item, **form.cleaned_data)
+
+
+def _stored(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def report_rebuild(*, assessment: Assessment, user: AbstractBaseUser) -> Report:
+    """Queue a new build of a closed cycle's report, as the report page's button does."""
+    if not report_can_manage(user=user, organization=assessment.organization):
+        raise PermissionDenied(NOT_A_REBUILDER)
+    if assessment.status in (Assessment.Status.OPEN, Assessment.Status.DRAFT):
+        raise ConflictError(STILL_OPEN)
+    return report_request(assessment=assessment)

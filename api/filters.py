@@ -1,0 +1,54 @@
+"""Query filters. They narrow querysets already scoped to the user, so an id the user may not
+see simply matches nothing: a filter never tells whether another client exists."""
+
+from django import forms
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
+
+from assessments.models import Assessment
+from reports.models import ActionItem, Report
+
+# Ids beyond this are not ids of ours; refusing them keeps every database backend happy.
+MAX_ID = 2**31 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class CycleFilter(filters.FilterSet):
+    organization = IdFilter(field_name="organization_id", help_text="An organization's id.")
+    status = filters.ChoiceFilter(choices=Assessment.Status.choices)
+
+    class Meta:
+        model = Assessment
+        fields = ["organization", "status"]
+
+
+class ResultFilter(filters.FilterSet):
+    organization = IdFilter(
+        field_name="assessment__organization_id", help_text="An organization's id."
+    )
+    cycle = IdFilter(field_name="assessment_id", help_text="A cycle's id.")
+
+    class Meta:
+        model = Report
+        fields = ["organization", "cycle"]
+
+
+class ActionItemFilter(filters.FilterSet):
+    organization = IdFilter(
+        field_name="assessment__organization_id", help_text="An organization's id."
+    )
+    cycle = IdFilter(field_name="assessment_id", help_text="A cycle's id.")
+    status = filters.ChoiceFilter(choices=ActionItem.Status.choices)
+
+    class Meta:
+        model = ActionItem
+        fields = ["organization", "cycle", "status"]

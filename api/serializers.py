@@ -1,0 +1,291 @@
+"""What the API shows and accepts. Rules live in the forms and services the pages use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.privacy import result_for_api
+from assessments.models import Assessment
+from assessments.services.cycles import COMMENT_MAX_LENGTH
+from banks.models import SCALE_MAX, SCALE_MIN
+from organizations.models import Organization
+from reports.models import ActionItem, Report
+
+CONSULTANT = "consultant"
+MAX_ANSWERS = 500
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField(
+        help_text="Your relation to the organization: owner, manager or consultant."
+    )
+    capacity_days_per_month = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "name",
+            "industry",
+            "size_band",
+            "capacity_days_per_month",
+            "review_interval_days",
+            "role",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_role(self, organization: Organization) -> str:
+        # Annotated by the view in the same query; a consultant has no membership row.
+        return getattr(organization, "my_role", None) or CONSULTANT
+
+
+class BankVersionSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    bank = BankVersionSerializer(read_only=True)
+    report_status = serializers.SerializerMethodField(
+        help_text="queued, running, ready or failed; null while no report was asked for."
+    )
+    alignment_index = serializers.SerializerMethodField()
+    band = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "label",
+            "status",
+            "created_at",
+            "closed_at",
+            "bank",
+            "report_status",
+            "alignment_index",
+            "band",
+        ]
+        read_only_fields = fields
+
+    def _report(self, cycle: Assessment) -> Report | None:
+        return getattr(cycle, "report", None)
+
+    def get_report_status(self, cycle: Assessment) -> str | None:
+        report = self._report(cycle)
+        return report.status if report else None
+
+    def get_alignment_index(self, cycle: Assessment) -> float | None:
+        report = self._report(cycle)
+        return report.alignment_index if report else None
+
+    def get_band(self, cycle: Assessment) -> str | None:
+        report = self._report(cycle)
+        return (report.band or None) if report else None
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    cycle = serializers.IntegerField(source="assessment_id", read_only=True)
+    cycle_label = serializers.CharField(source="assessment.label", read_only=True)
+    organization = serializers.IntegerField(source="assessment.organization_id", read_only=True)
+    organization_name = serializers.CharField(source="assessment.organization.name", read_only=True)
+    result = serializers.SerializerMethodField(
+        help_text=(
+            "The scoring engine's result: alignment_index, band, dimensions with their areas "
+            "and contributions, perception_gaps, consensus_flags, consistency_flags, pitfalls, "
+            "priorities, action_plan and strategy_fit. Managers' and staff's own means "
+            "(level_means) are left out unless both groups have at least three respondents."
+        )
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "cycle",
+            "cycle_label",
+            "organization",
+            "organization_name",
+            "status",
+            "alignment_index",
+            "band",
+            "finished_at",
+            "result",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_result(self, report: Report) -> dict[str, Any]:
+        return result_for_api(report.result or {})
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    cycle = serializers.IntegerField(source="assessment_id", read_only=True)
+    organization = serializers.IntegerField(source="assessment.organization_id", read_only=True)
+    answers_findings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "cycle",
+            "organization",
+            "position",
+            "question_code",
+            "title",
+            "specific",
+            "kpi",
+            "unit",
+            "baseline",
+            "target",
+            "effort",
+            "effort_days",
+            "feasibility",
+            "owner_role",
+            "dimension_code",
+            "area_code",
+            "answers_findings",
+            "expected_uplift",
+            "start",
+            "due",
+            "status",
+            "assignee",
+            "progress_note",
+            "consultant_note",
+            "completed_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class FormValue(serializers.Field):
+    """A JSON string, whole number or null, handed on as text to the page's form to judge.
+
+    Only the JSON shape is checked here; the rules and their messages are the form's, so the
+    API and the pages never disagree.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str | None:
+        if data is None:
+            return None
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            raise serializers.ValidationError("Give a string, a whole number or null.")
+        return str(data)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+@extend_schema_field(
+    {"type": "string", "enum": [value for value, _label in ActionItem.Status.choices]}
+)
+class StatusValue(FormValue):
+    pass
+
+
+@extend_schema_field({"type": "string", "format": "date"})
+class DateValue(FormValue):
+    pass
+
+
+@extend_schema_field({"type": "string"})
+class TextValue(FormValue):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "integer",
+        "minimum": SCALE_MIN,
+        "maximum": SCALE_MAX,
+        "nullable": True,
+        "description": 'A point of the scale; null (or the string "dk") means "don\'t know".',
+    }
+)
+class CurrentValue(FormValue):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "integer",
+        "minimum": SCALE_MIN,
+        "maximum": SCALE_MAX,
+        "nullable": True,
+        "description": "Owner only: what the strategy needs; omit or null for the bank's target.",
+    }
+)
+class TargetValue(FormValue):
+    pass
+
+
+class ActionItemUpdateSerializer(serializers.Serializer):
+    """The fields an update may carry; the plan page's form applies its rules to them."""
+
+    status = StatusValue(required=False, allow_null=False)
+    assignee = TextValue(required=False, help_text="A name or role, up to 120 characters.")
+    due = DateValue(
+        required=False, allow_null=False, help_text="YYYY-MM-DD, not before the item's start."
+    )
+    progress_note = TextValue(required=False, help_text="Up to 4,000 characters.")
+    consultant_note = TextValue(
+        required=False, help_text="Advice or context from the consultant; up to 4,000 characters."
+    )
+
+
+class AnswerInSerializer(serializers.Serializer):
+    question = serializers.CharField(
+        help_text="The question's code, e.g. market.customers.feedback."
+    )
+    # Optional here so that a missing rating gets the questionnaire's own message.
+    current = CurrentValue(required=False)
+    target = TargetValue(required=False)
+    comment = TextValue(required=False, help_text=f"Up to {COMMENT_MAX_LENGTH:,} characters.")
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: 0, "yes" or "off" are likelier mistakes than intentions."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            raise serializers.ValidationError("Give true or false.")
+        return data
+
+
+class AnswerSetSerializer(serializers.Serializer):
+    # Far above any bank's size; it bounds the work one request can ask for.
+    answers = AnswerInSerializer(many=True, allow_empty=False, max_length=MAX_ANSWERS)
+    submit = StrictBooleanField(
+        default=False,
+        help_text="Hand the response in after saving; its answers can then no longer change.",
+    )
+
+
+class AnswerSetResultSerializer(serializers.Serializer):
+    response = serializers.IntegerField()
+    level = serializers.CharField()
+    saved = serializers.IntegerField(help_text="Answers saved by this request.")
+    answered = serializers.IntegerField(help_text="Questions answered in the response so far.")
+    total = serializers.IntegerField(help_text="Questions in the questionnaire.")
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+class RebuildSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField()
+    report_status = serializers.CharField()
+    queued_at = serializers.DateTimeField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -1,0 +1,276 @@
+"""API endpoints: thin, scoped by the same selectors as the pages (invisible means 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api import actions, serializers
+from api.filters import MAX_ID, ActionItemFilter, CycleFilter, ResultFilter
+from api.pagination import ApiPagination
+from api.throttling import SharedScopedRateThrottle
+from assessments.models import Assessment
+from assessments.selectors import assessments_for_user
+from organizations.models import Membership, Organization
+from organizations.selectors import organizations_for_user
+from reports.models import ActionItem, Report
+from reports.selectors import assessment_latest_scored
+
+ERROR = serializers.ErrorSerializer
+NOT_FOUND = OpenApiResponse(ERROR, description="Not found, or not visible to you.")
+FORBIDDEN = OpenApiResponse(ERROR, description="Visible to you, but not yours to change.")
+UNAUTHENTICATED = OpenApiResponse(ERROR, description="No valid token or session.")
+INVALID = OpenApiResponse(
+    description="Invalid input: messages per field, as the web pages show them."
+)
+CONFLICT = OpenApiResponse(ERROR, description="The cycle or response no longer allows it.")
+READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
+LIST_ERRORS = {400: INVALID, 401: UNAUTHENTICATED, 404: NOT_FOUND}
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Every queryset starts from what the user may see; ids out of range are simply absent."""
+
+    pagination_class = ApiPagination
+    parser_classes = [JSONParser]
+    # Any path segment reaches the view, so a malformed id gets the API's JSON 404 too.
+    lookup_value_regex = "[^/]+"
+
+    def get_object(self) -> Any:
+        raw = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+            raise Http404("No such object.")
+        return super().get_object()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Organizations you belong to or that granted you consultant access",
+        responses={200: serializers.OrganizationSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One organization",
+        responses={200: serializers.OrganizationSerializer, **READ_ERRORS},
+    ),
+)
+class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = serializers.OrganizationSerializer
+
+    queryset = Organization.objects.none()  # tells the schema generator the model
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        user = self.request.user
+        if not user.is_authenticated:
+            return Organization.objects.none()
+        role = Membership.objects.filter(user=user, organization=OuterRef("pk")).values("role")
+        return (
+            organizations_for_user(user=user)
+            .annotate(my_role=Subquery(role[:1]))
+            .order_by("name", "pk")
+        )
+
+    @extend_schema(
+        summary="The organization's latest scored result",
+        description="The newest cycle whose report is ready, with the engine's full result.",
+        responses={200: serializers.ResultSerializer, **READ_ERRORS},
+    )
+    @action(detail=True, methods=["get"], url_path="latest-result")
+    def latest_result(self, request: Request, pk: str) -> Response:
+        organization = self.get_object()
+        assessment = assessment_latest_scored(organization=organization)
+        if assessment is None:
+            raise Http404("This organization has no scored result yet.")
+        report = assessment.report
+        report.assessment = assessment
+        return Response(serializers.ResultSerializer(report).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Assessment cycles with their status and report status",
+        responses={200: serializers.CycleSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One assessment cycle",
+        responses={200: serializers.CycleSerializer, **READ_ERRORS},
+    ),
+)
+class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = serializers.CycleSerializer
+    filterset_class = CycleFilter
+    throttle_scope: str | None = None  # set per action: only rebuilds are rate-limited
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        return (
+            assessments_for_user(user=self.request.user)
+            .select_related("organization", "bank", "report")
+            .order_by("-created_at", "-pk")
+        )
+
+    @extend_schema(
+        summary="Save your own answers to the cycle, all at once, and optionally submit",
+        description=(
+            "For members of the organization (owners and managers): the answers go into your "
+            "own response, checked exactly as the questionnaire page checks them. If any answer "
+            "is invalid nothing is saved and each message is given at the answer's position. "
+            "Only owners may send `target`."
+        ),
+        request=serializers.AnswerSetSerializer,
+        responses={
+            200: serializers.AnswerSetResultSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        examples=[
+            OpenApiExample(
+                "Two answers, then submit",
+                request_only=True,
+                value={
+                    "answers": [
+                        {"question": "market.customers.feedback", "current": 3, "target": 5},
+                        {"question": "market.customers.segments", "current": None, "comment": ""},
+                    ],
+                    "submit": True,
+                },
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="answers", pagination_class=None)
+    def answers(self, request: Request, pk: str) -> Response:
+        cycle = self.get_object()
+        payload = serializers.AnswerSetSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            outcome = actions.answer_set_save(
+                assessment=cycle,
+                user=request.user,
+                answers=payload.validated_data["answers"],
+                submit=payload.validated_data["submit"],
+            )
+        except actions.InvalidInputError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        except actions.ConflictError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(serializers.AnswerSetResultSerializer(outcome).data)
+
+    @extend_schema(
+        summary="Ask for the cycle's report to be built again",
+        description=(
+            "For owners and consultants, on a closed cycle. The build runs in the background: "
+            "follow `report_status` on the cycle. Limited to a few requests an hour per user."
+        ),
+        request=None,
+        responses={
+            202: serializers.RebuildSerializer,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            429: OpenApiResponse(ERROR, description="Too many rebuilds asked for; wait."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="rebuild",
+        throttle_classes=[SharedScopedRateThrottle],
+        throttle_scope="report_rebuild",
+    )
+    def rebuild(self, request: Request, pk: str) -> Response:
+        cycle = self.get_object()
+        try:
+            report = actions.report_rebuild(assessment=cycle, user=request.user)
+        except actions.ConflictError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        data = {"cycle": cycle.pk, "report_status": report.status, "queued_at": report.queued_at}
+        return Response(serializers.RebuildSerializer(data).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Scored results: the engine's JSON per cycle",
+        responses={200: serializers.ResultSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One scored result", responses={200: serializers.ResultSerializer, **READ_ERRORS}
+    ),
+)
+class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = serializers.ResultSerializer
+    filterset_class = ResultFilter
+
+    def get_queryset(self) -> QuerySet[Report]:
+        return (
+            Report.objects.filter(
+                assessment__in=assessments_for_user(user=self.request.user),
+                result__isnull=False,
+            )
+            .select_related("assessment__organization")
+            .order_by("-assessment__created_at", "-pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Action items of the SMART action plans",
+        responses={200: serializers.ActionItemSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One action item",
+        responses={200: serializers.ActionItemSerializer, **READ_ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Change an action item's status, assignee, due date or notes",
+        description=(
+            "For owners and consultants. Send only the fields that change; the rules are the "
+            "action plan page's (for example, the due date can't be before the start)."
+        ),
+        request=serializers.ActionItemUpdateSerializer,
+        responses={
+            200: serializers.ActionItemSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    ),
+)
+class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = serializers.ActionItemSerializer
+    filterset_class = ActionItemFilter
+
+    def get_queryset(self) -> QuerySet[ActionItem]:
+        return (
+            ActionItem.objects.filter(assessment__in=assessments_for_user(user=self.request.user))
+            .select_related("assessment__organization")
+            .order_by("assessment_id", "position", "pk")
+        )
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        item = self.get_object()
+        changes = serializers.ActionItemUpdateSerializer(data=request.data)
+        changes.is_valid(raise_exception=True)
+        try:
+            item = actions.action_item_change(
+                item=item, user=request.user, changes=changes.validated_data
+            )
+        except actions.InvalidInputError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        item = self.get_queryset().get(pk=item.pk)
+        return Response(self.get_serializer(item).data)

@@ -1,0 +1,379 @@
+"""Django admin for question banks: a whole area on one page, drafts only."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from banks.forms import SCALE_ANCHORS
+from banks.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
+from banks.services import (
+    BankDraftExistsError,
+    BankInvalidError,
+    BankNotDraftError,
+    bank_draft_from,
+    bank_export_yaml,
+    bank_import_draft,
+    bank_preview,
+    bank_problems,
+    bank_publish,
+    bank_to_engine,
+)
+from scoring.bank import Bank, BankError
+from scoring.constants import DISCIPLINES
+
+LOCKED_NOTICE = (
+    "{bank} is {status} and read-only: assessments that use it must keep their scores. "
+    "To change it, open the bank version and choose “New draft from this version”."
+)
+
+
+method_decorator_post = method_decorator(require_POST)
+
+
+def bank_of(obj: Model | None) -> QuestionBank | None:
+    """Return the bank version a bank row belongs to (None on an add page)."""
+    if obj is None:
+        return None
+    if isinstance(obj, QuestionBank):
+        return obj
+    if isinstance(obj, Dimension | ConsistencyRule):
+        return obj.bank
+    if isinstance(obj, Area):
+        return obj.dimension.bank
+    if isinstance(obj, Question):
+        return obj.area.dimension.bank
+    raise TypeError(obj)
+
+
+def is_locked(obj: Model | None) -> bool:
+    bank = bank_of(obj)
+    return bank is not None and not bank.is_draft
+
+
+class DraftOnlyInline:
+    """Inline rows of a bank version: editable only while the version is a draft."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not is_locked(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not is_locked(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not is_locked(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class DraftOnlyAdmin(SimpleHistoryAdmin):
+    """Bank rows: published and retired versions are shown read-only, with a notice."""
+
+    # For the add form: the foreign key that may only point into a draft, and its lookup.
+    draft_parent: tuple[str, str] | None = None
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not is_locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not is_locked(obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if self.draft_parent and db_field.name == self.draft_parent[0]:
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                **{self.draft_parent[1]: QuestionBank.Status.DRAFT}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        bank = bank_of(obj)
+        if request.method == "GET" and bank is not None and not bank.is_draft:
+            messages.warning(
+                request, LOCKED_NOTICE.format(bank=bank, status=bank.get_status_display().lower())
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+QUESTION_FIELDSETS = (
+    (None, {"fields": ("code", "text", "help", "weight", "position", "continues")}),
+    (
+        "What each strategy needs (targets, 1–5)",
+        {
+            "fields": (
+                (
+                    "target_operational_excellence",
+                    "target_product_leadership",
+                    "target_customer_intimacy",
+                ),
+            )
+        },
+    ),
+    (
+        "SMART action template",
+        {
+            "fields": (
+                "action_title",
+                "action_specific",
+                ("action_kpi", "action_unit"),
+                "action_owner_role",
+                ("action_effort", "action_effort_days", "action_duration_weeks"),
+            )
+        },
+    ),
+)
+
+
+class DimensionInline(DraftOnlyInline, admin.TabularInline):
+    model = Dimension
+    extra = 0
+    fields = ("position", "code", "title", "weight")
+    show_change_link = True
+
+
+class RuleInline(DraftOnlyInline, admin.StackedInline):
+    model = ConsistencyRule
+    extra = 0
+    fields = (("code", "severity", "position"), "message", "condition")
+
+
+BANK_FILE_MAX_BYTES = 2 * 1024 * 1024  # the default bank is about 75 KB
+
+
+class BankImportForm(forms.Form):
+    file = forms.FileField(
+        label="Question bank file (YAML)",
+        help_text="The format of DESIGN.md section 5. It is loaded as a new draft version.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > BANK_FILE_MAX_BYTES:
+            raise forms.ValidationError(
+                f"This file is {upload.size / 1024 / 1024:.1f} MB; a question bank file can be "
+                f"at most {BANK_FILE_MAX_BYTES // 1024 // 1024} MB."
+            )
+        return upload
+
+
+@admin.register(QuestionBank)
+class QuestionBankAdmin(DraftOnlyAdmin):
+    list_display = ("slug", "version", "title", "status", "published_at")
+    list_filter = ("status", "slug")
+    search_fields = ("slug", "title")
+    readonly_fields = ("status", "published_at", "created_at", "copied_from")
+    inlines = (DimensionInline, RuleInline)
+    change_form_template = "admin/banks/questionbank/change_form.html"
+    change_list_template = "admin/banks/questionbank/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="banks_questionbank_import"),
+            path("<int:pk>/draft/", wrap(self.draft_view), name="banks_questionbank_draft"),
+            path(
+                "<int:pk>/publish/",
+                wrap(self.publish_view),
+                name="banks_questionbank_publish",
+            ),
+            path("<int:pk>/export/", wrap(self.export_view), name="banks_questionbank_export"),
+            path(
+                "<int:pk>/preview/",
+                wrap(self.preview_view),
+                name="banks_questionbank_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _bank(self, request: HttpRequest, pk: int, *, change: bool) -> QuestionBank:
+        bank = get_object_or_404(QuestionBank, pk=pk)
+        allowed = (
+            self.has_add_permission(request) if change else self.has_view_permission(request, bank)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return bank
+
+    def _change_url(self, bank: QuestionBank) -> str:
+        return reverse("admin:banks_questionbank_change", args=[bank.pk])
+
+    @method_decorator_post
+    def draft_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        bank = self._bank(request, pk, change=True)
+        try:
+            draft = bank_draft_from(bank_row=bank)
+        except BankDraftExistsError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(self._change_url(bank))
+        messages.success(request, f"{draft} was created from {bank}. Edit it, then publish it.")
+        return HttpResponseRedirect(self._change_url(draft))
+
+    @method_decorator_post
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        bank = self._bank(request, pk, change=True)
+        try:
+            bank_publish(bank_row=bank)
+        except BankInvalidError as exc:
+            messages.error(request, f"{bank} was not published: {len(exc.problems)} problem(s).")
+            for problem in exc.problems:
+                messages.error(request, str(problem))
+        except BankNotDraftError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"{bank.slug} v{bank.version} is published; new assessments use it."
+            )
+        return HttpResponseRedirect(self._change_url(bank))
+
+    def export_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        bank = self._bank(request, pk, change=False)
+        try:
+            text = bank_export_yaml(bank_row=bank)
+        except BankError as exc:
+            for problem in exc.problems:
+                messages.error(request, str(problem))
+            return HttpResponseRedirect(self._change_url(bank))
+        response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+        filename = f"{bank.slug}-v{bank.version}.yaml"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = BankImportForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                text = upload.read().decode("utf-8")
+                draft = bank_import_draft(text=text, source=upload.name)
+            except UnicodeDecodeError:
+                problems = [f"{upload.name}: the file is not UTF-8 text"]
+            except BankError as exc:
+                problems = [str(problem) for problem in exc.problems]
+            except BankDraftExistsError as exc:
+                problems = [str(exc)]
+            else:
+                messages.success(request, f"{draft} was imported. Check it, then publish it.")
+                return HttpResponseRedirect(self._change_url(draft))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a question bank",
+            "form": form,
+            "problems": problems,
+        }
+        return TemplateResponse(request, "admin/banks/questionbank/import.html", context)
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        bank = self._bank(request, pk, change=False)
+        discipline = request.GET.get("discipline", DISCIPLINES[0])
+        if discipline not in DISCIPLINES:
+            discipline = DISCIPLINES[0]
+        problems = [str(p) for p in bank_problems(bank_row=bank)]
+        result = None if problems else bank_preview(bank_row=bank, value_discipline=discipline)
+        context = {
+            "questionnaire": [] if problems else _questionnaire(bank_to_engine(bank), discipline),
+            "scale": SCALE_ANCHORS,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": bank,
+            "title": f"Preview of {bank}",
+            "bank": bank,
+            "disciplines": DISCIPLINES,
+            "discipline": discipline,
+            "problems": problems,
+            "result": result,
+        }
+        return TemplateResponse(request, "admin/banks/questionbank/preview.html", context)
+
+
+def _questionnaire(bank: Bank, discipline: str) -> list[dict[str, Any]]:
+    """Return the bank laid out as the wizard shows it, with the discipline's suggested targets."""
+    return [
+        {
+            "title": dimension.title,
+            "areas": [
+                {
+                    "title": area.title,
+                    "questions": [
+                        {"text": q.text, "help": q.help, "target": q.targets[discipline]}
+                        for q in area.questions
+                    ],
+                }
+                for area in dimension.areas
+            ],
+        }
+        for dimension in bank.dimensions
+    ]
+
+
+class AreaInline(DraftOnlyInline, admin.TabularInline):
+    model = Area
+    extra = 0
+    fields = ("position", "code", "title", "weight")
+    show_change_link = True
+
+
+@admin.register(Dimension)
+class DimensionAdmin(DraftOnlyAdmin):
+    draft_parent = ("bank", "status")
+    list_display = ("code", "title", "bank", "weight")
+    list_select_related = ("bank",)
+    list_filter = ("bank",)
+    search_fields = ("code", "title")
+    inlines = (AreaInline,)
+
+
+class QuestionInline(DraftOnlyInline, admin.StackedInline):
+    model = Question
+    extra = 0
+    fieldsets = QUESTION_FIELDSETS
+    show_change_link = True
+
+
+@admin.register(Area)
+class AreaAdmin(DraftOnlyAdmin):
+    draft_parent = ("dimension", "bank__status")
+    list_display = ("code", "title", "dimension", "weight")
+    list_select_related = ("dimension",)
+    list_filter = ("dimension__bank", "dimension__code")
+    search_fields = ("code", "title")
+    inlines = (QuestionInline,)
+
+
+@admin.register(Question)
+class QuestionAdmin(DraftOnlyAdmin):
+    draft_parent = ("area", "dimension__bank__status")
+    list_display = ("code", "short_text", "area", "weight")
+    list_filter = ("area__dimension__bank", "area__dimension__code", "area__code")
+    search_fields = ("code", "text", "help")
+    list_select_related = ("area__dimension__bank",)
+    fieldsets = ((None, {"fields": ("area",)}), *QUESTION_FIELDSETS)
+
+    @admin.display(description="statement")
+    def short_text(self, obj: Question) -> str:
+        return obj.text if len(obj.text) <= 80 else obj.text[:77] + "…"
+
+
+@admin.register(ConsistencyRule)
+class ConsistencyRuleAdmin(DraftOnlyAdmin):
+    draft_parent = ("bank", "status")
+    list_display = ("code", "severity", "bank")
+    list_select_related = ("bank",)
+    list_filter = ("bank", "severity")
+    search_fields = ("code", "message")

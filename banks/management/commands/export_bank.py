@@ -1,0 +1,51 @@
+"""Write a question bank version as YAML: `python manage.py export_bank SLUG [--version N] [-o PATH]`."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from banks.models import QuestionBank
+from banks.services import bank_export_yaml
+
+
+class Command(BaseCommand):
+    help = "Export a question bank version (the published one by default) as YAML."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # --version names the bank's version here, not Django's.
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug")
+        parser.add_argument(
+            "--version", dest="bank_version", type=int, help="Version number (default: published)."
+        )
+        parser.add_argument("-o", "--output", type=Path, help="File to write (default: stdout).")
+
+    def handle(
+        self,
+        *args: object,
+        slug: str,
+        bank_version: int | None,
+        output: Path | None,
+        **options: object,
+    ) -> None:
+        banks = QuestionBank.objects.filter(slug=slug)
+        if bank_version is None:
+            bank = banks.filter(status=QuestionBank.Status.PUBLISHED).first()
+            missing = f"{slug} has no published version"
+        else:
+            bank = banks.filter(version=bank_version).first()
+            missing = f"{slug} has no version {bank_version}"
+        if bank is None:
+            raise CommandError(missing)
+        text = bank_export_yaml(bank_row=bank)
+        if output is None:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"{output}: cannot write the file ({exc.strerror})") from None
+        self.stderr.write(f"Wrote {bank} to {output}.")

@@ -1,0 +1,302 @@
+"""Versioned question banks: dimensions, areas, questions, action templates, rules."""
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+SCALE_MIN, SCALE_MAX = 1, 5
+
+
+scale_validators = [MinValueValidator(SCALE_MIN), MaxValueValidator(SCALE_MAX)]
+
+
+class BankLockedError(Exception):
+    """A published or retired bank version never changes; edit a new draft instead."""
+
+
+LOCKED_MESSAGE = "{} is not a draft: published and retired versions cannot change"
+
+
+class DraftOnlyQuerySet(models.QuerySet):
+    """Bulk writes refuse rows that belong to a published or retired bank version."""
+
+    def _refuse_locked(self) -> None:
+        lookup = self.model.bank_status_lookup()
+        if self.exclude(**{lookup: QuestionBank.Status.DRAFT}).exists():
+            raise BankLockedError(LOCKED_MESSAGE.format("This bank version"))
+
+    def update(self, **kwargs: Any) -> int:
+        self._refuse_locked()
+        return super().update(**kwargs)
+
+    update.queryset_only = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._refuse_locked()
+        return super().delete()
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class BankContentQuerySet(DraftOnlyQuerySet):
+    """Rows inside a bank version: new rows cannot be added to a locked version either."""
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        parent_ids = {getattr(obj, f"{self.model.parent_field}_id") for obj in objs}
+        if self.model.locked_parents().filter(pk__in=parent_ids).exists():
+            raise BankLockedError(LOCKED_MESSAGE.format("This bank version"))
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class BankContent(models.Model):
+    """A row inside a bank version; it can only be written while the version is a draft."""
+
+    # The foreign key to the parent row, and the path from the parent to the bank's status.
+    parent_field: ClassVar[str]
+    parent_status: ClassVar[str]
+
+    objects = BankContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self._refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def bank_status_lookup(cls) -> str:
+        return f"{cls.parent_field}__{cls.parent_status}"
+
+    @classmethod
+    def locked_parents(cls) -> models.QuerySet:
+        parent = cls._meta.get_field(cls.parent_field).related_model
+        return parent._base_manager.exclude(**{cls.parent_status: QuestionBank.Status.DRAFT})
+
+    def _refuse_if_locked(self) -> None:
+        parent_id = getattr(self, f"{self.parent_field}_id")
+        moved_from_locked = (
+            not self._state.adding
+            and type(self)
+            ._base_manager.filter(pk=self.pk)
+            .exclude(**{self.bank_status_lookup(): QuestionBank.Status.DRAFT})
+            .exists()
+        )
+        if moved_from_locked or self.locked_parents().filter(pk=parent_id).exists():
+            raise BankLockedError(LOCKED_MESSAGE.format(f"The bank version of {self}"))
+
+
+class QuestionBank(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    slug = models.SlugField(max_length=60)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    scale_min = models.PositiveSmallIntegerField(default=SCALE_MIN)
+    scale_max = models.PositiveSmallIntegerField(default=SCALE_MAX)
+    pitfall_areas = models.JSONField(default=dict, blank=True)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(table_name="assessments_historicalquestionbank")
+
+    objects = DraftOnlyQuerySet.as_manager()
+
+    class Meta:
+        db_table = "assessments_questionbank"  # kept from before the app split
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="bank_unique_version"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(status="published"), name="bank_one_published"
+            ),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(status="draft"), name="bank_one_draft"
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_min__lt=models.F("scale_max")), name="bank_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} v{self.version} ({self.status})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        stored = None
+        if not self._state.adding:
+            stored = (
+                type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+            )
+        # The one change a non-draft version allows: retiring it when its successor is published.
+        retiring = (
+            stored == self.Status.PUBLISHED
+            and self.status == self.Status.RETIRED
+            and set(kwargs.get("update_fields") or ()) == {"status"}
+        )
+        if stored not in (None, self.Status.DRAFT) and not retiring:
+            raise BankLockedError(LOCKED_MESSAGE.format(self))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True)
+        if stored.first() not in (None, self.Status.DRAFT):
+            raise BankLockedError(LOCKED_MESSAGE.format(self))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @classmethod
+    def bank_status_lookup(cls) -> str:
+        return "status"
+
+
+class Dimension(BankContent):
+    parent_field = "bank"
+    parent_status = "status"
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="dimensions")
+    code = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    weight = models.FloatField(default=1.0)
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords(table_name="assessments_historicaldimension")
+
+    class Meta:
+        db_table = "assessments_dimension"  # kept from before the app split
+        ordering = ["bank", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "code"], name="dimension_unique_code"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="dimension_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Area(BankContent):
+    parent_field = "dimension"
+    parent_status = "bank__status"
+
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="areas")
+    code = models.CharField(max_length=100)
+    title = models.CharField(max_length=200)
+    weight = models.FloatField(default=1.0)
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords(table_name="assessments_historicalarea")
+
+    class Meta:
+        db_table = "assessments_area"  # kept from before the app split
+        ordering = ["dimension__position", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="area_unique_code"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="area_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.code})"
+
+
+class Question(BankContent):
+    """A statement rated on the bank's scale, with its targets and its SMART action template."""
+
+    parent_field = "area"
+    parent_status = "dimension__bank__status"
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(max_length=150)
+    text = models.TextField(
+        help_text="A statement rated from 1 (not at all) to 5 (fully, routinely)."
+    )
+    help = models.TextField(blank=True)
+    weight = models.FloatField(default=1.0)
+    position = models.PositiveSmallIntegerField(default=0)
+    continues = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="Code of the question in the previous version that this one continues.",
+    )
+    target_operational_excellence = models.PositiveSmallIntegerField(validators=scale_validators)
+    target_product_leadership = models.PositiveSmallIntegerField(validators=scale_validators)
+    target_customer_intimacy = models.PositiveSmallIntegerField(validators=scale_validators)
+    # The action template lives on the question so an admin edits both on one page.
+    action_title = models.CharField(max_length=200)
+    action_specific = models.TextField(help_text="May use {organization}, {segment} and {area}.")
+    action_kpi = models.CharField(max_length=200)
+    action_unit = models.CharField(max_length=60)
+    action_owner_role = models.CharField(max_length=100)
+    action_effort = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (trivial) to 5 (major project).",
+    )
+    action_effort_days = models.FloatField(help_text="Person-days of work.")
+    action_duration_weeks = models.PositiveSmallIntegerField()
+    history = HistoricalRecords(table_name="assessments_historicalquestion")
+
+    class Meta:
+        db_table = "assessments_question"  # kept from before the app split
+        ordering = ["area__dimension__position", "area__position", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "code"], name="question_unique_code"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="question_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(target_operational_excellence__range=(1, 5))
+                & Q(target_product_leadership__range=(1, 5))
+                & Q(target_customer_intimacy__range=(1, 5)),
+                name="question_targets_in_scale",
+            ),
+            models.CheckConstraint(
+                condition=Q(action_effort__range=(1, 5)), name="question_effort_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(action_effort_days__gt=0) & Q(action_duration_weeks__gte=1),
+                name="question_action_duration_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ConsistencyRule(BankContent):
+    class Severity(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    parent_field = "bank"
+    parent_status = "status"
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="rules")
+    code = models.CharField(max_length=100)
+    severity = models.CharField(max_length=10, choices=Severity)
+    message = models.TextField()
+    condition = models.JSONField(help_text="The `when` condition, as in the bank's YAML format.")
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords(table_name="assessments_historicalconsistencyrule")
+
+    class Meta:
+        db_table = "assessments_consistencyrule"  # kept from before the app split
+        ordering = ["bank", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "code"], name="rule_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

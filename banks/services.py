@@ -1,0 +1,331 @@
+"""Question banks: import from the engine's bank structure, and the adapter back to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from banks.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
+from scoring.bank import (
+    ActionTemplate,
+    Bank,
+    BankError,
+    BankProblem,
+    bank_to_dict,
+    dump_bank_yaml,
+    load_bank_yaml,
+    parse_bank,
+)
+from scoring.constants import DISCIPLINES
+from scoring.engine import score_assessment
+from scoring.inputs import Answer, AssessmentInput, OrganizationInfo, Response, Strategy
+from scoring.results import Result
+
+# Question columns per engine field: a target column per value discipline, and the action
+# template's fields with an "action_" prefix.
+TARGET_FIELDS = {discipline: f"target_{discipline}" for discipline in DISCIPLINES}
+ACTION_FIELDS = tuple(field.name for field in fields(ActionTemplate))
+
+
+class BankVersionExistsError(Exception):
+    """The slug and version are already in the database."""
+
+
+class BankDraftExistsError(Exception):
+    """The bank already has a draft; edit or publish that one first."""
+
+
+class BankNotDraftError(Exception):
+    """Only a draft version can be published."""
+
+
+class BankInvalidError(Exception):
+    """The draft does not validate; `problems` lists every problem the engine found."""
+
+    def __init__(self, problems: list[BankProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@transaction.atomic
+def bank_import(*, bank: Bank, publish: bool) -> QuestionBank:
+    """Store a validated bank as a new version; publishing retires the previous one."""
+    if QuestionBank.objects.filter(slug=bank.slug, version=bank.version).exists():
+        raise BankVersionExistsError(f"{bank.slug} version {bank.version} is already loaded")
+    data = bank_to_dict(bank)
+    row = QuestionBank.objects.create(
+        slug=bank.slug,
+        version=bank.version,
+        title=bank.title,
+        scale_min=bank.scale_min,
+        scale_max=bank.scale_max,
+        pitfall_areas=dict(data.get("pitfall_areas", {})),
+        status=QuestionBank.Status.DRAFT,
+    )
+    _create_bank_contents(row, data)
+    if publish:
+        row = bank_publish(bank_row=row)
+    return row
+
+
+def _create_bank_contents(row: QuestionBank, data: dict[str, Any]) -> None:
+    questions: list[Question] = []
+    for d_pos, dim in enumerate(data["dimensions"]):
+        dimension = Dimension.objects.create(
+            bank=row, code=dim["code"], title=dim["title"], weight=dim["weight"], position=d_pos
+        )
+        for a_pos, area_data in enumerate(dim["areas"]):
+            area = Area.objects.create(
+                dimension=dimension,
+                code=area_data["code"],
+                title=area_data["title"],
+                weight=area_data["weight"],
+                position=a_pos,
+            )
+            questions.extend(
+                _question_row(area, q_pos, q) for q_pos, q in enumerate(area_data["questions"])
+            )
+    Question.objects.bulk_create(questions)
+    ConsistencyRule.objects.bulk_create(
+        ConsistencyRule(
+            bank=row,
+            code=rule["code"],
+            severity=rule["severity"],
+            message=rule["message"],
+            condition=rule["when"],
+            position=pos,
+        )
+        for pos, rule in enumerate(data.get("rules", []))
+    )
+
+
+def _question_row(area: Area, position: int, q: dict[str, Any]) -> Question:
+    action = q["action"]
+    return Question(
+        area=area,
+        position=position,
+        code=q["code"],
+        text=q["text"],
+        help=q.get("help", ""),
+        weight=q["weight"],
+        continues=q.get("continues") or "",
+        **{field: q["targets"][discipline] for discipline, field in TARGET_FIELDS.items()},
+        **{f"action_{name}": action[name] for name in ACTION_FIELDS},
+    )
+
+
+@transaction.atomic
+def bank_draft_from(*, bank_row: QuestionBank) -> QuestionBank:
+    """Copy a version whole into a new draft whose questions continue the source's questions."""
+    locked = list(QuestionBank.objects.select_for_update().filter(slug=bank_row.slug))
+    draft = next((row for row in locked if row.status == QuestionBank.Status.DRAFT), None)
+    if draft is not None:
+        raise BankDraftExistsError(f"{draft} already exists; edit or publish it first")
+    data = bank_as_dict(bank_row)
+    for dimension in data["dimensions"]:
+        for area in dimension["areas"]:
+            for question in area["questions"]:
+                question["continues"] = question["code"]
+    row = QuestionBank.objects.create(
+        slug=bank_row.slug,
+        version=max(row.version for row in locked) + 1,
+        title=bank_row.title,
+        scale_min=bank_row.scale_min,
+        scale_max=bank_row.scale_max,
+        pitfall_areas=dict(bank_row.pitfall_areas or {}),
+        copied_from=bank_row,
+        status=QuestionBank.Status.DRAFT,
+    )
+    _create_bank_contents(row, data)
+    return row
+
+
+def bank_problems(*, bank_row: QuestionBank) -> list[BankProblem]:
+    """Return what the engine's validator finds wrong with this version (empty when valid)."""
+    try:
+        parse_bank(bank_as_dict(bank_row), source=str(bank_row))
+    except BankError as exc:
+        return list(exc.problems)
+    return []
+
+
+@transaction.atomic
+def bank_publish(*, bank_row: QuestionBank) -> QuestionBank:
+    """Validate a draft, make it the published version and retire the version it replaces."""
+    bank_row = QuestionBank.objects.select_for_update().get(pk=bank_row.pk)
+    if bank_row.status != QuestionBank.Status.DRAFT:
+        raise BankNotDraftError(f"{bank_row} is not a draft; only a draft can be published")
+    problems = bank_problems(bank_row=bank_row)
+    if problems:
+        raise BankInvalidError(problems)
+    for previous in QuestionBank.objects.select_for_update().filter(
+        slug=bank_row.slug, status=QuestionBank.Status.PUBLISHED
+    ):
+        previous.status = QuestionBank.Status.RETIRED
+        previous.save(update_fields=["status"])
+    bank_row.status = QuestionBank.Status.PUBLISHED
+    bank_row.published_at = timezone.now()
+    bank_row.save(update_fields=["status", "published_at"])
+    return bank_row
+
+
+@transaction.atomic
+def bank_import_draft(*, text: str, source: str) -> QuestionBank:
+    """Validate a YAML file and store it as the slug's draft, numbered after its last version.
+
+    Raises BankError with every problem (line-numbered) and changes nothing when it is invalid.
+    """
+    bank = load_bank_yaml(text, source=source)
+    existing = list(QuestionBank.objects.select_for_update().filter(slug=bank.slug))
+    draft = next((row for row in existing if row.status == QuestionBank.Status.DRAFT), None)
+    if draft is not None:
+        raise BankDraftExistsError(f"{draft} already exists; publish or delete it first")
+    if existing:
+        bank = replace(bank, version=max(row.version for row in existing) + 1)
+    return bank_import(bank=bank, publish=False)
+
+
+def bank_export_yaml(*, bank_row: QuestionBank) -> str:
+    """Return the version as YAML in the interchange format (DESIGN.md section 5)."""
+    return dump_bank_yaml(bank_to_engine(bank_row))
+
+
+def bank_preview(
+    *, bank_row: QuestionBank, value_discipline: str = "operational_excellence", current: int = 3
+) -> Result:
+    """Score one owner answering `current` to every question, as a check before publishing."""
+    bank = bank_to_engine(bank_row)
+    answers = {code: Answer(current=current) for code in bank.questions}
+    data = AssessmentInput(
+        strategy=Strategy(value_discipline=value_discipline, segment="sample customers"),
+        organization=OrganizationInfo(name="Sample organization", capacity_days_per_month=4),
+        plan_start=timezone.localdate(),
+        responses=(Response(level="owner", answers=answers),),
+    )
+    return score_assessment(bank, data)
+
+
+def question_lineage(*, bank_row: QuestionBank) -> dict[str, str]:
+    """Return {question code: code of the question it continues in the previous version}."""
+    return dict(
+        Question.objects.filter(area__dimension__bank=bank_row)
+        .exclude(continues="")
+        .values_list("code", "continues")
+    )
+
+
+def bank_as_dict(bank_row: QuestionBank) -> dict[str, Any]:
+    """Return the bank's rows in the YAML structure the engine parses."""
+    dimensions = bank_row.dimensions.prefetch_related("areas__questions").order_by("position")
+    return {
+        "bank": bank_row.slug,
+        "version": bank_row.version,
+        "title": bank_row.title,
+        "scale": {"min": bank_row.scale_min, "max": bank_row.scale_max},
+        "dimensions": [
+            {
+                "code": dim.code,
+                "title": dim.title,
+                "weight": dim.weight,
+                "areas": [
+                    {
+                        "code": area.code,
+                        "title": area.title,
+                        "weight": area.weight,
+                        "questions": [_question_dict(q) for q in area.questions.all()],
+                    }
+                    for area in dim.areas.all()
+                ],
+            }
+            for dim in dimensions
+        ],
+        "rules": [
+            {"code": r.code, "severity": r.severity, "message": r.message, "when": r.condition}
+            for r in bank_row.rules.order_by("position", "id")
+        ],
+        "pitfall_areas": dict(bank_row.pitfall_areas or {}),
+    }
+
+
+def _question_dict(q: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": q.code,
+        "text": q.text,
+        "help": q.help,
+        "weight": q.weight,
+        "targets": {discipline: getattr(q, field) for discipline, field in TARGET_FIELDS.items()},
+        "action": {name: getattr(q, f"action_{name}") for name in ACTION_FIELDS},
+    }
+    if q.continues:
+        data["continues"] = q.continues
+    return data
+
+
+def bank_to_engine(bank_row: QuestionBank) -> Bank:
+    """Return the engine's Bank for a database version (cached: only drafts can change)."""
+    if bank_row.status == QuestionBank.Status.DRAFT:
+        return parse_bank(bank_as_dict(bank_row), source=str(bank_row))
+    return _frozen_bank(bank_row.pk, bank_row.created_at)
+
+
+@lru_cache(maxsize=32)
+def _frozen_bank(bank_pk: int, _created_at: object) -> Bank:
+    # created_at is part of the key so a reused primary key (test databases) never hits.
+    row = QuestionBank.objects.get(pk=bank_pk)
+    return parse_bank(bank_as_dict(row), source=str(row))
+
+
+@dataclass(frozen=True, slots=True)
+class BankLayout:
+    """A bank version's rows in questionnaire order, and its questions by primary key.
+
+    Each question's area and dimension are loaded with it. The rows are shared between
+    requests when the version is published or retired, so nobody may change them.
+    """
+
+    dimensions: tuple[Dimension, ...]
+    questions: dict[int, Question]
+    question_ids_by_dimension: dict[str, frozenset[int]]
+
+
+def bank_layout(bank_row: QuestionBank) -> BankLayout:
+    """Return the version's dimensions, areas and questions (cached: only drafts can change).
+
+    Every questionnaire page and every autosave needs them; a published version never changes,
+    so each process reads it once instead of three queries a request.
+    """
+    if bank_row.status == QuestionBank.Status.DRAFT:
+        return _load_layout(bank_row.pk)
+    return _frozen_layout(bank_row.pk, bank_row.created_at)
+
+
+@lru_cache(maxsize=32)
+def _frozen_layout(bank_pk: int, _created_at: object) -> BankLayout:
+    return _load_layout(bank_pk)
+
+
+def _load_layout(bank_pk: int) -> BankLayout:
+    dimensions = tuple(
+        Dimension.objects.filter(bank_id=bank_pk)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("areas", queryset=Area.objects.order_by("position", "id")),
+            Prefetch("areas__questions", queryset=Question.objects.order_by("position", "id")),
+        )
+    )
+    by_dimension = {
+        dimension.code: [q for area in dimension.areas.all() for q in area.questions.all()]
+        for dimension in dimensions
+    }
+    return BankLayout(
+        dimensions=dimensions,
+        questions={q.pk: q for questions in by_dimension.values() for q in questions},
+        question_ids_by_dimension={
+            code: frozenset(q.pk for q in questions) for code, questions in by_dimension.items()
+        },
+    )

@@ -1,0 +1,64 @@
+"""Forms of the consultant pages: granting access and the portfolio's search, filters and sort."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from consultants.services.portfolio import BANDS, DEFAULT_SORT, NO_REPORT, SORT_KEYS, PortfolioQuery
+from organizations.models import Organization
+
+
+class ConsultantGrantForm(forms.Form):
+    email = forms.EmailField(
+        label="Consultant's e-mail address",
+        help_text="They get an e-mail with a link; access starts when they accept.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Grant access"))
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+SORT_CHOICES = [
+    (f"{prefix}{key}", f"{label} ({direction})")
+    for key, label in SORT_KEYS.items()
+    for prefix, direction in (("", "ascending"), ("-", "descending"))
+]
+
+
+class PortfolioFilterForm(forms.Form):
+    """Read from the query string; a bad value is reported beside its field and ignored."""
+
+    q = forms.CharField(label="Search by name", max_length=100, required=False)
+    band = forms.ChoiceField(
+        label="Band",
+        required=False,
+        choices=[("", "Any"), *BANDS.items(), (NO_REPORT, "No report yet")],
+    )
+    industry = forms.ChoiceField(
+        label="Industry", required=False, choices=[("", "Any"), *Organization.Industry.choices]
+    )
+    stale = forms.ChoiceField(label="Stale", required=False, choices=YES_NO)
+    overdue = forms.ChoiceField(label="Overdue actions", required=False, choices=YES_NO)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            choice = isinstance(field, forms.ChoiceField)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if choice else "form-control form-control-sm"
+            )
+
+    def query(self) -> PortfolioQuery:
+        """Return the valid part of the request as a PortfolioQuery (call after is_valid)."""
+        data = {name: value for name, value in self.cleaned_data.items() if value}
+        data.setdefault("sort", DEFAULT_SORT)
+        return PortfolioQuery(**data)

@@ -1,0 +1,150 @@
+"""Peer benchmarks: a client's scores against the spread of comparable organizations.
+
+Only distributions leave this module (median and quartiles, rounded), never a single
+organization's name or score, and only for groups large enough that no peer stands out.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from consultants.services.client_dashboard import code_order
+from organizations.models import Organization
+from reports.models import Report
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """The distribution of one score across a peer group: quartiles, never the points."""
+
+    code: str  # "index" or a dimension code
+    title: str
+    peers: int
+    lower_quartile: float
+    median: float
+    upper_quartile: float
+    own: float | None
+
+    @property
+    def position(self) -> str:
+        """Return where the client's own score falls, in words."""
+        if self.own is None:
+            return "no score"
+        if self.own < self.lower_quartile:
+            return "bottom quarter"
+        if self.own > self.upper_quartile:
+            return "top quarter"
+        return "above the median" if self.own >= self.median else "below the median"
+
+
+@dataclass(frozen=True, slots=True)
+class PeerGroup:
+    kind: str  # "industry" | "size"
+    label: str
+    peers: int  # other organizations with a ready report
+    shown: bool
+    minimum: int
+    scores: list[Spread]
+
+
+def peer_benchmarks(*, organization: Organization, min_peers: int | None = None) -> list[PeerGroup]:
+    """Return the industry group and the size-band group of the organization's peers."""
+    minimum = settings.BENCHMARK_MIN_PEERS if min_peers is None else min_peers
+    own = _latest_summaries({"pk": organization.pk}).get(organization.pk)
+    groups = [
+        (
+            "industry",
+            f"{organization.get_industry_display()} businesses",
+            {"industry": organization.industry},
+        ),
+        (
+            "size",
+            f"businesses of {organization.get_size_band_display()}",
+            {"size_band": organization.size_band},
+        ),
+    ]
+    return [
+        _group(kind, label, filters, organization=organization, own=own, minimum=minimum)
+        for kind, label, filters in groups
+    ]
+
+
+def _group(
+    kind: str,
+    label: str,
+    filters: dict[str, Any],
+    *,
+    organization: Organization,
+    own: dict[str, Any] | None,
+    minimum: int,
+) -> PeerGroup:
+    latest = _latest_summaries(filters)
+    latest.pop(organization.pk, None)  # the client is measured against the others
+    peers = list(latest.values())
+    shown = len(peers) >= minimum
+    scores: list[Spread] = []
+    if shown:
+        index = _spread(
+            "index",
+            "Alignment index",
+            [p["alignment_index"] for p in peers],
+            own["alignment_index"] if own else None,
+            minimum,
+        )
+        if index is not None:
+            scores.append(index)
+        own_dimensions = (own or {}).get("dimension_scores") or {}
+        positions = code_order(bank_ids={own["assessment__bank_id"]} if own else set())
+        for code in sorted(own_dimensions, key=positions):
+            entry = own_dimensions[code]
+            values = [((p["dimension_scores"] or {}).get(code) or {}).get("score") for p in peers]
+            spread = _spread(code, entry.get("title") or code, values, entry.get("score"), minimum)
+            if spread is not None:
+                scores.append(spread)
+    return PeerGroup(
+        kind=kind, label=label, peers=len(peers), shown=shown, minimum=minimum, scores=scores
+    )
+
+
+def _spread(
+    code: str, title: str, values: list[float | None], own: float | None, minimum: int
+) -> Spread | None:
+    present = sorted(v for v in values if v is not None)
+    # A dimension that too few peers scored would narrow the group below the threshold.
+    if len(present) < max(minimum, 2):
+        return None
+    lower, median, upper = statistics.quantiles(present, n=4)
+    return Spread(
+        code=code,
+        title=title,
+        peers=len(present),
+        lower_quartile=round(lower, 1),
+        median=round(median, 1),
+        upper_quartile=round(upper, 1),
+        own=None if own is None else round(own, 1),
+    )
+
+
+def _latest_summaries(filters: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """Return {organization id: summary of its newest ready report} for matching organizations."""
+    rows = (
+        Report.objects.filter(
+            status=Report.Status.READY,
+            assessment__organization__in=Organization.objects.filter(**filters),
+        )
+        .order_by("assessment__organization_id", "-assessment__created_at", "-assessment_id")
+        .values(
+            "assessment__organization_id",
+            "assessment__bank_id",
+            "alignment_index",
+            "dimension_scores",
+        )
+    )
+    latest: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        latest.setdefault(row["assessment__organization_id"], row)
+    return latest

@@ -1,0 +1,301 @@
+"""The consultant's portfolio: one row per client organization that granted access.
+
+Every column comes from correlated subqueries over the reports' summary columns and the action
+items, so a page costs the same few queries whether the consultant has ten clients or five
+hundred, and the result JSON of a report is never read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    JSONField,
+    OrderBy,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+
+from assessments.models import Assessment
+from consultants.models import ConsultantAccess
+from organizations.models import Organization
+from reports.models import ActionItem, Report
+
+BANDS = {
+    "misaligned": "Misaligned",
+    "partially_aligned": "Partially aligned",
+    "aligned": "Aligned",
+    "resonant": "Resonant",
+    "insufficient_data": "Insufficient data",
+}
+NO_REPORT = "none"  # the band filter's value for clients without a scored cycle yet
+
+SORT_KEYS = {
+    "name": "Name",
+    "index": "Alignment index",
+    "change": "Change",
+    "days": "Days since last assessment",
+    "flags": "High-severity flags",
+    "overdue": "Overdue actions",
+}
+DEFAULT_SORT = "name"
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioQuery:
+    """What the consultant asked for: search, filters and sort ("-" prefix: descending)."""
+
+    q: str = ""
+    band: str = ""
+    industry: str = ""
+    stale: str = ""  # "yes" | "no" | ""
+    overdue: str = ""  # "yes" | "no" | ""
+    sort: str = DEFAULT_SORT
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioRow:
+    organization_id: int
+    name: str
+    industry: str
+    latest_id: int | None
+    latest_label: str
+    index: float | None
+    band: str
+    change: float | None
+    weakest: str
+    high_flags: int | None
+    actions_done: int
+    actions_total: int
+    actions_overdue: int
+    report_status: str
+    last_assessed: date | None
+    days_since: int | None
+    stale: bool
+    reminded_at: datetime | None
+
+    @property
+    def band_label(self) -> str:
+        return BANDS.get(self.band, "")
+
+    @property
+    def trend(self) -> str:
+        """Return up, down or flat for the change rounded to the points shown."""
+        if self.change is None:
+            return ""
+        shown = round(self.change)
+        return "up" if shown > 0 else "down" if shown < 0 else "flat"
+
+
+def portfolio_clients(*, user: AbstractBaseUser) -> QuerySet[Organization]:
+    """Return the organizations with a grant to this consultant in force."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    granted = ConsultantAccess.objects.filter(ConsultantAccess.in_force(), consultant=user)
+    return Organization.objects.filter(pk__in=granted.values("organization_id"))
+
+
+def _annotated(organizations: QuerySet[Organization], *, today: date) -> QuerySet[Organization]:
+    # A cycle counts as scored when its report is ready; newest first, ties by id.
+    ready = Report.objects.filter(
+        assessment__organization=OuterRef("pk"), status=Report.Status.READY
+    ).order_by("-assessment__created_at", "-assessment_id")
+    latest, previous = ready[:1], ready[1:2]
+    newest = Assessment.objects.filter(organization=OuterRef("pk")).order_by("-created_at", "-pk")
+    closed = Assessment.objects.filter(
+        organization=OuterRef("pk"), closed_at__isnull=False
+    ).order_by("-closed_at")
+
+    def item_count(condition: Q) -> Coalesce:
+        counted = (
+            ActionItem.objects.filter(condition, assessment_id=OuterRef("latest_id"))
+            .order_by()
+            .values("assessment_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+    not_done = ~Q(status=ActionItem.Status.DONE)
+    return organizations.annotate(
+        latest_id=Subquery(latest.values("assessment_id")),
+        latest_label=Subquery(latest.values("assessment__label")),
+        latest_index=Subquery(latest.values("alignment_index"), output_field=FloatField()),
+        latest_band=Subquery(latest.values("band")),
+        weakest_code=Subquery(latest.values("weakest_dimension")),
+        latest_dimensions=Subquery(latest.values("dimension_scores"), output_field=JSONField()),
+        high_flags=Subquery(latest.values("high_flags"), output_field=IntegerField()),
+        previous_index=Subquery(previous.values("alignment_index"), output_field=FloatField()),
+        change=F("latest_index") - F("previous_index"),
+        actions_total=item_count(Q()),
+        actions_done=item_count(Q(status=ActionItem.Status.DONE)),
+        actions_overdue=item_count(not_done & Q(due__lt=today)),
+        newest_status=Subquery(newest.values("status")[:1]),
+        newest_report_status=Subquery(newest.values("report__status")[:1]),
+        last_assessed=Subquery(closed.values("closed_at")[:1]),
+    )
+
+
+def _stale_condition(*, cutoff: datetime) -> Q:
+    # A client never assessed needs attention as much as one assessed long ago.
+    return Q(last_assessed__isnull=True) | Q(last_assessed__lt=cutoff)
+
+
+def _order(sort: str) -> list[OrderBy | Any]:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORT_KEYS:
+        key, descending = DEFAULT_SORT, False
+    name = Lower("name").desc() if descending and key == "name" else Lower("name").asc()
+    if key == "name":
+        return [name, "pk"]
+    if key == "days":
+        # More days since means an older date; never assessed counts as the most days.
+        field = F("last_assessed")
+        first = field.asc(nulls_first=True) if descending else field.desc(nulls_last=True)
+        return [first, Lower("name").asc(), "pk"]
+    column = {
+        "index": "latest_index",
+        "change": "change",
+        "flags": "high_flags",
+        "overdue": "actions_overdue",
+    }[key]
+    field = F(column)
+    first = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+    return [first, Lower("name").asc(), "pk"]
+
+
+def portfolio_rows(
+    *,
+    user: AbstractBaseUser,
+    query: PortfolioQuery,
+    today: date | None = None,
+    stale_days: int,
+) -> QuerySet[Organization]:
+    """Return the consultant's clients with the portfolio columns, filtered and sorted."""
+    today = today or timezone.localdate()
+    cutoff = timezone.now() - timedelta(days=stale_days)
+    rows = _annotated(portfolio_clients(user=user), today=today).annotate(
+        is_stale=Case(
+            When(_stale_condition(cutoff=cutoff), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    if query.q.strip():
+        rows = rows.filter(name__icontains=query.q.strip())
+    if query.industry:
+        rows = rows.filter(industry=query.industry)
+    if query.band == NO_REPORT:
+        rows = rows.filter(latest_id__isnull=True)
+    elif query.band:
+        rows = rows.filter(latest_band=query.band)
+    if query.stale == "yes":
+        rows = rows.filter(_stale_condition(cutoff=cutoff))
+    elif query.stale == "no":
+        rows = rows.exclude(_stale_condition(cutoff=cutoff))
+    if query.overdue == "yes":
+        rows = rows.filter(actions_overdue__gt=0)
+    elif query.overdue == "no":
+        rows = rows.filter(actions_overdue=0)
+    return rows.order_by(*_order(query.sort))
+
+
+def _report_status(organization: Any) -> str:
+    if organization.newest_status is None:
+        return "No cycle yet"
+    if organization.newest_status in (Assessment.Status.OPEN, Assessment.Status.DRAFT):
+        return "Cycle open"
+    if organization.newest_report_status:
+        return f"Report {Report.Status(organization.newest_report_status).label.lower()}"
+    return "Closed, no report"
+
+
+def portfolio_row(organization: Any, *, today: date) -> PortfolioRow:
+    """Return the display row of one annotated organization from `portfolio_rows`."""
+    dimensions = organization.latest_dimensions or {}
+    weakest = dimensions.get(organization.weakest_code or "", {}).get("title", "")
+    last = organization.last_assessed
+    last_date = timezone.localdate(last) if last else None
+    return PortfolioRow(
+        organization_id=organization.pk,
+        name=organization.name,
+        industry=organization.get_industry_display(),
+        latest_id=organization.latest_id,
+        latest_label=organization.latest_label or "",
+        index=organization.latest_index,
+        band=organization.latest_band or "",
+        change=organization.change,
+        weakest=weakest or organization.weakest_code or "",
+        high_flags=organization.high_flags,
+        actions_done=organization.actions_done,
+        actions_total=organization.actions_total,
+        actions_overdue=organization.actions_overdue,
+        report_status=_report_status(organization),
+        last_assessed=last_date,
+        days_since=(today - last_date).days if last_date else None,
+        stale=organization.is_stale,
+        reminded_at=organization.reminded_at,
+    )
+
+
+EXPORT_HEADERS = (
+    "Client",
+    "Industry",
+    "Latest scored cycle",
+    "Alignment index",
+    "Band",
+    "Change (points)",
+    "Weakest dimension",
+    "High-severity flags",
+    "Actions done",
+    "Actions total",
+    "Actions overdue",
+    "Report status",
+    "Last assessed",
+    "Days since",
+    "Stale",
+    "Reminder sent",
+)
+
+
+def portfolio_table(rows: Iterable[PortfolioRow]) -> list[Sequence[Any]]:
+    """Return the rows as table cells for CSV/XLSX, in the order of EXPORT_HEADERS."""
+    return [
+        (
+            row.name,
+            row.industry,
+            row.latest_label,
+            None if row.index is None else round(row.index, 1),
+            row.band_label,
+            None if row.change is None else round(row.change, 1),
+            row.weakest,
+            row.high_flags,
+            row.actions_done,
+            row.actions_total,
+            row.actions_overdue,
+            row.report_status,
+            row.last_assessed,
+            row.days_since,
+            "yes" if row.stale else "no",
+            timezone.localdate(row.reminded_at) if row.reminded_at else None,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,160 @@
+"""One client's dashboard for consultants and owners, and the client's exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from assessments.models import Assessment
+from consultants.services.benchmarks import peer_benchmarks
+from consultants.services.client_dashboard import (
+    CyclePoint,
+    action_plan_ics,
+    action_plan_of,
+    action_plan_table,
+    client_trends,
+    cycles_compare,
+    cycles_scored,
+    results_table,
+)
+from consultants.services.exports import XLSX_TYPE, download, table_csv, table_xlsx
+from organizations.models import Organization
+from organizations.selectors import organization_get
+from reports.models import Report
+from reports.services import report_can_manage
+
+
+class CompareForm(forms.Form):
+    """Two of the client's scored cycles to set side by side."""
+
+    a = forms.TypedChoiceField(label="From cycle", coerce=int)
+    b = forms.TypedChoiceField(label="To cycle", coerce=int)
+
+    def __init__(self, *args: Any, cycles: list[CyclePoint], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(c.assessment_id, c.label) for c in reversed(cycles)]
+        for name in ("a", "b"):
+            self.fields[name].choices = choices
+            self.fields[name].error_messages["invalid_choice"] = (
+                "Pick one of this client's scored cycles."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("a") is not None and data.get("a") == data.get("b"):
+            self.add_error("b", "Pick two different cycles.")
+        return data
+
+
+def _compare_form(request: HttpRequest, cycles: list[CyclePoint]) -> CompareForm:
+    if "a" in request.GET or "b" in request.GET:
+        return CompareForm(request.GET, cycles=cycles)
+    # Unbound until asked: by default the two newest cycles, newest second.
+    initial = {}
+    if len(cycles) >= 2:
+        initial = {"a": cycles[-2].assessment_id, "b": cycles[-1].assessment_id}
+    return CompareForm(initial=initial, cycles=cycles)
+
+
+@login_required
+@require_GET
+def client_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = organization_get(user=request.user, pk=pk)
+    cycles = cycles_scored(organization=organization)
+    latest = _latest_report(organization)
+    form = _compare_form(request, cycles)
+    comparison = None
+    if form.is_bound and form.is_valid():
+        pair = (form.cleaned_data["a"], form.cleaned_data["b"])
+    elif not form.is_bound and len(cycles) >= 2:
+        pair = (cycles[-2].assessment_id, cycles[-1].assessment_id)
+    else:
+        pair = None
+    if pair is not None:
+        comparison = cycles_compare(organization=organization, before_id=pair[0], after_id=pair[1])
+    trends = client_trends(cycles=cycles)
+    figures: dict[str, Any] = dict(latest.figures or {}) if latest else {}
+    if trends.figure and len(cycles) >= 2:
+        figures["trend"] = trends.figure
+    context = {
+        "organization": organization,
+        "latest": latest,
+        "figures": figures,
+        "print": False,
+        "trends": trends,
+        "form": form,
+        "comparison": comparison,
+        "benchmarks": peer_benchmarks(organization=organization) if latest else [],
+        "plan": action_plan_of(assessment=latest.assessment if latest else None),
+        "can_manage": report_can_manage(user=request.user, organization=organization),
+    }
+    return render(request, "consultants/clients/dashboard.html", context)
+
+
+def _latest_report(organization: Organization) -> Report | None:
+    # The figures are needed; the full result and the perception matrix are not.
+    return (
+        Report.objects.filter(assessment__organization=organization, status=Report.Status.READY)
+        .select_related("assessment")
+        .defer("result", "perception")
+        .order_by("-assessment__created_at", "-assessment_id")
+        .first()
+    )
+
+
+def _latest_assessment(organization: Organization) -> Assessment | None:
+    latest = _latest_report(organization)
+    return latest.assessment if latest else None
+
+
+def _filename(organization: Organization, what: str, extension: str) -> str:
+    stem = slugify(f"resonance {organization.name} {what}") or "resonance"
+    return f"{stem}.{extension}"
+
+
+@login_required
+@require_GET
+def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    organization = organization_get(user=request.user, pk=pk)
+    headers, rows = results_table(organization=organization)
+    if fmt == "xlsx":
+        content: str | bytes = table_xlsx([("Results", headers, rows)])
+        return download(
+            content, filename=_filename(organization, "results", fmt), content_type=XLSX_TYPE
+        )
+    return download(
+        table_csv(headers, rows),
+        filename=_filename(organization, "results", "csv"),
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@login_required
+@require_GET
+def actions_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    organization = organization_get(user=request.user, pk=pk)
+    assessment = _latest_assessment(organization)
+    if fmt == "ics":
+        return download(
+            action_plan_ics(assessment=assessment, host=request.get_host().split(":")[0]),
+            filename=_filename(organization, "action plan", "ics"),
+            content_type="text/calendar; charset=utf-8",
+        )
+    headers, rows = action_plan_table(assessment=assessment)
+    if fmt == "xlsx":
+        return download(
+            table_xlsx([("Action plan", headers, rows)]),
+            filename=_filename(organization, "action plan", fmt),
+            content_type=XLSX_TYPE,
+        )
+    return download(
+        table_csv(headers, rows),
+        filename=_filename(organization, "action plan", "csv"),
+        content_type="text/csv; charset=utf-8",
+    )

@@ -1,0 +1,198 @@
+"""The demo: a neighbourhood bakery with two scored cycles, and a consultant's other clients."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Answer, Assessment, Response
+from banks.models import Question
+from banks.selectors import bank_published
+from consultants.models import ConsultantAccess
+from organizations.models import Level, Membership, Organization, StrategyProfile, ValueDiscipline
+from reports.services import report_build, report_request
+
+DEMO_ORGANIZATION = "Crumb & Co Bakery"
+DEMO_LOGINS = (
+    ("owner", "owner@crumb.example", "crumb-owner-demo"),
+    ("consultant", "consultant@resonance.example", "consultant-demo"),
+    ("admin", "admin@resonance.example", "admin-demo"),
+)
+# The bakery's story: it promises affordable bread but buys premium inputs, knows its
+# regulars but rarely asks them, bakes well but plans poorly, and talks little to its staff.
+AREA_TENDENCY = {
+    "market": 3.0,
+    "operational": 2.6,
+    "financial": 3.4,
+    "organizational": 2.4,
+}
+STAFF_PER_CYCLE = 4
+# The consultant's other clients: (name, industry, how aligned, days since each cycle closed).
+# All are micro businesses, so with the bakery they make a size-band peer group of six.
+DEMO_CLIENTS = (
+    ("Northside Bikes", Organization.Industry.RETAIL, 3.4, (160, 40)),
+    ("Harbour Guesthouse", Organization.Industry.HOSPITALITY, 2.5, (150,)),
+    ("Keel Joinery", Organization.Industry.CONSTRUCTION, 3.0, (260, 170)),
+    ("Ledger Lane Accounting", Organization.Industry.PROFESSIONAL, 3.8, (35,)),
+    ("Bloom Florists", Organization.Industry.RETAIL, 2.8, (90,)),
+)
+
+
+def demo_seed() -> bool:
+    """Create the demo users, organization and cycles; return False if they already exist."""
+    if Organization.objects.filter(name=DEMO_ORGANIZATION).exists():
+        return False
+    bank = bank_published()
+    if bank is None:
+        raise RuntimeError("load a question bank first: manage.py load_bank PATH")
+    with transaction.atomic():
+        owner, consultant = _demo_users()
+        organization = _client_of(
+            consultant,
+            owner=owner,
+            name=DEMO_ORGANIZATION,
+            industry=Organization.Industry.FOOD,
+            capacity_days_per_month=6,
+        )
+        strategy = StrategyProfile.objects.create(
+            organization=organization,
+            target_customers="Families and commuters from the neighbourhood who buy every day.",
+            segment="budget-conscious local families",
+            primary_value=StrategyProfile.PrimaryValue.PRICE,
+            value_discipline=ValueDiscipline.OPERATIONAL_EXCELLENCE,
+            goals="Sell out by closing time with under 5 % waste; open a second counter in 2027.",
+        )
+        now = timezone.now()
+        cycles = [
+            ("2026-Q1", now - timedelta(days=200), 0.0),
+            ("2026-Q3", now - timedelta(days=20), 0.4),
+        ]
+        assessments = []
+        for label, closed_at, improvement in cycles:
+            assessment = _closed_cycle(
+                organization, bank, strategy, owner, label=label, at=closed_at
+            )
+            _answer_cycle(assessment, owner=owner, improvement=improvement, seed=len(assessments))
+            assessments.append(assessment)
+    _build_reports(assessments)
+    return True
+
+
+def demo_seed_clients() -> bool:
+    """Give the demo consultant a few more clients, each with scored cycles; idempotent."""
+    bank = bank_published()
+    consultant = get_user_model().objects.filter(username=DEMO_LOGINS[1][1]).first()
+    if bank is None or consultant is None:
+        raise RuntimeError("seed the demo bakery first")
+    names = [name for name, *_rest in DEMO_CLIENTS]
+    if Organization.objects.filter(name__in=names).exists():
+        return False
+    assessments = []
+    with transaction.atomic():
+        for position, (name, industry, tendency, cycle_ages) in enumerate(DEMO_CLIENTS):
+            slug = name.split()[0].lower()
+            owner, _ = get_user_model().objects.get_or_create(
+                username=f"owner@{slug}.example", defaults={"email": f"owner@{slug}.example"}
+            )
+            organization = _client_of(consultant, owner=owner, name=name, industry=industry)
+            strategy = StrategyProfile.objects.create(
+                organization=organization,
+                target_customers="Local customers who come back.",
+                segment="local regulars",
+                primary_value=StrategyProfile.PrimaryValue.SERVICE,
+                value_discipline=ValueDiscipline.CUSTOMER_INTIMACY,
+            )
+            for number, days in enumerate(cycle_ages):
+                closed_at = timezone.now() - timedelta(days=days)
+                assessment = _closed_cycle(
+                    organization, bank, strategy, owner, label=f"Cycle {number + 1}", at=closed_at
+                )
+                _answer_cycle(
+                    assessment,
+                    owner=owner,
+                    improvement=tendency - 3.0 + 0.3 * number,
+                    seed=10 * position + number,
+                )
+                assessments.append(assessment)
+    _build_reports(assessments)
+    return True
+
+
+def _client_of(consultant, *, owner, **fields) -> Organization:
+    """Create a micro business owned by `owner` that granted `consultant` access."""
+    organization = Organization.objects.create(size_band=Organization.SizeBand.MICRO, **fields)
+    Membership.objects.create(user=owner, organization=organization)
+    ConsultantAccess.objects.create(
+        organization=organization,
+        email=consultant.email,
+        consultant=consultant,
+        granted_by=owner,
+        accepted_at=timezone.now(),
+    )
+    return organization
+
+
+def _closed_cycle(organization, bank, strategy, owner, *, label: str, at) -> Assessment:
+    assessment = Assessment.objects.create(
+        organization=organization,
+        bank=bank,
+        label=label,
+        status=Assessment.Status.CLOSED,
+        strategy_snapshot=strategy.snapshot(),
+        created_by=owner,
+        closed_at=at,
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(created_at=at - timedelta(days=14))
+    return assessment
+
+
+def _build_reports(assessments: list[Assessment]) -> None:
+    for assessment in assessments:
+        report = report_request(assessment=assessment, enqueue=False)  # built right here
+        report_build(report_id=report.pk)
+
+
+def _demo_users():
+    user_model = get_user_model()
+    users = {}
+    for role, email, password in DEMO_LOGINS:
+        user, _ = user_model.objects.get_or_create(username=email, defaults={"email": email})
+        user.set_password(password)
+        if role == "admin":
+            user.is_staff = user.is_superuser = True
+        user.save()
+        users[role] = user
+    return users["owner"], users["consultant"]
+
+
+def _answer_cycle(assessment: Assessment, *, owner, improvement: float, seed: int) -> None:
+    rng = random.Random(2026 + seed)  # noqa: S311 - demo data, not security
+    questions = list(
+        Question.objects.filter(area__dimension__bank=assessment.bank).select_related(
+            "area__dimension"
+        )
+    )
+    people = [(Level.OWNER, owner), (Level.MANAGER, None)] + [(Level.STAFF, None)] * STAFF_PER_CYCLE
+    answers = []
+    for level, user in people:
+        response = Response.objects.create(
+            assessment=assessment,
+            level=level,
+            user=user,
+            submitted_at=assessment.closed_at,
+        )
+        # Owners see their business a little more kindly than their staff do.
+        optimism = 0.6 if level == Level.OWNER else 0.0
+        for question in questions:
+            if level != Level.OWNER and rng.random() < 0.06:
+                current = None  # "don't know"
+            else:
+                tendency = AREA_TENDENCY.get(question.area.dimension.code, 3.0)
+                centre = tendency + improvement + optimism
+                current = max(1, min(5, round(rng.gauss(centre, 0.9))))
+            answers.append(Answer(response=response, question=question, current=current))
+    Answer.objects.bulk_create(answers)

@@ -1,0 +1,112 @@
+"""Organization, strategy and member forms. Forms validate; services write."""
+
+from typing import Any, ClassVar
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.utils.html import format_html
+
+from organizations.models import Membership, Organization, StrategyProfile, ValueDiscipline
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ("name", "industry", "size_band", "capacity_days_per_month")
+        help_texts: ClassVar[dict[str, str]] = {
+            "capacity_days_per_month": (
+                "How many person-days a month your team can spend on improvement work "
+                "beside the daily business. Your action plan is scheduled against it."
+            ),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Save"))
+
+
+DISCIPLINE_EXPLANATIONS = {
+    ValueDiscipline.OPERATIONAL_EXCELLENCE: (
+        "Customers come to you because you are reliable, quick and good value. You win by "
+        "running a tight, efficient operation with few surprises. Think of a discount "
+        "supermarket or a busy bakery that always has fresh bread at a fair price."
+    ),
+    ValueDiscipline.PRODUCT_LEADERSHIP: (
+        "Customers come to you for the best or newest product. You win by creating and "
+        "improving what you sell faster than others. Think of a craft brewery that keeps "
+        "launching new beers, or a workshop known for its designs."
+    ),
+    ValueDiscipline.CUSTOMER_INTIMACY: (
+        "Customers come to you because you know them and tailor what you do to them. You win "
+        "through relationships and service. Think of a family accountant or a shop whose "
+        "staff know every regular by name."
+    ),
+}
+
+
+class StrategyForm(forms.ModelForm):
+    """The three questions of strategy: who the customers are, what value, how you operate."""
+
+    class Meta:
+        model = StrategyProfile
+        fields = ("target_customers", "segment", "primary_value", "value_discipline", "goals")
+        labels: ClassVar[dict[str, str]] = {
+            "target_customers": "Who are your customers?",
+            "primary_value": "What do your customers value most in what you offer?",
+            "value_discipline": "How does your business operate to win them?",
+            "goals": "What do you want to achieve in the next year or two?",
+        }
+        help_texts: ClassVar[dict[str, str]] = {
+            "goals": "Optional. For example: “open a second shop”, “cut waste by a third”.",
+        }
+        widgets: ClassVar[dict[str, Any]] = {
+            "target_customers": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "primary_value": forms.RadioSelect,
+            "value_discipline": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Radio buttons need no "---------" choice: nothing checked means nothing chosen.
+        self.fields["primary_value"].choices = StrategyProfile.PrimaryValue.choices
+        self.fields["value_discipline"].choices = [
+            (value, format_html("<strong>{}</strong>: {}", label, DISCIPLINE_EXPLANATIONS[value]))
+            for value, label in ValueDiscipline.choices
+        ]
+        self.fields["value_discipline"].help_text = (
+            "Most successful small businesses pick one of these and are merely good enough "
+            "at the other two. Choose the one that describes why customers pick you."
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset("1 · Your customers", "target_customers", "segment"),
+            Fieldset("2 · The value you offer", "primary_value"),
+            Fieldset("3 · How you operate", "value_discipline"),
+            Fieldset("4 · Your goals", "goals"),
+        )
+        self.helper.add_input(Submit("submit", "Save the strategy"))
+
+
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(label="Their e-mail address")
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MANAGER,
+        widget=forms.RadioSelect,
+        help_text=(
+            "A co-owner can change the strategy, invite people and close cycles. A manager "
+            "answers the questionnaire at manager level and sees the results."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Add the member"))
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()

@@ -1,0 +1,142 @@
+"""Organizations, their strategy and members; the dashboard of a logged-in member."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments.selectors import (
+    assessment_current,
+    assessments_past,
+    participation,
+    questionnaire,
+    response_of_user,
+)
+from consultants.selectors import works_as_consultant
+from organizations import selectors
+from organizations import services as organizations
+from organizations.access import require_owner
+from organizations.forms import MemberInviteForm, OrganizationForm, StrategyForm
+from organizations.models import Membership
+from organizations.selectors import (
+    members_of,
+    membership_role,
+    organization_get,
+    organizations_for_user,
+    strategy_of,
+)
+from reports import services as reports
+from reports.selectors import action_plan_progress, assessment_latest_scored
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    organization_list = organizations_for_user(user=request.user)
+    is_member = request.user.memberships.exists()
+    if not is_member and works_as_consultant(user=request.user):
+        # A consultant's home is the portfolio of clients (and the grants waiting there).
+        return redirect("consultants:portfolio")
+    if not organization_list.exists():
+        return redirect("organizations:organization_create")
+    if organization_list.count() == 1:
+        return redirect(organization_list.get())
+    return render(request, "organizations/dashboard.html", {"organizations": organization_list})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = organizations.organization_create(owner=request.user, **form.cleaned_data)
+        messages.success(request, f"{organization.name} is set up. Next: state your strategy.")
+        return redirect("organizations:strategy", pk=organization.pk)
+    return render(request, "organizations/organization_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = organization_get(user=request.user, pk=pk)
+    role = membership_role(user=request.user, organization=organization)
+    current = assessment_current(organization=organization)
+    context = {
+        "organization": organization,
+        "role": role,
+        "is_owner": role == Membership.Role.OWNER,
+        "strategy": strategy_of(organization=organization),
+        "current": current,
+        "past": assessments_past(organization=organization),
+    }
+    latest = assessment_latest_scored(organization=organization)
+    if latest is not None:
+        context["latest"] = latest
+        context["projected_index"] = reports.assessment_projected_index(assessment=latest)
+        context["plan_progress"] = action_plan_progress(assessment=latest)
+    if current is not None:
+        context["participation"] = participation(assessment=current)
+        if role is not None:
+            my_response = response_of_user(assessment=current, user=request.user)
+            context["my_response"] = my_response
+            context["progress"] = questionnaire(assessment=current, response=my_response)
+    return render(request, "organizations/organization_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def strategy(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = organization_get(user=request.user, pk=pk)
+    profile = strategy_of(organization=organization)
+    is_owner = selectors.is_owner(user=request.user, organization=organization)
+    if request.method == "POST":
+        require_owner(request, organization)
+    form = StrategyForm(request.POST or None, instance=profile) if is_owner else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        organizations.strategy_save(organization=organization, **form.cleaned_data)
+        messages.success(request, "Your strategy is saved.")
+        return redirect(organization)
+    return render(
+        request,
+        "organizations/strategy_form.html",
+        {"organization": organization, "form": form, "strategy": profile},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = organization_get(user=request.user, pk=pk)
+    is_owner = selectors.is_owner(user=request.user, organization=organization)
+    if request.method == "POST":
+        require_owner(request, organization)
+    form = MemberInviteForm(request.POST or None) if is_owner else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            result = organizations.member_invite(
+                organization=organization,
+                invited_by=request.user,
+                site_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except organizations.MembershipError as exc:
+            form.add_error("email", str(exc))
+        else:
+            email = result.membership.user.email
+            if result.emailed:
+                messages.success(request, f"{email} is a member now; we e-mailed them a way in.")
+            else:
+                messages.warning(request, f"{email} is a member now, but the e-mail failed.")
+            return redirect("organizations:members", pk=organization.pk)
+    return render(
+        request,
+        "organizations/members.html",
+        {
+            "organization": organization,
+            "members": members_of(organization=organization),
+            "form": form,
+            "is_owner": is_owner,
+        },
+    )

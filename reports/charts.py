@@ -1,0 +1,402 @@
+"""Plotly figures for the report page, from already-computed report content.
+
+Figures are returned as plain JSON-ready dicts: the page embeds them as data blocks and a static
+script draws them, so no inline script is ever needed. Plotly never enters `scoring/`.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+from typing import Any
+
+import plotly.graph_objects as go
+
+from reports.content import (
+    QUADRANT_COLOURS,
+    QUADRANT_LABELS,
+    STATUS_COLOURS,
+    ReportContent,
+    signed,
+    spread_positions,
+)
+from reports.models import ActionItem
+
+INK = "#23395d"
+TARGET = "#9aa3ad"
+SHORT = "#b02a37"
+OVER = "#e0a800"
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+DAY_MS = 24 * 3600 * 1000
+# An empty go.layout.Template() as Plotly writes it: no theme at all.
+EMPTY_TEMPLATE: dict[str, Any] = {"data": {"scatter": [{"type": "scatter"}]}}
+
+
+def _layout(**extra: Any) -> dict[str, Any]:
+    layout: dict[str, Any] = {
+        "template": EMPTY_TEMPLATE,  # keeps Plotly's large default theme out of the JSON
+        "font": FONT,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "hoverlabel": {"font": FONT},
+    }
+    layout.update(extra)
+    return layout
+
+
+def _as_json(fig: go.Figure) -> dict[str, Any]:
+    # Tick labels and axis titles push the plot in rather than being clipped by the margins.
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    data: dict[str, Any] = json.loads(fig.to_json())
+    return data
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def radar_figure(content: ReportContent) -> dict[str, Any]:
+    """Return the radar of each dimension's mean answer against its mean target (1–5)."""
+    rows = [d for d in content.dimensions if d.mean_current is not None]
+    theta = [d.title for d in rows] + [rows[0].title] if rows else []
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatterpolar(
+            r=[d.mean_target for d in rows] + [rows[0].mean_target] if rows else [],
+            theta=theta,
+            name="What the strategy needs",
+            line={"color": TARGET, "dash": "dash", "width": 2},
+            hovertemplate="%{theta}<br>target %{r:.1f}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatterpolar(
+            r=[d.mean_current for d in rows] + [rows[0].mean_current] if rows else [],
+            theta=theta,
+            name="Current practice",
+            fill="toself",
+            fillcolor="rgba(35,57,93,0.18)",
+            line={"color": INK, "width": 3},
+            customdata=[[d.score] for d in rows] + [[rows[0].score]] if rows else [],
+            hovertemplate="%{theta}<br>practice %{r:.1f}<br>score %{customdata[0]:.0f}"
+            "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        _layout(
+            height=380,
+            polar={
+                "radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90},
+                "angularaxis": {"direction": "clockwise"},
+            },
+            legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"},
+            margin={"l": 50, "r": 50, "t": 30, "b": 30},
+        )
+    )
+    return _as_json(fig)
+
+
+def area_gap_figure(content: ReportContent) -> dict[str, Any]:
+    """Return bars of each area's mean answer minus mean target: short below, beyond above."""
+    areas = list(reversed(content.areas))
+    labels = [f"{a.title}" for a in areas]
+    gaps = [a.gap if a.score is not None else 0.0 for a in areas]
+    colours = [
+        "#d0d5db" if a.score is None else (SHORT if (a.gap or 0) < 0 else OVER) for a in areas
+    ]
+    hover = [
+        f"{a.title} ({a.dimension_title})<br>"
+        + (
+            "insufficient data"
+            if a.score is None
+            else f"score {a.score:.0f} · practice {a.mean_current:.1f} vs target {a.mean_target:.1f}"
+        )
+        for a in areas
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=gaps,
+            y=labels,
+            orientation="h",
+            marker={"color": colours},
+            hovertext=hover,
+            hoverinfo="text",
+            text=["no data" if a.score is None else signed(a.gap) for a in areas],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    fig.update_layout(
+        _layout(
+            height=max(320, 26 * len(areas) + 80),
+            xaxis={
+                "title": {"text": "mean answer minus target (points on the 1–5 scale)"},
+                "zeroline": True,
+                "zerolinecolor": INK,
+                "zerolinewidth": 2,
+                "gridcolor": "#eceff3",
+                "range": [min([*gaps, -1.0]) - 0.5, max([*gaps, 0.5]) + 0.5],
+            },
+            yaxis={"automargin": True},
+            margin={"l": 10, "r": 30, "t": 20, "b": 50},
+            showlegend=False,
+        )
+    )
+    return _as_json(fig)
+
+
+def perception_figure(content: ReportContent) -> dict[str, Any] | None:
+    """Return the heatmap of mean answers per area and respondent group (None if hidden)."""
+    perception = content.perception
+    groups = perception.get("groups") or []
+    if not perception.get("comparable") or len(groups) < 2:
+        return None
+    rows = list(reversed(perception["areas"]))
+    columns = [f"{g['label']} ({g['respondents']})" for g in groups]
+    z = [row["values"] for row in rows]
+    text = [["–" if v is None else f"{v:.1f}" for v in row["values"]] for row in rows]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=columns,
+            y=[row["title"] for row in rows],
+            text=text,
+            texttemplate="%{text}",
+            zmin=1,
+            zmax=5,
+            colorscale=[[0, "#b02a37"], [0.5, "#f3e3a0"], [1, "#2f8f5b"]],
+            colorbar={"title": {"text": "mean<br>answer"}, "thickness": 12},
+            hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_layout(
+        _layout(
+            height=max(320, 26 * len(rows) + 90),
+            xaxis={"side": "top"},
+            yaxis={"automargin": True},
+            margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        )
+    )
+    return _as_json(fig)
+
+
+def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
+    """Return the impact/feasibility matrix of the priorities, coloured by quadrant."""
+    rows = list(content.priorities)
+    fig = go.Figure()
+    if rows:
+        xs = spread_positions([p.feasibility for p in rows], [p.question for p in rows])
+        for quadrant, label in QUADRANT_LABELS.items():
+            picked = [(x, p) for x, p in zip(xs, rows, strict=True) if p.quadrant == quadrant]
+            if not picked:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=[x for x, _ in picked],
+                    y=[p.uplift for _, p in picked],
+                    mode="markers+text",
+                    name=label,
+                    marker={
+                        "color": QUADRANT_COLOURS[quadrant],
+                        "size": [14 if p.rank <= plan_size else 8 for _, p in picked],
+                        "line": {"color": "white", "width": 1},
+                    },
+                    text=[str(p.rank) if p.rank <= plan_size else "" for _, p in picked],
+                    textposition="top center",
+                    hovertext=[
+                        f"#{p.rank} {_wrap(p.text, 50)}<br>{p.area_title}<br>"
+                        f"uplift {p.uplift:.2f} · feasibility {p.feasibility:.1f}"
+                        for _, p in picked
+                    ],
+                    hoverinfo="text",
+                )
+            )
+        x_mid = statistics.median(p.feasibility for p in rows)
+        y_mid = statistics.median(p.uplift for p in rows)
+        y_top = max(p.uplift for p in rows) * 1.15 or 1.0
+        for shape in (
+            {"x0": x_mid, "x1": x_mid, "y0": 0, "y1": y_top},
+            {"x0": 0.08, "x1": 1.1, "y0": y_mid, "y1": y_mid},
+        ):
+            fig.add_shape(type="line", line={"color": "#adb5bd", "dash": "dot"}, **shape)
+        corners = (
+            (0.99, 0.99, "Quick wins", "right", "top"),
+            (0.01, 0.99, "Major projects", "left", "top"),
+            (0.99, 0.01, "Fill-ins", "right", "bottom"),
+            (0.01, 0.01, "Thankless tasks", "left", "bottom"),
+        )
+        for x, y, text, xanchor, yanchor in corners:
+            fig.add_annotation(
+                x=x,
+                y=y,
+                xref="paper",
+                yref="paper",
+                text=text,
+                showarrow=False,
+                xanchor=xanchor,
+                yanchor=yanchor,
+                bgcolor="rgba(255,255,255,0.85)",
+                font={"color": "#6c757d", "size": 12},
+            )
+    fig.update_layout(
+        _layout(
+            height=420,
+            xaxis={
+                "title": {"text": "feasibility (1 = trivial, 0.2 = major project)"},
+                "range": [0.08, 1.1],
+                "gridcolor": "#eceff3",
+            },
+            yaxis={
+                "title": {"text": "index points gained if brought to target"},
+                "rangemode": "tozero",
+                "gridcolor": "#eceff3",
+            },
+            legend={"orientation": "h", "y": -0.2, "x": 0.5, "xanchor": "center"},
+            margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        )
+    )
+    return _as_json(fig)
+
+
+def fit_figure(content: ReportContent) -> dict[str, Any]:
+    """Return the alignment index under each value discipline, the declared one marked."""
+    rows = list(content.fit)
+    labels = [row.label + (" (declared)" if row.declared else "") for row in rows]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=[row.index if row.index is not None else 0 for row in rows],
+            marker={
+                "color": [INK if row.declared else "#8fa3c0" for row in rows],
+                "line": {
+                    "color": [
+                        SHORT if row.best and not row.declared else "rgba(0,0,0,0)" for row in rows
+                    ],
+                    "width": 3,
+                },
+            },
+            text=[
+                ("–" if row.index is None else f"{row.index:.0f}")
+                + (" ★ best fit" if row.best else "")
+                for row in rows
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        _layout(
+            height=320,
+            yaxis={"range": [0, 110], "title": {"text": "alignment index"}, "gridcolor": "#eceff3"},
+            showlegend=False,
+            margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        )
+    )
+    return _as_json(fig)
+
+
+def gantt_figure(plan: Sequence[ActionItem], *, today: date | None = None) -> dict[str, Any]:
+    """Return the timeline of the action plan: one bar per item from start to due, by status.
+
+    Unlike the stored figures this one is drawn on every view of the report (items change in
+    place), so it is written as Plotly's JSON directly: building it through graph objects cost
+    more than the rest of the page.
+    """
+    items = list(plan)
+    # Plotly reads a little HTML in labels; escaped, a title like "<b>" shows as written.
+    labels = [f"{i + 1}. {_wrap(escape(item.title), 40)}" for i, item in enumerate(items)]
+    traces: list[dict[str, Any]] = []
+    for status, name in ActionItem.Status.choices:
+        picked = [(lab, it) for lab, it in zip(labels, items, strict=True) if it.status == status]
+        if not picked:
+            continue
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": name,
+                "y": [lab for lab, _ in picked],
+                "x": [max(1, (it.due - it.start).days) * DAY_MS for _, it in picked],
+                "base": [it.start.isoformat() for _, it in picked],
+                "marker": {"color": STATUS_COLOURS[status]},
+                "hovertext": [_gantt_hover(it) for _, it in picked],
+                "hoverinfo": "text",
+            }
+        )
+    layout = _layout(
+        height=max(260, 44 * len(items) + 90),
+        barmode="overlay",
+        xaxis={"type": "date", "gridcolor": "#eceff3", "automargin": True},
+        yaxis={
+            "automargin": True,
+            "categoryorder": "array",
+            "categoryarray": list(reversed(labels)),
+        },
+        legend={"orientation": "h", "y": -0.15, "x": 0.5, "xanchor": "center"},
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+    )
+    if items and today is not None:
+        day = today.isoformat()
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "x0": day,
+                "x1": day,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"color": INK, "width": 1, "dash": "dot"},
+            }
+        ]
+        layout["annotations"] = [
+            {
+                "x": day,
+                "y": 1,
+                "yref": "paper",
+                "text": "today",
+                "showarrow": False,
+                "yanchor": "bottom",
+                "font": {"color": INK, "size": 11},
+            }
+        ]
+    return {"data": traces, "layout": layout}
+
+
+def _gantt_hover(item: ActionItem) -> str:
+    assigned = f"<br>assigned to {escape(item.assignee)}" if item.assignee else ""
+    return (
+        f"{escape(item.title)}<br>{item.start:%d %b %Y} → {item.due:%d %b %Y}"
+        f"<br>{item.effort_days:g} person-days · {escape(item.owner_role)}{assigned}"
+    )
+
+
+def report_figures(content: ReportContent) -> dict[str, Any]:
+    """Return every stored figure of a report by name (the timeline is drawn per view)."""
+    figures: dict[str, Any] = {
+        "radar": radar_figure(content),
+        "areas": area_gap_figure(content),
+        "matrix": matrix_figure(content, plan_size=len(content.plan)),
+        "fit": fit_figure(content),
+    }
+    perception = perception_figure(content)
+    if perception is not None:
+        figures["perception"] = perception
+    return figures

@@ -1,0 +1,655 @@
+"""What a report says: plain-language findings and chart series, read from a stored result.
+
+Everything here reads numbers the engine computed; the only arithmetic is averaging answers for
+display (a dimension's or area's mean answer against its mean target) and ranking findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from assessments.models import Assessment
+from organizations.models import ValueDiscipline
+from reports.models import ActionItem
+from scoring.bank import Bank
+
+BAND_LABELS = {
+    "misaligned": "Misaligned",
+    "partially_aligned": "Partially aligned",
+    "aligned": "Aligned",
+    "resonant": "Resonant",
+    "insufficient_data": "Insufficient data",
+}
+BAND_MEANING = {
+    "misaligned": "daily work pulls against the declared strategy in several places",
+    "partially_aligned": "parts of the business support the strategy and parts work against it",
+    "aligned": "most of the business supports the strategy, with a few clear gaps",
+    "resonant": "the business works as its strategy needs, almost everywhere",
+    "insufficient_data": "too few questions were answered to compute a score",
+}
+DISCIPLINE_LABELS = dict(ValueDiscipline.choices)
+QUADRANT_LABELS = {
+    "quick_win": "Quick win",
+    "major_project": "Major project",
+    "fill_in": "Fill-in",
+    "thankless": "Thankless task",
+}
+QUADRANT_COLOURS = {
+    "quick_win": "#2f8f5b",
+    "major_project": "#1f6f8b",
+    "fill_in": "#e0a800",
+    "thankless": "#9aa3ad",
+}
+PITFALL_LABELS = {
+    "communication": "Lack of clear communication",
+    "silos": "Functional silos",
+    "market_changes": "Ignoring market changes",
+    "culture": "Overlooking culture",
+}
+PITFALL_MEANING = {
+    "communication": "People see the business differently or disagree widely: the strategy is "
+    "not being explained in a way everyone shares.",
+    "silos": "One part of the business runs well ahead of another, so the parts pull in "
+    "different directions.",
+    "market_changes": "The business is not watching how its customers and competitors change.",
+    "culture": "A product-leadership strategy needs a culture that tries new things; this one "
+    "holds back.",
+}
+SEVERITY_WEIGHT = {"high": 5.0, "medium": 3.0, "low": 1.5}
+STATUS_COLOURS = {"todo": "#9aa3ad", "in_progress": "#1f6f8b", "done": "#2f8f5b"}
+
+
+def signed(value: float, digits: int = 1) -> str:
+    """Return a difference with its sign, never "-0.0"."""
+    if abs(value) < 0.5 * 10**-digits:
+        value = 0.0
+    return f"{value:+.{digits}f}"
+
+
+def fmt(value: float | None, digits: int = 0) -> str:
+    """Return a score for people: rounded, or a dash when there is none."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: str
+    title: str
+    text: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRow:
+    code: str
+    title: str
+    dimension: str
+    dimension_title: str
+    score: float | None
+    coverage: float
+    status: str
+    mean_current: float | None
+    mean_target: float | None
+
+    @property
+    def gap(self) -> float | None:
+        """Return mean answer minus mean target: below zero falls short, above overshoots."""
+        if self.mean_current is None or self.mean_target is None:
+            return None
+        return self.mean_current - self.mean_target
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionRow:
+    code: str
+    title: str
+    score: float | None
+    weight: float
+    mean_current: float | None
+    mean_target: float | None
+    areas: tuple[AreaRow, ...]
+    weakest: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PriorityRow:
+    rank: int
+    question: str
+    text: str
+    area_title: str
+    uplift: float
+    feasibility: float
+    priority: float
+    quadrant: str
+
+    @property
+    def quadrant_label(self) -> str:
+        return QUADRANT_LABELS.get(self.quadrant, self.quadrant)
+
+
+@dataclass(frozen=True, slots=True)
+class FitRow:
+    discipline: str
+    label: str
+    index: float | None
+    declared: bool
+    best: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PitfallRow:
+    code: str
+    label: str
+    meaning: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GapRow:
+    area_title: str
+    gap: float
+    owner: float
+    others: float
+    flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ConsensusRow:
+    question: str
+    text: str
+    stdev: float
+    respondents: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContent:
+    """Everything the HTML page and the PDF show, in the order they show it."""
+
+    organization: str
+    cycle: str
+    generated_on: date
+    discipline: str
+    discipline_label: str
+    segment: str
+    index: float | None
+    band: str
+    respondents: dict[str, int]
+    weighted_mean: float | None
+    weakest_title: str | None
+    weakest_score: float | None
+    findings: tuple[Finding, ...]
+    dimensions: tuple[DimensionRow, ...]
+    perception: dict[str, Any]
+    gaps: tuple[GapRow, ...]
+    priorities: tuple[PriorityRow, ...]
+    fit: tuple[FitRow, ...]
+    fit_sentence: str
+    flags: tuple[dict[str, str], ...]
+    pitfalls: tuple[PitfallRow, ...]
+    consensus: tuple[ConsensusRow, ...]
+    plan: tuple[ActionItem, ...] = field(default=())
+
+    @property
+    def band_label(self) -> str:
+        return BAND_LABELS.get(self.band, self.band)
+
+    @property
+    def band_meaning(self) -> str:
+        return BAND_MEANING.get(self.band, "")
+
+    @property
+    def respondent_total(self) -> int:
+        return sum(self.respondents.values())
+
+    @property
+    def respondent_text(self) -> str:
+        parts = [
+            f"{n} {label if n == 1 else plural}"
+            for key, label, plural in (
+                ("owner", "owner", "owners"),
+                ("manager", "manager", "managers"),
+                ("staff", "staff member", "staff members"),
+            )
+            if (n := self.respondents.get(key, 0))
+        ]
+        return ", ".join(parts) if parts else "nobody"
+
+    @property
+    def areas(self) -> tuple[AreaRow, ...]:
+        return tuple(area for dimension in self.dimensions for area in dimension.areas)
+
+    @property
+    def summary(self) -> str:
+        """Return the opening paragraph of the executive summary."""
+        who = f"the answers of {self.respondent_total} people ({self.respondent_text})"
+        if self.index is None:
+            return (
+                f"{self.organization} has no alignment index for {self.cycle} yet: too few "
+                f"questions were answered to score any dimension. It is based on {who}."
+            )
+        text = (
+            f"{self.organization} scores {fmt(self.index)} out of 100 on strategic alignment "
+            f"for {self.cycle}, which puts it in the “{self.band_label.lower()}” band: "
+            f"{self.band_meaning}. "
+        )
+        if self.weakest_title is not None and self.weighted_mean is not None:
+            text += (
+                f"Half of that index is the average of the dimensions ({fmt(self.weighted_mean)}); "
+                f"the other half is the weakest one, {self.weakest_title} "
+                f"({fmt(self.weakest_score)}), because a business is only as aligned as its "
+                "weakest part. "
+            )
+        return text + f"It is based on {who}."
+
+    @property
+    def declared_fit(self) -> FitRow | None:
+        return next((row for row in self.fit if row.declared), None)
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _area_rows(
+    dimension_code: str, dimension: dict[str, Any], order: Sequence[str]
+) -> tuple[AreaRow, ...]:
+    rows = []
+    for code in _ordered(dimension["areas"], order):
+        area = dimension["areas"][code]
+        answered = [c for c in area["contributions"] if c["current"] is not None]
+        rows.append(
+            AreaRow(
+                code=code,
+                title=area["title"],
+                dimension=dimension_code,
+                dimension_title=dimension["title"],
+                score=area["score"],
+                coverage=area["coverage"],
+                status=area["status"],
+                mean_current=_mean([c["current"] for c in answered]),
+                mean_target=_mean([c["target"] for c in answered]),
+            )
+        )
+    return tuple(rows)
+
+
+def _ordered(keys: Any, order: Sequence[str]) -> list[str]:
+    """Return the keys in bank order: a stored JSON object (jsonb) does not keep its order."""
+    rank = {code: i for i, code in enumerate(order)}
+    return sorted(keys, key=lambda code: (rank.get(code, len(rank)), code))
+
+
+def _dimension_rows(result: dict[str, Any], bank: Bank) -> tuple[DimensionRow, ...]:
+    weakest = (result.get("alignment_index_contributions") or {}).get("weakest_dimension")
+    area_order = [a.code for d in bank.dimensions for a in d.areas]
+    rows = []
+    for code in _ordered(result["dimensions"], [d.code for d in bank.dimensions]):
+        dimension = result["dimensions"][code]
+        areas = _area_rows(code, dimension, area_order)
+        answered = [
+            c
+            for area in dimension["areas"].values()
+            for c in area["contributions"]
+            if c["current"] is not None
+        ]
+        rows.append(
+            DimensionRow(
+                code=code,
+                title=dimension["title"],
+                score=dimension["score"],
+                weight=dimension["weight"],
+                mean_current=_mean([c["current"] for c in answered]),
+                mean_target=_mean([c["target"] for c in answered]),
+                areas=areas,
+                weakest=code == weakest,
+            )
+        )
+    return tuple(rows)
+
+
+def _question_text(bank: Bank, code: str) -> str:
+    try:
+        return " ".join(bank.question(code).text.split())
+    except KeyError:
+        return code
+
+
+def spread_positions(
+    values: Sequence[float], keys: Sequence[str] | None = None, width: float = 0.045
+) -> list[float]:
+    """Return the values nudged apart where several are equal, so that no point hides another.
+
+    Equal values are spread evenly over ±width in the order of their keys (question codes), so
+    the spread looks like a cloud rather than a ranking and a chart is the same every time.
+    """
+    groups: dict[float, list[int]] = {}
+    for i, value in enumerate(values):
+        groups.setdefault(value, []).append(i)
+    out = list(values)
+    for value, members in groups.items():
+        if len(members) < 2:
+            continue
+        if keys is not None:
+            members = sorted(members, key=lambda i: keys[i])
+        step = 2 * width / (len(members) - 1)
+        for k, i in enumerate(members):
+            out[i] = value - width + k * step
+    return out
+
+
+def _fit_rows(result: dict[str, Any]) -> tuple[tuple[FitRow, ...], str]:
+    declared = result["value_discipline"]
+    fit = result.get("strategy_fit") or {}
+    order = _ordered(fit, list(DISCIPLINE_LABELS))
+    scored = {d: fit[d] for d in order if fit[d] is not None}
+    best = max(scored, key=lambda d: (scored[d], d == declared)) if scored else None
+    rows = tuple(
+        FitRow(
+            discipline=d,
+            label=DISCIPLINE_LABELS.get(d, d),
+            index=v,
+            declared=d == declared,
+            best=d == best,
+        )
+        for d, v in ((d, fit[d]) for d in order)
+    )
+    declared_label = DISCIPLINE_LABELS.get(declared, declared).lower()
+    if best is None or declared not in scored:
+        sentence = "There are too few answers to compare the three value disciplines."
+    elif best == declared or round(scored[best]) <= round(scored[declared]):
+        sentence = (
+            f"Your operations fit the {declared_label} you declared at least as well as either "
+            f"of the other two value disciplines ({fmt(scored[declared])})."
+        )
+    else:
+        best_label = DISCIPLINE_LABELS.get(best, best).lower()
+        sentence = (
+            f"Your operations fit {best_label} ({fmt(scored[best])}) better than the "
+            f"{declared_label} you declared ({fmt(scored[declared])}): either the strategy "
+            "statement or the way the business runs needs to change."
+        )
+    return rows, sentence
+
+
+def _evidence_text(
+    evidence: dict[str, Any], titles: dict[str, str], comparable: bool, bank: Bank
+) -> str | None:
+    kind = evidence.get("kind")
+    area = titles.get(str(evidence.get("area")), str(evidence.get("area")))
+    if kind == "perception_gap":
+        if not comparable:
+            return f"The owner's view of {area} differs from the team's by a point or more."
+        direction = "more" if evidence["gap"] > 0 else "less"
+        return (
+            f"In {area} the owner rates practice {abs(evidence['gap']):.1f} points {direction} "
+            "favourably than managers and staff do."
+        )
+    if kind == "low_consensus":
+        text = _question_text(bank, str(evidence["question"]))
+        return f"Answers to “{text}” spread widely (standard deviation {evidence['stdev']:.2f})."
+    if kind == "low_consensus_share":
+        return (
+            f"People disagree widely on {evidence['flagged_questions']} of the "
+            f"{evidence['answered_questions']} answered questions."
+        )
+    if kind == "highest_dimension":
+        return f"Strongest dimension: {titles.get(evidence['dimension'], evidence['dimension'])} ({fmt(evidence['score'])})."
+    if kind == "lowest_dimension":
+        return f"Weakest dimension: {titles.get(evidence['dimension'], evidence['dimension'])} ({fmt(evidence['score'])})."
+    if kind == "spread":
+        return f"The gap between them is {fmt(evidence['spread'])} points."
+    if kind == "area_below_floor":
+        return f"{area} scores {fmt(evidence['score'])}, below 60."
+    if kind == "no_recent_assessment":
+        last = evidence.get("last_assessed")
+        return (
+            f"The last assessment before this one was on {last}, more than a year earlier."
+            if last
+            else "No assessment in the twelve months before this one."
+        )
+    if kind == "value_discipline":
+        return "The declared value discipline is product leadership, which depends on a culture that experiments."
+    return None
+
+
+def _pitfall_rows(
+    result: dict[str, Any], titles: dict[str, str], comparable: bool, bank: Bank
+) -> tuple[PitfallRow, ...]:
+    rows = []
+    for pitfall in result.get("pitfalls", []):
+        texts = [_evidence_text(e, titles, comparable, bank) for e in pitfall["evidence"]]
+        rows.append(
+            PitfallRow(
+                code=pitfall["code"],
+                label=PITFALL_LABELS.get(pitfall["code"], pitfall["code"]),
+                meaning=PITFALL_MEANING.get(pitfall["code"], ""),
+                evidence=tuple(t for t in texts if t),
+            )
+        )
+    return tuple(rows)
+
+
+def _findings(
+    *,
+    result: dict[str, Any],
+    dimensions: Sequence[DimensionRow],
+    priorities: Sequence[PriorityRow],
+    fit: Sequence[FitRow],
+    pitfalls: Sequence[PitfallRow],
+    gaps: Sequence[GapRow],
+    plan: Sequence[ActionItem],
+    bank: Bank,
+) -> tuple[Finding, ...]:
+    """Return the three findings an owner should read first, most important first."""
+    candidates: list[Finding] = []
+    scored = [d for d in dimensions if d.score is not None]
+    if scored:
+        weakest = min(scored, key=lambda d: d.score or 0.0)
+        strongest = max(scored, key=lambda d: d.score or 0.0)
+        text = (
+            f"{weakest.title} scores {fmt(weakest.score)}, the lowest of the "
+            f"{len(scored)} dimensions. The weakest dimension makes up half of the index on its "
+            "own, so a point gained here counts more than anywhere else."
+        )
+        if strongest is not weakest:
+            text += f" The strongest is {strongest.title} at {fmt(strongest.score)}."
+        candidates.append(
+            Finding(
+                "weakest",
+                f"Weakest: {weakest.title}",
+                text,
+                2.0 + (100 - (weakest.score or 0)) / 15,
+            )
+        )
+    if priorities:
+        top = priorities[0]
+        action = next((a for a in plan if a.question_code == top.question), None)
+        effort = (
+            "little effort"
+            if top.feasibility >= 0.8
+            else "moderate effort"
+            if top.feasibility >= 0.6
+            else "considerable effort"
+        )
+        candidates.append(
+            Finding(
+                "lever",
+                f"Biggest lever: {action.title}" if action else "Biggest lever",
+                f"Raising “{top.text}” to the level the strategy needs would add about "
+                f"{top.uplift:.1f} points to the index, for {effort} "
+                f"(a {top.quadrant_label.lower()} in the impact/feasibility matrix).",
+                3.0 + top.uplift,
+            )
+        )
+    for flag in result.get("consistency_flags", [])[:2]:
+        candidates.append(
+            Finding(
+                "flag",
+                f"Contradiction ({flag['severity']})",
+                flag["message"],
+                SEVERITY_WEIGHT.get(flag["severity"], 1.0) + 0.5,
+            )
+        )
+    declared = next((row for row in fit if row.declared), None)
+    best = next((row for row in fit if row.best), None)
+    if (
+        declared is not None
+        and best is not None
+        and best is not declared
+        and declared.index is not None
+        and best.index is not None
+        and best.index - declared.index >= 1.0
+    ):
+        candidates.append(
+            Finding(
+                "fit",
+                "Strategy fit",
+                f"Your operations fit {best.label.lower()} ({fmt(best.index)}) better than the "
+                f"{declared.label.lower()} you declared ({fmt(declared.index)}).",
+                2.5 + (best.index - declared.index) / 2,
+            )
+        )
+    for pitfall in pitfalls[:2]:
+        candidates.append(Finding("pitfall", f"Pitfall: {pitfall.label}", pitfall.meaning, 3.5))
+    flagged = [g for g in gaps if g.flagged]
+    if flagged:
+        widest = max(flagged, key=lambda g: abs(g.gap))
+        candidates.append(
+            Finding(
+                "gap",
+                "Owner and team see it differently",
+                f"In {widest.area_title} the owner's answers average {widest.owner:.1f} and "
+                f"the team's {widest.others:.1f}: a gap of {abs(widest.gap):.1f} points.",
+                2.0 + abs(widest.gap),
+            )
+        )
+    overkill = [
+        (c["current"] - c["target"], c["question"])
+        for d in result["dimensions"].values()
+        for a in d["areas"].values()
+        for c in a["contributions"]
+        if c["current"] is not None and c["current"] - c["target"] >= 1.0
+    ]
+    if overkill:
+        excess, code = max(overkill)
+        candidates.append(
+            Finding(
+                "overkill",
+                "More than the strategy needs",
+                f"“{_question_text(bank, code)}” is practised {excess:.1f} points beyond what "
+                "the declared strategy asks for: effort that could go where the strategy needs it.",
+                1.5 + excess,
+            )
+        )
+    chosen: list[Finding] = []
+    kinds: set[str] = set()
+    for finding in sorted(candidates, key=lambda f: -f.weight):
+        if finding.kind in kinds and finding.kind != "flag":
+            continue
+        chosen.append(finding)
+        kinds.add(finding.kind)
+        if len(chosen) == 3:
+            break
+    return tuple(chosen)
+
+
+def report_content(
+    *,
+    assessment: Assessment,
+    result: dict[str, Any],
+    perception: dict[str, Any],
+    plan: Sequence[ActionItem],
+    bank: Bank,
+    generated_on: date | None = None,
+) -> ReportContent:
+    """Return what the report shows, from the engine's stored result and the plan's rows."""
+    dimensions = _dimension_rows(result, bank)
+    titles = {d.code: d.title for d in dimensions}
+    titles.update({a.code: a.title for d in dimensions for a in d.areas})
+    comparable = bool(perception.get("comparable"))
+    gaps = (
+        tuple(
+            GapRow(
+                area_title=titles.get(g["area"], g["area"]),
+                gap=g["gap"],
+                owner=g["owner"],
+                others=g["others"],
+                flagged=g["flagged"],
+            )
+            for g in result.get("perception_gaps", [])
+        )
+        if comparable
+        else ()
+    )
+    priorities = tuple(
+        PriorityRow(
+            rank=rank,
+            question=p["question"],
+            text=_question_text(bank, p["question"]),
+            area_title=titles.get(p["area"], p["area"]),
+            uplift=p["uplift"],
+            feasibility=p["feasibility"],
+            priority=p["priority"],
+            quadrant=p["quadrant"],
+        )
+        for rank, p in enumerate(result.get("priorities", []), start=1)
+    )
+    for item in plan:
+        # The plan table names the area; the row only stores its code.
+        item.area_title = titles.get(item.area_code, item.area_code)  # type: ignore[attr-defined]
+    fit, fit_sentence = _fit_rows(result)
+    pitfalls = _pitfall_rows(result, titles, comparable, bank)
+    contributions = result.get("alignment_index_contributions") or {}
+    weakest_code = contributions.get("weakest_dimension")
+    strategy = assessment.strategy_snapshot or {}
+    return ReportContent(
+        organization=assessment.organization.name,
+        cycle=assessment.label,
+        generated_on=generated_on or timezone.localdate(),
+        discipline=result["value_discipline"],
+        discipline_label=DISCIPLINE_LABELS.get(
+            result["value_discipline"], result["value_discipline"]
+        ),
+        segment=str(strategy.get("segment") or ""),
+        index=result["alignment_index"],
+        band=result["band"],
+        respondents=dict(result.get("respondents") or {}),
+        weighted_mean=contributions.get("weighted_mean"),
+        weakest_title=titles.get(weakest_code) if weakest_code else None,
+        weakest_score=contributions.get("weakest_score"),
+        findings=_findings(
+            result=result,
+            dimensions=dimensions,
+            priorities=priorities,
+            fit=fit,
+            pitfalls=pitfalls,
+            gaps=gaps,
+            plan=plan,
+            bank=bank,
+        ),
+        dimensions=dimensions,
+        perception=perception,
+        gaps=gaps,
+        priorities=priorities,
+        fit=fit,
+        fit_sentence=fit_sentence,
+        flags=tuple(result.get("consistency_flags", [])),
+        pitfalls=pitfalls,
+        consensus=tuple(
+            ConsensusRow(
+                question=f["question"],
+                text=_question_text(bank, f["question"]),
+                stdev=f["stdev"],
+                respondents=f["respondents"],
+            )
+            for f in result.get("consensus_flags", [])
+        ),
+        plan=tuple(plan),
+    )

@@ -1,0 +1,495 @@
+"""The printed report's charts, drawn with matplotlib and embedded in the PDF as data: URLs.
+
+The PDF needs its charts without a browser: Plotly's static export (kaleido) drives a Chrome or
+Chromium, which a fresh machine may not have, while matplotlib renders on its own. The charts
+show the same series as the Plotly figures of the web page (`assessments.charts`), read from the
+same report content, in the same colours. Each public function returns an SVG `data:` URL for an
+`<img src>`, or None when the report shows no such chart.
+
+matplotlib is imported on the first chart, so processes that never print pay nothing for it.
+Every chart is a `matplotlib.figure.Figure` of its own – no pyplot and its global figure
+registry, so long-lived and threaded workers keep no state between reports. Axes are placed at
+fixed positions in points instead of `bbox_inches="tight"`, which would draw every chart twice.
+SVG keeps its text as text (`svg.fonttype: none`): selectable in the PDF and a fraction of the
+nodes of glyph outlines, so WeasyPrint paints it quickly.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import os
+import statistics
+from collections.abc import Sequence
+from datetime import date, timedelta
+from math import cos, pi, sin
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+from reports.content import (
+    QUADRANT_COLOURS,
+    QUADRANT_LABELS,
+    STATUS_COLOURS,
+    PriorityRow,
+    ReportContent,
+    signed,
+    spread_positions,
+)
+from reports.models import ActionItem
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+WIDTH = 504.0  # points: the A4 text width at the PDF's margins
+INK = "#23395d"
+TEXT = "#1d232b"
+MUTED = "#6c757d"
+GRID = "#e3e7ec"
+TARGET = "#9aa3ad"
+SHORT = "#b02a37"
+OVER = "#e0a800"
+OTHER_DISCIPLINE = "#8fa3c0"
+NO_DATA = "#d0d5db"
+DASHED = (0, (4, 3))
+SCALE = ("#b02a37", "#f3e3a0", "#2f8f5b")  # mean answer 1 → 3 → 5
+RC = {
+    "font.family": "DejaVu Sans",  # the one font installed with WeasyPrint's Pango
+    "font.size": 8.0,
+    "text.color": TEXT,
+    "lines.scale_dashes": False,  # dash lengths in points, as in the web charts
+    "svg.fonttype": "none",  # text stays text
+    "svg.hashsalt": "resonance",  # stable ids: equal charts give equal files
+}
+
+
+@functools.cache
+def _figure_class() -> type[Figure]:
+    """Import and configure matplotlib once per process; return its Figure class."""
+    # The app's own folder for matplotlib's font cache: with a read-only home, matplotlib would
+    # otherwise fall back to a new temporary folder, and build a new cache, in every process.
+    os.environ.setdefault("MPLCONFIGDIR", str(Path(settings.VAR_DIR) / "matplotlib"))
+    import matplotlib
+
+    matplotlib.use("Agg")  # never a GUI backend, whatever the environment asks for
+    # Process-wide, but written once with the same values: only these charts use matplotlib.
+    matplotlib.rcParams.update(RC)
+    from matplotlib.figure import Figure
+
+    return Figure
+
+
+def _figure(height: float) -> Figure:
+    """Return an empty, transparent figure the width of the page, `height` points high."""
+    return _figure_class()(figsize=(WIDTH / 72, height / 72), dpi=72, facecolor="none")
+
+
+def _axes(fig: Figure, *, left: float, right: float, top: float, bottom: float) -> Axes:
+    """Return axes placed by their edges, in points from the figure's left and top."""
+    width, height = fig.get_size_inches() * 72
+    return fig.add_axes(
+        (left / width, 1 - bottom / height, (right - left) / width, (bottom - top) / height)
+    )
+
+
+def _plain(ax: Axes, *, spines: Sequence[str] = ()) -> None:
+    """Strip the axes to what the report's charts show: light grid, muted labels, no ticks."""
+    for name, spine in ax.spines.items():
+        spine.set_visible(name in spines)
+        spine.set_color(MUTED)
+        spine.set_linewidth(0.8)
+    ax.set_facecolor("none")
+    # Tick marks off, not merely zero-long: hidden artists are not written to the SVG at all.
+    ax.tick_params(length=0, bottom=False, left=False, labelsize=7, labelcolor=MUTED, pad=3)
+    ax.set_axisbelow(True)
+
+
+def _data_url(fig: Figure) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(
+        buffer,
+        format="svg",
+        metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _short(text: str, limit: int = 36) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _legend(fig: Figure, entries: Sequence[tuple[str, str]], *, x: float) -> None:
+    """Add a one-line legend of coloured squares along the bottom, starting `x` points in."""
+    from matplotlib.patches import Patch
+
+    fig.legend(
+        handles=[Patch(color=colour, label=label) for colour, label in entries],
+        loc="lower left",
+        bbox_to_anchor=(x / WIDTH, 0),
+        ncol=len(entries),
+        frameon=False,
+        fontsize=8,
+        handlelength=1,
+        handleheight=1,
+        handletextpad=0.4,
+        columnspacing=1.4,
+        borderaxespad=0.2,
+        borderpad=0,
+    )
+
+
+def radar_svg(content: ReportContent) -> str | None:
+    """Return the radar of each dimension's mean answer against its mean target (1–5)."""
+    from matplotlib.lines import Line2D
+
+    rows = [d for d in content.dimensions if d.mean_current is not None]
+    if len(rows) < 3:
+        return None
+    fig = _figure(256)
+    ax = fig.add_axes((143 / WIDTH, 36 / 256, 184 / WIDTH, 184 / 256), projection="polar")
+    ax.set_theta_zero_location("N")
+    ax.set_theta_direction(-1)
+    angles = [2 * pi * i / len(rows) for i in range(len(rows))]
+    ax.set_ylim(1, 5)
+    ax.set_rgrids([2, 3, 4, 5], fontsize=6.5, color=MUTED)
+    ax.set_rlabel_position(180 / len(rows))  # between the first two spokes
+    ax.set_xticks(angles, [""] * len(rows))
+    ax.grid(color=GRID, linewidth=0.6)
+    ax.spines["polar"].set_visible(False)
+    ax.set_facecolor("none")
+    ax.tick_params(length=0, bottom=False, left=False, pad=0)
+    closed = [*angles, angles[0]]
+    target = [d.mean_target or 1 for d in rows]
+    current = [d.mean_current or 1 for d in rows]
+    ax.plot(closed, [*target, target[0]], color=TARGET, linewidth=1.8, linestyle=DASHED)
+    ax.fill(closed, [*current, current[0]], color=INK, alpha=0.16, linewidth=0)
+    ax.plot(closed, [*current, current[0]], color=INK, linewidth=1.8)
+    for angle, row in zip(angles, rows, strict=True):
+        across, up = sin(angle), cos(angle)
+        align = "center" if abs(across) < 0.1 else ("left" if across > 0 else "right")
+        lift = 6 if up > 0.1 else (-5 if up < -0.1 else 2)
+        score = "no score" if row.score is None else f"score {row.score:.0f}"
+        for text, extra, style in (
+            (row.title, 0, {"fontweight": "bold"}),
+            (score, -9, {"color": MUTED}),
+        ):
+            ax.annotate(
+                text,
+                (angle, 5),
+                xytext=(14 * across, 14 * up + lift + extra),
+                textcoords="offset points",
+                ha=align,
+                va="baseline",
+                annotation_clip=False,
+                **style,
+            )
+    fig.legend(
+        handles=[
+            Line2D([], [], color=INK, linewidth=1.8, label="Current practice"),
+            Line2D(
+                [],
+                [],
+                color=TARGET,
+                linewidth=1.8,
+                linestyle=DASHED,
+                label="What the strategy needs",
+            ),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(354 / WIDTH, 1 - 30 / 256),
+        frameon=False,
+        fontsize=8,
+        handlelength=2.5,
+        borderaxespad=0,
+    )
+    fig.text(360 / WIDTH, 1 - 82 / 256, "Rings: mean answer 2–5", color=MUTED, fontsize=7)
+    return _data_url(fig)
+
+
+def area_gap_svg(content: ReportContent) -> str:
+    """Return bars of each area's mean answer minus mean target, per area."""
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+    areas = list(content.areas)
+    gaps = [a.gap if a.score is not None and a.gap is not None else 0.0 for a in areas]
+    row = 14.0
+    fig = _figure(8 + row * len(areas) + 30)
+    ax = _axes(fig, left=160, right=WIDTH - 30, top=8, bottom=8 + row * len(areas))
+    _plain(ax)
+    ax.set_xlim(min([*gaps, -1.0]) - 0.3, max([*gaps, 0.5]) + 0.3)
+    ax.set_ylim(len(areas) - 0.5, -0.5)
+    ax.xaxis.set_major_locator(MultipleLocator(0.5))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda tick, _: signed(tick).replace("+0.0", "0")))
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_yticks(range(len(areas)), [_short(a.title, 32) for a in areas])
+    ax.tick_params(axis="y", labelsize=8, labelcolor=TEXT, pad=6)
+    scored = [i for i, a in enumerate(areas) if a.score is not None]
+    bars = ax.barh(
+        scored,
+        [gaps[i] for i in scored],
+        height=(row - 5) / row,
+        color=[SHORT if gaps[i] < 0 else OVER for i in scored],
+    )
+    ax.bar_label(bars, [signed(gaps[i]) for i in scored], padding=3, fontsize=7)
+    for i in set(range(len(areas))) - set(scored):
+        ax.annotate(
+            "insufficient data",
+            (0, i),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            color=MUTED,
+            fontsize=7,
+        )
+    ax.axvline(0, color=INK, linewidth=1)
+    ax.set_xlabel(
+        "mean answer minus target (points on the 1–5 scale)", color=MUTED, fontsize=8, labelpad=4
+    )
+    return _data_url(fig)
+
+
+def perception_svg(content: ReportContent) -> str | None:
+    """Return the heatmap of mean answers per area and respondent group (None if hidden)."""
+    from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap
+
+    perception = content.perception
+    groups = perception.get("groups") or []
+    if not perception.get("comparable") or len(groups) < 2:
+        return None
+    rows = perception["areas"]
+    left, top, row, cell = 160.0, 26.0, 13.0, 92.0
+    fig = _figure(top + row * len(rows) + 26)
+    ax = _axes(
+        fig, left=left, right=left + cell * len(groups), top=top, bottom=top + row * len(rows)
+    )
+    _plain(ax)
+    scale = LinearSegmentedColormap.from_list("mean_answer", SCALE).with_extremes(bad=NO_DATA)
+    values = [[float("nan") if v is None else v for v in area["values"]] for area in rows]
+    mesh = ax.pcolormesh(
+        values, cmap=scale, vmin=1, vmax=5, edgecolors="white", linewidth=1, snap=True
+    )
+    ax.set_ylim(len(rows), 0)
+    ax.set_xticks([])
+    ax.set_yticks([i + 0.5 for i in range(len(rows))], [_short(a["title"], 32) for a in rows])
+    ax.tick_params(axis="y", labelsize=8, labelcolor=TEXT, pad=6)
+    for i, area in enumerate(rows):
+        for j, value in enumerate(area["values"]):
+            label = "–" if value is None else f"{value:.1f}"
+            ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=7.5)
+    for j, group in enumerate(groups):
+        count = group["respondents"]
+        for text, lift, style in (
+            (group["label"], 16, {"fontweight": "bold"}),
+            (f"{count} respondent{'' if count == 1 else 's'}", 6, {"color": MUTED, "fontsize": 7}),
+        ):
+            ax.annotate(
+                text,
+                (j + 0.5, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, lift),
+                textcoords="offset points",
+                ha="center",
+                va="baseline",
+                **style,
+            )
+    legend_x = left + len(groups) * cell + 18
+    legend = _axes(fig, left=legend_x, right=legend_x + 12, top=top + 12, bottom=top + 12 + 13 * 5)
+    bar = fig.colorbar(
+        mesh,
+        cax=legend,
+        boundaries=[0.5, 1.5, 2.5, 3.5, 4.5, 5.5],
+        norm=BoundaryNorm([0.5, 1.5, 2.5, 3.5, 4.5, 5.5], 256),
+        ticks=[1, 2, 3, 4, 5],
+        drawedges=True,
+    )
+    bar.outline.set_visible(False)
+    bar.dividers.set(color="white", linewidth=2)
+    legend.tick_params(length=0, right=False, labelsize=7, labelcolor=TEXT, pad=4)
+    legend.set_title("mean answer", fontsize=7, color=MUTED, loc="left", pad=5)
+    return _data_url(fig)
+
+
+def matrix_svg(content: ReportContent, plan_size: int) -> str | None:
+    """Return the impact/feasibility matrix of the priorities, coloured by quadrant."""
+    from matplotlib.ticker import MultipleLocator
+
+    rows = list(content.priorities)
+    if not rows:
+        return None
+    fig = _figure(250)
+    ax = _axes(fig, left=44, right=WIDTH - 8, top=8, bottom=212)
+    _plain(ax, spines=("left", "bottom"))
+    y_high = max(p.uplift for p in rows) * 1.15 or 1.0
+    ax.set_xlim(0.08, 1.1)
+    # A margin under zero keeps the lowest points clear of the bottom corners' labels.
+    ax.set_ylim(-0.08 * y_high, y_high)
+    ax.set_xticks([0.2, 0.4, 0.6, 0.8, 1.0])
+    ax.yaxis.set_major_locator(MultipleLocator(max(0.1, round(y_high / 5, 1))))
+    ax.xaxis.set_major_formatter("{x:.1f}")
+    ax.yaxis.set_major_formatter("{x:.1f}")
+    ax.grid(color=GRID, linewidth=0.6)
+    median = {"color": TARGET, "linewidth": 0.8, "linestyle": (0, (2, 2))}
+    ax.axvline(statistics.median(p.feasibility for p in rows), **median)
+    ax.axhline(statistics.median(p.uplift for p in rows), **median)
+    xs = spread_positions([p.feasibility for p in rows], [p.question for p in rows])
+    # The plan's first items drawn last, on top of the points they overlap.
+    points = sorted(zip(xs, rows, strict=True), key=lambda pair: -pair[1].rank)
+    ax.scatter(
+        [x for x, _ in points],
+        [p.uplift for _, p in points],
+        s=[8.4**2 if p.rank <= plan_size else 4**2 for _, p in points],
+        c=[QUADRANT_COLOURS[p.quadrant] for _, p in points],
+        edgecolors="white",
+        linewidths=0.6,
+        zorder=3,
+        clip_on=False,
+    )
+    for ranks, (x, y) in _rank_labels(ax, [(x, p) for x, p in points if p.rank <= plan_size]):
+        ax.annotate(
+            ranks,
+            (x, y),
+            xycoords="figure pixels",
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            va="baseline",
+            fontsize=7,
+            fontweight="bold",
+            zorder=4,
+        )
+    for x, y, text in (
+        (1, 1, "Quick wins"),
+        (0, 1, "Major projects"),
+        (1, 0, "Fill-ins"),
+        (0, 0, "Thankless tasks"),
+    ):
+        ax.annotate(
+            text,
+            (x, y),
+            xycoords="axes fraction",
+            xytext=(3 - 6 * x, 4 - 14 * y),
+            textcoords="offset points",
+            ha="right" if x else "left",
+            va="baseline",
+            color=MUTED,
+        )
+    axis_label = {"color": MUTED, "fontsize": 8}
+    ax.set_xlabel("feasibility (1 = trivial, 0.2 = major project)", labelpad=3, **axis_label)
+    ax.set_ylabel("index points if brought to target", labelpad=6, **axis_label)
+    _legend(fig, [(QUADRANT_COLOURS[q], label) for q, label in QUADRANT_LABELS.items()], x=104)
+    return _data_url(fig)
+
+
+def _rank_labels(
+    ax: Axes, points: Sequence[tuple[float, PriorityRow]]
+) -> list[tuple[str, tuple[float, float]]]:
+    """Return one label per cluster of plan points, e.g. "2, 3, 4", placed above the cluster.
+
+    Points closer than a label is high share one label, so that no rank prints over another.
+    Positions are in the figure's pixels, which are points at the charts' 72 dpi.
+    """
+    clusters: list[tuple[list[int], list[tuple[float, float]]]] = []
+    for x, priority in sorted(points, key=lambda pair: pair[1].rank):
+        px, py = (float(v) for v in ax.transData.transform((x, priority.uplift)))
+        for ranks, spots in clusters:
+            if any(abs(px - qx) < 9 and abs(py - qy) < 9 for qx, qy in spots):
+                ranks.append(priority.rank)
+                spots.append((px, py))
+                break
+        else:
+            clusters.append(([priority.rank], [(px, py)]))
+    return [
+        (
+            ", ".join(map(str, ranks)),
+            (statistics.fmean(x for x, _ in spots), max(y for _, y in spots)),
+        )
+        for ranks, spots in clusters
+    ]
+
+
+def fit_svg(content: ReportContent) -> str:
+    """Return the alignment index under each value discipline, the declared one marked."""
+    rows = list(content.fit)
+    fig = _figure(150)
+    ax = _axes(fig, left=60, right=WIDTH - 60, top=14, bottom=120)
+    _plain(ax, spines=("bottom",))
+    ax.set_xlim(-0.5, max(1, len(rows)) - 0.5)
+    ax.set_ylim(0, 100)
+    ax.set_yticks([0, 25, 50, 75, 100])
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    bars = ax.bar(
+        range(len(rows)),
+        [row.index or 0.0 for row in rows],
+        width=0.6,
+        color=[INK if row.declared else OTHER_DISCIPLINE for row in rows],
+        edgecolor=[SHORT if row.best and not row.declared else "none" for row in rows],
+        linewidth=1.5,
+    )
+    for bar, row in zip(bars, rows, strict=True):
+        label = ("–" if row.index is None else f"{row.index:.0f}") + (
+            "  best fit" if row.best else ""
+        )
+        ax.annotate(
+            label,
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="baseline",
+            fontweight="bold" if row.best else "normal",
+        )
+        if row.declared:
+            ax.annotate(
+                "(declared)",
+                (bar.get_x() + bar.get_width() / 2, 0),
+                xytext=(0, -21),
+                textcoords="offset points",
+                ha="center",
+                va="baseline",
+                color=MUTED,
+            )
+    ax.set_xticks(range(len(rows)), [row.label for row in rows])
+    ax.tick_params(axis="x", labelsize=8, labelcolor=TEXT, pad=3)
+    return _data_url(fig)
+
+
+def gantt_svg(plan: Sequence[ActionItem], *, today: date | None = None) -> str | None:
+    """Return the timeline of the action plan: one bar per item from start to due, by status."""
+    from matplotlib import dates
+
+    items = list(plan)
+    if not items:
+        return None
+    row = 15.0
+    fig = _figure(6 + row * len(items) + 34)
+    ax = _axes(fig, left=190, right=WIDTH - 8, top=6, bottom=6 + row * len(items))
+    _plain(ax)
+    first = min(item.start for item in items)
+    last = max(item.due for item in items) + timedelta(days=7)
+    ax.set_xlim(dates.date2num(first), dates.date2num(last))
+    ax.set_ylim(len(items) - 0.5, -0.5)
+    ax.xaxis.set_major_locator(dates.MonthLocator())
+    ax.xaxis.set_major_formatter(dates.DateFormatter("%b %y"))
+    ax.tick_params(axis="x", labelsize=6.5, pad=3)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("left")
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    starts = dates.date2num([item.start for item in items])
+    ax.barh(
+        range(len(items)),
+        dates.date2num([item.due for item in items]) - starts,
+        left=starts,
+        height=(row - 5) / row,
+        color=[STATUS_COLOURS.get(item.status, TARGET) for item in items],
+    )
+    ax.set_yticks(
+        range(len(items)), [_short(f"{i + 1}. {item.title}", 40) for i, item in enumerate(items)]
+    )
+    ax.tick_params(axis="y", labelsize=8, labelcolor=TEXT, pad=6)
+    if today is not None and first <= today <= last:
+        ax.axvline(dates.date2num(today), color=INK, linewidth=0.8, linestyle=(0, (2, 2)))
+    _legend(fig, [(STATUS_COLOURS[s], label) for s, label in ActionItem.Status.choices], x=190)
+    return _data_url(fig)
