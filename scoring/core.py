@@ -111,6 +111,10 @@ class BankIndex:
     targets: Mapping[str, tuple[float, ...]]
     # w_q · (T_q / 5) with the bank's target of each discipline.
     terms: Mapping[str, tuple[float, ...]]
+    # For profile_match: w_q · T_q; (Σ w·T, Σ w·T²) over all questions; whether all T are equal.
+    weighted_targets: Mapping[str, tuple[float, ...]]
+    target_sums: Mapping[str, tuple[float, float]]
+    flat_targets: Mapping[str, bool]
     effort: tuple[int, ...]
     feasibility: tuple[float, ...]
     # Of the scale_back template, None for a question without one.
@@ -135,6 +139,16 @@ class BankIndex:
     pitfall_remedies: Mapping[str, tuple[int, ...]]
     # v -> v² for every value on the scale: the sums of squares, and the scale check.
     square_of: Mapping[int, int]
+
+
+def _target_sums(weight: Sequence[float], targets: Sequence[float]) -> tuple[float, float]:
+    # Summed in the order profile_match sums a subset, so both give the same floats.
+    sy = syy = 0.0
+    for w, t in zip(weight, targets, strict=True):
+        wt = w * t
+        sy += wt
+        syy += wt * t
+    return sy, syy
 
 
 def _needed(total: int) -> int:
@@ -178,6 +192,12 @@ def bank_index(bank: Bank) -> BankIndex:
             discipline: tuple(w * (t / TARGET_SCALE) for w, t in zip(weight, ts, strict=True))
             for discipline, ts in targets.items()
         },
+        weighted_targets={
+            discipline: tuple(w * t for w, t in zip(weight, ts, strict=True))
+            for discipline, ts in targets.items()
+        },
+        target_sums={discipline: _target_sums(weight, ts) for discipline, ts in targets.items()},
+        flat_targets={discipline: len(set(ts)) <= 1 for discipline, ts in targets.items()},
         effort=tuple(q.action.effort for q, _ in questions),
         feasibility=tuple(feasibility_of(q.action.effort) for q, _ in questions),
         scale_back_feasibility=tuple(
@@ -534,29 +554,50 @@ def profile_match(index: BankIndex, current: Sequence[float | None]) -> dict[str
     against the shape each strategy needs. None with fewer than PROFILE_MIN_QUESTIONS answered
     questions or when either side does not vary (a flat business matches no shape).
     """
-    answered = [i for i, c in enumerate(current) if c is not None]
     result: dict[str, float | None] = dict.fromkeys(DISCIPLINES)
-    if len(answered) < PROFILE_MIN_QUESTIONS:
-        return result
     xs = [c for c in current if c is not None]
-    if min(xs) == max(xs):
+    if len(xs) < PROFILE_MIN_QUESTIONS or min(xs) == max(xs):
         return result
     weight = index.weight
-    ws = [weight[i] for i in answered]
-    total = sum(ws)
-    mean_x = sum(w * x for w, x in zip(ws, xs, strict=True)) / total
-    dxs = [x - mean_x for x in xs]
-    sxx = sum(w * d * d for w, d in zip(ws, dxs, strict=True))
-    for discipline in DISCIPLINES:
-        targets = index.targets[discipline]
-        ys = [targets[i] for i in answered]
-        if min(ys) == max(ys):
+    w0, w1, w2 = (index.weighted_targets[d] for d in DISCIPLINES)
+    sw = sx = sxx = s0 = s1 = s2 = 0.0
+    # One pass of weighted sums; this runs for every assessment. The sums are of numbers
+    # within the scale and the weights, so the centred forms below lose nothing that matters.
+    for i, c in enumerate(current):
+        if c is None:
             continue
-        mean_y = sum(w * y for w, y in zip(ws, ys, strict=True)) / total
-        dys = [y - mean_y for y in ys]
-        syy = sum(w * d * d for w, d in zip(ws, dys, strict=True))
-        sxy = sum(w * a * b for w, a, b in zip(ws, dxs, dys, strict=True))
-        r = sxy / math.sqrt(sxx * syy)
+        w = weight[i]
+        sw += w
+        wc = w * c
+        sx += wc
+        sxx += wc * c
+        s0 += c * w0[i]
+        s1 += c * w1[i]
+        s2 += c * w2[i]
+    var_x = sxx - sx * sx / sw
+    if var_x <= 0.0:
+        return result
+    everything = len(xs) == len(current)
+    for discipline, sxy in zip(DISCIPLINES, (s0, s1, s2), strict=True):
+        targets = index.targets[discipline]
+        if everything:
+            sy, syy = index.target_sums[discipline]
+            flat = index.flat_targets[discipline]
+        else:
+            ys = [t for t, c in zip(targets, current, strict=True) if c is not None]
+            flat = min(ys) == max(ys)
+            sy = syy = 0.0
+            for i, c in enumerate(current):
+                if c is not None:
+                    wt = weight[i] * targets[i]
+                    sy += wt
+                    syy += wt * targets[i]
+        if flat:
+            continue
+        var_y = syy - sy * sy / sw
+        if var_y <= 0.0:
+            continue
+        r = (sxy - sx * sy / sw) / math.sqrt(var_x * var_y)
         result[discipline] = -1.0 if r < -1.0 else 1.0 if r > 1.0 else r
     return result
 

@@ -280,6 +280,21 @@ class _PlanState:
     in the same order as a full scoring, so the final index is exactly that of a re-score.
     """
 
+    __slots__ = (
+        "alignment_index",
+        "area_den",
+        "area_num",
+        "area_score",
+        "contribution",
+        "dimension_score",
+        "index",
+        "lowest",
+        "lowest_at",
+        "scored_weight",
+        "second",
+        "total_weight",
+    )
+
     def __init__(self, index: BankIndex, scores: Scores) -> None:
         self.index = index
         self.contribution = list(scores.contribution)
@@ -288,10 +303,14 @@ class _PlanState:
         self.area_score = list(scores.area_score)
         self.dimension_score = list(scores.dimension_score)
         self.scored_weight = scores.dimension_scored_weight
+        weights = index.dimension_weight
         self.total_weight = sum(
-            index.dimension_weight[d] for d, s in enumerate(self.dimension_score) if s is not None
+            [weights[d] for d, s in enumerate(self.dimension_score) if s is not None]
         )
         self.alignment_index = scores.alignment_index
+        self.lowest_at = -1
+        self.lowest = 0.0
+        self.second: float | None = None
         self._find_lowest()
 
     def _find_lowest(self) -> None:
@@ -310,7 +329,7 @@ class _PlanState:
                 second, have_second = s, True
         self.lowest_at = lowest_at
         self.lowest = lowest
-        self.second: float | None = second if have_second else None
+        self.second = second if have_second else None
 
     def dimension_gain(self, i: int) -> float:
         """Return how much the score of q's dimension rises when C_q reaches T_q."""
@@ -319,53 +338,100 @@ class _PlanState:
         old = self.area_score[a]
         if old is None:
             return 0.0
-        new = area_score_of(self.area_num[a] - self.contribution[i], self.area_den[a])
-        return index.area_weight[a] * (new - old) / self.scored_weight[index.area_dimension[a]]
+        num = self.area_num[a]
+        den = self.area_den[a]
+        if num <= den:  # the area score is not held at 0: it rises by q's share, linearly
+            rise = 100.0 * self.contribution[i] / den if den > 0.0 else 0.0
+        else:
+            rise = area_score_of(num - self.contribution[i], den) - old
+        return index.area_weight[a] * rise / self.scored_weight[index.area_dimension[a]]
 
-    def gain(self, i: int, dimension_gain: float) -> float:
-        """Return AI(cur with C_q := T_q) - AI(cur) from q's dimension gain."""
-        d = self.index.area_dimension[self.index.area_of[i]]
-        mean_gain = self.index.dimension_weight[d] * dimension_gain / self.total_weight
+    def gain(self, d: int, dimension_gain: float) -> float:
+        """Return AI(cur with C_q := T_q) - AI(cur) for a question of dimension d."""
+        half_mean_gain = 0.5 * (self.index.dimension_weight[d] * dimension_gain / self.total_weight)
         if d != self.lowest_at:
-            return 0.5 * mean_gain
+            return half_mean_gain
         raised = self.lowest + dimension_gain
         second = self.second
         min_gain = (raised if second is None or raised < second else second) - self.lowest
-        return 0.5 * mean_gain + 0.5 * min_gain
+        return half_mean_gain + 0.5 * min_gain
 
-    def reach_target(self, i: int) -> tuple[float, bool]:
-        """Set C_q := T_q; return the exact change of AI and whether the area was clamped."""
+    def reach_target(self, i: int, dimension_gain: float) -> tuple[float, bool]:
+        """Set C_q := T_q; return the gain and whether q's area score was held at 0."""
         index = self.index
         a = index.area_of[i]
         d = index.area_dimension[a]
+        gain = self.gain(d, dimension_gain)
         clamped = self.area_num[a] > self.area_den[a]
+        self.area_num[a] -= self.contribution[i]
         self.contribution[i] = 0.0
-        contribution = self.contribution
-        self.area_num[a] = sum(contribution[j] for j in index.area_questions[a])
-        self.area_score[a] = area_score_of(self.area_num[a], self.area_den[a])
-        values = []
-        weights = []
-        for b in index.dimension_areas[d]:
-            s = self.area_score[b]
-            if s is not None:
-                values.append(s)
-                weights.append(index.area_weight[b])
-        self.dimension_score[d] = weighted_mean(values, weights)
+        if clamped:
+            self.area_score[a] = area_score_of(self.area_num[a], self.area_den[a])
+        score = self.dimension_score[d]
+        self.dimension_score[d] = dimension_gain + (0.0 if score is None else score)
         self._find_lowest()
+        return gain, clamped
+
+    def exact_index(self, areas: Iterable[int]) -> float | None:
+        """Return AI of the current `cur` summed as a full scoring sums it.
+
+        Each changed area is re-summed in question order and each changed dimension re-averaged,
+        so the result is the index a re-score of `cur` gives, to the last bit.
+        """
+        index = self.index
+        contribution = self.contribution
+        area_score = list(self.area_score)
+        dimensions = set()
+        for a in areas:
+            num = 0.0
+            for j in index.area_questions[a]:
+                num += contribution[j]
+            area_score[a] = area_score_of(num, self.area_den[a])
+            dimensions.add(index.area_dimension[a])
+        dimension_score = list(self.dimension_score)
+        area_weight = index.area_weight
+        for d in dimensions:
+            values = []
+            weights = []
+            for b in index.dimension_areas[d]:
+                s = area_score[b]
+                if s is not None:
+                    values.append(s)
+                    weights.append(area_weight[b])
+            dimension_score[d] = weighted_mean(values, weights)
         values = []
         weights = []
-        for e, s in enumerate(self.dimension_score):
+        for e, s in enumerate(dimension_score):
             if s is not None:
                 values.append(s)
                 weights.append(index.dimension_weight[e])
-        before = self.alignment_index
-        after = 0.5 * weighted_mean(values, weights) + 0.5 * self.lowest
-        self.alignment_index = after
-        return after - (before or 0.0), clamped
+        if not values:
+            return None
+        return 0.5 * weighted_mean(values, weights) + 0.5 * min(values)
 
 
-def _value(gain: float, feasibility: float) -> float:
-    return round(gain * feasibility, COMPARE_DECIMALS)
+_Ranked: TypeAlias = tuple[float, str, int]  # (-value, code, position)
+
+# Values within this of each other may round to the same 9 decimals (or apart): compared
+# rounded. Any others compare the same rounded or not.
+_ROUND_REACH = 2e-9
+
+
+def _sorted_rounded(rows: list[_Ranked]) -> list[_Ranked]:
+    """Sort (-value, code, i) rows as if every value were rounded to 9 decimals (round is slow).
+
+    Only values within reach of a neighbour can compare differently once rounded; those are
+    rounded and the list sorted again.
+    """
+    rows.sort()
+    near = {j for j in range(1, len(rows)) if rows[j][0] - rows[j - 1][0] <= _ROUND_REACH}
+    if near:
+        near.update([j - 1 for j in near])
+        for j in near:
+            value, code, i = rows[j]
+            rows[j] = (round(value, COMPARE_DECIMALS), code, i)
+        rows.sort()
+    return rows
 
 
 def select_plan(
@@ -379,7 +445,8 @@ def select_plan(
 
     candidates maps each candidate's position to the feasibility of its applicable template;
     reserved lists, in order, the remedies of each fired high rule and then of each fired
-    pitfall. value = gain · feasibility, compared rounded to 9 decimals, ties by code.
+    pitfall. value = gain · feasibility, compared rounded to 9 decimals, ties by code; the
+    gain is that of the moment of the pick, so the gains add up to the final index minus AI.
     """
     if not candidates or top_k <= 0 or scores.alignment_index is None:
         return [], scores.alignment_index
@@ -387,15 +454,35 @@ def select_plan(
     codes = index.codes
     area_of = index.area_of
     area_dimension = index.area_dimension
-    dimension_of = {i: area_dimension[area_of[i]] for i in candidates}
-    delta = {i: state.dimension_gain(i) for i in candidates}
+    dimension_of: dict[int, int] = {}
+    delta: dict[int, float] = {}
+    area_score = scores.area_score
+    area_den = scores.area_den
+    area_weight = index.area_weight
+    contribution = scores.contribution
+    scored_weight = scores.dimension_scored_weight
+    for i in candidates:
+        a = area_of[i]
+        d = dimension_of[i] = area_dimension[a]
+        den = area_den[a]
+        if area_score[a] is None or den <= 0.0 or scores.area_num[a] > den:
+            delta[i] = state.dimension_gain(i)
+        else:  # the area score rises by q's share of it, linearly
+            delta[i] = area_weight[a] * (100.0 * contribution[i] / den) / scored_weight[d]
     picks: list[PlanPick] = []
     picked: set[int] = set()
+    touched: set[int] = set()
+    places = COMPARE_DECIMALS
+    gain_of = state.gain
+
+    def key_of(i: int) -> _Ranked:
+        return (-round(gain_of(dimension_of[i], delta[i]) * candidates[i], places), codes[i], i)
 
     def take(i: int) -> bool:
-        gain, clamped = state.reach_target(i)
+        gain, clamped = state.reach_target(i, delta[i])
         picks.append(PlanPick(i, gain))
         picked.add(i)
+        touched.add(area_of[i])
         if clamped:
             # The area's score was held at 0: its other questions' gains changed too.
             a = area_of[i]
@@ -404,65 +491,74 @@ def select_plan(
                     delta[j] = state.dimension_gain(j)
         return clamped
 
-    def best_of(positions: Iterable[int]) -> int | None:
-        best = None
-        best_key: tuple[float, str] = (0.0, "")
-        for i in positions:
-            key = (-_value(state.gain(i, delta[i]), candidates[i]), codes[i])
-            if best is None or key < best_key:
-                best, best_key = i, key
-        return best
-
     for remedies in reserved:
         if len(picks) >= top_k:
             break
         if any(i in picked for i in remedies):
             continue
-        choice = best_of(i for i in remedies if i in candidates)
-        if choice is not None:
-            take(choice)
+        options = [key_of(i) for i in remedies if i in candidates]
+        if options:
+            take(min(options)[2])
 
-    # Outside the lowest dimension a candidate's gain is its share of the weighted mean alone,
-    # which no pick changes (but for clamped areas): those values are sorted once.
-    def static_order() -> list[tuple[float, str, int]]:
-        rows = []
-        for i in candidates:
-            if i in picked:
-                continue
-            d = dimension_of[i]
-            mean_gain = index.dimension_weight[d] * delta[i] / state.total_weight
-            rows.append((-_value(0.5 * mean_gain, candidates[i]), codes[i], i))
-        rows.sort()
+    # Outside the lowest dimension a gain is half the candidate's share of the weighted mean,
+    # which no pick changes (but in an area held at 0): those values are sorted once. Inside
+    # it the minimum rises too, by at most the candidate's own dimension gain: a dimension's
+    # candidates are sorted by that bound when it first is the lowest, and a scan stops once
+    # the bound cannot win.
+    weights = index.dimension_weight
+    half: dict[int, float] = {}
+
+    def orders() -> list[_Ranked]:
+        total = state.total_weight
+        flat: list[_Ranked] = []
+        for i, f in candidates.items():
+            if i not in picked:
+                h = half[i] = 0.5 * (weights[dimension_of[i]] * delta[i] / total)
+                flat.append((-(h * f), codes[i], i))
+        bounded.clear()
+        return _sorted_rounded(flat)
+
+    def bounded_of(d: int) -> list[_Ranked]:
+        rows = bounded.get(d)
+        if rows is None:
+            rows = bounded[d] = sorted(
+                (-((half[i] + 0.5 * delta[i]) * f), codes[i], i)
+                for i, f in candidates.items()
+                if dimension_of[i] == d and i not in picked
+            )
         return rows
 
-    order = static_order()
-    by_dimension: dict[int, list[int]] = {}
-    for i in candidates:
-        by_dimension.setdefault(dimension_of[i], []).append(i)
+    bounded: dict[int, list[_Ranked]] = {}
+    flat = orders()
     cursor = 0
     while len(picks) < top_k and len(picked) < len(candidates):
         lowest_at = state.lowest_at
-        best = best_of(i for i in by_dimension.get(lowest_at, ()) if i not in picked)
-        best_key = (
-            None
-            if best is None
-            else (-_value(state.gain(best, delta[best]), candidates[best]), codes[best])
-        )
-        while cursor < len(order) and order[cursor][2] in picked:
+        best: _Ranked | None = None
+        for row in bounded_of(lowest_at):
+            i = row[2]
+            if i in picked:
+                continue
+            if best is not None and row[0] > best[0] + _ROUND_REACH:
+                break  # its bound is below the best value found: nothing further can win
+            key = key_of(i)
+            if best is None or key < best:
+                best = key
+        while cursor < len(flat) and flat[cursor][2] in picked:
             cursor += 1
-        for row in order[cursor:]:
+        for row in flat[cursor:]:
             i = row[2]
             if i in picked or dimension_of[i] == lowest_at:
                 continue
-            if best_key is None or row[:2] < best_key:
-                best = i
+            key = key_of(i)
+            if best is None or key < best:
+                best = key
             break
-        if best is None:  # pragma: no cover - some candidate always remains here
+        if best is None:  # pragma: no cover - a candidate always remains here
             break
-        if take(best):
-            order = static_order()
+        if take(best[2]):
+            flat = orders()
             cursor = 0
-    return picks, state.alignment_index
+    return picks, state.exact_index(touched)
 
 
 def build_items(

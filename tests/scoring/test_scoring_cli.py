@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,14 @@ BAD_BANK = "bank: x\nversion: 1\ndimensions: [\n"
         (["score", "input.json"], None, "--bank"),
         ([], None, "required"),
         (["explode"], None, "invalid choice"),
+        (["validate", "laughs.yaml"], ("laughs.yaml", "LAUGHS"), "laughs.yaml:1: YAML anchors"),
+        (
+            ["score", "--bank", "laughs.yaml", "input.json"],
+            ("laughs.yaml", "LAUGHS"),
+            "laughs.yaml:1: YAML anchors",
+        ),
+        (["validate", "deep.yaml"], ("deep.yaml", "DEEP"), "deep.yaml:1: nested deeper than"),
+        (["validate", "long.yaml"], ("long.yaml", "LONG"), "at most 200 are allowed"),
     ],
     ids=[
         "missing bank",
@@ -149,6 +158,10 @@ BAD_BANK = "bank: x\nversion: 1\ndimensions: [\n"
         "no bank option",
         "no command",
         "unknown command",
+        "billion laughs",
+        "billion laughs as the bank to score with",
+        "deep nesting",
+        "over a column's length",
     ],
 )
 def test_bad_input_is_one_line_on_stderr_and_status_2(
@@ -167,7 +180,21 @@ def test_bad_input_is_one_line_on_stderr_and_status_2(
     assert expected in done.stderr
 
 
+LAUGHS = "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9 if previous else ['lol'] * 9)}]\n"
+    for previous, name in zip(["", *"abcdefghi"], "abcdefghij", strict=True)
+)
+
+
 def _content(kind: str) -> str:
+    if kind == "LAUGHS":
+        return LAUGHS
+    if kind == "DEEP":
+        return "bank: " + "[" * 10_000 + "]" * 10_000 + "\n"
+    if kind == "LONG":
+        data = bank_dict()
+        data["dimensions"][0]["areas"][0]["questions"][0]["action"]["title"] = "T" * 201
+        return yaml.safe_dump(data, sort_keys=False)
     if kind == "INVALID":
         data = bank_dict()
         data["dimensions"][0]["areas"][0]["questions"][0]["targets"]["product_leadership"] = 7
@@ -206,3 +233,32 @@ def test_reads_input_from_stdin(files: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["alignment_index"] is not None
+
+
+def test_billion_laughs_is_refused_in_well_under_a_second(files: Path) -> None:
+    (files / "laughs.yaml").write_text(LAUGHS, encoding="utf-8")
+    assert LAUGHS.count("&") == 10
+    start = time.perf_counter()
+    done = run("validate", "laughs.yaml", cwd=files)
+    assert time.perf_counter() - start < 1.0  # the interpreter's start-up included
+    assert done.returncode == 2
+    assert done.stderr == ("error: laughs.yaml:1: YAML anchors (&a) are not allowed in a bank\n")
+
+
+def test_language_option_picks_the_bank_texts(files: Path) -> None:
+    data = bank_dict(rules=[RULE | {"message": {"en": "Premium.", "de": "Premium-Zutaten."}}])
+    data["dimensions"][0]["areas"][0]["title"] = {"en": "Customers", "de": "Kunden"}
+    (files / "bank.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    answers = INPUT["responses"][0]["answers"] | {"market.customers.feedback": 5}  # type: ignore[index]
+    data_in = json.loads(json.dumps(INPUT)) | {
+        "responses": [{"level": "owner", "answers": answers}]
+    }
+    (files / "input.json").write_text(json.dumps(data_in), encoding="utf-8")
+    german = run("score", "--bank", "bank.yaml", "--language", "de", "input.json", cwd=files)
+    assert german.returncode == 0, german.stderr
+    result = json.loads(german.stdout)
+    assert result["language"] == "de"
+    assert result["consistency_flags"][0]["message"] == "Premium-Zutaten."
+    assert result["dimensions"]["market"]["areas"]["market.customers"]["title"] == "Kunden"
+    english = json.loads(run("score", "--bank", "bank.yaml", "input.json", cwd=files).stdout)
+    assert english["consistency_flags"][0]["message"] == "Premium."
