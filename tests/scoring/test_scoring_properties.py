@@ -9,10 +9,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from scoring_testkit import make_bank
+from scoring_testkit import action_dict, bank_dict
 
 from scoring.bank import Bank, bank_to_dict, parse_bank
-from scoring.constants import BANDS, DISCIPLINES, LEVELS, QUADRANTS
+from scoring.constants import BANDS, DISCIPLINES, LEVELS, PITFALLS, QUADRANTS
 from scoring.engine import (
     index_for_currents,
     projected_index,
@@ -63,14 +63,47 @@ def banks(draw: st.DrawFn) -> Bank:
                         "duration_weeks": draw(st.integers(1, 8)),
                     },
                 }
+                if draw(st.booleans()):
+                    questions[code]["scale_back"] = action_dict(
+                        title="Scale back {area}",
+                        effort=draw(st.integers(1, 5)),
+                        effort_days=draw(st.sampled_from([0.5, 2, 8])),
+                        duration_weeks=draw(st.integers(1, 6)),
+                    )
     areas = [area for dimension in layout.values() for area in dimension]
-    return make_bank(
+    codes = [code for dimension in layout.values() for area in dimension.values() for code in area]
+    remedies = st.lists(st.sampled_from(codes), max_size=3, unique=True)
+    rules = []
+    for r in range(draw(st.integers(0, 4))):
+        condition: dict[str, Any] = {
+            "question": draw(st.sampled_from(codes)),
+            draw(st.sampled_from(["current_at_least", "current_at_most"])): draw(st.integers(1, 5)),
+        }
+        level = draw(st.sampled_from([None, "owner", "manager", "staff", "others"]))
+        if level is not None:
+            condition["level"] = level
+        rule = {
+            "code": f"rule-{draw(st.sampled_from('zyxw'))}{r}",
+            "severity": draw(st.sampled_from(["low", "medium", "high", "high"])),
+            "message": "Found.",
+            "when": condition,
+        }
+        chosen = draw(remedies)
+        if chosen:
+            rule["remedies"] = chosen
+        rules.append(rule)
+    data = bank_dict(
         layout,
         questions=questions,
         area_weights=area_weights,
         dimension_weights=dimension_weights,
+        rules=rules,
         pitfall_areas={"market_trends": areas[0], "culture": areas[-1]},
     )
+    pitfall_remedies = {p: draw(remedies) for p in PITFALLS if draw(st.booleans())}
+    if pitfall_remedies:
+        data["pitfall_remedies"] = pitfall_remedies
+    return parse_bank(data)
 
 
 MISSING = object()
@@ -361,3 +394,166 @@ def test_strategy_fit_of_the_declared_discipline_without_owner_targets_is_the_in
             without_targets, strategy=Strategy(discipline, "families", None)
         )
         assert result.strategy_fit[discipline] == score_assessment(bank, other).alignment_index
+
+
+# --- the v2 plan ------------------------------------------------------------------------------
+
+
+def reference_plan(
+    bank: Bank, data: AssessmentInput, top_k: int
+) -> tuple[list[tuple[str, float]], float | None]:
+    """Return the plan of section 6 computed naively: a full re-score for every value."""
+    result = score_assessment(bank, data, top_k=0)
+    discipline = data.strategy.value_discipline
+    fits = [fit for d in result.dimensions for a in d.areas for fit in a.contributions]
+    targets = {fit.code: fit.target for fit in fits}
+    cur = {fit.code: fit.current for fit in fits if fit.current is not None}
+
+    def index(currents: dict[str, float]) -> float | None:
+        return index_for_currents(bank, currents, value_discipline=discipline, targets=targets)
+
+    candidates: dict[str, float] = {}
+    for fit in fits:
+        if (
+            fit.current is None
+            or not fit.misfit
+            or result.area(bank.area_of(fit.code).code).score is None
+        ):
+            continue
+        question = bank.question(fit.code)
+        template = question.action if fit.current < fit.target else question.scale_back
+        if template is not None:
+            candidates[fit.code] = (6 - template.effort) / 5
+
+    plan: list[tuple[str, float]] = []
+
+    def pick(options: list[str]) -> None:
+        now = index(cur)
+        assert now is not None
+        scored = []
+        for code in options:
+            gain = index(cur | {code: targets[code]}) - now  # type: ignore[operator]
+            scored.append((-round(gain * candidates[code], 9), code, gain))
+        _, code, gain = min(scored)
+        plan.append((code, gain))
+        cur[code] = targets[code]
+
+    high = sorted(
+        (flag.rule, flag.remedies) for flag in result.consistency_flags if flag.severity == "high"
+    )
+    groups = [remedies for _, remedies in high]
+    groups += [bank.pitfall_remedies.get(p.code, ()) for p in result.pitfalls]
+    if result.alignment_index is None or top_k <= 0:
+        return [], result.alignment_index
+    for group in groups:
+        if len(plan) >= top_k:
+            break
+        if any(code in group for code, _ in plan):
+            continue
+        options = [code for code in group if code in candidates]
+        if options:
+            pick(options)
+    while len(plan) < top_k and len(plan) < len(candidates):
+        pick([code for code in candidates if code not in {c for c, _ in plan}])
+    return plan, index(cur)
+
+
+@PROPERTIES
+@given(assessments(), st.sampled_from([1, 3, 8, 100]))
+def test_the_plan_is_the_one_section_6_defines(
+    case: tuple[Bank, AssessmentInput], top_k: int
+) -> None:
+    bank, data = case
+    result = score_assessment(bank, data, top_k=top_k)
+    expected, projected = reference_plan(bank, data, top_k)
+    assert [item.question for item in result.action_plan] == [code for code, _ in expected]
+    for item, (_, gain) in zip(result.action_plan, expected, strict=True):
+        assert abs(item.expected_uplift - gain) < 1e-9
+    if projected is None:
+        assert result.plan_projected_index is None
+    else:
+        assert result.plan_projected_index is not None
+        assert abs(result.plan_projected_index - projected) < 1e-9
+
+
+@PROPERTIES
+@given(assessments())
+def test_the_plan_uplifts_add_up_to_the_projected_gain(case: tuple[Bank, AssessmentInput]) -> None:
+    bank, data = case
+    result = score_assessment(bank, data)
+    if result.alignment_index is None:
+        assert result.action_plan == ()
+        assert result.plan_projected_index is None
+        return
+    assert result.plan_projected_index is not None
+    total = sum(item.expected_uplift for item in result.action_plan)
+    assert abs(total - (result.plan_projected_index - result.alignment_index)) < 1e-9
+    reached = projected_index(bank, data, [item.question for item in result.action_plan])
+    assert result.plan_projected_index == reached
+    assert in_bounds(result.plan_projected_index)
+    assert result.plan_projected_index >= result.alignment_index - TOLERANCE
+
+
+@PROPERTIES
+@given(assessments())
+def test_every_fired_high_rule_with_a_remedy_candidate_is_addressed(
+    case: tuple[Bank, AssessmentInput],
+) -> None:
+    bank, data = case
+    result = score_assessment(bank, data, top_k=100)
+    planned = {item.question for item in result.action_plan}
+    candidates = {
+        p.question
+        for p in result.priorities
+        if result.area(p.area).score is not None
+        and (p.direction == "raise" or bank.question(p.question).scale_back is not None)
+    }
+    addressed = {rule for item in result.action_plan for rule in item.addresses}
+    for flag in result.consistency_flags:
+        if flag.severity == "high" and candidates.intersection(flag.remedies):
+            assert planned.intersection(flag.remedies)
+            assert flag.rule in addressed
+    # With the default K, too, as long as K covers every reservation.
+    default = score_assessment(bank, data)
+    groups = [f for f in result.consistency_flags if f.severity == "high"]
+    if len(groups) + len(result.pitfalls) <= 8:
+        planned = {item.question for item in default.action_plan}
+        for flag in groups:
+            if candidates.intersection(flag.remedies):
+                assert planned.intersection(flag.remedies)
+
+
+@PROPERTIES
+@given(assessments())
+def test_no_plan_item_says_raise_from_high_to_low(case: tuple[Bank, AssessmentInput]) -> None:
+    bank, data = case
+    result = score_assessment(bank, data, top_k=100)
+    for item in result.action_plan:
+        if item.direction == "raise":
+            assert item.practice_to > item.practice_from
+        else:
+            assert item.direction == "scale_back"
+            assert item.practice_to < item.practice_from
+            assert bank.question(item.question).scale_back is not None
+        assert item.baseline is None
+    for priority in result.priorities:
+        fit = result.question(priority.question)
+        assert fit.current is not None
+        assert priority.direction == ("raise" if fit.current < fit.target else "scale_back")
+
+
+@PROPERTIES
+@given(assessments())
+def test_profile_match_is_a_correlation_and_better_fit_is_never_the_declared(
+    case: tuple[Bank, AssessmentInput],
+) -> None:
+    bank, data = case
+    result = score_assessment(bank, data)
+    assert result.profile_match is not None
+    for value in result.profile_match.values():
+        assert value is None or -1.0 <= value <= 1.0
+    assert result.better_fit in (None, *DISCIPLINES)
+    assert result.better_fit != data.strategy.value_discipline
+    currents = {fit.current for d in result.dimensions for a in d.areas for fit in a.contributions}
+    if len(currents - {None}) <= 1:
+        assert result.better_fit is None

@@ -387,7 +387,9 @@ def test_each_uplift_is_the_gain_at_its_pick_and_they_add_up() -> None:
         questions={"market.customers.feedback": {"weight": 3.0}},
     )
     answers: dict[str, Any] = {code: 1 + (k * 3) % 5 for k, code in enumerate(bank.questions)}
-    data = make_input(response("owner", answers), response("staff", dict.fromkeys(bank.questions, 2)))
+    data = make_input(
+        response("owner", answers), response("staff", dict.fromkeys(bank.questions, 2))
+    )
     result = score_assessment(bank, data, top_k=20)
     assert result.alignment_index is not None
     done: list[str] = []
