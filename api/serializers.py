@@ -100,9 +100,20 @@ class ResultSerializer(serializers.ModelSerializer):
         help_text=(
             "The scoring engine's result: alignment_index, band, dimensions with their areas "
             "and contributions, perception_gaps, consensus_flags, consistency_flags, pitfalls, "
-            "priorities, action_plan and strategy_fit. Managers' and staff's own means "
+            "priorities (each with direction raise or scale_back), action_plan (each item with "
+            "direction, addresses, kpi, unit, kpi_direction, target, baseline, practice_from, "
+            "practice_to and expected_uplift), plan_projected_index, strategy_fit, "
+            "profile_match and better_fit. Reports built before the v2 plan lack the last four "
+            "and the items' new fields. Managers' and staff's own means "
             "(level_means) are left out unless both groups have at least three respondents."
         )
+    )
+
+    plan_projected_index = serializers.SerializerMethodField(
+        help_text="The alignment index with every plan item at its target (null before v2)."
+    )
+    better_fit = serializers.SerializerMethodField(
+        help_text="A value discipline the practice clearly matches better than the declared one."
     )
 
     class Meta:
@@ -116,6 +127,8 @@ class ResultSerializer(serializers.ModelSerializer):
             "status",
             "alignment_index",
             "band",
+            "plan_projected_index",
+            "better_fit",
             "finished_at",
             "result",
         ]
@@ -125,11 +138,21 @@ class ResultSerializer(serializers.ModelSerializer):
     def get_result(self, report: Report) -> dict[str, Any]:
         return result_for_api(report.result or {})
 
+    def get_plan_projected_index(self, report: Report) -> float | None:
+        return (report.result or {}).get("plan_projected_index")
+
+    def get_better_fit(self, report: Report) -> str | None:
+        return (report.result or {}).get("better_fit")
+
 
 class ActionItemSerializer(serializers.ModelSerializer):
     cycle = serializers.IntegerField(source="assessment_id", read_only=True)
     organization = serializers.IntegerField(source="assessment.organization_id", read_only=True)
-    answers_findings = serializers.ListField(child=serializers.CharField(), read_only=True)
+    addresses = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Codes of the fired consistency rules and pitfalls this item fixes.",
+    )
 
     class Meta:
         model = ActionItem
@@ -141,17 +164,21 @@ class ActionItemSerializer(serializers.ModelSerializer):
             "question_code",
             "title",
             "specific",
+            "direction",
             "kpi",
             "unit",
+            "kpi_direction",
             "baseline",
             "target",
+            "practice_from",
+            "practice_to",
             "effort",
             "effort_days",
             "feasibility",
             "owner_role",
             "dimension_code",
             "area_code",
-            "answers_findings",
+            "addresses",
             "expected_uplift",
             "start",
             "due",

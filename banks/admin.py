@@ -131,7 +131,23 @@ QUESTION_FIELDSETS = (
                 ("action_kpi", "action_unit"),
                 "action_owner_role",
                 ("action_effort", "action_effort_days", "action_duration_weeks"),
+                ("action_kpi_target", "action_kpi_direction"),
             )
+        },
+    ),
+    (
+        "Scale-back template (when practice goes beyond what the strategy needs)",
+        {
+            "classes": ("collapse",),
+            "description": "Leave the title empty when going beyond the target needs no action.",
+            "fields": (
+                "scale_back_title",
+                "scale_back_specific",
+                ("scale_back_kpi", "scale_back_unit"),
+                "scale_back_owner_role",
+                ("scale_back_effort", "scale_back_effort_days", "scale_back_duration_weeks"),
+                ("scale_back_kpi_target", "scale_back_kpi_direction"),
+            ),
         },
     ),
 )
@@ -147,7 +163,7 @@ class DimensionInline(DraftOnlyInline, admin.TabularInline):
 class RuleInline(DraftOnlyInline, admin.StackedInline):
     model = ConsistencyRule
     extra = 0
-    fields = (("code", "severity", "position"), "message", "condition")
+    fields = (("code", "severity", "position"), "message", "condition", "remedies")
 
 
 BANK_FILE_MAX_BYTES = 2 * 1024 * 1024  # the default bank is about 75 KB

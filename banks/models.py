@@ -6,12 +6,18 @@ from typing import Any, ClassVar
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 SCALE_MIN, SCALE_MAX = 1, 5
 
 
 scale_validators = [MinValueValidator(SCALE_MIN), MaxValueValidator(SCALE_MAX)]
+
+
+class KpiDirection(models.TextChoices):
+    UP = "up", _("Higher is better")
+    DOWN = "down", _("Lower is better")
 
 
 class BankLockedError(Exception):
@@ -108,6 +114,12 @@ class QuestionBank(models.Model):
     scale_min = models.PositiveSmallIntegerField(default=SCALE_MIN)
     scale_max = models.PositiveSmallIntegerField(default=SCALE_MAX)
     pitfall_areas = models.JSONField(default=dict, blank=True)
+    pitfall_remedies = models.JSONField(
+        default=dict, blank=True, help_text="Question codes that answer each pitfall."
+    )
+    pulse_questions = models.JSONField(
+        default=list, blank=True, help_text="Question codes always asked in pulse check-ins."
+    )
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
     )
@@ -247,6 +259,28 @@ class Question(BankContent):
     )
     action_effort_days = models.FloatField(help_text="Person-days of work.")
     action_duration_weeks = models.PositiveSmallIntegerField()
+    action_kpi_target = models.FloatField(
+        null=True, blank=True, help_text="In the KPI's own unit; empty: set at the first reading."
+    )
+    action_kpi_direction = models.CharField(
+        max_length=4, choices=KpiDirection, default=KpiDirection.UP
+    )
+    # The action when practice goes beyond what the strategy needs ("scale back"); no title
+    # means the question has none, and then practice above target never becomes a plan item.
+    scale_back_title = models.CharField(max_length=200, blank=True)
+    scale_back_specific = models.TextField(blank=True)
+    scale_back_kpi = models.CharField(max_length=200, blank=True)
+    scale_back_unit = models.CharField(max_length=60, blank=True)
+    scale_back_owner_role = models.CharField(max_length=100, blank=True)
+    scale_back_effort = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    scale_back_effort_days = models.FloatField(null=True, blank=True)
+    scale_back_duration_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    scale_back_kpi_target = models.FloatField(null=True, blank=True)
+    scale_back_kpi_direction = models.CharField(
+        max_length=4, choices=KpiDirection, default=KpiDirection.DOWN
+    )
     history = HistoricalRecords(table_name="assessments_historicalquestion")
 
     class Meta:
@@ -288,6 +322,9 @@ class ConsistencyRule(BankContent):
     severity = models.CharField(max_length=10, choices=Severity)
     message = models.TextField()
     condition = models.JSONField(help_text="The `when` condition, as in the bank's YAML format.")
+    remedies = models.JSONField(
+        default=list, blank=True, help_text="Codes of the questions whose plan items fix it."
+    )
     position = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords(table_name="assessments_historicalconsistencyrule")
 

@@ -30,6 +30,19 @@ from scoring.results import Result
 # template's fields with an "action_" prefix.
 TARGET_FIELDS = {discipline: f"target_{discipline}" for discipline in DISCIPLINES}
 ACTION_FIELDS = tuple(field.name for field in fields(ActionTemplate))
+# What a question's scale_back columns hold when it has no scale-back template.
+EMPTY_TEMPLATE: dict[str, Any] = {
+    "title": "",
+    "specific": "",
+    "kpi": "",
+    "unit": "",
+    "owner_role": "",
+    "effort": None,
+    "effort_days": None,
+    "duration_weeks": None,
+    "kpi_target": None,
+    "kpi_direction": "up",
+}
 
 
 class BankVersionExistsError(Exception):
@@ -58,6 +71,7 @@ def bank_import(*, bank: Bank, publish: bool) -> QuestionBank:
     if QuestionBank.objects.filter(slug=bank.slug, version=bank.version).exists():
         raise BankVersionExistsError(f"{bank.slug} version {bank.version} is already loaded")
     data = bank_to_dict(bank)
+    _refuse_texts_by_language(data, source=f"{bank.slug} v{bank.version}")
     row = QuestionBank.objects.create(
         slug=bank.slug,
         version=bank.version,
@@ -65,6 +79,8 @@ def bank_import(*, bank: Bank, publish: bool) -> QuestionBank:
         scale_min=bank.scale_min,
         scale_max=bank.scale_max,
         pitfall_areas=dict(data.get("pitfall_areas", {})),
+        pitfall_remedies=dict(data.get("pitfall_remedies", {})),
+        pulse_questions=list(data.get("pulse_questions", [])),
         status=QuestionBank.Status.DRAFT,
     )
     _create_bank_contents(row, data)
@@ -98,6 +114,7 @@ def _create_bank_contents(row: QuestionBank, data: dict[str, Any]) -> None:
             severity=rule["severity"],
             message=rule["message"],
             condition=rule["when"],
+            remedies=list(rule.get("remedies", [])),
             position=pos,
         )
         for pos, rule in enumerate(data.get("rules", []))
@@ -115,8 +132,55 @@ def _question_row(area: Area, position: int, q: dict[str, Any]) -> Question:
         weight=q["weight"],
         continues=q.get("continues") or "",
         **{field: q["targets"][discipline] for discipline, field in TARGET_FIELDS.items()},
-        **{f"action_{name}": action[name] for name in ACTION_FIELDS},
+        **_template_columns("action", action),
+        **_template_columns("scale_back", q.get("scale_back")),
     )
+
+
+def _template_columns(prefix: str, template: dict[str, Any] | None) -> dict[str, Any]:
+    """Return a question's columns for an action template (all empty when there is none)."""
+    if template is None:
+        return {f"{prefix}_{name}": EMPTY_TEMPLATE[name] for name in ACTION_FIELDS}
+    return {f"{prefix}_{name}": template.get(name, EMPTY_TEMPLATE[name]) for name in ACTION_FIELDS}
+
+
+def _template_of(q: Question, prefix: str) -> dict[str, Any] | None:
+    """Return the template stored in a question's columns, or None when it has none."""
+    values = {name: getattr(q, f"{prefix}_{name}") for name in ACTION_FIELDS}
+    if not values["title"]:
+        return None
+    if values["kpi_target"] is None:
+        del values["kpi_target"]
+    return values
+
+
+class BankTextsByLanguageError(BankError):
+    """Texts given per language cannot be stored yet: the admin edits one text per field."""
+
+
+def _refuse_texts_by_language(data: dict[str, Any], *, source: str) -> None:
+    problems = [
+        BankProblem(path=path, message="texts by language cannot be stored yet; use one text")
+        for path in _language_mappings(data, "")
+    ]
+    if problems:
+        raise BankTextsByLanguageError([replace(p, source=source) for p in problems])
+
+
+def _language_mappings(value: Any, path: str) -> list[str]:
+    text_keys = {"title", "text", "help", "message", "specific", "kpi", "unit", "owner_role"}
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key in text_keys and isinstance(item, dict):
+                found.append(where)
+            elif key != "when":
+                found.extend(_language_mappings(item, where))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_language_mappings(item, f"{path}[{index}]"))
+    return found
 
 
 @transaction.atomic
@@ -244,12 +308,23 @@ def bank_as_dict(bank_row: QuestionBank) -> dict[str, Any]:
             }
             for dim in dimensions
         ],
-        "rules": [
-            {"code": r.code, "severity": r.severity, "message": r.message, "when": r.condition}
-            for r in bank_row.rules.order_by("position", "id")
-        ],
+        "rules": [_rule_dict(r) for r in bank_row.rules.order_by("position", "id")],
         "pitfall_areas": dict(bank_row.pitfall_areas or {}),
+        "pitfall_remedies": dict(bank_row.pitfall_remedies or {}),
+        "pulse_questions": list(bank_row.pulse_questions or []),
     }
+
+
+def _rule_dict(rule: ConsistencyRule) -> dict[str, Any]:
+    data = {
+        "code": rule.code,
+        "severity": rule.severity,
+        "message": rule.message,
+        "when": rule.condition,
+    }
+    if rule.remedies:
+        data["remedies"] = list(rule.remedies)
+    return data
 
 
 def _question_dict(q: Question) -> dict[str, Any]:
@@ -259,8 +334,11 @@ def _question_dict(q: Question) -> dict[str, Any]:
         "help": q.help,
         "weight": q.weight,
         "targets": {discipline: getattr(q, field) for discipline, field in TARGET_FIELDS.items()},
-        "action": {name: getattr(q, f"action_{name}") for name in ACTION_FIELDS},
+        "action": _template_of(q, "action"),
     }
+    scale_back = _template_of(q, "scale_back")
+    if scale_back is not None:
+        data["scale_back"] = scale_back
     if q.continues:
         data["continues"] = q.continues
     return data

@@ -275,36 +275,40 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
 
 
 def fit_figure(content: ReportContent) -> dict[str, Any]:
-    """Return the alignment index under each value discipline, the declared one marked."""
+    """Return how closely practice matches each value discipline (-1..1), the declared one dark."""
     rows = list(content.fit)
     labels = [row.label + (" (declared)" if row.declared else "") for row in rows]
     fig = go.Figure(
         go.Bar(
             x=labels,
-            y=[row.index if row.index is not None else 0 for row in rows],
+            y=[row.match if row.match is not None else 0 for row in rows],
             marker={
                 "color": [INK if row.declared else "#8fa3c0" for row in rows],
                 "line": {
-                    "color": [
-                        SHORT if row.best and not row.declared else "rgba(0,0,0,0)" for row in rows
-                    ],
+                    "color": [SHORT if row.best else "rgba(0,0,0,0)" for row in rows],
                     "width": 3,
                 },
             },
             text=[
-                ("–" if row.index is None else f"{row.index:.0f}")
-                + (" ★ best fit" if row.best else "")
+                ("–" if row.match is None else f"{row.match:.2f}")
+                + (" ★ better fit" if row.best else "")
                 for row in rows
             ],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+            hovertemplate="%{x}: %{y:.2f}<extra></extra>",
         )
     )
     fig.update_layout(
         _layout(
             height=320,
-            yaxis={"range": [0, 110], "title": {"text": "alignment index"}, "gridcolor": "#eceff3"},
+            yaxis={
+                "range": [-1.15, 1.15],
+                "title": {"text": "match with the discipline's pattern"},
+                "gridcolor": "#eceff3",
+                "zeroline": True,
+                "zerolinecolor": "#9aa3ad",
+            },
             showlegend=False,
             margin={"l": 10, "r": 10, "t": 20, "b": 10},
         )

@@ -12,11 +12,13 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from assessments.models import Assessment
 from organizations.models import ValueDiscipline
 from reports.models import ActionItem
 from scoring.bank import Bank
+from scoring.engine import band_for
 
 BAND_LABELS = {
     "misaligned": "Misaligned",
@@ -26,9 +28,11 @@ BAND_LABELS = {
     "insufficient_data": "Insufficient data",
 }
 BAND_MEANING = {
-    "misaligned": "daily work pulls against the declared strategy in several places",
-    "partially_aligned": "parts of the business support the strategy and parts work against it",
-    "aligned": "most of the business supports the strategy, with a few clear gaps",
+    "misaligned": "much of the day-to-day work falls well short of what the declared strategy "
+    "needs",
+    "partially_aligned": "the business supports its strategy in places but still falls short "
+    "of what it needs in others",
+    "aligned": "most of the business works as the strategy needs, with a few clear gaps",
     "resonant": "the business works as its strategy needs, almost everywhere",
     "insufficient_data": "too few questions were answered to compute a score",
 }
@@ -128,6 +132,7 @@ class PriorityRow:
     feasibility: float
     priority: float
     quadrant: str
+    direction: str = "raise"
 
     @property
     def quadrant_label(self) -> str:
@@ -138,9 +143,10 @@ class PriorityRow:
 class FitRow:
     discipline: str
     label: str
-    index: float | None
+    index: float | None  # the alignment index against this discipline's targets
+    match: float | None  # how well the shape of practice matches it (-1..1)
     declared: bool
-    best: bool
+    best: bool  # the engine's better_fit: another discipline the practice clearly matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +172,15 @@ class ConsensusRow:
     text: str
     stdev: float
     respondents: int
+
+
+@dataclass(frozen=True, slots=True)
+class AreaComments:
+    """Comments left on an area's questions: the owner's, and others' only when anonymous."""
+
+    area_title: str
+    owner: tuple[str, ...]
+    others: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +210,8 @@ class ReportContent:
     pitfalls: tuple[PitfallRow, ...]
     consensus: tuple[ConsensusRow, ...]
     plan: tuple[ActionItem, ...] = field(default=())
+    plan_projected_index: float | None = None
+    comments: tuple[AreaComments, ...] = field(default=())
 
     @property
     def band_label(self) -> str:
@@ -226,9 +243,21 @@ class ReportContent:
         return tuple(area for dimension in self.dimensions for area in dimension.areas)
 
     @property
+    def plan_gain(self) -> float | None:
+        """Return how much doing the whole plan adds to the index, by the engine's reckoning."""
+        if self.plan_projected_index is None or self.index is None:
+            return None
+        return self.plan_projected_index - self.index
+
+    @property
     def summary(self) -> str:
         """Return the opening paragraph of the executive summary."""
-        who = f"the answers of {self.respondent_total} people ({self.respondent_text})"
+        people = ngettext(
+            "the answers of %(count)d person",
+            "the answers of %(count)d people",
+            self.respondent_total,
+        ) % {"count": self.respondent_total}
+        who = f"{people} ({self.respondent_text})"
         if self.index is None:
             return (
                 f"{self.organization} has no alignment index for {self.cycle} yet: too few "
@@ -345,37 +374,56 @@ def spread_positions(
 
 
 def _fit_rows(result: dict[str, Any]) -> tuple[tuple[FitRow, ...], str]:
+    """Return the three disciplines and the one sentence the report may say about them.
+
+    Only the engine's better_fit may claim that the business serves another strategy: it
+    compares the shape of practice with each discipline's targets, so a flat business (every
+    answer the same) never gets that sentence.
+    """
     declared = result["value_discipline"]
     fit = result.get("strategy_fit") or {}
-    order = _ordered(fit, list(DISCIPLINE_LABELS))
-    scored = {d: fit[d] for d in order if fit[d] is not None}
-    best = max(scored, key=lambda d: (scored[d], d == declared)) if scored else None
+    match = result.get("profile_match") or {}
+    better = result.get("better_fit")
+    order = _ordered(set(fit) | set(match), list(DISCIPLINE_LABELS))
     rows = tuple(
         FitRow(
             discipline=d,
             label=DISCIPLINE_LABELS.get(d, d),
-            index=v,
+            index=fit.get(d),
+            match=match.get(d),
             declared=d == declared,
-            best=d == best,
+            best=d == better,
         )
-        for d, v in ((d, fit[d]) for d in order)
+        for d in order
     )
     declared_label = DISCIPLINE_LABELS.get(declared, declared).lower()
-    if best is None or declared not in scored:
-        sentence = "There are too few answers to compare the three value disciplines."
-    elif best == declared or round(scored[best]) <= round(scored[declared]):
+    if better:
+        better_label = DISCIPLINE_LABELS.get(better, better).lower()
         sentence = (
-            f"Your operations fit the {declared_label} you declared at least as well as either "
-            f"of the other two value disciplines ({fmt(scored[declared])})."
+            f"The pattern of your answers matches {better_label} (match {match[better]:.2f}) "
+            f"clearly better than the {declared_label} you declared "
+            f"(match {_match_text(match.get(declared))}): your operations serve another "
+            "strategy, so either the strategy statement or the way the business runs needs "
+            "to change."
+        )
+    elif "profile_match" not in result:
+        sentence = "This report predates the strategy-fit comparison; rebuild it to see one."
+    elif all(value is None for value in match.values()):
+        sentence = (
+            "There are too few answers, or they are all alike, to tell which value discipline "
+            "your practice resembles."
         )
     else:
-        best_label = DISCIPLINE_LABELS.get(best, best).lower()
         sentence = (
-            f"Your operations fit {best_label} ({fmt(scored[best])}) better than the "
-            f"{declared_label} you declared ({fmt(scored[declared])}): either the strategy "
-            "statement or the way the business runs needs to change."
+            "Your practice does not clearly match another value discipline better than the "
+            f"{declared_label} you declared: close the gaps in the plan rather than change "
+            "strategy."
         )
     return rows, sentence
+
+
+def _match_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
 
 
 def _evidence_text(
@@ -482,7 +530,8 @@ def _findings(
             Finding(
                 "lever",
                 f"Biggest lever: {action.title}" if action else "Biggest lever",
-                f"Raising “{top.text}” to the level the strategy needs would add about "
+                f"{'Scaling back' if top.direction == 'scale_back' else 'Raising'} “{top.text}” "
+                "to the level the strategy needs would add about "
                 f"{top.uplift:.1f} points to the index, for {effort} "
                 f"(a {top.quadrant_label.lower()} in the impact/feasibility matrix).",
                 3.0 + top.uplift,
@@ -499,21 +548,14 @@ def _findings(
         )
     declared = next((row for row in fit if row.declared), None)
     best = next((row for row in fit if row.best), None)
-    if (
-        declared is not None
-        and best is not None
-        and best is not declared
-        and declared.index is not None
-        and best.index is not None
-        and best.index - declared.index >= 1.0
-    ):
+    if declared is not None and best is not None and best.match is not None:
         candidates.append(
             Finding(
                 "fit",
                 "Strategy fit",
-                f"Your operations fit {best.label.lower()} ({fmt(best.index)}) better than the "
-                f"{declared.label.lower()} you declared ({fmt(declared.index)}).",
-                2.5 + (best.index - declared.index) / 2,
+                f"The pattern of your answers matches {best.label.lower()} better than the "
+                f"{declared.label.lower()} you declared: your operations serve another strategy.",
+                2.5 + 5 * (best.match - (declared.match or 0.0)),
             )
         )
     for pitfall in pitfalls[:2]:
@@ -598,12 +640,17 @@ def report_content(
             feasibility=p["feasibility"],
             priority=p["priority"],
             quadrant=p["quadrant"],
+            direction=p.get("direction", "raise"),
         )
         for rank, p in enumerate(result.get("priorities", []), start=1)
     )
+    findings_by_code = _finding_names(result)
     for item in plan:
-        # The plan table names the area; the row only stores its code.
+        # The plan table names the area and what the item fixes; the row stores only codes.
         item.area_title = titles.get(item.area_code, item.area_code)  # type: ignore[attr-defined]
+        item.addresses_text = [  # type: ignore[attr-defined]
+            findings_by_code.get(code, code) for code in item.addresses or []
+        ]
     fit, fit_sentence = _fit_rows(result)
     pitfalls = _pitfall_rows(result, titles, comparable, bank)
     contributions = result.get("alignment_index_contributions") or {}
@@ -619,7 +666,7 @@ def report_content(
         ),
         segment=str(strategy.get("segment") or ""),
         index=result["alignment_index"],
-        band=result["band"],
+        band=band_for(result["alignment_index"]),
         respondents=dict(result.get("respondents") or {}),
         weighted_mean=contributions.get("weighted_mean"),
         weakest_title=titles.get(weakest_code) if weakest_code else None,
@@ -652,4 +699,33 @@ def report_content(
             for f in result.get("consensus_flags", [])
         ),
         plan=tuple(plan),
+        plan_projected_index=result.get("plan_projected_index"),
+        comments=_area_comments(perception.get("comments") or {}, titles, bank),
+    )
+
+
+def _finding_names(result: dict[str, Any]) -> dict[str, str]:
+    """Return a plain name for each fired rule and pitfall code, for "fixes: …" lines."""
+    names = {
+        pitfall["code"]: PITFALL_LABELS.get(pitfall["code"], pitfall["code"])
+        for pitfall in result.get("pitfalls", [])
+    }
+    for flag in result.get("consistency_flags", []):
+        first_sentence = flag["message"].split(". ")[0].rstrip(".")
+        names[flag["rule"]] = f"{first_sentence} ({flag['severity']}-severity contradiction)"
+    return names
+
+
+def _area_comments(
+    stored: dict[str, Any], titles: dict[str, str], bank: Bank
+) -> tuple[AreaComments, ...]:
+    order = [a.code for d in bank.dimensions for a in d.areas]
+    return tuple(
+        AreaComments(
+            area_title=titles.get(code, code),
+            owner=tuple(stored[code].get("owner", [])),
+            others=tuple(stored[code].get("others", [])),
+        )
+        for code in _ordered(stored, order)
+        if stored[code].get("owner") or stored[code].get("others")
     )

@@ -1,6 +1,7 @@
 """Reports built from a scored cycle, and their SMART action items."""
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
 
@@ -52,6 +53,10 @@ class ActionItem(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         DONE = "done", "Done"
 
+    class Direction(models.TextChoices):
+        RAISE = "raise", "Raise"
+        SCALE_BACK = "scale_back", "Scale back"
+
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="action_items"
     )
@@ -61,15 +66,22 @@ class ActionItem(models.Model):
     specific = models.TextField()
     kpi = models.CharField(max_length=200)
     unit = models.CharField(max_length=60)
-    baseline = models.FloatField()
-    target = models.FloatField()
+    # The KPI in its own unit: the target comes from the template, the baseline from the
+    # first reading. The 1–5 practice levels travel apart, in practice_from / practice_to.
+    kpi_direction = models.CharField(max_length=4, default="up")
+    baseline = models.FloatField(null=True, blank=True)
+    target = models.FloatField(null=True, blank=True)
+    direction = models.CharField(max_length=12, choices=Direction, default=Direction.RAISE)
+    practice_from = models.FloatField(null=True, blank=True)
+    practice_to = models.FloatField(null=True, blank=True)
     effort = models.PositiveSmallIntegerField()
     effort_days = models.FloatField()
     feasibility = models.FloatField()
     owner_role = models.CharField(max_length=100)
     dimension_code = models.CharField(max_length=60)
     area_code = models.CharField(max_length=100)
-    answers_findings = models.JSONField(default=list, blank=True)
+    # What the item fixes: codes of fired consistency rules and pitfalls.
+    addresses = models.JSONField(default=list, blank=True)
     expected_uplift = models.FloatField()
     start = models.DateField()
     due = models.DateField()
@@ -91,3 +103,24 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kpi_goal(self) -> str:
+        """Return the KPI's target and baseline in words, e.g. "target 5 % (lower is better)"."""
+        better = _("lower is better") if self.kpi_direction == "down" else _("higher is better")
+        unit = f" {self.unit}" if self.unit else ""
+        if self.target is None:
+            goal = _("target set at the first reading")
+        else:
+            goal = _("target %(target)s%(unit)s (%(better)s)") % {
+                "target": f"{self.target:g}",
+                "unit": unit,
+                "better": better,
+            }
+        if self.baseline is None:
+            return _("%(goal)s; the first reading sets the baseline") % {"goal": goal}
+        return _("%(goal)s; baseline %(baseline)s%(unit)s") % {
+            "goal": goal,
+            "baseline": f"{self.baseline:g}",
+            "unit": unit,
+        }

@@ -411,47 +411,42 @@ def _rank_labels(
 
 
 def fit_svg(content: ReportContent) -> str:
-    """Return the alignment index under each value discipline, the declared one marked."""
+    """Return how closely practice matches each value discipline (-1..1), the declared one dark."""
     rows = list(content.fit)
     fig = _figure(150)
     ax = _axes(fig, left=60, right=WIDTH - 60, top=14, bottom=120)
-    _plain(ax, spines=("bottom",))
+    _plain(ax, spines=())
     ax.set_xlim(-0.5, max(1, len(rows)) - 0.5)
-    ax.set_ylim(0, 100)
-    ax.set_yticks([0, 25, 50, 75, 100])
+    ax.set_ylim(-1, 1)
+    ax.set_yticks([-1, -0.5, 0, 0.5, 1])
     ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.axhline(0, color=MUTED, linewidth=0.8)
+    values = [row.match or 0.0 for row in rows]
     bars = ax.bar(
         range(len(rows)),
-        [row.index or 0.0 for row in rows],
+        values,
         width=0.6,
         color=[INK if row.declared else OTHER_DISCIPLINE for row in rows],
-        edgecolor=[SHORT if row.best and not row.declared else "none" for row in rows],
+        edgecolor=[SHORT if row.best else "none" for row in rows],
         linewidth=1.5,
     )
-    for bar, row in zip(bars, rows, strict=True):
-        label = ("–" if row.index is None else f"{row.index:.0f}") + (
-            "  best fit" if row.best else ""
+    for bar, row, value in zip(bars, rows, values, strict=True):
+        label = ("–" if row.match is None else f"{row.match:.2f}") + (
+            "  better fit" if row.best else ""
         )
         ax.annotate(
             label,
-            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            (bar.get_x() + bar.get_width() / 2, max(value, 0.0)),
             xytext=(0, 4),
             textcoords="offset points",
             ha="center",
             va="baseline",
             fontweight="bold" if row.best else "normal",
         )
-        if row.declared:
-            ax.annotate(
-                "(declared)",
-                (bar.get_x() + bar.get_width() / 2, 0),
-                xytext=(0, -21),
-                textcoords="offset points",
-                ha="center",
-                va="baseline",
-                color=MUTED,
-            )
-    ax.set_xticks(range(len(rows)), [row.label for row in rows])
+    ax.set_xticks(
+        range(len(rows)),
+        [row.label + ("\n(declared)" if row.declared else "") for row in rows],
+    )
     ax.tick_params(axis="x", labelsize=8, labelcolor=TEXT, pad=3)
     return _data_url(fig)
 

@@ -168,6 +168,34 @@ def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
     }
 
 
+def area_comments(*, assessment: Assessment) -> dict[str, dict[str, list[str]]]:
+    """Return the comments of submitted answers per area: {area: {"owner": [...], "others": [...]}}.
+
+    The owner's comments are always shown. Other people's are shown only when at least three
+    people other than the owner answered the cycle, and never with a name, level or order that
+    could point to the person: they are sorted alphabetically.
+    """
+    submitted = Answer.objects.filter(
+        response__assessment=assessment, response__submitted_at__isnull=False
+    )
+    others_count = (
+        assessment.responses.filter(submitted_at__isnull=False).exclude(level="owner").count()
+    )
+    rows = submitted.exclude(comment="").values_list(
+        "question__area__code", "response__level", "comment"
+    )
+    comments: dict[str, dict[str, list[str]]] = {}
+    for area_code, level, comment in rows:
+        key = "owner" if level == "owner" else "others"
+        if key == "others" and others_count < MIN_GROUP_SIZE:
+            continue
+        comments.setdefault(area_code, {"owner": [], "others": []})[key].append(comment.strip())
+    for area in comments.values():
+        area["owner"].sort()
+        area["others"].sort()
+    return comments
+
+
 def assessment_projected_index(*, assessment: Assessment) -> float | None:
     """Return the engine's alignment index with every done action item's target reached."""
     report = report_of(assessment=assessment)
@@ -369,6 +397,7 @@ def _report_compute(*, report: Report, timer: _Timer) -> _Built:
         data = assessment_engine_input(assessment=assessment)
         result = result_to_dict(score_assessment(bank, data))
         perception = perception_matrix(bank=bank, data=data)
+        perception["comments"] = area_comments(assessment=assessment)
         existing = {item.question_code: item for item in assessment.action_items.all()}
         plan = [
             _action_item(assessment, position, item, existing)
@@ -401,15 +430,19 @@ def _action_item(
         specific=item["specific"],
         kpi=item["kpi"][:200],
         unit=item["unit"][:60],
+        kpi_direction=item.get("kpi_direction", "up"),
         baseline=item["baseline"],
         target=item["target"],
+        direction=item.get("direction", ActionItem.Direction.RAISE),
+        practice_from=item.get("practice_from"),
+        practice_to=item.get("practice_to"),
         effort=item["effort"],
         effort_days=item["effort_days"],
         feasibility=item["feasibility"],
         owner_role=item["owner_role"][:100],
         dimension_code=item["dimension"],
         area_code=item["area"],
-        answers_findings=list(item.get("answers", [])),
+        addresses=list(item.get("addresses", [])),
         expected_uplift=item["expected_uplift"],
         start=date.fromisoformat(item["start"]),
         due=date.fromisoformat(item["due"]),

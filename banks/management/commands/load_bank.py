@@ -24,14 +24,13 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: cannot read the file ({exc.strerror})") from None
         try:
             bank = load_bank_yaml(text, source=str(path))
+            row = bank_import(bank=bank, publish=not draft)
         except BankError as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(
                 f"{path}: {len(exc.problems)} problem(s); nothing was loaded"
             ) from None
-        try:
-            row = bank_import(bank=bank, publish=not draft)
         except BankVersionExistsError as exc:
             self.stdout.write(f"{exc}; nothing changed.")
             return
