@@ -1,8 +1,10 @@
 """Engine throughput: assessments scored per second (DESIGN.md section 9 asks for >= 2,000/s).
 
-A 64-question bank (4 dimensions x 4 areas x 4 questions, 10 rules) and seeded random
+A 64-question bank (4 dimensions x 4 areas x 4 questions, 11 rules, half the questions with a
+scale_back template, remedies on the high rules and for every pitfall) and seeded random
 assessments with 5 respondents (1 owner, 1 manager, 3 staff, some "don't know" answers), scored
-with priorities and the action plan. Prints figures only; asserts nothing about time.
+with priorities, the v2 action plan (K = 8) and strategy fit. Prints figures only; asserts
+nothing about time.
 
     .venv/bin/python bench/bench_scoring.py [--assessments N] [--runs R] [--profile]
 """
@@ -32,8 +34,23 @@ DIMENSIONS = ("market", "operational", "financial", "organizational")
 LEVELS = ("owner", "manager", "staff", "staff", "staff")
 
 
+def _action(rng: random.Random, title: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "specific": "Agree with the team how {area} serves {segment}.",
+        "kpi": "progress on {area}",
+        "unit": "%",
+        "owner_role": "owner",
+        "effort": rng.randint(1, 5),
+        "effort_days": rng.choice([1, 2, 4, 8, 15]),
+        "duration_weeks": rng.randint(1, 8),
+        "kpi_target": 80,
+        "kpi_direction": "up",
+    }
+
+
 def bench_bank(rng: random.Random) -> dict[str, Any]:
-    """Return a 64-question bank in the YAML structure, with ten rules of every form."""
+    """Return a 64-question bank in the YAML structure, with rules of every form."""
     dimensions = []
     for d in DIMENSIONS:
         areas = []
@@ -46,19 +63,12 @@ def bench_bank(rng: random.Random) -> dict[str, Any]:
                     "help": "1 = not at all, 5 = fully and routinely",
                     "weight": rng.choice([0.5, 1.0, 1.0, 1.5, 2.0]),
                     "targets": {disc: rng.randint(2, 5) for disc in DISCIPLINES},
-                    "action": {
-                        "title": "Improve {area} at {organization}",
-                        "specific": "Agree with the team how {area} serves {segment}.",
-                        "kpi": "progress on {area}",
-                        "unit": "%",
-                        "owner_role": "owner",
-                        "effort": rng.randint(1, 5),
-                        "effort_days": rng.choice([1, 2, 4, 8, 15]),
-                        "duration_weeks": rng.randint(1, 8),
-                    },
+                    "action": _action(rng, "Improve {area} at {organization}"),
                 }
                 for q in range(4)
             ]
+            for question in questions[::2]:
+                question["scale_back"] = _action(rng, "Scale back {area}")
             areas.append(
                 {"code": area, "title": f"Area {a} of {d}", "weight": 1.0, "questions": questions}
             )
@@ -90,7 +100,10 @@ def bench_bank(rng: random.Random) -> dict[str, Any]:
             ]
         },
         {"question": "operational.area2.q1", "current_at_least": 5},
+        {"question": "organizational.area1.q0", "level": "others", "current_at_most": 2},
     ]
+    remedies = {2: ["financial.area1.q2"], 5: [q], 8: ["financial.area0.q1"]}
+    remedies[10] = ["organizational.area1.q0"]
     return {
         "bank": "bench",
         "version": 1,
@@ -103,10 +116,18 @@ def bench_bank(rng: random.Random) -> dict[str, Any]:
                 "severity": ("low", "medium", "high")[i % 3],
                 "message": f"Rule {i}.",
                 "when": when,
+                **({"remedies": remedies[i]} if i in remedies else {}),
             }
             for i, when in enumerate(rules)
         ],
         "pitfall_areas": {"market_trends": "market.area1", "culture": "organizational.area0"},
+        "pitfall_remedies": {
+            "communication": ["organizational.area1.q0", "organizational.area1.q1"],
+            "silos": ["operational.area0.q0"],
+            "market_changes": ["market.area1.q0", "market.area1.q3"],
+            "culture": ["organizational.area0.q2"],
+        },
+        "pulse_questions": ["organizational.area1.q0"],
     }
 
 
@@ -196,7 +217,7 @@ def main() -> None:
 
     run_scores(bank, inputs[:200])  # warm-up
     figures = {
-        "score_assessment (priorities + plan)": [
+        "score_assessment (priorities + v2 plan)": [
             run_scores(bank, inputs) for _ in range(args.runs)
         ],
         "parse_input + score_assessment": [

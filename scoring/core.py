@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scoring.bank import Bank
 from scoring.constants import (
@@ -34,6 +34,7 @@ __all__ = [
     "area_score_of",
     "band_for",
     "bank_index",
+    "candidate_gains",
     "feasibility_of",
     "misfit",
     "profile_match",
@@ -139,6 +140,10 @@ class BankIndex:
     pitfall_remedies: Mapping[str, tuple[int, ...]]
     # v -> v² for every value on the scale: the sums of squares, and the scale check.
     square_of: Mapping[int, int]
+    # Action templates with their texts in one language, ready to fill (filled by plan.py).
+    prepared: dict[tuple[int, str], tuple[object, tuple[str, str, str, str, str]]] = field(
+        default_factory=dict
+    )
 
 
 def _target_sums(weight: Sequence[float], targets: Sequence[float]) -> tuple[float, float]:
@@ -505,46 +510,65 @@ def _index_from_areas(index: BankIndex, area_score: Sequence[float | None]) -> f
 
 def uplifts(index: BankIndex, scores: Scores, candidates: Sequence[int]) -> list[float]:
     """Return AI(C_q := T_q) - AI for each candidate question, in O(1) each."""
+    return candidate_gains(index, scores, candidates)[0]
+
+
+def candidate_gains(
+    index: BankIndex, scores: Scores, candidates: Sequence[int]
+) -> tuple[list[float], list[float]]:
+    """Return, per candidate, AI(C_q := T_q) - AI and the rise of its dimension's score."""
     # Setting C_q := T_q removes q's term from its area's misfit sum, which raises the area
-    # score by 100·w(T/5)m / Σw(T/5); that moves the dimension's weighted mean by the area's
-    # share of the scored weight, and AI by half the change of the weighted mean plus half the
-    # change of the minimum (which needs only the lowest and second-lowest dimension scores).
+    # score by 100·w(T/5)m / Σw(T/5) (unless the score was held at 0); that moves the
+    # dimension's weighted mean by the area's share of the scored weight, and AI by half the
+    # change of the weighted mean plus half the change of the minimum (which needs only the
+    # lowest and second-lowest dimension scores).
     ai = scores.alignment_index
     if ai is None:
-        return [0.0] * len(candidates)
+        zeros = [0.0] * len(candidates)
+        return zeros, list(zeros)
     area_of = index.area_of
     area_dimension = index.area_dimension
     area_weight = index.area_weight
     dimension_weight = index.dimension_weight
     area_score = scores.area_score
+    area_num = scores.area_num
     area_den = scores.area_den
     contribution = scores.contribution
     scored_weight = scores.dimension_scored_weight
     scored = [(s, d) for d, s in enumerate(scores.dimension_score) if s is not None]
-    total_weight = sum(dimension_weight[d] for _, d in scored)
+    total_weight = sum([dimension_weight[d] for _, d in scored])
     ordered = sorted(scored)
     lowest, lowest_at = ordered[0]
     second = ordered[1][0] if len(ordered) > 1 else None
-    result = []
+    gains = []
+    rises = []
     for i in candidates:
         a = area_of[i]
-        if area_score[a] is None:
+        old = area_score[a]
+        if old is None:
             # Coverage does not change, so the area stays out of its dimension.
-            result.append(0.0)
+            gains.append(0.0)
+            rises.append(0.0)
             continue
         d = area_dimension[a]
         den = area_den[a]
-        area_gain = 100.0 * contribution[i] / den if den > 0.0 else 0.0
+        if den <= 0.0:
+            area_gain = 0.0
+        elif area_num[a] <= den:
+            area_gain = 100.0 * contribution[i] / den
+        else:  # the area score is held at 0 (possible on scales wider than 1..5)
+            area_gain = area_score_of(area_num[a] - contribution[i], den) - old
         dimension_gain = area_weight[a] * area_gain / scored_weight[d]
-        mean_gain = dimension_weight[d] * dimension_gain / total_weight
+        rises.append(dimension_gain)
+        half_mean_gain = 0.5 * (dimension_weight[d] * dimension_gain / total_weight)
         if d == lowest_at:
             raised = lowest + dimension_gain
             min_gain = (raised if second is None or raised < second else second) - lowest
+            gain = half_mean_gain + 0.5 * min_gain
         else:
-            min_gain = 0.0
-        gain = 0.5 * mean_gain + 0.5 * min_gain
-        result.append(gain if gain > 0.0 else 0.0)
-    return result
+            gain = half_mean_gain
+        gains.append(gain if gain > 0.0 else 0.0)
+    return gains, rises
 
 
 def profile_match(index: BankIndex, current: Sequence[float | None]) -> dict[str, float | None]:

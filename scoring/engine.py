@@ -22,12 +22,12 @@ from scoring.core import (
     alignment_by_discipline,
     band_for,
     bank_index,
+    candidate_gains,
     localized_titles,
     misfit,
     profile_match,
     score,
     targets_for,
-    uplifts,
 )
 from scoring.findings import (
     RuleContext,
@@ -129,9 +129,10 @@ def score_assessment(
             plan_candidates[i] = f
         candidates.append(i)
         directions.append("scale_back" if over else "raise")
+    gains, rises = candidate_gains(index, scores, candidates)
     priorities = rank_priorities_at(
         candidates,
-        uplifts(index, scores, candidates),
+        gains,
         codes=index.codes,
         area_of=area_of,
         area_codes=index.area_codes,
@@ -144,7 +145,14 @@ def score_assessment(
     high = sorted((bank.rules[r].code, r) for r in fired if bank.rules[r].severity == "high")
     reserved = [index.rule_remedies[r] for _, r in high]
     reserved.extend(index.pitfall_remedies[p.code] for p in found)
-    picks, plan_projected = select_plan(index, scores, plan_candidates, reserved, top_k)
+    picks, plan_projected = select_plan(
+        index,
+        scores,
+        plan_candidates,
+        reserved,
+        top_k,
+        dict(zip(candidates, rises, strict=True)),
+    )
     plan: tuple[ActionItem, ...] = ()
     if picks:
         questions = bank.questions

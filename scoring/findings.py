@@ -37,47 +37,45 @@ __all__ = [
 ]
 
 
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values)
-
-
 def perception_gaps(index: BankIndex, answers: Aggregates) -> list[PerceptionGap]:
     """Return the owner-versus-others gap of every area where both sides answered."""
-    owner_means, manager_means, staff_means = (
-        answers.owner_mean,
-        answers.manager_mean,
-        answers.staff_mean,
-    )
+    owner_means = answers.owner_mean
+    manager_means = answers.manager_mean
+    staff_means = answers.staff_mean
     question_codes = index.codes
+    flag = PERCEPTION_GAP_FLAG - EPSILON
     gaps = []
     for a, questions in enumerate(index.area_questions):
-        owner: list[float] = []
-        others: list[float] = []
+        owner_sum = 0.0
+        others_sum = 0.0
         codes: list[str] = []
         for i in questions:
             own = owner_means[i]
             if own is None:
                 continue
-            manager, staff = manager_means[i], staff_means[i]
+            manager = manager_means[i]
+            staff = staff_means[i]
             if manager is None:
                 if staff is None:
                     continue
-                others.append(staff)
+                others_sum += staff
             else:
-                others.append(manager if staff is None else (manager + staff) / 2)
-            owner.append(own)
+                others_sum += manager if staff is None else (manager + staff) / 2
+            owner_sum += own
             codes.append(question_codes[i])
         if codes:
-            owner_mean, others_mean = _mean(owner), _mean(others)
+            count = len(codes)
+            owner_mean = owner_sum / count
+            others_mean = others_sum / count
             gap = owner_mean - others_mean
             gaps.append(
                 PerceptionGap(
-                    area=index.area_codes[a],
-                    gap=gap,
-                    owner=owner_mean,
-                    others=others_mean,
-                    flagged=abs(gap) >= PERCEPTION_GAP_FLAG - EPSILON,
-                    questions=tuple(codes),
+                    index.area_codes[a],
+                    gap,
+                    owner_mean,
+                    others_mean,
+                    abs(gap) >= flag,
+                    tuple(codes),
                 )
             )
     return gaps

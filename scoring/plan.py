@@ -340,8 +340,10 @@ class _PlanState:
             return 0.0
         num = self.area_num[a]
         den = self.area_den[a]
-        if num <= den:  # the area score is not held at 0: it rises by q's share, linearly
-            rise = 100.0 * self.contribution[i] / den if den > 0.0 else 0.0
+        if den <= 0.0:
+            rise = 0.0
+        elif num <= den:  # the area score is not held at 0: it rises by q's share, linearly
+            rise = 100.0 * self.contribution[i] / den
         else:
             rise = area_score_of(num - self.contribution[i], den) - old
         return index.area_weight[a] * rise / self.scored_weight[index.area_dimension[a]]
@@ -368,8 +370,14 @@ class _PlanState:
         if clamped:
             self.area_score[a] = area_score_of(self.area_num[a], self.area_den[a])
         score = self.dimension_score[d]
-        self.dimension_score[d] = dimension_gain + (0.0 if score is None else score)
-        self._find_lowest()
+        if score is None:  # pragma: no cover - a candidate's area is scored
+            return gain, clamped
+        self.dimension_score[d] = score + dimension_gain
+        second = self.second
+        # A dimension that rises changes the lowest and second lowest scores only when it was
+        # one of them.
+        if d == self.lowest_at or (second is not None and score <= second):
+            self._find_lowest()
         return gain, clamped
 
     def exact_index(self, areas: Iterable[int]) -> float | None:
@@ -440,6 +448,7 @@ def select_plan(
     candidates: Mapping[int, float],
     reserved: Sequence[Sequence[int]],
     top_k: int,
+    dimension_gains: Mapping[int, float] | None = None,
 ) -> tuple[list[PlanPick], float | None]:
     """Choose the plan of DESIGN.md section 6 (v2) and return it with plan_projected_index.
 
@@ -447,6 +456,7 @@ def select_plan(
     reserved lists, in order, the remedies of each fired high rule and then of each fired
     pitfall. value = gain · feasibility, compared rounded to 9 decimals, ties by code; the
     gain is that of the moment of the pick, so the gains add up to the final index minus AI.
+    dimension_gains, when given, holds each candidate's dimension rise (of candidate_gains).
     """
     if not candidates or top_k <= 0 or scores.alignment_index is None:
         return [], scores.alignment_index
@@ -454,21 +464,11 @@ def select_plan(
     codes = index.codes
     area_of = index.area_of
     area_dimension = index.area_dimension
-    dimension_of: dict[int, int] = {}
-    delta: dict[int, float] = {}
-    area_score = scores.area_score
-    area_den = scores.area_den
-    area_weight = index.area_weight
-    contribution = scores.contribution
-    scored_weight = scores.dimension_scored_weight
-    for i in candidates:
-        a = area_of[i]
-        d = dimension_of[i] = area_dimension[a]
-        den = area_den[a]
-        if area_score[a] is None or den <= 0.0 or scores.area_num[a] > den:
-            delta[i] = state.dimension_gain(i)
-        else:  # the area score rises by q's share of it, linearly
-            delta[i] = area_weight[a] * (100.0 * contribution[i] / den) / scored_weight[d]
+    dimension_of = {i: area_dimension[area_of[i]] for i in candidates}
+    if dimension_gains is None:
+        delta = {i: state.dimension_gain(i) for i in candidates}
+    else:
+        delta = {i: dimension_gains[i] for i in candidates}
     picks: list[PlanPick] = []
     picked: set[int] = set()
     touched: set[int] = set()
@@ -518,14 +518,23 @@ def select_plan(
         bounded.clear()
         return _sorted_rounded(flat)
 
+    by_dimension: dict[int, list[int]] = {}
+    for i, d in dimension_of.items():
+        if d in by_dimension:
+            by_dimension[d].append(i)
+        else:
+            by_dimension[d] = [i]
+
     def bounded_of(d: int) -> list[_Ranked]:
         rows = bounded.get(d)
         if rows is None:
-            rows = bounded[d] = sorted(
-                (-((half[i] + 0.5 * delta[i]) * f), codes[i], i)
-                for i, f in candidates.items()
-                if dimension_of[i] == d and i not in picked
-            )
+            rows = [
+                (-((half[i] + 0.5 * delta[i]) * candidates[i]), codes[i], i)
+                for i in by_dimension.get(d, ())
+                if i not in picked
+            ]
+            rows.sort()
+            bounded[d] = rows
         return rows
 
     bounded: dict[int, list[_Ranked]] = {}
@@ -559,6 +568,29 @@ def select_plan(
             flat = orders()
             cursor = 0
     return picks, state.exact_index(touched)
+
+
+def _prepared(
+    index: BankIndex, template: ActionTemplate, language: str
+) -> tuple[str, str, str, str, str]:
+    """Return the template's texts in language, title, specific and kpi ready for format_map.
+
+    Kept on the bank's index per template and language (the cache holds the template, so its
+    id stays its own): a bank's templates never change.
+    """
+    key = (id(template), language)
+    cached = index.prepared.get(key)
+    if cached is not None and cached[0] is template:
+        return cached[1]
+    texts = (
+        _format_string(localize(template.title, language)),
+        _format_string(localize(template.specific, language)),
+        _format_string(localize(template.kpi, language)),
+        localize(template.unit, language),
+        localize(template.owner_role, language),
+    )
+    index.prepared[key] = (template, texts)
+    return texts
 
 
 def build_items(
@@ -597,14 +629,15 @@ def build_items(
         practice_from = 0.0 if c is None else c
         start = plan_start + week * start_week
         duration = template.duration_weeks
+        title, specific, kpi, unit, owner_role = _prepared(index, template, language)
         rows.append(
             (  # the fields of ActionItem
                 index.codes[i],
                 "scale_back" if practice_from > target[i] else "raise",
-                _fill(localize(template.title, language), values),
-                _fill(localize(template.specific, language), values),
-                _fill(localize(template.kpi, language), values),
-                localize(template.unit, language),
+                title.format_map(values),
+                specific.format_map(values),
+                kpi.format_map(values),
+                unit,
                 template.kpi_direction,
                 None,
                 template.kpi_target,
@@ -613,7 +646,7 @@ def build_items(
                 template.effort,
                 template.effort_days,
                 feasibility[i],
-                localize(template.owner_role, language),
+                owner_role,
                 index.dimension_codes[index.area_dimension[a]],
                 index.area_codes[a],
                 addresses.get(i, ()),
