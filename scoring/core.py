@@ -109,6 +109,7 @@ class BankIndex:
     position: Mapping[str, int]
     weight: tuple[float, ...]
     area_of: tuple[int, ...]
+    question_dimension: tuple[int, ...]
     targets: Mapping[str, tuple[float, ...]]
     # w_q · (T_q / 5) with the bank's target of each discipline.
     terms: Mapping[str, tuple[float, ...]]
@@ -192,6 +193,7 @@ def bank_index(bank: Bank) -> BankIndex:
         position=position,
         weight=weight,
         area_of=tuple(a for _, a in questions),
+        question_dimension=tuple(areas[a][1] for _, a in questions),
         targets=targets,
         terms={
             discipline: tuple(w * (t / TARGET_SCALE) for w, t in zip(weight, ts, strict=True))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import math
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -217,11 +219,6 @@ class _KeepUnknown(dict[str, str]):
         return "{" + key + "}"
 
 
-def _fill(text: str, values: dict[str, str]) -> str:
-    # values holds all three placeholders, so no default is needed on this path.
-    return _format_string(text).format_map(values) if "{" in text else text
-
-
 def fill_template(text: str, values: Mapping[str, str]) -> str:
     """Fill {organization}, {segment} and {area}; leave any other brace text untouched."""
     if "{" not in text:
@@ -432,6 +429,9 @@ def _sorted_rounded(rows: list[_Ranked]) -> list[_Ranked]:
     rounded and the list sorted again.
     """
     rows.sort()
+    values = [row[0] for row in rows]
+    if len(values) < 2 or min(map(operator.sub, values[1:], values[:-1])) > _ROUND_REACH:
+        return rows  # no two values close enough for rounding to matter
     near = {j for j in range(1, len(rows)) if rows[j][0] - rows[j - 1][0] <= _ROUND_REACH}
     if near:
         near.update([j - 1 for j in near])
@@ -463,12 +463,11 @@ def select_plan(
     state = _PlanState(index, scores)
     codes = index.codes
     area_of = index.area_of
-    area_dimension = index.area_dimension
-    dimension_of = {i: area_dimension[area_of[i]] for i in candidates}
+    question_dimension = index.question_dimension
     if dimension_gains is None:
         delta = {i: state.dimension_gain(i) for i in candidates}
     else:
-        delta = {i: dimension_gains[i] for i in candidates}
+        delta = dict(dimension_gains)
     picks: list[PlanPick] = []
     picked: set[int] = set()
     touched: set[int] = set()
@@ -476,7 +475,11 @@ def select_plan(
     gain_of = state.gain
 
     def key_of(i: int) -> _Ranked:
-        return (-round(gain_of(dimension_of[i], delta[i]) * candidates[i], places), codes[i], i)
+        return (
+            -round(gain_of(question_dimension[i], delta[i]) * candidates[i], places),
+            codes[i],
+            i,
+        )
 
     def take(i: int) -> bool:
         gain, clamped = state.reach_target(i, delta[i])
@@ -496,34 +499,39 @@ def select_plan(
             break
         if any(i in picked for i in remedies):
             continue
-        options = [key_of(i) for i in remedies if i in candidates]
-        if options:
-            take(min(options)[2])
+        keys = [key_of(i) for i in remedies if i in candidates]
+        if keys:
+            take(min(keys)[2])
 
     # Outside the lowest dimension a gain is half the candidate's share of the weighted mean,
     # which no pick changes (but in an area held at 0): those values are sorted once. Inside
     # it the minimum rises too, by at most the candidate's own dimension gain: a dimension's
     # candidates are sorted by that bound when it first is the lowest, and a scan stops once
-    # the bound cannot win.
+    # the bound cannot win. Values are compared unrounded, and those within reach of the best
+    # once more rounded to 9 decimals, ties by code: the same choice as comparing them all
+    # rounded, without rounding them all.
     weights = index.dimension_weight
     half: dict[int, float] = {}
-
-    def orders() -> list[_Ranked]:
-        total = state.total_weight
-        flat: list[_Ranked] = []
-        for i, f in candidates.items():
-            if i not in picked:
-                h = half[i] = 0.5 * (weights[dimension_of[i]] * delta[i] / total)
-                flat.append((-(h * f), codes[i], i))
-        bounded.clear()
-        return _sorted_rounded(flat)
-
     by_dimension: dict[int, list[int]] = {}
-    for i, d in dimension_of.items():
+    for i in candidates:
+        d = question_dimension[i]
         if d in by_dimension:
             by_dimension[d].append(i)
         else:
             by_dimension[d] = [i]
+    bounded: dict[int, list[_Ranked]] = {}
+
+    def orders() -> list[_Ranked]:
+        total = state.total_weight
+        bounded.clear()
+        rows = []
+        for i, f in candidates.items():
+            if i not in picked:
+                # The value exactly as key_of computes it outside the lowest dimension.
+                h = half[i] = 0.5 * (weights[question_dimension[i]] * delta[i] / total)
+                rows.append((-(h * f), codes[i], i))
+        rows.sort()
+        return rows
 
     def bounded_of(d: int) -> list[_Ranked]:
         rows = bounded.get(d)
@@ -537,34 +545,41 @@ def select_plan(
             bounded[d] = rows
         return rows
 
-    bounded: dict[int, list[_Ranked]] = {}
     flat = orders()
     cursor = 0
+    reach = _ROUND_REACH
     while len(picks) < top_k and len(picked) < len(candidates):
         lowest_at = state.lowest_at
-        best: _Ranked | None = None
-        for row in bounded_of(lowest_at):
-            i = row[2]
+        lowest = state.lowest
+        second = state.second
+        best_value = -math.inf
+        options: list[tuple[float, int]] = []
+        for bound, _, i in bounded_of(lowest_at):
             if i in picked:
                 continue
-            if best is not None and row[0] > best[0] + _ROUND_REACH:
+            if -bound < best_value - reach:
                 break  # its bound is below the best value found: nothing further can win
-            key = key_of(i)
-            if best is None or key < best:
-                best = key
+            raised = lowest + delta[i]
+            min_gain = (raised if second is None or raised < second else second) - lowest
+            value = (half[i] + 0.5 * min_gain) * candidates[i]  # as state.gain computes it
+            options.append((value, i))
+            if value > best_value:
+                best_value = value
         while cursor < len(flat) and flat[cursor][2] in picked:
             cursor += 1
-        for row in flat[cursor:]:
-            i = row[2]
-            if i in picked or dimension_of[i] == lowest_at:
+        for negated, _, i in flat[cursor:]:
+            if i in picked or question_dimension[i] == lowest_at:
                 continue
-            key = key_of(i)
-            if best is None or key < best:
-                best = key
+            if -negated < best_value - reach:
+                break
+            options.append((-negated, i))
+            if -negated > best_value:
+                best_value = -negated
+        if not options:  # pragma: no cover - a candidate always remains here
             break
-        if best is None:  # pragma: no cover - a candidate always remains here
-            break
-        if take(best[2]):
+        floor = best_value - reach
+        choice = min((-round(value, places), codes[i], i) for value, i in options if value >= floor)
+        if take(choice[2]):
             flat = orders()
             cursor = 0
     return picks, state.exact_index(touched)
