@@ -72,20 +72,27 @@ def bank_import(*, bank: Bank, publish: bool) -> QuestionBank:
         raise BankVersionExistsError(f"{bank.slug} version {bank.version} is already loaded")
     data = bank_to_dict(bank)
     _refuse_texts_by_language(data, source=f"{bank.slug} v{bank.version}")
+    row = _create_draft(data)
+    if publish:
+        row = bank_publish(bank_row=row)
+    return row
+
+
+def _create_draft(data: dict[str, Any], *, copied_from: QuestionBank | None = None) -> QuestionBank:
+    """Store a bank in the engine's dict structure as a draft version, rows and all."""
     row = QuestionBank.objects.create(
-        slug=bank.slug,
-        version=bank.version,
-        title=bank.title,
-        scale_min=bank.scale_min,
-        scale_max=bank.scale_max,
+        slug=data["bank"],
+        version=data["version"],
+        title=data["title"],
+        scale_min=data["scale"]["min"],
+        scale_max=data["scale"]["max"],
         pitfall_areas=dict(data.get("pitfall_areas", {})),
         pitfall_remedies=dict(data.get("pitfall_remedies", {})),
         pulse_questions=list(data.get("pulse_questions", [])),
+        copied_from=copied_from,
         status=QuestionBank.Status.DRAFT,
     )
     _create_bank_contents(row, data)
-    if publish:
-        row = bank_publish(bank_row=row)
     return row
 
 
@@ -195,18 +202,8 @@ def bank_draft_from(*, bank_row: QuestionBank) -> QuestionBank:
         for area in dimension["areas"]:
             for question in area["questions"]:
                 question["continues"] = question["code"]
-    row = QuestionBank.objects.create(
-        slug=bank_row.slug,
-        version=max(row.version for row in locked) + 1,
-        title=bank_row.title,
-        scale_min=bank_row.scale_min,
-        scale_max=bank_row.scale_max,
-        pitfall_areas=dict(bank_row.pitfall_areas or {}),
-        copied_from=bank_row,
-        status=QuestionBank.Status.DRAFT,
-    )
-    _create_bank_contents(row, data)
-    return row
+    data["version"] = max(row.version for row in locked) + 1
+    return _create_draft(data, copied_from=bank_row)
 
 
 def bank_problems(*, bank_row: QuestionBank) -> list[BankProblem]:

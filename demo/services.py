@@ -31,6 +31,26 @@ AREA_TENDENCY = {
     "organizational": 2.4,
 }
 STAFF_PER_CYCLE = 4
+# The seed's bakery: a low-cost strategy, yet premium flour and a star pastry chef. Everyone
+# rates both practices high, so the report finds the contradiction and the plan scales back.
+BAKERY_OVERKILL = {
+    "financial.costs.premium_inputs": 5,
+    "organizational.people.specialists": 5,
+}
+# A few comments beside the answers, so the report's "in their own words" section has some:
+# (left by the owner?, question code) -> comment.
+DEMO_COMMENTS = {
+    (True, "operational.planning.demand_forecast"): (
+        "We bake by feel on Saturdays and still run out of sourdough by eleven."
+    ),
+    (True, "financial.costs.premium_inputs"): (
+        "The stone-ground flour costs twice as much; I am not sure customers taste it."
+    ),
+    (False, "organizational.communication.staff_know"): (
+        "Nobody has told us who the shop is really for."
+    ),
+    (False, "operational.processes.peaks"): "The morning queue goes out of the door most days.",
+}
 # The consultant's other clients: (name, industry, how aligned, days since each cycle closed).
 # All are micro businesses, so with the bakery they make a size-band peer group of six.
 DEMO_CLIENTS = (
@@ -76,7 +96,13 @@ def demo_seed() -> bool:
             assessment = _closed_cycle(
                 organization, bank, strategy, owner, label=label, at=closed_at
             )
-            _answer_cycle(assessment, owner=owner, improvement=improvement, seed=len(assessments))
+            _answer_cycle(
+                assessment,
+                owner=owner,
+                improvement=improvement,
+                seed=len(assessments),
+                fixed=BAKERY_OVERKILL,
+            )
             assessments.append(assessment)
     _build_reports(assessments)
     return True
@@ -169,7 +195,15 @@ def _demo_users():
     return users["owner"], users["consultant"]
 
 
-def _answer_cycle(assessment: Assessment, *, owner, improvement: float, seed: int) -> None:
+def _answer_cycle(
+    assessment: Assessment,
+    *,
+    owner,
+    improvement: float,
+    seed: int,
+    fixed: dict[str, int] | None = None,
+) -> None:
+    fixed = fixed or {}
     rng = random.Random(2026 + seed)  # noqa: S311 - demo data, not security
     questions = list(
         Question.objects.filter(area__dimension__bank=assessment.bank).select_related(
@@ -178,6 +212,7 @@ def _answer_cycle(assessment: Assessment, *, owner, improvement: float, seed: in
     )
     people = [(Level.OWNER, owner), (Level.MANAGER, None)] + [(Level.STAFF, None)] * STAFF_PER_CYCLE
     answers = []
+    commented: set[tuple[bool, str]] = set()  # each demo comment is left by one person
     for level, user in people:
         response = Response.objects.create(
             assessment=assessment,
@@ -188,11 +223,19 @@ def _answer_cycle(assessment: Assessment, *, owner, improvement: float, seed: in
         # Owners see their business a little more kindly than their staff do.
         optimism = 0.6 if level == Level.OWNER else 0.0
         for question in questions:
-            if level != Level.OWNER and rng.random() < 0.06:
+            if question.code in fixed:
+                current = fixed[question.code]
+            elif level != Level.OWNER and rng.random() < 0.06:
                 current = None  # "don't know"
             else:
                 tendency = AREA_TENDENCY.get(question.area.dimension.code, 3.0)
                 centre = tendency + improvement + optimism
                 current = max(1, min(5, round(rng.gauss(centre, 0.9))))
-            answers.append(Answer(response=response, question=question, current=current))
+            key = (level == Level.OWNER, question.code)
+            comment = "" if key in commented else DEMO_COMMENTS.get(key, "")
+            if comment:
+                commented.add(key)
+            answers.append(
+                Answer(response=response, question=question, current=current, comment=comment)
+            )
     Answer.objects.bulk_create(answers)

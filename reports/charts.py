@@ -304,7 +304,7 @@ def fit_figure(content: ReportContent) -> dict[str, Any]:
             height=320,
             yaxis={
                 "range": [-1.15, 1.15],
-                "title": {"text": "match with the discipline's pattern"},
+                "title": {"text": "match (−1 to 1)"},
                 "gridcolor": "#eceff3",
                 "zeroline": True,
                 "zerolinecolor": "#9aa3ad",

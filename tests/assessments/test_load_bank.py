@@ -29,7 +29,7 @@ def test_default_bank_loads_and_publishes():
     out, _ = _load(DEFAULT_BANK)
     bank = QuestionBank.objects.get()
     assert bank.status == QuestionBank.Status.PUBLISHED
-    assert "Loaded smb-alignment v1" in out
+    assert "Loaded smb-alignment v2" in out
     assert Dimension.objects.filter(bank=bank).count() == 4
     assert Area.objects.filter(dimension__bank=bank).count() == 16
     assert ConsistencyRule.objects.filter(bank=bank).count() >= 8

@@ -54,7 +54,7 @@ def test_results_csv_has_one_row_per_scored_cycle(owner_client, organization, cy
     for row, cycle in zip(rows, cycles, strict=True):
         report = cycle.report
         assert float(row["Alignment index"]) == pytest.approx(report.alignment_index, abs=0.05)
-        assert row["Bank version"] == "1"
+        assert row["Bank version"] == "2"
         market = report.result["dimensions"]["market"]
         assert float(row["Market alignment (dimension)"]) == pytest.approx(
             market["score"], abs=0.05
@@ -131,7 +131,7 @@ def test_ics_has_one_all_day_event_per_item_with_stable_uids(owner_client, organ
     assert f"KPI: {items[0].kpi}" in description
     assert "Assigned to: Mia; head baker, mornings" in description
     assert "Consultant note: Line one\nLine two" in description
-    assert "Target: from" in description
+    assert f"Goal: {items[0].kpi_goal}" in description
     uids = [str(e["UID"]) for e in events]
     assert len(set(uids)) == len(uids)
     # The same file downloaded again names the same events.

@@ -99,8 +99,13 @@ def test_rebuild_keeps_progress_of_items_whose_question_reappears(
 
 
 def test_rebuild_drops_items_whose_question_left_the_plan(built_report, assessment):
-    top = built_report.result["action_plan"][0]["question"]
-    Answer.objects.filter(response__assessment=assessment, question__code=top).update(current=5)
+    first = built_report.result["action_plan"][0]
+    top = first["question"]
+    # Practice exactly at target: nothing left to raise or to scale back.
+    at_target = round(first["practice_to"])
+    Answer.objects.filter(response__assessment=assessment, question__code=top).update(
+        current=at_target, target=None
+    )
     report_request(assessment=assessment, enqueue=False)
     rebuilt = report_build(report_id=built_report.pk)
     codes = set(assessment.action_items.values_list("question_code", flat=True))

@@ -90,7 +90,7 @@ def test_pdf_holds_every_section_and_the_charts(pdf_file, built_report):
         "mean answer minus target",  # area bars axis
         "Managers and staff",  # heatmap column
         "Thankless tasks",  # matrix corner
-        "best fit",  # strategy-fit bar
+        "(declared)",  # strategy-fit bars
         "In progress",  # timeline legend
     ):
         assert chart_word in text, chart_word
