@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from assessments.models import Answer, Assessment
+from assessments.services.cycles import assessment_close
 from banks.services import bank_to_engine
 from organizations.models import Organization, grant_in_force
 from organizations.selectors import is_owner
@@ -195,6 +196,17 @@ def report_can_manage(
 
 
 # --- Requesting and building ------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_close_and_report(*, assessment: Assessment) -> Report:
+    """Close the cycle and queue its report in one transaction: no closed cycle lacks a report.
+
+    Closing belongs to assessments and the report to this app, which sits above it; the call
+    runs downward, so assessments never imports reports (the import contract checks this).
+    """
+    closed = assessment_close(assessment=assessment)
+    return report_request(assessment=closed)
 
 
 @transaction.atomic
