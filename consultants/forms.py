@@ -6,7 +6,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from consultants.services.portfolio import BANDS, DEFAULT_SORT, NO_REPORT, SORT_KEYS, PortfolioQuery
+from consultants.selectors.portfolio import (
+    BANDS,
+    DEFAULT_SORT,
+    NO_REPORT,
+    SORT_KEYS,
+    PortfolioQuery,
+)
 from organizations.models import Organization
 
 

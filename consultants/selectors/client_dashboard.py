@@ -14,7 +14,7 @@ from icalendar import Calendar, Event
 
 from assessments.models import Assessment
 from banks.models import Area, ConsistencyRule, Dimension, QuestionBank
-from banks.services import question_lineage
+from banks.selectors import question_lineage
 from organizations.models import Organization
 from reports.models import ActionItem, Report
 
