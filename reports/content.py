@@ -15,35 +15,16 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from organizations.models import ValueDiscipline
+from reports.bands import band_label, band_meaning
 from reports.models import ActionItem
 from scoring.bank import Bank
 
-BAND_LABELS = {
-    "misaligned": "Misaligned",
-    "partially_aligned": "Partially aligned",
-    "aligned": "Aligned",
-    "resonant": "Resonant",
-    "insufficient_data": "Insufficient data",
-}
-BAND_MEANING = {
-    "misaligned": "daily work pulls against the declared strategy in several places",
-    "partially_aligned": "parts of the business support the strategy and parts work against it",
-    "aligned": "most of the business supports the strategy, with a few clear gaps",
-    "resonant": "the business works as its strategy needs, almost everywhere",
-    "insufficient_data": "too few questions were answered to compute a score",
-}
 DISCIPLINE_LABELS = dict(ValueDiscipline.choices)
 QUADRANT_LABELS = {
     "quick_win": "Quick win",
     "major_project": "Major project",
     "fill_in": "Fill-in",
     "thankless": "Thankless task",
-}
-QUADRANT_COLOURS = {
-    "quick_win": "#2f8f5b",
-    "major_project": "#1f6f8b",
-    "fill_in": "#e0a800",
-    "thankless": "#9aa3ad",
 }
 PITFALL_LABELS = {
     "communication": "Lack of clear communication",
@@ -61,7 +42,6 @@ PITFALL_MEANING = {
     "holds back.",
 }
 SEVERITY_WEIGHT = {"high": 5.0, "medium": 3.0, "low": 1.5}
-STATUS_COLOURS = {"todo": "#9aa3ad", "in_progress": "#1f6f8b", "done": "#2f8f5b"}
 
 
 def signed(value: float, digits: int = 1) -> str:
@@ -198,11 +178,11 @@ class ReportContent:
 
     @property
     def band_label(self) -> str:
-        return BAND_LABELS.get(self.band, self.band)
+        return band_label(self.band)
 
     @property
     def band_meaning(self) -> str:
-        return BAND_MEANING.get(self.band, "")
+        return band_meaning(self.band)
 
     @property
     def respondent_total(self) -> int:
