@@ -32,10 +32,13 @@ test: install
 test-fast: install
 	$(BIN)/pytest -m "not e2e"
 
+## ruff, mypy on scoring/, the import contracts of pyproject.toml, and no missing migration.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
 
 format: install
 	$(BIN)/ruff format .

@@ -18,14 +18,12 @@ from assessments.services import cycles
 from banks.services import bank_layout
 from organizations.models import Level
 from organizations.selectors import membership_role
+from reports import services as reports
 from reports.forms import ActionItemForm
 from reports.models import ActionItem, Report
-from reports.services import action_item_update, report_can_manage, report_request
+from reports.selectors import action_item_can_edit
 
 NOT_A_MEMBER = "Only members of the organization answer its questionnaire."
-NOT_A_MANAGER = "Only owners and consultants can edit the action plan."
-NOT_A_REBUILDER = "Only owners and consultants can rebuild a report."
-STILL_OPEN = "Close the cycle first: its report is built from the final answers."
 
 
 class InvalidInputError(Exception):
@@ -140,8 +138,8 @@ def action_item_change(
     *, item: ActionItem, user: AbstractBaseUser, changes: Mapping[str, Any]
 ) -> ActionItem:
     """Apply a partial change through the action plan page's own form and service."""
-    if not report_can_manage(user=user, organization=item.assessment.organization):
-        raise PermissionDenied(NOT_A_MANAGER)
+    if not action_item_can_edit(user=user, item=item):
+        raise PermissionDenied(reports.ACTION_ITEM_EDIT_FORBIDDEN)
     # Every field of the form starts from the stored value, so an omitted field stays as it is.
     data: dict[str, Any] = {
         name: _stored(getattr(item, name)) for name in ActionItemForm.base_fields
@@ -150,7 +148,7 @@ def action_item_change(
     form = ActionItemForm(data, instance=item)
     if not form.is_valid():
         raise InvalidInputError(_form_errors(form))
-    return action_item_update(item=item, **form.cleaned_data)
+    return reports.action_item_update(item=item, **form.cleaned_data)
 
 
 def _stored(value: Any) -> Any:
@@ -158,9 +156,8 @@ def _stored(value: Any) -> Any:
 
 
 def report_rebuild(*, assessment: Assessment, user: AbstractBaseUser) -> Report:
-    """Queue a new build of a closed cycle's report, as the report page's button does."""
-    if not report_can_manage(user=user, organization=assessment.organization):
-        raise PermissionDenied(NOT_A_REBUILDER)
-    if assessment.status in (Assessment.Status.OPEN, Assessment.Status.DRAFT):
-        raise ConflictError(STILL_OPEN)
-    return report_request(assessment=assessment)
+    """Queue a new build of a closed cycle's report through the report page's own service."""
+    try:
+        return reports.report_rebuild(assessment=assessment, user=user)
+    except reports.ReportError as exc:
+        raise ConflictError(str(exc)) from exc

@@ -271,15 +271,6 @@ def bank_preview(
     return score_assessment(bank, data)
 
 
-def question_lineage(*, bank_row: QuestionBank) -> dict[str, str]:
-    """Return {question code: code of the question it continues in the previous version}."""
-    return dict(
-        Question.objects.filter(area__dimension__bank=bank_row)
-        .exclude(continues="")
-        .values_list("code", "continues")
-    )
-
-
 def bank_as_dict(bank_row: QuestionBank) -> dict[str, Any]:
     """Return the bank's rows in the YAML structure the engine parses."""
     dimensions = bank_row.dimensions.prefetch_related("areas__questions").order_by("position")

@@ -108,10 +108,10 @@ class Bench:
         return Report.objects.values_list("status", flat=True).get(pk=report_id)
 
     def close(self, assessment) -> int:
-        from assessments.services.cycles import assessment_close
         from reports.models import Report
+        from reports.services import assessment_close_and_report
 
-        assessment_close(assessment=assessment)
+        assessment_close_and_report(assessment=assessment)
         return Report.objects.values_list("pk", flat=True).get(assessment=assessment)
 
 

@@ -6,8 +6,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from consultants.services.portfolio import BANDS, DEFAULT_SORT, NO_REPORT, SORT_KEYS, PortfolioQuery
+from consultants.selectors.portfolio import (
+    DEFAULT_SORT,
+    NO_REPORT,
+    SORT_KEYS,
+    PortfolioQuery,
+)
 from organizations.models import Organization
+from reports.bands import BAND_LABELS
 
 
 class ConsultantGrantForm(forms.Form):
@@ -40,7 +46,7 @@ class PortfolioFilterForm(forms.Form):
     band = forms.ChoiceField(
         label="Band",
         required=False,
-        choices=[("", "Any"), *BANDS.items(), (NO_REPORT, "No report yet")],
+        choices=[("", "Any"), *BAND_LABELS.items(), (NO_REPORT, "No report yet")],
     )
     industry = forms.ChoiceField(
         label="Industry", required=False, choices=[("", "Any"), *Organization.Industry.choices]

@@ -15,21 +15,25 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from reports.content import (
-    QUADRANT_COLOURS,
-    QUADRANT_LABELS,
-    STATUS_COLOURS,
-    ReportContent,
-    signed,
-    spread_positions,
-)
+from reports.content import QUADRANT_LABELS, ReportContent, signed, spread_positions
 from reports.models import ActionItem
+from reports.palette import (
+    GRID,
+    GUIDE,
+    INK,
+    INK_FILL,
+    MUTED,
+    NO_DATA,
+    OTHER_DISCIPLINE,
+    OVER,
+    QUADRANT_COLOURS,
+    SCALE,
+    SHORT,
+    STATUS_COLOURS,
+    TARGET,
+)
+from reports.palette import WEB_FONT as FONT
 
-INK = "#23395d"
-TARGET = "#9aa3ad"
-SHORT = "#b02a37"
-OVER = "#e0a800"
-FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 DAY_MS = 24 * 3600 * 1000
 # An empty go.layout.Template() as Plotly writes it: no theme at all.
 EMPTY_TEMPLATE: dict[str, Any] = {"data": {"scatter": [{"type": "scatter"}]}}
@@ -89,7 +93,7 @@ def radar_figure(content: ReportContent) -> dict[str, Any]:
             theta=theta,
             name="Current practice",
             fill="toself",
-            fillcolor="rgba(35,57,93,0.18)",
+            fillcolor=INK_FILL,
             line={"color": INK, "width": 3},
             customdata=[[d.score] for d in rows] + [[rows[0].score]] if rows else [],
             hovertemplate="%{theta}<br>practice %{r:.1f}<br>score %{customdata[0]:.0f}"
@@ -115,9 +119,7 @@ def area_gap_figure(content: ReportContent) -> dict[str, Any]:
     areas = list(reversed(content.areas))
     labels = [f"{a.title}" for a in areas]
     gaps = [a.gap if a.score is not None else 0.0 for a in areas]
-    colours = [
-        "#d0d5db" if a.score is None else (SHORT if (a.gap or 0) < 0 else OVER) for a in areas
-    ]
+    colours = [NO_DATA if a.score is None else (SHORT if (a.gap or 0) < 0 else OVER) for a in areas]
     hover = [
         f"{a.title} ({a.dimension_title})<br>"
         + (
@@ -148,7 +150,7 @@ def area_gap_figure(content: ReportContent) -> dict[str, Any]:
                 "zeroline": True,
                 "zerolinecolor": INK,
                 "zerolinewidth": 2,
-                "gridcolor": "#eceff3",
+                "gridcolor": GRID,
                 "range": [min([*gaps, -1.0]) - 0.5, max([*gaps, 0.5]) + 0.5],
             },
             yaxis={"automargin": True},
@@ -178,7 +180,7 @@ def perception_figure(content: ReportContent) -> dict[str, Any] | None:
             texttemplate="%{text}",
             zmin=1,
             zmax=5,
-            colorscale=[[0, "#b02a37"], [0.5, "#f3e3a0"], [1, "#2f8f5b"]],
+            colorscale=[[0, SCALE[0]], [0.5, SCALE[1]], [1, SCALE[2]]],
             colorbar={"title": {"text": "mean<br>answer"}, "thickness": 12},
             hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
             xgap=2,
@@ -234,7 +236,7 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
             {"x0": x_mid, "x1": x_mid, "y0": 0, "y1": y_top},
             {"x0": 0.08, "x1": 1.1, "y0": y_mid, "y1": y_mid},
         ):
-            fig.add_shape(type="line", line={"color": "#adb5bd", "dash": "dot"}, **shape)
+            fig.add_shape(type="line", line={"color": GUIDE, "dash": "dot"}, **shape)
         corners = (
             (0.99, 0.99, "Quick wins", "right", "top"),
             (0.01, 0.99, "Major projects", "left", "top"),
@@ -252,7 +254,7 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
                 xanchor=xanchor,
                 yanchor=yanchor,
                 bgcolor="rgba(255,255,255,0.85)",
-                font={"color": "#6c757d", "size": 12},
+                font={"color": MUTED, "size": 12},
             )
     fig.update_layout(
         _layout(
@@ -260,12 +262,12 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
             xaxis={
                 "title": {"text": "feasibility (1 = trivial, 0.2 = major project)"},
                 "range": [0.08, 1.1],
-                "gridcolor": "#eceff3",
+                "gridcolor": GRID,
             },
             yaxis={
                 "title": {"text": "index points gained if brought to target"},
                 "rangemode": "tozero",
-                "gridcolor": "#eceff3",
+                "gridcolor": GRID,
             },
             legend={"orientation": "h", "y": -0.2, "x": 0.5, "xanchor": "center"},
             margin={"l": 10, "r": 10, "t": 20, "b": 10},
@@ -283,7 +285,7 @@ def fit_figure(content: ReportContent) -> dict[str, Any]:
             x=labels,
             y=[row.match if row.match is not None else 0 for row in rows],
             marker={
-                "color": [INK if row.declared else "#8fa3c0" for row in rows],
+                "color": [INK if row.declared else OTHER_DISCIPLINE for row in rows],
                 "line": {
                     "color": [SHORT if row.best else "rgba(0,0,0,0)" for row in rows],
                     "width": 3,
@@ -305,9 +307,9 @@ def fit_figure(content: ReportContent) -> dict[str, Any]:
             yaxis={
                 "range": [-1.15, 1.15],
                 "title": {"text": "match (−1 to 1)"},
-                "gridcolor": "#eceff3",
+                "gridcolor": GRID,
                 "zeroline": True,
-                "zerolinecolor": "#9aa3ad",
+                "zerolinecolor": MUTED,
             },
             showlegend=False,
             margin={"l": 10, "r": 10, "t": 20, "b": 10},
@@ -347,7 +349,7 @@ def gantt_figure(plan: Sequence[ActionItem], *, today: date | None = None) -> di
     layout = _layout(
         height=max(260, 44 * len(items) + 90),
         barmode="overlay",
-        xaxis={"type": "date", "gridcolor": "#eceff3", "automargin": True},
+        xaxis={"type": "date", "gridcolor": GRID, "automargin": True},
         yaxis={
             "automargin": True,
             "categoryorder": "array",

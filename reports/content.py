@@ -16,38 +16,17 @@ from django.utils.translation import ngettext
 
 from assessments.models import Assessment
 from organizations.models import ValueDiscipline
+from reports.bands import band_label, band_meaning
 from reports.models import ActionItem
 from scoring.bank import Bank
 from scoring.engine import band_for
 
-BAND_LABELS = {
-    "misaligned": "Misaligned",
-    "partially_aligned": "Partially aligned",
-    "aligned": "Aligned",
-    "resonant": "Resonant",
-    "insufficient_data": "Insufficient data",
-}
-BAND_MEANING = {
-    "misaligned": "much of the day-to-day work falls well short of what the declared strategy "
-    "needs",
-    "partially_aligned": "the business supports its strategy in places but still falls short "
-    "of what it needs in others",
-    "aligned": "most of the business works as the strategy needs, with a few clear gaps",
-    "resonant": "the business works as its strategy needs, almost everywhere",
-    "insufficient_data": "too few questions were answered to compute a score",
-}
 DISCIPLINE_LABELS = dict(ValueDiscipline.choices)
 QUADRANT_LABELS = {
     "quick_win": "Quick win",
     "major_project": "Major project",
     "fill_in": "Fill-in",
     "thankless": "Thankless task",
-}
-QUADRANT_COLOURS = {
-    "quick_win": "#2f8f5b",
-    "major_project": "#1f6f8b",
-    "fill_in": "#e0a800",
-    "thankless": "#9aa3ad",
 }
 PITFALL_LABELS = {
     "communication": "Lack of clear communication",
@@ -65,7 +44,6 @@ PITFALL_MEANING = {
     "holds back.",
 }
 SEVERITY_WEIGHT = {"high": 5.0, "medium": 3.0, "low": 1.5}
-STATUS_COLOURS = {"todo": "#9aa3ad", "in_progress": "#1f6f8b", "done": "#2f8f5b"}
 
 
 def signed(value: float, digits: int = 1) -> str:
@@ -215,11 +193,11 @@ class ReportContent:
 
     @property
     def band_label(self) -> str:
-        return BAND_LABELS.get(self.band, self.band)
+        return band_label(self.band)
 
     @property
     def band_meaning(self) -> str:
-        return BAND_MEANING.get(self.band, "")
+        return band_meaning(self.band)
 
     @property
     def respondent_total(self) -> int:

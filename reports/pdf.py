@@ -1,6 +1,6 @@
 """The printable report: WeasyPrint with matplotlib charts, and no network access.
 
-Print charts come from `assessments.print_charts` (matplotlib) rather than Plotly's static
+Print charts come from `reports.print_charts` (matplotlib) rather than Plotly's static
 export, which needs a Chrome or Chromium that a fresh machine may not have. The PDF renderer may
 read only the app's own static files and data: URLs.
 """

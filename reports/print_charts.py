@@ -2,7 +2,7 @@
 
 The PDF needs its charts without a browser: Plotly's static export (kaleido) drives a Chrome or
 Chromium, which a fresh machine may not have, while matplotlib renders on its own. The charts
-show the same series as the Plotly figures of the web page (`assessments.charts`), read from the
+show the same series as the Plotly figures of the web page (`reports.charts`), read from the
 same report content, in the same colours. Each public function returns an SVG `data:` URL for an
 `<img src>`, or None when the report shows no such chart.
 
@@ -30,32 +30,34 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from reports.content import (
-    QUADRANT_COLOURS,
     QUADRANT_LABELS,
-    STATUS_COLOURS,
     PriorityRow,
     ReportContent,
     signed,
     spread_positions,
 )
 from reports.models import ActionItem
+from reports.palette import (
+    GRID,
+    INK,
+    MUTED,
+    NO_DATA,
+    OTHER_DISCIPLINE,
+    OVER,
+    QUADRANT_COLOURS,
+    SCALE,
+    SHORT,
+    STATUS_COLOURS,
+    TARGET,
+    TEXT,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 WIDTH = 504.0  # points: the A4 text width at the PDF's margins
-INK = "#23395d"
-TEXT = "#1d232b"
-MUTED = "#6c757d"
-GRID = "#e3e7ec"
-TARGET = "#9aa3ad"
-SHORT = "#b02a37"
-OVER = "#e0a800"
-OTHER_DISCIPLINE = "#8fa3c0"
-NO_DATA = "#d0d5db"
 DASHED = (0, (4, 3))
-SCALE = ("#b02a37", "#f3e3a0", "#2f8f5b")  # mean answer 1 → 3 → 5
 RC = {
     "font.family": "DejaVu Sans",  # the one font installed with WeasyPrint's Pango
     "font.size": 8.0,

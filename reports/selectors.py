@@ -1,10 +1,18 @@
-"""Reads about reports and action plans."""
+"""Reads about reports and action plans, and who may act on them."""
 
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from assessments.models import Assessment
-from organizations.models import Organization
+from organizations.models import Organization, grant_in_force
+from organizations.selectors import is_owner
 from reports.models import ActionItem, Report
+
+# A report is built from final answers: an open (or never opened) cycle has none to rebuild.
+UNBUILDABLE = (Assessment.Status.DRAFT, Assessment.Status.OPEN)
 
 
 def report_of(*, assessment: Assessment) -> Report | None:
@@ -27,3 +35,37 @@ def action_plan_progress(*, assessment: Assessment) -> dict[str, int]:
     return assessment.action_items.aggregate(
         total=Count("pk"), done=Count("pk", filter=Q(status=ActionItem.Status.DONE))
     )
+
+
+def report_is_stalled(*, report: Report, now: datetime | None = None, limit_s: float) -> bool:
+    """Return whether a queued or running report has waited far longer than a build may take."""
+    if report.status not in (Report.Status.QUEUED, Report.Status.RUNNING):
+        return False
+    since = report.started_at if report.status == Report.Status.RUNNING else report.queued_at
+    if since is None:
+        return True
+    return ((now or timezone.now()) - since).total_seconds() > limit_s
+
+
+# --- Who may act on reports: the one place the pages, the API and templates ask -------------
+
+
+def report_can_manage(
+    *, user: AbstractBaseUser | AnonymousUser, organization: Organization
+) -> bool:
+    """Return whether the user may rebuild reports and edit action plans: owners, consultants."""
+    if is_owner(user=user, organization=organization):
+        return True
+    return organization.consultant_grants.filter(grant_in_force(), consultant=user).exists()
+
+
+def report_can_rebuild(*, user: AbstractBaseUser | AnonymousUser, assessment: Assessment) -> bool:
+    """Return whether the user may rebuild the cycle's report now: a manager, a closed cycle."""
+    if assessment.status in UNBUILDABLE:
+        return False
+    return report_can_manage(user=user, organization=assessment.organization)
+
+
+def action_item_can_edit(*, user: AbstractBaseUser | AnonymousUser, item: ActionItem) -> bool:
+    """Return whether the user may change the action item: whoever manages its reports."""
+    return report_can_manage(user=user, organization=item.assessment.organization)

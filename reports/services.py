@@ -13,6 +13,7 @@ from typing import Any
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
@@ -21,11 +22,10 @@ from django.utils.text import slugify
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from assessments.models import Answer, Assessment
+from assessments.services.cycles import assessment_close
 from banks.services import bank_to_engine
-from organizations.models import Organization, grant_in_force
-from organizations.selectors import is_owner
 from reports.models import ActionItem, Report
-from reports.selectors import report_of
+from reports.selectors import UNBUILDABLE, report_can_manage, report_of
 from scoring.bank import Bank
 from scoring.engine import projected_index, result_to_dict, score_assessment
 from scoring.inputs import AssessmentInput, parse_input
@@ -213,16 +213,40 @@ def assessment_projected_index(*, assessment: Assessment) -> float | None:
     return projected_index(bank, assessment_engine_input(assessment=assessment), known)
 
 
-def report_can_manage(
-    *, user: AbstractBaseUser | AnonymousUser, organization: Organization
-) -> bool:
-    """Return whether the user may rebuild reports and edit action plans: owners, consultants."""
-    if is_owner(user=user, organization=organization):
-        return True
-    return organization.consultant_grants.filter(grant_in_force(), consultant=user).exists()
-
-
 # --- Requesting and building ------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_close_and_report(*, assessment: Assessment) -> Report:
+    """Close the cycle and queue its report in one transaction: no closed cycle lacks a report.
+
+    Closing belongs to assessments and the report to this app, which sits above it; the call
+    runs downward, so assessments never imports reports (the import contract checks this).
+    """
+    closed = assessment_close(assessment=assessment)
+    return report_request(assessment=closed)
+
+
+class ReportError(Exception):
+    """The report's state does not allow the action; the message is written for people."""
+
+
+REBUILD_FORBIDDEN = "Only owners and consultants can rebuild a report."
+ACTION_ITEM_EDIT_FORBIDDEN = "Only owners and consultants can edit the action plan."
+REBUILD_TOO_EARLY = "Close the cycle first: its report is built from the final answers."
+
+
+def report_rebuild(*, assessment: Assessment, user: AbstractBaseUser | AnonymousUser) -> Report:
+    """Queue a new build of a closed cycle's report for a user allowed to ask for one.
+
+    Raise PermissionDenied for anyone but owners and consultants, and ReportError while the
+    cycle is still open. The report page's button and the API both come through here.
+    """
+    if not report_can_manage(user=user, organization=assessment.organization):
+        raise PermissionDenied(REBUILD_FORBIDDEN)
+    if assessment.status in UNBUILDABLE:
+        raise ReportError(REBUILD_TOO_EARLY)
+    return report_request(assessment=assessment)
 
 
 @transaction.atomic
@@ -589,16 +613,6 @@ def report_build_abandon(*, report_id: int, error: str) -> None:
     Report.objects.filter(
         pk=report_id, status__in=[Report.Status.QUEUED, Report.Status.RUNNING]
     ).update(status=Report.Status.FAILED, error=error[:2000], finished_at=timezone.now())
-
-
-def report_is_stalled(*, report: Report, now: datetime | None = None, limit_s: float) -> bool:
-    """Return whether a queued or running report has waited far longer than a build may take."""
-    if report.status not in (Report.Status.QUEUED, Report.Status.RUNNING):
-        return False
-    since = report.started_at if report.status == Report.Status.RUNNING else report.queued_at
-    if since is None:
-        return True
-    return ((now or timezone.now()) - since).total_seconds() > limit_s
 
 
 # --- The action plan ---------------------------------------------------------------------------

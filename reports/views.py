@@ -20,18 +20,24 @@ from django_htmx.http import reswap, retarget
 from assessments.models import Assessment
 from assessments.selectors import assessment_get, assessments_for_user
 from banks.services import bank_to_engine
+from reports import services
 from reports.charts import gantt_figure
 from reports.content import ReportContent, report_content
 from reports.forms import ActionItemForm
 from reports.models import ActionItem, Report
 from reports.pdf import pdf_engine_problem
-from reports.selectors import report_of
+from reports.selectors import (
+    action_item_can_edit,
+    report_can_manage,
+    report_can_rebuild,
+    report_is_stalled,
+    report_of,
+)
 from reports.services import (
+    ACTION_ITEM_EDIT_FORBIDDEN,
+    ReportError,
     action_item_update,
     assessment_projected_index,
-    report_can_manage,
-    report_is_stalled,
-    report_request,
 )
 
 BUILDING = (Report.Status.QUEUED, Report.Status.RUNNING)
@@ -78,6 +84,7 @@ def _context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
         "building": building,
         "stalled": building and report_is_stalled(report=report, limit_s=limit),
         "can_manage": report_can_manage(user=request.user, organization=assessment.organization),
+        "can_rebuild": report_can_rebuild(user=request.user, assessment=assessment),
         "capacity": assessment.organization.capacity_days_per_month,
         "pdf_problem": pdf_engine_problem() if report and not report.pdf else None,
         **_projection(assessment, content),
@@ -106,9 +113,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
             "building": True,
             "content": report.result is not None,
             "stalled": report_is_stalled(report=report, limit_s=limit),
-            "can_manage": report_can_manage(
-                user=request.user, organization=assessment.organization
-            ),
+            "can_rebuild": report_can_rebuild(user=request.user, assessment=assessment),
         }
         return render(request, "reports/_status.html", context)
     response = render(request, "reports/_body.html", _context(request, assessment))
@@ -136,14 +141,11 @@ def report_pdf_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
-    if not report_can_manage(user=request.user, organization=assessment.organization):
-        raise PermissionDenied("Only owners and consultants can rebuild a report.")
-    if assessment.status in (Assessment.Status.OPEN, Assessment.Status.DRAFT):
-        messages.error(
-            request, "Close the cycle first: its report is built from the final answers."
-        )
+    try:
+        services.report_rebuild(assessment=assessment, user=request.user)
+    except ReportError as exc:
+        messages.error(request, str(exc))
     else:
-        report_request(assessment=assessment)
         messages.success(request, "The report is being rebuilt. This page updates itself.")
     return redirect("reports:report", pk=assessment.pk)
 
@@ -168,7 +170,7 @@ def _row_context(request: HttpRequest, item: ActionItem) -> dict[str, Any]:
         "assessment": assessment,
         "content": content,
         "figures": {"gantt": gantt_figure(plan, today=timezone.localdate())},
-        "can_manage": report_can_manage(user=request.user, organization=assessment.organization),
+        "can_manage": action_item_can_edit(user=request.user, item=item),
         "print": False,
         **_projection(assessment, content),
     }
@@ -188,8 +190,8 @@ def action_item_row(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _action_item_get(request, pk)
-    if not report_can_manage(user=request.user, organization=item.assessment.organization):
-        raise PermissionDenied("Only owners and consultants can edit the action plan.")
+    if not action_item_can_edit(user=request.user, item=item):
+        raise PermissionDenied(ACTION_ITEM_EDIT_FORBIDDEN)
     form = ActionItemForm(request.POST or None, instance=item)
     # The client dashboard sends people here too; they go back where they came from.
     next_url = request.POST.get("next") or request.GET.get("next") or ""

@@ -14,7 +14,6 @@ from banks.models import SCALE_MAX, SCALE_MIN, Question
 from banks.selectors import bank_published
 from organizations.models import Level, Membership, Organization
 from organizations.selectors import strategy_of
-from reports.services import report_request
 
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
 
@@ -130,14 +129,17 @@ def response_submit(*, response: Response) -> Response:
 
 @transaction.atomic
 def assessment_close(*, assessment: Assessment) -> Assessment:
-    """Close the cycle to new answers and queue its report."""
+    """Close the cycle to new answers.
+
+    Its report is requested by the caller: `reports.services.assessment_close_and_report` does
+    both in one transaction, so this app never reaches up into reports.
+    """
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != Assessment.Status.OPEN:
         raise CycleError(f"The cycle “{assessment.label}” is closed already.")
     assessment.status = Assessment.Status.CLOSED
     assessment.closed_at = timezone.now()
     assessment.save(update_fields=["status", "closed_at"])
-    report_request(assessment=assessment)
     return assessment
 
 

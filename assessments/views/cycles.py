@@ -27,6 +27,7 @@ from organizations.access import require_owner
 from organizations.models import Membership
 from organizations.selectors import membership_role, organization_get, strategy_of
 from reports.selectors import report_of
+from reports.services import assessment_close_and_report
 
 # --- Cycles ----------------------------------------------------------------------------------
 
@@ -99,7 +100,7 @@ def assessment_close(request: HttpRequest, pk: int) -> HttpResponse:
     require_owner(request, assessment.organization)
     if request.method == "POST":
         try:
-            cycles.assessment_close(assessment=assessment)
+            assessment_close_and_report(assessment=assessment)
         except cycles.CycleError as exc:
             messages.error(request, str(exc))
         else:

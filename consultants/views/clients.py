@@ -12,8 +12,9 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment
-from consultants.services.benchmarks import peer_benchmarks
-from consultants.services.client_dashboard import (
+from consultants.exports import XLSX_TYPE, download, table_csv, table_xlsx
+from consultants.selectors.benchmarks import peer_benchmarks
+from consultants.selectors.client_dashboard import (
     CyclePoint,
     action_plan_ics,
     action_plan_of,
@@ -23,11 +24,10 @@ from consultants.services.client_dashboard import (
     cycles_scored,
     results_table,
 )
-from consultants.services.exports import XLSX_TYPE, download, table_csv, table_xlsx
 from organizations.models import Organization
 from organizations.selectors import organization_get
 from reports.models import Report
-from reports.services import report_can_manage
+from reports.selectors import report_can_manage
 
 
 class CompareForm(forms.Form):

@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from consultants import exports
 from consultants.forms import PortfolioFilterForm
 from consultants.selectors import consultant_grants_pending_for
-from consultants.services import exports
-from consultants.services.portfolio import (
+from consultants.selectors.portfolio import (
     EXPORT_HEADERS,
     PAGE_SIZE,
     SORT_KEYS,

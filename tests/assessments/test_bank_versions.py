@@ -3,6 +3,7 @@
 import pytest
 
 from banks.models import Question, QuestionBank
+from banks.selectors import question_lineage
 from banks.services import (
     BankDraftExistsError,
     BankInvalidError,
@@ -10,7 +11,6 @@ from banks.services import (
     bank_as_dict,
     bank_draft_from,
     bank_publish,
-    question_lineage,
 )
 
 pytestmark = pytest.mark.django_db

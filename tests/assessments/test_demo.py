@@ -42,7 +42,7 @@ def test_seed_demo_refuses_without_debug(default_bank, settings):
 
 
 def test_seed_demo_gives_the_consultant_a_portfolio_with_a_peer_group(default_bank, settings):
-    from consultants.services.benchmarks import peer_benchmarks
+    from consultants.selectors.benchmarks import peer_benchmarks
     from demo.services import demo_seed_clients
     from organizations.selectors import organizations_for_user
 

@@ -13,6 +13,7 @@ from assessments.services import cycles
 from organizations.models import Membership, Organization, StrategyProfile
 from organizations.services import strategy_save
 from reports.models import Report
+from reports.services import assessment_close_and_report
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_closing_the_cycle_queues_the_report(
 
 
 def test_report_status_polls_while_building_and_stops_when_ready(owner_client, assessment):
-    cycles.assessment_close(assessment=assessment)
+    assessment_close_and_report(assessment=assessment)
     url = reverse("assessments:report_status", args=[assessment.pk])
     queued = owner_client.get(url).content.decode()
     assert 'hx-trigger="every 2s"' in queued
@@ -129,7 +130,7 @@ def test_report_status_polls_while_building_and_stops_when_ready(owner_client, a
 
 
 def test_past_cycles_show_their_alignment_index(owner_client, assessment):
-    cycles.assessment_close(assessment=assessment)
+    assessment_close_and_report(assessment=assessment)
     Report.objects.filter(assessment=assessment).update(
         status="ready", alignment_index=64.6, band="partially_aligned"
     )

@@ -5,7 +5,7 @@ import statistics
 import pytest
 from django.urls import reverse
 
-from consultants.services.benchmarks import peer_benchmarks
+from consultants.selectors.benchmarks import peer_benchmarks
 from organizations.models import Organization
 from tests.client.builders import ready_report
 from tests.factories import MembershipFactory, OrganizationFactory

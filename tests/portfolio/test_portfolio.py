@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from consultants.services.portfolio import PortfolioQuery, portfolio_row, portfolio_rows
+from consultants.selectors.portfolio import PortfolioQuery, portfolio_row, portfolio_rows
 from organizations.models import Organization
 from reports.models import ActionItem
 from tests.factories import UserFactory

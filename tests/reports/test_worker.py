@@ -16,9 +16,8 @@ import redis
 from alignment_site.celery import app as celery_app
 from alignment_site.celery import ensure_broker_folders
 from assessments.models import Assessment
-from assessments.services.cycles import assessment_close
 from reports.models import ActionItem, Report
-from reports.services import report_request
+from reports.services import assessment_close_and_report, report_request
 from reports.tasks import report_build_task
 from tests.reports.builders import answered_assessment, stored_pdfs
 from tests.reports.workers import worker_env
@@ -58,7 +57,7 @@ def test_closing_a_cycle_gets_a_ready_report_with_pdf(default_bank, artifacts_di
     assessment = answered_assessment(default_bank, status=Assessment.Status.OPEN)
     env = worker_env()
     with running_worker(env=env, hostname="close", log=artifacts_dir / "worker-report-close.log"):
-        assessment_close(assessment=assessment)  # queues the build when its transaction commits
+        assessment_close_and_report(assessment=assessment)  # queues the build on commit
         report = Report.objects.get(assessment=assessment)
         assert wait_for(lambda: _status(report.pk) == Report.Status.READY, timeout=BUILD_TIMEOUT)
     report.refresh_from_db()

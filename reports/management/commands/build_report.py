@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessments.models import Assessment
 from reports.models import Report
+from reports.selectors import UNBUILDABLE
 from reports.services import report_build, report_request
 
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         )
         if assessment is None:
             raise CommandError(f"No assessment with id {options['assessment_id']}.")
-        if assessment.status in (Assessment.Status.OPEN, Assessment.Status.DRAFT):
+        if assessment.status in UNBUILDABLE:
             raise CommandError(
                 f"The cycle “{assessment.label}” of {assessment.organization} is still "
                 f"{assessment.status}: close it first."

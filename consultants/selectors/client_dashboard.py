@@ -14,21 +14,11 @@ from icalendar import Calendar, Event
 
 from assessments.models import Assessment
 from banks.models import Area, ConsistencyRule, Dimension, QuestionBank
-from banks.services import question_lineage
+from banks.selectors import question_lineage
 from organizations.models import Organization
+from reports.bands import band_label
 from reports.models import ActionItem, Report
-
-BAND_LABELS = {
-    "misaligned": "misaligned",
-    "partially_aligned": "partially aligned",
-    "aligned": "aligned",
-    "resonant": "resonant",
-    "insufficient_data": "insufficient data",
-}
-INDEX_COLOUR = "#23395d"
-DIMENSION_COLOURS = ["#2a9d8f", "#e76f51", "#8d6cab", "#e9c46a", "#457b9d", "#6a994e"]
-FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
-
+from reports.palette import DIMENSION_COLOURS, GRID, INK, WEB_FONT
 
 # --- Cycles and trends ------------------------------------------------------------------------
 
@@ -72,7 +62,8 @@ class CyclePoint:
 
     @property
     def band_label(self) -> str:
-        return BAND_LABELS.get(self.band, self.band)
+        """Return the band's name in lower case, for the dashboard's sentences."""
+        return band_label(self.band).lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +139,7 @@ def _trend_figure(cycles: list[CyclePoint], dimensions: list[tuple[str, str]]) -
             y=[cycle.index for cycle in cycles],
             name="Alignment index",
             mode="lines+markers",
-            line={"color": INDEX_COLOUR, "width": 4},
+            line={"color": INK, "width": 4},
             hovertemplate="%{x}<br>alignment index %{y:.0f}<extra></extra>",
         )
     )
@@ -165,7 +156,7 @@ def _trend_figure(cycles: list[CyclePoint], dimensions: list[tuple[str, str]]) -
         )
     fig.update_layout(
         template=go.layout.Template(),  # keeps Plotly's large default theme out of the JSON
-        font=FONT,
+        font=WEB_FONT,
         paper_bgcolor="white",
         plot_bgcolor="white",
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
@@ -176,7 +167,7 @@ def _trend_figure(cycles: list[CyclePoint], dimensions: list[tuple[str, str]]) -
         yaxis={
             "range": [0, 100],
             "title": {"text": "Score (0–100)"},
-            "gridcolor": "#e5e7eb",
+            "gridcolor": GRID,
             "automargin": True,
         },
     )
@@ -467,7 +458,7 @@ def results_table(*, organization: Organization) -> tuple[list[str], list[list[A
                 timezone.localtime(report.assessment.created_at).date(),
                 report.assessment.bank.version,
                 _rounded(report.alignment_index),
-                BAND_LABELS.get(report.band, report.band),
+                band_label(report.band).lower(),
                 *[_rounded(result_dims.get(code, {}).get("score")) for code in dimensions],
                 *[_rounded(result_areas.get(code, {}).get("score")) for code in areas],
             ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 
-from consultants.services.client_dashboard import code_order
+from consultants.selectors.client_dashboard import code_order
 from organizations.models import Organization
 from reports.models import Report
 

@@ -35,15 +35,9 @@ from django.utils import timezone
 from assessments.models import Assessment
 from consultants.models import ConsultantAccess
 from organizations.models import Organization
+from reports.bands import band_label
 from reports.models import ActionItem, Report
 
-BANDS = {
-    "misaligned": "Misaligned",
-    "partially_aligned": "Partially aligned",
-    "aligned": "Aligned",
-    "resonant": "Resonant",
-    "insufficient_data": "Insufficient data",
-}
 NO_REPORT = "none"  # the band filter's value for clients without a scored cycle yet
 
 SORT_KEYS = {
@@ -93,7 +87,7 @@ class PortfolioRow:
 
     @property
     def band_label(self) -> str:
-        return BANDS.get(self.band, "")
+        return band_label(self.band)
 
     @property
     def trend(self) -> str:
