@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from assessments.models import Answer
 from banks.models import Question, QuestionBank
 from banks.services import bank_draft_from
-from tests.factories import AssessmentFactory, MembershipFactory, ResponseFactory
+from tests.assessments.factories import AssessmentFactory, ResponseFactory
+from tests.organizations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

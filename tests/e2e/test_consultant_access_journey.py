@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in, shot
-from tests.factories import UserFactory
-from tests.portfolio.builders import Cycle, client_build
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.e2e.journey import log_in, shot
+from tests.scenarios import Cycle, client_build
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_root"),
+]
 
 
 def test_grant_accept_and_read_the_portfolio(page, live_server, default_bank, artifacts_dir):

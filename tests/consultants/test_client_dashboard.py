@@ -5,27 +5,16 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from banks.models import Area, Question
 from banks.services import bank_draft_from, bank_publish
-from consultants.models import ConsultantAccess
-from organizations.models import Membership
 from reports.models import ActionItem
-from tests.client.builders import scored_cycle
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.consultants.factories import ConsultantAccessFactory
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
+from tests.scenarios import scored_cycle
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner():
-    return UserFactory(email="owner@crumb.example")
-
-
-@pytest.fixture
-def organization(owner):
-    return MembershipFactory(user=owner, organization__name="Crumb & Co").organization
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_pdf")]
 
 
 @pytest.fixture
@@ -39,15 +28,10 @@ def two_cycles(organization, default_bank):
 
 
 def _grant(organization, email, *, revoked=False):
-    consultant = UserFactory(email=email)
-    ConsultantAccess.objects.create(
-        organization=organization,
-        email=email,
-        consultant=consultant,
-        accepted_at=timezone.now(),
-        revoked_at=timezone.now() if revoked else None,
+    grant = ConsultantAccessFactory(
+        organization=organization, consultant__email=email, revoked=revoked
     )
-    return consultant
+    return grant.consultant
 
 
 def _url(organization, **query):
@@ -59,7 +43,7 @@ def _url(organization, **query):
 
 def test_member_and_granted_consultant_see_the_dashboard(client, organization, two_cycles):
     manager = UserFactory(email="manager@crumb.example")
-    Membership.objects.create(user=manager, organization=organization, role="manager")
+    MembershipFactory(user=manager, organization=organization, role="manager")
     consultant = _grant(organization, "advisor@consult.example")
     for user in (organization.memberships.get(role="owner").user, manager, consultant):
         client.force_login(user)
@@ -71,10 +55,9 @@ def test_member_and_granted_consultant_see_the_dashboard(client, organization, t
 def test_outsider_and_revoked_consultant_get_404(client, organization, two_cycles):
     outsider = MembershipFactory(user__email="nosy@other.example").user
     revoked = _grant(organization, "former@consult.example", revoked=True)
-    pending = UserFactory(email="pending@consult.example")
-    ConsultantAccess.objects.create(
-        organization=organization, email=pending.email, consultant=pending
-    )  # never accepted
+    pending = ConsultantAccessFactory(
+        organization=organization, consultant__email="pending@consult.example", pending=True
+    ).consultant
     for user in (outsider, revoked, pending):
         client.force_login(user)
         assert client.get(_url(organization)).status_code == 404, user.email
@@ -324,7 +307,7 @@ def test_edit_refuses_a_next_url_on_another_site(client, organization, owner, tw
 
 def test_manager_sees_the_plan_but_no_edit_button(client, organization, two_cycles):
     manager = UserFactory(email="manager@crumb.example")
-    Membership.objects.create(user=manager, organization=organization, role="manager")
+    MembershipFactory(user=manager, organization=organization, role="manager")
     client.force_login(manager)
     html = client.get(_url(organization)).content.decode()
     assert 'id="plan"' in html

@@ -10,17 +10,9 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 
 from reports.models import ActionItem
-from tests.client.builders import scored_cycle
-from tests.factories import MembershipFactory
+from tests.scenarios import scored_cycle
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organization():
-    return MembershipFactory(
-        user__email="owner@crumb.example", organization__name="Crumb & Co"
-    ).organization
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_pdf")]
 
 
 @pytest.fixture
@@ -30,12 +22,6 @@ def cycles(organization, default_bank):
         organization, default_bank, label="2026-Q3", days_ago=20, seed=4, lift=0.6
     )
     return first, second
-
-
-@pytest.fixture
-def owner_client(client, organization):
-    client.force_login(organization.memberships.get().user)
-    return client
 
 
 def _get(client, organization, name, fmt):

@@ -7,10 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "correct horse battery staple"
 
 
 def test_signup_logs_in_and_leads_to_organization_setup(client):

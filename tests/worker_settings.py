@@ -1,4 +1,4 @@
-"""Settings of a Celery worker started by the report tests (a subprocess of pytest).
+"""Settings of a Celery worker started by a test (a subprocess of pytest).
 
 The test process passes what the worker must share with it through the environment: the test
 database's name, the media folder the PDFs go to, and how to misbehave for a given test.

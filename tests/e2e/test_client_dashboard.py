@@ -3,17 +3,19 @@ form works, and an action edited from the dashboard comes back with the consulta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from consultants.models import ConsultantAccess
-from tests.client.builders import scored_cycle
-from tests.e2e.conftest import log_in, shot
-from tests.factories import MembershipFactory, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.consultants.factories import ConsultantAccessFactory
+from tests.e2e.journey import log_in, shot
+from tests.organizations.factories import MembershipFactory
+from tests.scenarios import scored_cycle
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_pdf", "media_root"),
+]
 
 
 def test_consultant_reads_trends_compares_cycles_and_annotates_the_plan(
@@ -24,12 +26,7 @@ def test_consultant_reads_trends_compares_cycles_and_annotates_the_plan(
     scored_cycle(organization, default_bank, label="2026-Q2", days_ago=110, seed=2, lift=0.4)
     scored_cycle(organization, default_bank, label="2026-Q3", days_ago=20, seed=2, lift=0.8)
     consultant = UserFactory(email="advisor@consult.example")
-    ConsultantAccess.objects.create(
-        organization=organization,
-        email=consultant.email,
-        consultant=consultant,
-        accepted_at=timezone.now(),
-    )
+    ConsultantAccessFactory(organization=organization, consultant=consultant)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.set_default_timeout(15_000)

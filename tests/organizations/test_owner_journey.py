@@ -13,7 +13,8 @@ from assessments.services import cycles
 from organizations.models import Membership, Organization, StrategyProfile
 from organizations.services import strategy_save
 from reports.models import Report
-from tests.factories import MembershipFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.organizations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from consultants.services.portfolio import PortfolioQuery, portfolio_row, portfolio_rows
 from organizations.models import Organization
 from reports.models import ActionItem
-from tests.factories import UserFactory
-from tests.portfolio.builders import Cycle, client_build, clients_seed
+from tests.accounts.factories import UserFactory
+from tests.scenarios import Cycle, client_build, clients_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from api.tokens import MAX_TOKENS_PER_USER, api_token_create
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,15 +2,15 @@
 
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
-from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Invitation
 from assessments.services import cycles, invitations
-from consultants.models import ConsultantAccess
 from organizations.models import Level
 from organizations.services import strategy_save
 from reports.models import Report
-from tests.factories import MembershipFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.consultants.factories import ConsultantAccessFactory
+from tests.organizations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,13 +123,7 @@ def test_owner_of_a_gets_404_everywhere_in_b(client, organization, owner, organi
 
 def test_a_revoked_consultant_gets_404_too(client, organization_b):
     consultant = UserFactory()
-    ConsultantAccess.objects.create(
-        organization=organization_b,
-        email=consultant.email,
-        consultant=consultant,
-        accepted_at=timezone.now(),
-        revoked_at=timezone.now(),
-    )
+    ConsultantAccessFactory(organization=organization_b, consultant=consultant, revoked=True)
     client.force_login(consultant)
     for name, url in urls_of(organization_b):
         assert {client.get(url).status_code, client.post(url).status_code} <= {404, 405}, name
@@ -137,12 +131,7 @@ def test_a_revoked_consultant_gets_404_too(client, organization_b):
 
 def test_an_active_consultant_reads_but_cannot_answer_or_manage(client, organization_b):
     consultant = UserFactory()
-    ConsultantAccess.objects.create(
-        organization=organization_b,
-        email=consultant.email,
-        consultant=consultant,
-        accepted_at=timezone.now(),
-    )
+    ConsultantAccessFactory(organization=organization_b, consultant=consultant)
     client.force_login(consultant)
     readable = {"organization", "strategy", "members", "assessment", "report_status"}
     post_only = {"save", "submit", "invitation_resend", "invitation_revoke"}

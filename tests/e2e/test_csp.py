@@ -12,13 +12,12 @@ from assessments.models import Assessment
 from assessments.services.cycles import assessment_start
 from banks.models import QuestionBank
 from reports.services import report_build, report_request
-from tests.e2e.conftest import log_in
-from tests.factories import UserFactory
-from tests.reports.builders import answered_assessment, owner_of
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.e2e.journey import log_in
+from tests.scenarios import answered_assessment, owner_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 RECORD_VIOLATIONS = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", (e) => {

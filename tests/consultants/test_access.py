@@ -9,8 +9,9 @@ from consultants.models import ConsultantAccess
 from consultants.services import access as consultants
 from reports.models import ActionItem, Report
 from reports.services import report_build, report_request
-from tests.factories import MembershipFactory, UserFactory
-from tests.reports.builders import answered_assessment, owner_of
+from tests.accounts.factories import UserFactory
+from tests.organizations.factories import MembershipFactory
+from tests.scenarios import answered_assessment, owner_of
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from consultants.services.benchmarks import peer_benchmarks
 from organizations.models import Organization
-from tests.client.builders import ready_report
-from tests.factories import MembershipFactory, OrganizationFactory
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
+from tests.scenarios import peer_report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_pdf")]
 
 FOOD, MICRO = Organization.Industry.FOOD, Organization.SizeBand.MICRO
 # Distinctive scores, so a leaked single value would be recognisable on the page.
@@ -25,7 +25,7 @@ def client_org(default_bank):
         organization__industry=FOOD,
         organization__size_band=MICRO,
     ).organization
-    ready_report(
+    peer_report(
         organization, default_bank, index=55.0, dimensions={"market": 60.0, "operational": 50.0}
     )
     return organization
@@ -36,7 +36,7 @@ def _peers(bank, scores, *, industry=FOOD, size_band=Organization.SizeBand.MEDIU
         org = OrganizationFactory(
             name=f"{prefix} Bakery {n}", industry=industry, size_band=size_band
         )
-        ready_report(
+        peer_report(
             org, bank, index=score, dimensions={"market": score + 1, "operational": score - 1}
         )
 
@@ -98,7 +98,7 @@ def test_each_peer_counts_with_its_latest_ready_report_only(client_org, default_
     _peers(default_bank, [50.0] * 5)
     # One peer improved: its older report must no longer count.
     peer = Organization.objects.get(name="Peer Bakery 0")
-    ready_report(peer, default_bank, index=90.0, dimensions={}, label="C2")
+    peer_report(peer, default_bank, index=90.0, dimensions={}, label="C2")
     industry = _group(peer_benchmarks(organization=client_org), "industry")
     assert industry.peers == 5
     assert industry.scores[0].upper_quartile == 70.0  # quantiles of 50,50,50,50,90

@@ -4,12 +4,15 @@ import logging
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import MembershipFactory, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.assessments.factories import InvitationFactory
+from tests.consultants.factories import ConsultantAccessFactory
+from tests.organizations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"
 SECURITY = "resonance.security"
 
 
@@ -111,18 +114,10 @@ def test_refused_app_pages_are_logged_for_anonymous_visitors(client, caplog):
 
 
 def test_a_forbidden_action_is_logged(client, caplog):
-    from django.utils import timezone
-
-    from consultants.models import ConsultantAccess
 
     organization = MembershipFactory().organization
     consultant = UserFactory(email="consult@example.com")
-    ConsultantAccess.objects.create(
-        organization=organization,
-        email=consultant.email,
-        consultant=consultant,
-        accepted_at=timezone.now(),
-    )
+    ConsultantAccessFactory(organization=organization, consultant=consultant)
     client.force_login(consultant)
     caplog.set_level(logging.INFO, logger=SECURITY)
     url = reverse("assessments:assessment_create", args=[organization.pk])
@@ -140,17 +135,10 @@ def test_ordinary_pages_log_nothing(client, caplog):
 
 
 def test_a_gone_respondent_link_is_logged(client, caplog, assessment):
-    from django.utils import timezone
-
-    from assessments.models import Invitation
-    from assessments.services.invitations import token_digest
-    from organizations.models import Level
-
-    Invitation.objects.create(
+    InvitationFactory(
         assessment=assessment,
         email="sam@example.com",
-        level=Level.STAFF,
-        token_hash=token_digest("an-expired-link-token-000000000000000"),
+        token="an-expired-link-token-000000000000000",
         expires_at=timezone.now(),
     )
     caplog.set_level(logging.INFO, logger=SECURITY)

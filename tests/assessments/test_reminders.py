@@ -9,15 +9,12 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.services.cycles import assessment_start
 from assessments.services.reminders import reassessment_reminders_send
-from organizations.models import Membership, Organization
-from tests.factories import (
-    AssessmentFactory,
-    MembershipFactory,
-    StrategyProfileFactory,
-    UserFactory,
-)
+from organizations.models import Organization
+from tests.accounts.factories import UserFactory
+from tests.assessments.factories import AssessmentFactory
+from tests.organizations.factories import MembershipFactory, StrategyProfileFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_pdf", "media_root")]
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +37,7 @@ def _organization(bank, *, cycle_days_ago, interval=90, name="Crumb & Co"):
 def test_owner_is_reminded_when_the_last_cycle_is_older_than_the_interval(default_bank):
     organization = _organization(default_bank, cycle_days_ago=91)
     manager = UserFactory(email="manager@crumb.example")
-    Membership.objects.create(user=manager, organization=organization, role="manager")
+    MembershipFactory(user=manager, organization=organization, role="manager")
     now = timezone.now()
     assert reassessment_reminders_send(now=now) == 1
     assert len(mail.outbox) == 1
