@@ -12,7 +12,7 @@ from tests.e2e.journey import log_in, shot
 from tests.scenarios import answered_assessment
 from tests.worker import running_worker, worker_env
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "owner@bakery.example"
 

@@ -10,9 +10,8 @@ from django.conf import settings
 from alignment_site.settings.base import filesystem_broker_options
 from tests.worker import producer_app, running_worker
 
-pytestmark = pytest.mark.integration
 
-
+@pytest.mark.integration
 def test_worker_consumes_over_embedded_filesystem_broker(tmp_path, artifacts_dir):
     for sub in ("queue", "processed", "results", "control"):
         (tmp_path / sub).mkdir()
@@ -31,6 +30,7 @@ def _redis_url() -> str:
     return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
 
+@pytest.mark.integration
 def test_worker_consumes_over_redis(artifacts_dir):
     url = _redis_url()
     try:
