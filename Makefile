@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: install run setup test test-fast lint format bench bench-faults bench-load clean
+.PHONY: install run setup test test-fast test-sqlite lint format bench bench-faults bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,12 @@ run: setup
 test: install
 	$(BIN)/pytest
 
-## The suite without the browser journeys.
+## Unit tests only: no browser journeys, no real worker, broker or server processes.
 test-fast: install
+	$(BIN)/pytest -m "not e2e and not integration"
+
+## Everything but the browser journeys; .ci/run runs it on SQLite and the embedded broker.
+test-sqlite: install
 	$(BIN)/pytest -m "not e2e"
 
 ## ruff, mypy on scoring/, the import contracts of pyproject.toml, and no missing migration.

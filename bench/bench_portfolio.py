@@ -100,7 +100,7 @@ def main() -> None:
         from django.urls import reverse
 
         from banks.selectors import bank_published
-        from tests.portfolio.builders import clients_seed
+        from tests.scenarios import clients_seed
 
         consultant = get_user_model().objects.create_user(
             username="bench@advice.example", email="bench@advice.example"

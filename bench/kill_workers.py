@@ -91,7 +91,7 @@ class Bench:
 
     def open_assessment(self):
         from assessments.models import Assessment
-        from tests.reports.builders import answered_assessment
+        from tests.scenarios import answered_assessment
 
         self.seq += 1
         return answered_assessment(

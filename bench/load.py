@@ -168,7 +168,7 @@ def _seed(respondents: int, owners: int) -> None:
     from banks.models import Question, QuestionBank
     from organizations.models import Level
     from reports.services import report_build, report_request
-    from tests.reports.builders import answered_assessment, owner_of
+    from tests.scenarios import answered_assessment, owner_of
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_bank", str(ROOT / "banks" / "default.yaml"), verbosity=0)

@@ -1,10 +1,13 @@
-"""Shared fixtures: the default bank in the database, users and organizations, the browser."""
+"""Shared fixtures: the default bank in the database, an owner's organization with an open cycle,
+media and PDF switches, and checks that every test leaves the process as it found it."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.accounts.factories import UserFactory
+from tests.organizations.factories import MembershipFactory
 
 # Playwright drives the browser from an event loop; the ORM calls in those tests are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -12,6 +15,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BANK = ROOT / "banks" / "default.yaml"
 ARTIFACTS = ROOT / "test-artifacts"
+BROWSER_FIXTURES = {"page", "browser", "context"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse a browser test outside tests/e2e or without the `e2e` marker."""
+    e2e_folder = Path(__file__).resolve().parent / "e2e"
+    for item in items:
+        if not BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            continue
+        if item.get_closest_marker("e2e") is None or e2e_folder not in item.path.parents:
+            raise pytest.UsageError(f"{item.nodeid} drives a browser: mark it e2e, in tests/e2e/")
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +39,39 @@ def celery_current_app_kept():
     assert after is before, f"the current Celery app changed from {before.main} to {after.main}"
 
 
+@pytest.fixture(autouse=True)
+def _no_leftover_login_attempts(request):
+    """Start every test with no failed log-ins on record, so no test is locked out by another."""
+    if "django_db" not in {m.name for m in request.node.iter_markers()}:
+        return
+    from axes.models import AccessAttempt
+
+    request.getfixturevalue("db")
+    AccessAttempt.objects.all().delete()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Give the test its own media folder, so it sees only the PDFs it made."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def no_pdf(monkeypatch):
+    """Build reports without rendering a PDF, where the test never reads it (it costs seconds)."""
+    from reports import pdf
+
+    monkeypatch.setattr(pdf, "pdf_engine_problem", lambda: "PDFs are not built in these tests")
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Return the folder where browser and worker tests leave screenshots and logs to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
 @pytest.fixture
 def default_bank(db):
     """Load the default question bank (published) and return its QuestionBank row."""
@@ -36,32 +83,44 @@ def default_bank(db):
 
 
 @pytest.fixture
-def artifacts_dir() -> Path:
-    """Return the folder where browser tests leave screenshots to look at."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
+def other_bank(db):
+    """Return an unrelated published bank: its questions belong to no assessment here."""
+    from tests.scenarios import small_bank
+
+    return small_bank(slug="other-bank")
 
 
-def _chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+@pytest.fixture
+def owner(db):
+    return UserFactory(email="owner@example.com")
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Drive Debian's Chromium: Playwright's own browser download is not possible here."""
-    path = _chromium_path()
-    if path is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    return {
-        **browser_type_launch_args,
-        "executable_path": path,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-        ],
-    }
+@pytest.fixture
+def organization(owner):
+    """Return the owner's organization, "Crumb & Co", with its strategy saved."""
+    from organizations.services import strategy_save
+
+    organization = MembershipFactory(user=owner, organization__name="Crumb & Co").organization
+    strategy_save(
+        organization=organization,
+        target_customers="Families nearby",
+        segment="budget-conscious families",
+        primary_value="price",
+        value_discipline="operational_excellence",
+        goals="",
+    )
+    return organization
+
+
+@pytest.fixture
+def assessment(organization, owner, default_bank):
+    """Return an open cycle of the owner's organization on the default bank."""
+    from assessments.services.cycles import assessment_start
+
+    return assessment_start(organization=organization, user=owner, label="2026-Q4")
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client

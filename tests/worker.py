@@ -1,4 +1,4 @@
-"""Start a real Celery worker process for integration tests."""
+"""Start real Celery workers and Redis servers for integration tests, and point this process at them."""
 
 from __future__ import annotations
 
@@ -182,3 +182,58 @@ def children_of(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(entry.name))
     return found
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    """Return the environment of a worker that sees this test's database and media folder."""
+    import pytest
+    from django.conf import settings
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and ("memory" in name or name == ":memory:"):
+        pytest.skip(
+            "the test database is SQLite in memory, which a worker process cannot see; "
+            "run with DATABASE_URL=postgres://… (CI does)"
+        )
+    return {
+        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
+        "RESONANCE_TEST_DB_NAME": name,
+        "RESONANCE_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **extra,
+    }
+
+
+def _drop_connections() -> None:
+    from alignment_site.celery import app as celery_app
+
+    # Cached pools still hold connections to the broker of the settings; start afresh.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def client_on_broker(url: str) -> Iterator[None]:
+    """Publish tasks to `url` (a Redis URL) until the block ends."""
+    from alignment_site.celery import app as celery_app
+
+    conf = celery_app.conf
+    saved = {
+        "broker_url": conf.broker_url,
+        "broker_transport_options": conf.broker_transport_options,
+        "broker_connection_timeout": conf.broker_connection_timeout,
+        "task_publish_retry_policy": conf.task_publish_retry_policy,
+    }
+    _drop_connections()
+    conf.broker_url = url
+    conf.broker_transport_options = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+    try:
+        yield
+    finally:
+        _drop_connections()
+        for key, value in saved.items():
+            setattr(conf, key, value)

@@ -7,10 +7,9 @@ from rest_framework.test import APIClient
 from api.tokens import api_token_create
 from assessments.models import Assessment
 from organizations.models import Membership
-from reports.models import Report
-from reports.services import report_build, report_request
-from tests.factories import MembershipFactory, UserFactory
-from tests.reports.builders import answered_assessment, consultant_for, owner_of
+from tests.accounts.factories import UserFactory
+from tests.organizations.factories import MembershipFactory
+from tests.scenarios import answered_assessment, consultant_for, owner_of, report_ready
 
 
 @pytest.fixture(autouse=True)
@@ -22,27 +21,17 @@ def _fresh_throttle_history():
 
 
 @pytest.fixture
-def no_pdf(monkeypatch):
-    """Build reports without rendering a PDF: the API never reads it, and it costs seconds."""
-    from reports import pdf
-
-    monkeypatch.setattr(pdf, "pdf_engine_problem", lambda: "PDFs are off in the API tests")
-
-
-@pytest.fixture
 def scored(default_bank, no_pdf) -> Assessment:
     """Return a closed cycle of "Crumb & Co" with a ready report and its action plan."""
     assessment = answered_assessment(default_bank)
-    report = report_request(assessment=assessment, enqueue=False)
-    built = report_build(report_id=report.pk)
-    assert built is not None
-    assert built.status == Report.Status.READY, built.error
+    report_ready(assessment)
     assessment.refresh_from_db()
     return assessment
 
 
 @pytest.fixture
 def owner(scored):
+    """Return the owner of the scored cycle's organization (not the shared `owner`)."""
     return owner_of(scored)
 
 

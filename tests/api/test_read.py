@@ -8,7 +8,8 @@ from assessments.models import Assessment
 from consultants.models import ConsultantAccess
 from reports.models import ActionItem
 from tests.api.conftest import token_client
-from tests.factories import AssessmentFactory
+from tests.assessments.factories import AssessmentFactory
+from tests.consultants.factories import ConsultantAccessFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +229,7 @@ def test_groups_of_three_or_more_are_shown_apart(default_bank, no_pdf):
     from organizations.models import Level
     from reports.models import Report
     from reports.services import report_build, report_request
-    from tests.reports.builders import answered_assessment, owner_of
+    from tests.scenarios import answered_assessment, owner_of
 
     assessment = answered_assessment(
         default_bank, levels={Level.OWNER: 1, Level.MANAGER: 3, Level.STAFF: 3}
@@ -260,20 +261,14 @@ def test_format_suffixes_are_not_urls(owner, scored):
 def test_other_lists_use_a_fixed_number_of_queries(
     url, consultant, scored, default_bank, no_pdf, django_assert_max_num_queries
 ):
-    from consultants.models import ConsultantAccess
     from reports.services import report_build, report_request
-    from tests.reports.builders import answered_assessment
+    from tests.scenarios import answered_assessment
 
     # A second client of the same consultant, with its own result and plan.
     other = answered_assessment(
         default_bank, owner_email="owner@second.example", organization_name="Second Shop"
     )
-    ConsultantAccess.objects.create(
-        organization=other.organization,
-        email=consultant.email,
-        consultant=consultant,
-        accepted_at=timezone.now(),
-    )
+    ConsultantAccessFactory(organization=other.organization, consultant=consultant)
     report_build(report_id=report_request(assessment=other, enqueue=False).pk)
     client = token_client(consultant)
     with django_assert_max_num_queries(5):

@@ -8,7 +8,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.config import SchemathesisConfig
 
 from api.tokens import api_token_create
-from tests.factories import AssessmentFactory
+from tests.assessments.factories import AssessmentFactory
 
 pytestmark = pytest.mark.django_db
 

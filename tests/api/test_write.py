@@ -10,7 +10,7 @@ from assessments.services.cycles import COMMENT_MAX_LENGTH
 from organizations.models import Level
 from reports.models import ActionItem, Report
 from tests.api.conftest import token_client
-from tests.factories import AssessmentFactory, ResponseFactory
+from tests.assessments.factories import AnswerFactory, AssessmentFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def open_cycle(scored, default_bank) -> Assessment:
     cycle = AssessmentFactory(organization=scored.organization, bank=default_bank, label="2027-Q1")
     staff = ResponseFactory(assessment=cycle, level=Level.STAFF)
     question = default_bank.dimensions.first().areas.first().questions.first()
-    Answer.objects.create(response=staff, question=question, current=1, comment="staff view")
+    AnswerFactory(response=staff, question=question, current=1, comment="staff view")
     return cycle
 
 

@@ -3,11 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import Answer, Assessment, Response
+from assessments.models import Answer, Response
 from assessments.services import cycles
 from banks.models import Question
 from organizations.models import Level
-from tests.factories import MembershipFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.assessments.factories import AssessmentFactory
+from tests.organizations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -123,7 +125,7 @@ def test_a_question_from_elsewhere_is_rejected(owner_client, assessment, other_b
 def test_a_question_of_another_assessments_bank_is_rejected(
     owner_client, assessment, other_bank, organization
 ):
-    other = Assessment.objects.create(
+    other = AssessmentFactory(
         organization=organization, bank=other_bank, label="other", strategy_snapshot={}
     )
     foreign = questions_of(other)[0]

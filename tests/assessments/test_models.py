@@ -4,9 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from assessments.models import Answer
-from banks.models import Question, QuestionBank
-from banks.services import bank_draft_from
-from tests.factories import AssessmentFactory, MembershipFactory, ResponseFactory
+from banks.models import Question
+from tests.assessments.factories import AssessmentFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,27 +37,6 @@ def test_dont_know_is_stored_as_null(answer_context):
     response, question = answer_context
     answer = Answer.objects.create(response=response, question=question, current=None)
     assert Answer.objects.get(pk=answer.pk).current is None
-
-
-def test_only_one_published_version_per_bank(default_bank):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        QuestionBank.objects.create(
-            slug=default_bank.slug, version=99, title="x", status=QuestionBank.Status.PUBLISHED
-        )
-
-
-def test_question_targets_stay_on_the_scale(default_bank):
-    draft = bank_draft_from(bank_row=default_bank)  # only a draft can be edited
-    question = Question.objects.filter(area__dimension__bank=draft).first()
-    question.target_product_leadership = 9
-    with pytest.raises(IntegrityError), transaction.atomic():
-        question.save()
-
-
-def test_membership_is_unique_per_user_and_organization():
-    membership = MembershipFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        MembershipFactory(user=membership.user, organization=membership.organization)
 
 
 def test_cycle_labels_are_unique_within_an_organization(default_bank):

@@ -7,13 +7,13 @@ from playwright.sync_api import expect
 from assessments.models import Assessment
 from assessments.services.cycles import assessment_start
 from banks.models import Area, Question, QuestionBank
-from tests.e2e.conftest import shot
-from tests.factories import MembershipFactory, StrategyProfileFactory, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.e2e.journey import shot
+from tests.organizations.factories import MembershipFactory, StrategyProfileFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ADMIN_EMAIL = "keeper@resonance.example"
-PASSWORD = "correct horse battery staple"
 NEW_TEXT = "We ask every customer for one line of feedback and read it every Friday."
 
 

@@ -7,19 +7,17 @@ edit an action item → download the action plan as XLSX and read it back.
 import re
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from consultants.models import ConsultantAccess
 from reports.models import ActionItem
-from tests.client.builders import scored_cycle
-from tests.e2e.conftest import log_in, shot
-from tests.factories import MembershipFactory, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.consultants.factories import ConsultantAccessFactory
+from tests.e2e.journey import log_in, shot
+from tests.organizations.factories import MembershipFactory
+from tests.scenarios import scored_cycle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 
 
 def _client(name, bank, consultant, *, cycles):
@@ -28,12 +26,7 @@ def _client(name, bank, consultant, *, cycles):
         scored_cycle(organization, bank, label=label, days_ago=days, lift=lift, seed=5)
         for label, days, lift in cycles
     ]
-    ConsultantAccess.objects.create(
-        organization=organization,
-        email=consultant.email,
-        consultant=consultant,
-        accepted_at=timezone.now(),
-    )
+    ConsultantAccessFactory(organization=organization, consultant=consultant)
     return organization, made
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Answer, Assessment, Invitation, Response
 from reports.models import Report
-from tests.e2e.conftest import answer, answer_step, log_in, next_step, question_ids, shot
+from tests.e2e.journey import answer, answer_step, log_in, next_step, question_ids, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -173,7 +173,8 @@ def test_a_failed_save_says_so_beside_the_question(
 ):
     from assessments.services.cycles import assessment_start
     from organizations.services import strategy_save
-    from tests.factories import MembershipFactory, UserFactory
+    from tests.accounts.factories import UserFactory
+    from tests.organizations.factories import MembershipFactory
 
     owner = UserFactory(email="o@example.com")
     organization = MembershipFactory(user=owner).organization

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from demo.services import DEMO_LOGINS, DEMO_ORGANIZATION, demo_seed
 from reports.models import ActionItem, Report
 from reports.services import report_build, report_request
-from tests.e2e.conftest import log_in, shot
+from tests.e2e.journey import log_in, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

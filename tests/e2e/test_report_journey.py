@@ -7,15 +7,14 @@ from playwright.sync_api import expect
 
 from assessments.models import Assessment
 from reports.models import Report
-from tests.e2e.conftest import log_in, shot
-from tests.reports.builders import answered_assessment
-from tests.reports.workers import worker_env
-from tests.worker import running_worker
+from tests.accounts.factories import PASSWORD
+from tests.e2e.journey import log_in, shot
+from tests.scenarios import answered_assessment
+from tests.worker import running_worker, worker_env
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "owner@bakery.example"
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 
 
 def test_close_cycle_watch_the_report_build_and_download_the_pdf(

@@ -13,8 +13,9 @@ from assessments.services.cycles import assessment_start
 from assessments.services.invitations import invitations_create
 from organizations.models import Level
 from organizations.services import strategy_save
-from tests.e2e.conftest import answer, answer_step, log_in, next_step, question_ids, shot
-from tests.factories import MembershipFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.e2e.journey import answer, answer_step, log_in, next_step, question_ids, shot
+from tests.organizations.factories import MembershipFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -15,16 +15,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, Invitation
-from assessments.services.invitations import token_digest
+from assessments.models import Answer, Assessment
 from banks.models import Question
-from organizations.models import Level
 from reports.models import Report
 from reports.reliability import report_sweep
-from tests.reliability.conftest import client_on_broker
-from tests.reports.builders import answered_assessment, owner_of
-from tests.reports.workers import worker_env
-from tests.worker import private_redis, running_worker, wait_for
+from tests.assessments.factories import InvitationFactory
+from tests.scenarios import answered_assessment, owner_of
+from tests.worker import client_on_broker, private_redis, running_worker, wait_for, worker_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -33,12 +30,10 @@ BUILD_TIMEOUT = 120.0
 
 def _invitation(assessment: Assessment) -> str:
     token = secrets.token_urlsafe(32)
-    Invitation.objects.create(
+    InvitationFactory(
         assessment=assessment,
         email="staff@bakery.example",
-        level=Level.STAFF,
-        token_hash=token_digest(token),
-        expires_at=timezone.now() + timedelta(days=7),
+        token=token,
     )
     return token
 

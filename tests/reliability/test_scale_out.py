@@ -12,10 +12,8 @@ import pytest
 from organizations.models import Level
 from reports.models import ActionItem, Report
 from reports.services import report_request
-from tests.reliability.conftest import client_on_broker
-from tests.reports.builders import answered_assessment
-from tests.reports.workers import worker_env
-from tests.worker import private_redis, running_worker, wait_for
+from tests.scenarios import answered_assessment
+from tests.worker import client_on_broker, private_redis, running_worker, wait_for, worker_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

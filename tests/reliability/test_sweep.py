@@ -12,7 +12,7 @@ from reports import reliability
 from reports.models import Report
 from reports.services import report_request
 from reports.tasks import report_build_task
-from tests.reports.builders import answered_assessment
+from tests.scenarios import answered_assessment
 
 pytestmark = pytest.mark.django_db
 

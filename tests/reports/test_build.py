@@ -24,7 +24,8 @@ from reports.services import (
     report_request,
 )
 from scoring.engine import projected_index, score_assessment
-from tests.reports.builders import answered_assessment, stored_pdfs
+from tests.reports.pdfs import stored_pdfs
+from tests.scenarios import answered_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -366,7 +367,7 @@ def test_without_a_pdf_engine_the_report_is_ready_without_a_pdf(assessment, monk
     assert stored_pdfs() == []
     from django.urls import reverse
 
-    from tests.reports.builders import owner_of
+    from tests.scenarios import owner_of
 
     client.force_login(owner_of(assessment))
     monkeypatch.setattr("reports.views.pdf_engine_problem", lambda: "Pango is missing")

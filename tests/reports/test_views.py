@@ -5,11 +5,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from organizations.models import Membership
 from reports.models import ActionItem, Report
 from reports.services import report_request
-from tests.factories import MembershipFactory, UserFactory
-from tests.reports.builders import consultant_for, owner_of
+from tests.accounts.factories import UserFactory
+from tests.organizations.factories import MembershipFactory
+from tests.scenarios import consultant_for, owner_of
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_revoked_consultant_gets_404(client, built_report):
 
 def test_manager_reads_the_report_but_may_not_change_it(client, built_report):
     manager = UserFactory(email="mia@bakery.example")
-    Membership.objects.create(
+    MembershipFactory(
         user=manager, organization=built_report.assessment.organization, role="manager"
     )
     client.force_login(manager)
@@ -191,7 +191,7 @@ def test_no_pdf_yet_is_404(client, assessment):
 
 
 def test_open_cycle_has_no_report_yet(client, default_bank):
-    from tests.reports.builders import answered_assessment
+    from tests.scenarios import answered_assessment
 
     assessment = answered_assessment(default_bank, status="open")
     client.force_login(owner_of(assessment))

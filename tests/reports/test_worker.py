@@ -19,9 +19,9 @@ from assessments.models import Assessment
 from reports.models import ActionItem, Report
 from reports.services import assessment_close_and_report, report_request
 from reports.tasks import report_build_task
-from tests.reports.builders import answered_assessment, stored_pdfs
-from tests.reports.workers import worker_env
-from tests.worker import children_of, producer_app, running_worker, wait_for
+from tests.reports.pdfs import stored_pdfs
+from tests.scenarios import answered_assessment
+from tests.worker import children_of, producer_app, running_worker, wait_for, worker_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -88,7 +88,7 @@ def test_the_client_address_is_read_through_the_trusted_proxies(
 def test_behind_a_proxy_one_attacker_does_not_lock_out_everyone(client, settings):
     from django.urls import reverse
 
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     settings.TRUSTED_PROXY_COUNT = 1
     UserFactory(email="ana@example.com")

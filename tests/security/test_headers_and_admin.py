@@ -5,7 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import MembershipFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.organizations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from assessments.models import Answer, Invitation, Response
 from assessments.services import cycles, invitations
 from banks.models import Question
 from organizations.models import Level
-from tests.factories import MembershipFactory, StrategyProfileFactory
+from tests.organizations.factories import MembershipFactory, StrategyProfileFactory
 
 pytestmark = pytest.mark.django_db
 SITE = "http://testserver/"

@@ -13,7 +13,7 @@ from reports import pdf
 from reports.content import report_content
 from reports.models import Report
 from reports.services import report_build, report_request
-from tests.reports.builders import answered_assessment, owner_of
+from tests.scenarios import answered_assessment, owner_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -20,14 +19,16 @@ from django.utils.regex_helper import normalize
 from knox.models import AuthToken
 
 from assessments.models import Answer, Assessment, Invitation, Response
-from assessments.services import invitations
 from assessments.services.cycles import assessment_start
 from consultants.models import ConsultantAccess
-from organizations.models import Level, Membership, Organization, StrategyProfile
+from organizations.models import Membership, Organization, StrategyProfile
 from reports.models import ActionItem, Report
 from reports.services import report_build, report_request
-from tests.factories import MembershipFactory, StrategyProfileFactory, UserFactory
-from tests.reports.builders import answered_assessment
+from tests.accounts.factories import UserFactory
+from tests.assessments.factories import InvitationFactory
+from tests.consultants.factories import ConsultantAccessFactory
+from tests.organizations.factories import MembershipFactory, StrategyProfileFactory
+from tests.scenarios import answered_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -182,20 +183,13 @@ def _victim(bank) -> Victim:
     item.consultant_note = f"{MARK} consultant note"
     item.progress_note = f"{MARK} progress note"
     item.save(update_fields=["consultant_note", "progress_note"])
-    invitation = Invitation.objects.create(
+    invitation = InvitationFactory(
         assessment=assessment,
         email=f"staff@{MARK}.example",
-        level=Level.STAFF,
-        token_hash=invitations.token_digest(VICTIM_TOKEN),
-        expires_at=timezone.now() + timedelta(days=7),
+        token=VICTIM_TOKEN,
     )
     consultant = UserFactory(email=f"adviser@{MARK}.example")
-    ConsultantAccess.objects.create(
-        organization=organization,
-        email=consultant.email,
-        consultant=consultant,
-        accepted_at=timezone.now(),
-    )
+    ConsultantAccessFactory(organization=organization, consultant=consultant)
     _instance, _token = AuthToken.objects.create(user=organization.memberships.get().user)
     return Victim(organization, assessment, invitation, item, _instance.token_key)
 
@@ -230,18 +224,15 @@ def _actors(bank) -> dict[str, Callable[[], Client]]:
     StrategyProfileFactory(organization=own)
     own_cycle = assessment_start(organization=own, user=intruder, label="mine")
     respondent_token = "respondent-own-token-" + "R" * 25
-    Invitation.objects.create(
+    InvitationFactory(
         assessment=own_cycle,
         email="staff@intruder.example",
-        level=Level.STAFF,
-        token_hash=invitations.token_digest(respondent_token),
-        expires_at=timezone.now() + timedelta(days=7),
+        token=respondent_token,
     )
     _instance, intruder_token = AuthToken.objects.create(user=intruder)
     consultant = UserFactory(email="consultant@elsewhere.example")
-    ConsultantAccess.objects.create(  # a real consultant, with a client that is not the victim
-        organization=own, email=consultant.email, consultant=consultant, accepted_at=timezone.now()
-    )
+    # A real consultant, with a client that is not the victim.
+    ConsultantAccessFactory(organization=own, consultant=consultant)
     revoked = UserFactory(email="former@elsewhere.example")
 
     def logged_in(user) -> Callable[[], Client]:
@@ -275,12 +266,8 @@ def _actors(bank) -> dict[str, Callable[[], Client]]:
 def _grant_revoked(victim: Victim) -> None:
     now = timezone.now()
     user = UserFactory(email="former@elsewhere.example")
-    ConsultantAccess.objects.create(
-        organization=victim.organization,
-        email=user.email,
-        consultant=user,
-        accepted_at=now,
-        revoked_at=now,
+    ConsultantAccessFactory(
+        organization=victim.organization, consultant=user, accepted_at=now, revoked_at=now
     )
 
 

@@ -1,0 +1,60 @@
+"""Drive the site like a person does: log in, answer the questionnaire, take screenshots."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+SCALE = ("1", "2", "3", "4", "5", "dk")
+
+
+def question_ids(page: Page) -> list[int]:
+    """Return the question ids of the step on screen, in order."""
+    ids = page.locator("form.question").evaluate_all("forms => forms.map(f => f.id)")
+    return [int(value.removeprefix("q-")) for value in ids]
+
+
+def _is_save(response) -> bool:
+    return response.request.method == "POST" and response.url.endswith("/save/")
+
+
+def answer(page: Page, question_id: int, value: str, *, comment: str | None = None) -> None:
+    """Pick a point of the scale (clicking its label, as people do) and wait for "Saved"."""
+    feedback = page.locator(f"#fb-{question_id}")
+    radio = page.locator(f"#q{question_id}-c{value}")
+    if not radio.is_checked():
+        with page.expect_response(_is_save):
+            page.locator(f"label[for='q{question_id}-c{value}']").click()
+        expect(radio).to_be_checked()
+        expect(feedback).to_contain_text(re.compile(r"Saved \d\d:\d\d:\d\d"))
+    if comment is not None:
+        # Typing saves after a short pause, without leaving the field.
+        with page.expect_response(_is_save):
+            page.locator(f"#q{question_id}-comment").fill(comment)
+        expect(feedback).to_contain_text("Saved")
+
+
+def answer_step(
+    page: Page, values: list[str] | None = None, *, skip: set[int] = frozenset()
+) -> list[int]:
+    """Answer every question of the step on screen, cycling through values; return the ids."""
+    ids = question_ids(page)
+    values = values or ["3"]
+    for index, question_id in enumerate(ids):
+        if question_id not in skip:
+            answer(page, question_id, values[index % len(values)])
+    return ids
+
+
+def next_step(page: Page) -> None:
+    page.get_by_role("link", name=re.compile("Next part|Review and submit")).last.click()
+
+
+def log_in(page: Page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def shot(page: Page, folder, name: str, *, full_page: bool = True) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
