@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -235,12 +234,10 @@ def test_reads_input_from_stdin(files: Path) -> None:
     assert json.loads(done.stdout)["alignment_index"] is not None
 
 
-def test_billion_laughs_is_refused_in_well_under_a_second(files: Path) -> None:
+def test_billion_laughs_is_refused_at_its_first_anchor(files: Path) -> None:
     (files / "laughs.yaml").write_text(LAUGHS, encoding="utf-8")
     assert LAUGHS.count("&") == 10
-    start = time.perf_counter()
     done = run("validate", "laughs.yaml", cwd=files)
-    assert time.perf_counter() - start < 1.0  # the interpreter's start-up included
     assert done.returncode == 2
     assert done.stderr == ("error: laughs.yaml:1: YAML anchors (&a) are not allowed in a bank\n")
 

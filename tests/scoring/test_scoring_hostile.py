@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -43,10 +42,9 @@ def line_of(text: str, snippet: str) -> int:
     return matches[0]
 
 
-def test_billion_laughs_is_refused_at_its_first_anchor_in_well_under_a_second() -> None:
-    start = time.perf_counter()
+def test_billion_laughs_is_refused_at_its_first_anchor() -> None:
+    # Refused at the first anchor, so nothing is ever expanded; bench/ measures how fast.
     (problem,) = problems_of(BILLION_LAUGHS)
-    assert time.perf_counter() - start < 0.1
     assert problem.line == 1
     assert "anchors" in problem.message
     assert str(problem).startswith("bank.yaml:1: YAML anchors (&a) are not allowed")
@@ -67,10 +65,9 @@ def test_a_merge_of_an_anchored_action_is_refused() -> None:
 
 
 def test_deep_yaml_nesting_is_refused_fast() -> None:
+    # How fast it is refused is measured by bench/, not here: timings make tests flaky.
     text = "bank: " + "[" * 5000 + "]" * 5000 + "\n"
-    start = time.perf_counter()
     (problem,) = problems_of(text)
-    assert time.perf_counter() - start < 0.5
     assert "nested deeper than" in problem.message
     assert problem.line == 1
 
