@@ -56,7 +56,9 @@ def test_close_cycle_watch_the_report_build_and_download_the_pdf(
     report = Report.objects.get(assessment=assessment)
     assert report.status == Report.Status.READY
     expect(page.locator(".index-value")).to_contain_text(f"{report.alignment_index:.0f}")
-    expect(page.locator("#fit .fit-sentence")).to_contain_text("Your operations fit")
+    expect(page.locator("#fit .fit-sentence")).to_contain_text(
+        "operational excellence you declared"
+    )
     shot(page, artifacts_dir, "report-02-ready")
 
     # Download the PDF.
