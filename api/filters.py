@@ -1,6 +1,8 @@
 """Query filters. They narrow querysets already scoped to the user, so an id the user may not
 see simply matches nothing: a filter never tells whether another client exists."""
 
+from typing import Any
+
 from django import forms
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
@@ -16,7 +18,7 @@ MAX_ID = 2**31 - 1
 class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)

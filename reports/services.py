@@ -12,7 +12,7 @@ from typing import Any
 
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -236,7 +236,7 @@ ACTION_ITEM_EDIT_FORBIDDEN = "Only owners and consultants can edit the action pl
 REBUILD_TOO_EARLY = "Close the cycle first: its report is built from the final answers."
 
 
-def report_rebuild(*, assessment: Assessment, user: AbstractBaseUser | AnonymousUser) -> Report:
+def report_rebuild(*, assessment: Assessment, user: User) -> Report:
     """Queue a new build of a closed cycle's report for a user allowed to ask for one.
 
     Raise PermissionDenied for anyone but owners and consultants, and ReportError while the

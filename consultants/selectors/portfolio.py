@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import (
     BooleanField,
     Case,
@@ -98,7 +98,7 @@ class PortfolioRow:
         return "up" if shown > 0 else "down" if shown < 0 else "flat"
 
 
-def portfolio_clients(*, user: AbstractBaseUser) -> QuerySet[Organization]:
+def portfolio_clients(*, user: User) -> QuerySet[Organization]:
     """Return the organizations with a grant to this consultant in force."""
     if not user.is_authenticated:
         return Organization.objects.none()
@@ -178,7 +178,7 @@ def _order(sort: str) -> list[OrderBy | Any]:
 
 def portfolio_rows(
     *,
-    user: AbstractBaseUser,
+    user: User,
     query: PortfolioQuery,
     today: date | None = None,
     stale_days: int,

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from assessments.models import Assessment
 from consultants.exports import XLSX_TYPE, download, table_csv, table_xlsx
 from consultants.selectors.benchmarks import peer_benchmarks
@@ -64,7 +65,7 @@ def _compare_form(request: HttpRequest, cycles: list[CyclePoint]) -> CompareForm
 
 @login_required
 @require_GET
-def client_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def client_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
     cycles = cycles_scored(organization=organization)
     latest = _latest_report(organization)
