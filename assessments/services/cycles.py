@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
@@ -15,7 +16,7 @@ from banks.selectors import bank_published
 from organizations.models import Level, Membership, Organization
 from organizations.selectors import strategy_of
 
-COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
+COMMENT_MAX_LENGTH = cast(int, Answer._meta.get_field("comment").max_length)  # the field sets one
 
 
 class CycleError(Exception):
