@@ -16,7 +16,8 @@ MAX_ID = 2**31 - 1
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    # Any form field works here; the stubs pin NumberFilter's to DecimalField.
+    field_class = forms.IntegerField  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)

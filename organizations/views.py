@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -64,7 +66,7 @@ def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     organization = organization_get(user=request.user, pk=pk)
     role = membership_role(user=request.user, organization=organization)
     current = assessment_current(organization=organization)
-    context = {
+    context: dict[str, Any] = {
         "organization": organization,
         "role": role,
         "is_owner": role == Membership.Role.OWNER,

@@ -272,7 +272,7 @@ def report_enqueue(*, report_id: int) -> bool:
         # Nobody waits on the task's result (the Report row is the record), so skip the
         # result store: with Redis down, subscribing to it blocks for many seconds and then
         # leaves the client unusable. Settings bound the broker publish to about a second.
-        current_app.tasks[REPORT_BUILD_TASK].apply_async(args=[report_id], ignore_result=True)
+        current_app.tasks[REPORT_BUILD_TASK].apply_async(args=(report_id,), ignore_result=True)
     except BrokerUnavailable as exc:
         # The broker is down: the report stays queued and report_sweep sends it again later.
         # An expected outage: one line, not a traceback per closed cycle.

@@ -83,7 +83,9 @@ def _context(request: AuthenticatedHttpRequest, assessment: Assessment) -> dict[
         "figures": figures,
         "print": False,
         "building": building,
-        "stalled": building and report_is_stalled(report=report, limit_s=limit),
+        "stalled": building
+        and report is not None
+        and report_is_stalled(report=report, limit_s=limit),
         "can_manage": report_can_manage(user=request.user, organization=assessment.organization),
         "can_rebuild": report_can_rebuild(user=request.user, assessment=assessment),
         "capacity": assessment.organization.capacity_days_per_month,
