@@ -36,7 +36,8 @@ test-fast: install
 test-sqlite: install
 	$(BIN)/pytest -m "not e2e"
 
-## ruff, mypy on scoring/, the import contracts of pyproject.toml, and no missing migration.
+## ruff, mypy (scoring/ strictly, the Django apps with django-stubs), the import contracts of
+## pyproject.toml, and no missing migration.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

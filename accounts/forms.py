@@ -1,5 +1,7 @@
 """Sign-up and log-in forms."""
 
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -14,7 +16,7 @@ class SignupForm(UserCreationForm):
         model = get_user_model()
         fields = ("email",)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Create my account"))
@@ -40,7 +42,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         label="E-mail address", widget=forms.EmailInput(attrs={"autofocus": True})
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Log in"))

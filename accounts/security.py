@@ -114,7 +114,9 @@ def lockout_response(
         "retry_at": timezone.localtime(_retry_at(request, username, cool_off)),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
     }
-    return render(request, LOCKED_OUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)
+    # django-axes adds its defaults to settings when it loads; the stubs see only our modules.
+    status = settings.AXES_HTTP_RESPONSE_CODE  # type: ignore[misc]
+    return render(request, LOCKED_OUT_TEMPLATE, context, status=status)
 
 
 class RefusedAccessLogMiddleware:
@@ -134,7 +136,7 @@ class RefusedAccessLogMiddleware:
                     response.status_code,
                     request.method,
                     request.path[:500],
-                    user.get_username() if authenticated else "anonymous",
+                    user.get_username() if user is not None and authenticated else "anonymous",
                     client_address(request),
                 )
         return response

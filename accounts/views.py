@@ -11,13 +11,14 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import SignupForm
+from accounts.http import AuthenticatedHttpRequest
 from api import tokens
 from api.forms import TokenCreateForm
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
     new_token = ""
     if request.method == "POST" and form.is_valid():
@@ -42,7 +43,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_key: str) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, token_key: str) -> HttpResponse:
     tokens.api_token_revoke(user=request.user, token_key=token_key)
     messages.success(request, f"Token {token_key}… is revoked: it no longer works.")
     return redirect("tokens")

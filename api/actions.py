@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -63,7 +63,7 @@ def _text(value: Any) -> Any:
 def answer_set_save(
     *,
     assessment: Assessment,
-    user: AbstractBaseUser,
+    user: User,
     answers: Sequence[Mapping[str, Any]],
     submit: bool,
 ) -> AnswerSetOutcome:
@@ -134,9 +134,7 @@ def answer_set_save(
 FORM_FIELDS = ("assignee", "due", "status", "progress_note", "consultant_note")
 
 
-def action_item_change(
-    *, item: ActionItem, user: AbstractBaseUser, changes: Mapping[str, Any]
-) -> ActionItem:
+def action_item_change(*, item: ActionItem, user: User, changes: Mapping[str, Any]) -> ActionItem:
     """Apply a partial change through the action plan page's own form and service."""
     if not action_item_can_edit(user=user, item=item):
         raise PermissionDenied(reports.ACTION_ITEM_EDIT_FORBIDDEN)
@@ -155,7 +153,7 @@ def _stored(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def report_rebuild(*, assessment: Assessment, user: AbstractBaseUser) -> Report:
+def report_rebuild(*, assessment: Assessment, user: User) -> Report:
     """Queue a new build of a closed cycle's report through the report page's own service."""
     try:
         return reports.report_rebuild(assessment=assessment, user=user)

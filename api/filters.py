@@ -1,6 +1,8 @@
 """Query filters. They narrow querysets already scoped to the user, so an id the user may not
 see simply matches nothing: a filter never tells whether another client exists."""
 
+from typing import Any
+
 from django import forms
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
@@ -14,9 +16,10 @@ MAX_ID = 2**31 - 1
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    # Any form field works here; the stubs pin NumberFilter's to DecimalField.
+    field_class = forms.IntegerField  # type: ignore[assignment]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)

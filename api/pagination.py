@@ -3,6 +3,7 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
 
 class ApiPagination(PageNumberPagination):
@@ -22,7 +23,7 @@ class ApiPagination(PageNumberPagination):
             )
         return int(raw)
 
-    def get_schema_operation_parameters(self, view: object) -> list[dict[str, object]]:
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, object]]:
         parameters = super().get_schema_operation_parameters(view)
         bounds = {
             self.page_query_param: {"minimum": 1},

@@ -292,7 +292,8 @@ class StrictBooleanField(serializers.BooleanField):
 
 class AnswerSetSerializer(serializers.Serializer):
     # Far above any bank's size; it bounds the work one request can ask for.
-    answers = AnswerInSerializer(many=True, allow_empty=False, max_length=MAX_ANSWERS)
+    # many=True hands max_length to the ListSerializer; the stubs type the child's arguments.
+    answers = AnswerInSerializer(many=True, allow_empty=False, max_length=MAX_ANSWERS)  # type: ignore[call-arg]
     submit = StrictBooleanField(
         default=False,
         help_text="Hand the response in after saving; its answers can then no longer change.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -21,7 +21,7 @@ class TokenLimitError(Exception):
     """The user holds as many tokens as allowed; the message is written for people."""
 
 
-def api_tokens_for_user(*, user: AbstractBaseUser) -> QuerySet[AuthToken]:
+def api_tokens_for_user(*, user: User) -> QuerySet[AuthToken]:
     """Return the user's tokens that have not expired, newest first."""
     return (
         AuthToken.objects.filter(user=user).exclude(expiry__lt=timezone.now()).order_by("-created")
@@ -29,7 +29,7 @@ def api_tokens_for_user(*, user: AbstractBaseUser) -> QuerySet[AuthToken]:
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, days: int) -> tuple[AuthToken, str]:
+def api_token_create(*, user: User, days: int) -> tuple[AuthToken, str]:
     """Create a token valid for `days` days; return its row and the text, which is never stored."""
     # Expired rows are dead weight: knox only removes them when someone presents them.
     AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
@@ -40,7 +40,7 @@ def api_token_create(*, user: AbstractBaseUser, days: int) -> tuple[AuthToken, s
     return AuthToken.objects.create(user=user, expiry=timedelta(days=days), prefix=TOKEN_PREFIX)
 
 
-def api_token_revoke(*, user: AbstractBaseUser, token_key: str) -> int:
+def api_token_revoke(*, user: User, token_key: str) -> int:
     """Delete the user's token with this visible start; another user's token is a 404."""
     tokens = AuthToken.objects.filter(user=user, token_key=token_key)
     if not tokens.exists():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from drf_spectacular.utils import (
@@ -159,7 +160,7 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         try:
             outcome = actions.answer_set_save(
                 assessment=cycle,
-                user=request.user,
+                user=cast(User, request.user),  # IsAuthenticated, the default, let only users in
                 answers=payload.validated_data["answers"],
                 submit=payload.validated_data["submit"],
             )
@@ -195,7 +196,8 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     def rebuild(self, request: Request, pk: str) -> Response:
         cycle = self.get_object()
         try:
-            report = actions.report_rebuild(assessment=cycle, user=request.user)
+            user = cast(User, request.user)  # IsAuthenticated, the default, let only users in
+            report = actions.report_rebuild(assessment=cycle, user=user)
         except actions.ConflictError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         data = {"cycle": cycle.pk, "report_status": report.status, "queued_at": report.queued_at}
@@ -268,7 +270,9 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         changes.is_valid(raise_exception=True)
         try:
             item = actions.action_item_change(
-                item=item, user=request.user, changes=changes.validated_data
+                item=item,
+                user=cast(User, request.user),  # IsAuthenticated, the default, let only users in
+                changes=changes.validated_data,
             )
         except actions.InvalidInputError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)

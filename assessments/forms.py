@@ -2,7 +2,7 @@
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -100,7 +100,7 @@ class AnswerForm(forms.Form):
         return None if value == DONT_KNOW else int(value)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if not self.with_target:
             if self.data.get("target"):
                 self.add_error("target", "Only the owner states what the strategy needs.")
@@ -115,7 +115,7 @@ class AnswerForm(forms.Form):
     def error_list(self) -> list[str]:
         """Return every error as one sentence, the field's name first where it helps."""
         names = {"current": "Rating", "target": "What our strategy needs", "comment": "Comment"}
-        messages = []
+        messages: list[str] = []
         for name, errors in self.errors.items():
             prefix = f"{names[name]}: " if name in names else ""
             messages.extend(prefix + str(error) for error in errors)
@@ -170,7 +170,7 @@ class InvitationForm(forms.Form):
         return self._clean_addresses("staff")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         managers, staff = cleaned.get("managers"), cleaned.get("staff")
         if managers is None or staff is None:
             return cleaned

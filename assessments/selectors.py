@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -15,12 +15,12 @@ from organizations.models import Level, Organization, StrategyProfile, ValueDisc
 from organizations.selectors import organizations_for_user
 
 
-def assessments_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Assessment]:
+def assessments_for_user(*, user: User | AnonymousUser) -> QuerySet[Assessment]:
     """Return assessments of the organizations the user may see."""
     return Assessment.objects.filter(organization__in=organizations_for_user(user=user))
 
 
-def assessment_get(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Assessment:
+def assessment_get(*, user: User | AnonymousUser, pk: int) -> Assessment:
     """Return one visible assessment or raise Http404."""
     return get_object_or_404(
         assessments_for_user(user=user).select_related("organization", "bank"), pk=pk
@@ -48,7 +48,7 @@ def assessments_past(*, organization: Organization) -> QuerySet[Assessment]:
     )
 
 
-def response_of_user(*, assessment: Assessment, user: AbstractBaseUser) -> Response | None:
+def response_of_user(*, assessment: Assessment, user: User) -> Response | None:
     """Return the user's own response to the assessment, if they started one."""
     return assessment.responses.filter(user=user).first()
 

@@ -1,6 +1,6 @@
 """Django admin for question banks: a whole area on one page, drafts only."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -30,6 +30,9 @@ from banks.services import (
 )
 from scoring.bank import Bank, BankError
 from scoring.constants import DISCIPLINES
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
 
 LOCKED_NOTICE = (
     "{bank} is {status} and read-only: assessments that use it must keep their scores. "
@@ -108,7 +111,7 @@ class DraftOnlyAdmin(SimpleHistoryAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-QUESTION_FIELDSETS = (
+QUESTION_FIELDSETS: "_FieldsetSpec" = (
     (None, {"fields": ("code", "text", "help", "weight", "position", "continues")}),
     (
         "What each strategy needs (targets, 1–5)",

@@ -1,7 +1,7 @@
 """Versioned question banks: dimensions, areas, questions, action templates, rules."""
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -27,7 +27,12 @@ class BankLockedError(Exception):
 LOCKED_MESSAGE = "{} is not a draft: published and retired versions cannot change"
 
 
-class DraftOnlyQuerySet(models.QuerySet):
+# The rows these querysets hold: each model class knows the lookup to its bank's status.
+_Locked = TypeVar("_Locked", bound="QuestionBank | BankContent", covariant=True)
+_Content = TypeVar("_Content", bound="BankContent", covariant=True)
+
+
+class DraftOnlyQuerySet(models.QuerySet[_Locked]):
     """Bulk writes refuse rows that belong to a published or retired bank version."""
 
     def _refuse_locked(self) -> None:
@@ -48,7 +53,7 @@ class DraftOnlyQuerySet(models.QuerySet):
     delete.queryset_only = True  # type: ignore[attr-defined]
 
 
-class BankContentQuerySet(DraftOnlyQuerySet):
+class BankContentQuerySet(DraftOnlyQuerySet[_Content]):
     """Rows inside a bank version: new rows cannot be added to a locked version either."""
 
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
@@ -85,7 +90,8 @@ class BankContent(models.Model):
 
     @classmethod
     def locked_parents(cls) -> models.QuerySet:
-        parent = cls._meta.get_field(cls.parent_field).related_model
+        # parent_field names a ForeignKey, whose related model is always a model class.
+        parent = cast("type[models.Model]", cls._meta.get_field(cls.parent_field).related_model)
         return parent._base_manager.exclude(**{cls.parent_status: QuestionBank.Status.DRAFT})
 
     def _refuse_if_locked(self) -> None:

@@ -46,7 +46,8 @@ def table_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 def table_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     """Return a workbook with one sheet per (title, headers, rows), headers in bold."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    if workbook.active is not None:  # always: a new workbook starts with one empty sheet
+        workbook.remove(workbook.active)
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])  # Excel's limit on sheet names
         sheet.append(list(headers))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -22,7 +24,7 @@ class ConsultantGrantForm(forms.Form):
         help_text="They get an e-mail with a link; access starts when they accept.",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Grant access"))
@@ -55,7 +57,7 @@ class PortfolioFilterForm(forms.Form):
     overdue = forms.ChoiceField(label="Overdue actions", required=False, choices=YES_NO)
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             choice = isinstance(field, forms.ChoiceField)

@@ -91,7 +91,7 @@ def demo_seed() -> bool:
             ("2026-Q1", now - timedelta(days=200), 0.0),
             ("2026-Q3", now - timedelta(days=20), 0.4),
         ]
-        assessments = []
+        assessments: list[Assessment] = []
         for label, closed_at, improvement in cycles:
             assessment = _closed_cycle(
                 organization, bank, strategy, owner, label=label, at=closed_at

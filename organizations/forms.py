@@ -1,6 +1,6 @@
 """Organization, strategy and member forms. Forms validate; services write."""
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
@@ -21,13 +21,13 @@ class OrganizationForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Save"))
 
 
-DISCIPLINE_EXPLANATIONS = {
+DISCIPLINE_EXPLANATIONS: dict[str, str] = {
     ValueDiscipline.OPERATIONAL_EXCELLENCE: (
         "Customers come to you because you are reliable, quick and good value. You win by "
         "running a tight, efficient operation with few surprises. Think of a discount "
@@ -71,8 +71,11 @@ class StrategyForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Radio buttons need no "---------" choice: nothing checked means nothing chosen.
-        self.fields["primary_value"].choices = StrategyProfile.PrimaryValue.choices
-        self.fields["value_discipline"].choices = [
+        # The model fields have choices, so ModelForm made both ChoiceFields.
+        primary_value = cast(forms.ChoiceField, self.fields["primary_value"])
+        value_discipline = cast(forms.ChoiceField, self.fields["value_discipline"])
+        primary_value.choices = StrategyProfile.PrimaryValue.choices
+        value_discipline.choices = [
             (value, format_html("<strong>{}</strong>: {}", label, DISCIPLINE_EXPLANATIONS[value]))
             for value, label in ValueDiscipline.choices
         ]

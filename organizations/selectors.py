@@ -1,13 +1,13 @@
 """Reads about organizations. Visibility is decided here, once."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from organizations.models import Membership, Organization, StrategyProfile, grant_in_force
 
 
-def organizations_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organization]:
+def organizations_for_user(*, user: User | AnonymousUser) -> QuerySet[Organization]:
     """Return organizations the user belongs to or that granted them active consultant access."""
     if not user.is_authenticated:
         return Organization.objects.none()
@@ -17,12 +17,12 @@ def organizations_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySe
     ).distinct()
 
 
-def organization_get(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Organization:
+def organization_get(*, user: User | AnonymousUser, pk: int) -> Organization:
     """Return one visible organization or raise Http404."""
     return get_object_or_404(organizations_for_user(user=user), pk=pk)
 
 
-def membership_role(*, user: AbstractBaseUser, organization: Organization) -> str | None:
+def membership_role(*, user: User, organization: Organization) -> str | None:
     """Return the user's role in the organization (owner/manager), or None for consultants."""
     return (
         Membership.objects.filter(user=user, organization=organization)
@@ -31,7 +31,7 @@ def membership_role(*, user: AbstractBaseUser, organization: Organization) -> st
     )
 
 
-def is_owner(*, user: AbstractBaseUser | AnonymousUser, organization: Organization) -> bool:
+def is_owner(*, user: User | AnonymousUser, organization: Organization) -> bool:
     """Return whether the user holds the owner role in the organization."""
     if not user.is_authenticated:
         return False

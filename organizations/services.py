@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -29,7 +29,7 @@ class MembershipError(Exception):
 
 
 @transaction.atomic
-def organization_create(*, owner: AbstractBaseUser, **fields: Any) -> Organization:
+def organization_create(*, owner: User, **fields: Any) -> Organization:
     """Create an organization with the given user as its owner."""
     organization = Organization.objects.create(**fields)
     Membership.objects.create(user=owner, organization=organization, role=Membership.Role.OWNER)
@@ -60,7 +60,7 @@ def member_invite(
     organization: Organization,
     email: str,
     role: str,
-    invited_by: AbstractBaseUser,
+    invited_by: User,
     site_url: str,
 ) -> MemberInvited:
     """Add a co-owner or manager by e-mail and send them a way in.
@@ -89,7 +89,7 @@ def member_invite(
 
 
 def _send_member_mail(
-    *, membership: Membership, invited_by: AbstractBaseUser, new_account: bool, site_url: str
+    *, membership: Membership, invited_by: User, new_account: bool, site_url: str
 ) -> bool:
     user = membership.user
     if new_account:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from assessments.selectors import (
     assessment_current,
     assessments_past,
@@ -33,7 +36,7 @@ from reports.selectors import action_plan_progress, assessment_latest_scored
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     organization_list = organizations_for_user(user=request.user)
     is_member = request.user.memberships.exists()
     if not is_member and works_as_consultant(user=request.user):
@@ -48,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organization = organizations.organization_create(owner=request.user, **form.cleaned_data)
@@ -59,11 +62,11 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
     role = membership_role(user=request.user, organization=organization)
     current = assessment_current(organization=organization)
-    context = {
+    context: dict[str, Any] = {
         "organization": organization,
         "role": role,
         "is_owner": role == Membership.Role.OWNER,
@@ -107,7 +110,7 @@ def strategy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def members(request: HttpRequest, pk: int) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
     is_owner = selectors.is_owner(user=request.user, organization=organization)
     if request.method == "POST":

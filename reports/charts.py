@@ -118,7 +118,7 @@ def area_gap_figure(content: ReportContent) -> dict[str, Any]:
     """Return bars of each area's mean answer minus mean target: short below, beyond above."""
     areas = list(reversed(content.areas))
     labels = [f"{a.title}" for a in areas]
-    gaps = [a.gap if a.score is not None else 0.0 for a in areas]
+    gaps = [(a.gap or 0.0) if a.score is not None else 0.0 for a in areas]
     colours = [NO_DATA if a.score is None else (SHORT if (a.gap or 0) < 0 else OVER) for a in areas]
     hover = [
         f"{a.title} ({a.dimension_title})<br>"
@@ -137,7 +137,7 @@ def area_gap_figure(content: ReportContent) -> dict[str, Any]:
             marker={"color": colours},
             hovertext=hover,
             hoverinfo="text",
-            text=["no data" if a.score is None else signed(a.gap) for a in areas],
+            text=["no data" if a.score is None else signed(a.gap or 0.0) for a in areas],
             textposition="outside",
             cliponaxis=False,
         )

@@ -20,6 +20,7 @@ from reports.bands import band_label, band_meaning
 from reports.models import ActionItem
 from scoring.bank import Bank
 from scoring.engine import band_for
+from scoring.text import localize
 
 DISCIPLINE_LABELS = dict(ValueDiscipline.choices)
 QUADRANT_LABELS = {
@@ -323,7 +324,7 @@ def _dimension_rows(result: dict[str, Any], bank: Bank) -> tuple[DimensionRow, .
 
 def _question_text(bank: Bank, code: str) -> str:
     try:
-        return " ".join(bank.question(code).text.split())
+        return " ".join(localize(bank.question(code).text).split())
     except KeyError:
         return code
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
@@ -37,7 +37,7 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["due"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+        cast(forms.DateField, self.fields["due"]).input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

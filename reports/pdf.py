@@ -11,7 +11,7 @@ import functools
 import logging
 import mimetypes
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 from urllib.request import DataHandler, Request
 
@@ -80,7 +80,7 @@ def static_only_fetcher() -> Any:
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class StaticOnlyFetcher(URLFetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols=(), allow_redirects=False, timeout=1)
             self.refused: list[str] = []
@@ -122,7 +122,8 @@ def html_to_pdf(html: str, *, fetcher: Any | None = None) -> bytes:
 def report_pdf_html(content: ReportContent, *, template: str | None = None) -> str:
     """Return the HTML of the printed report, charts embedded as SVG data URIs."""
     return render_to_string(
-        template or getattr(settings, "REPORT_PDF_TEMPLATE", PDF_TEMPLATE),
+        # An optional setting (the worker tests set it), so the stubs cannot know its type.
+        template or cast(str, getattr(settings, "REPORT_PDF_TEMPLATE", PDF_TEMPLATE)),
         {
             "content": content,
             "figures": print_figures(content),

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from math import cos, pi, sin
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 
@@ -55,10 +55,12 @@ from reports.palette import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.projections.polar import PolarAxes
+    from matplotlib.typing import RcKeyType
 
 WIDTH = 504.0  # points: the A4 text width at the PDF's margins
 DASHED = (0, (4, 3))
-RC = {
+RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",  # the one font installed with WeasyPrint's Pango
     "font.size": 8.0,
     "text.color": TEXT,
@@ -151,7 +153,10 @@ def radar_svg(content: ReportContent) -> str | None:
     if len(rows) < 3:
         return None
     fig = _figure(256)
-    ax = fig.add_axes((143 / WIDTH, 36 / 256, 184 / WIDTH, 184 / 256), projection="polar")
+    ax = cast(
+        "PolarAxes",  # what projection="polar" makes
+        fig.add_axes((143 / WIDTH, 36 / 256, 184 / WIDTH, 184 / 256), projection="polar"),
+    )
     ax.set_theta_zero_location("N")
     ax.set_theta_direction(-1)
     angles = [2 * pi * i / len(rows) for i in range(len(rows))]
@@ -174,10 +179,11 @@ def radar_svg(content: ReportContent) -> str | None:
         align = "center" if abs(across) < 0.1 else ("left" if across > 0 else "right")
         lift = 6 if up > 0.1 else (-5 if up < -0.1 else 2)
         score = "no score" if row.score is None else f"score {row.score:.0f}"
-        for text, extra, style in (
+        labels: tuple[tuple[str, int, dict[str, Any]], ...] = (
             (row.title, 0, {"fontweight": "bold"}),
             (score, -9, {"color": MUTED}),
-        ):
+        )
+        for text, extra, style in labels:
             ax.annotate(
                 text,
                 (angle, 5),
@@ -333,7 +339,7 @@ def matrix_svg(content: ReportContent, plan_size: int) -> str | None:
     ax.xaxis.set_major_formatter("{x:.1f}")
     ax.yaxis.set_major_formatter("{x:.1f}")
     ax.grid(color=GRID, linewidth=0.6)
-    median = {"color": TARGET, "linewidth": 0.8, "linestyle": (0, (2, 2))}
+    median: dict[str, Any] = {"color": TARGET, "linewidth": 0.8, "linestyle": (0, (2, 2))}
     ax.axvline(statistics.median(p.feasibility for p in rows), **median)
     ax.axhline(statistics.median(p.uplift for p in rows), **median)
     xs = spread_positions([p.feasibility for p in rows], [p.question for p in rows])
@@ -378,7 +384,7 @@ def matrix_svg(content: ReportContent, plan_size: int) -> str | None:
             va="baseline",
             color=MUTED,
         )
-    axis_label = {"color": MUTED, "fontsize": 8}
+    axis_label: dict[str, Any] = {"color": MUTED, "fontsize": 8}
     ax.set_xlabel("feasibility (1 = trivial, 0.2 = major project)", labelpad=3, **axis_label)
     ax.set_ylabel("index points if brought to target", labelpad=6, **axis_label)
     _legend(fig, [(QUADRANT_COLOURS[q], label) for q, label in QUADRANT_LABELS.items()], x=104)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -50,22 +50,20 @@ def report_is_stalled(*, report: Report, now: datetime | None = None, limit_s: f
 # --- Who may act on reports: the one place the pages, the API and templates ask -------------
 
 
-def report_can_manage(
-    *, user: AbstractBaseUser | AnonymousUser, organization: Organization
-) -> bool:
+def report_can_manage(*, user: User, organization: Organization) -> bool:
     """Return whether the user may rebuild reports and edit action plans: owners, consultants."""
     if is_owner(user=user, organization=organization):
         return True
     return organization.consultant_grants.filter(grant_in_force(), consultant=user).exists()
 
 
-def report_can_rebuild(*, user: AbstractBaseUser | AnonymousUser, assessment: Assessment) -> bool:
+def report_can_rebuild(*, user: User, assessment: Assessment) -> bool:
     """Return whether the user may rebuild the cycle's report now: a manager, a closed cycle."""
     if assessment.status in UNBUILDABLE:
         return False
     return report_can_manage(user=user, organization=assessment.organization)
 
 
-def action_item_can_edit(*, user: AbstractBaseUser | AnonymousUser, item: ActionItem) -> bool:
+def action_item_can_edit(*, user: User, item: ActionItem) -> bool:
     """Return whether the user may change the action item: whoever manages its reports."""
     return report_can_manage(user=user, organization=item.assessment.organization)

@@ -12,7 +12,7 @@ from typing import Any
 
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -236,7 +236,7 @@ ACTION_ITEM_EDIT_FORBIDDEN = "Only owners and consultants can edit the action pl
 REBUILD_TOO_EARLY = "Close the cycle first: its report is built from the final answers."
 
 
-def report_rebuild(*, assessment: Assessment, user: AbstractBaseUser | AnonymousUser) -> Report:
+def report_rebuild(*, assessment: Assessment, user: User) -> Report:
     """Queue a new build of a closed cycle's report for a user allowed to ask for one.
 
     Raise PermissionDenied for anyone but owners and consultants, and ReportError while the
@@ -272,7 +272,7 @@ def report_enqueue(*, report_id: int) -> bool:
         # Nobody waits on the task's result (the Report row is the record), so skip the
         # result store: with Redis down, subscribing to it blocks for many seconds and then
         # leaves the client unusable. Settings bound the broker publish to about a second.
-        current_app.tasks[REPORT_BUILD_TASK].apply_async(args=[report_id], ignore_result=True)
+        current_app.tasks[REPORT_BUILD_TASK].apply_async(args=(report_id,), ignore_result=True)
     except BrokerUnavailable as exc:
         # The broker is down: the report stays queued and report_sweep sends it again later.
         # An expected outage: one line, not a traceback per closed cycle.

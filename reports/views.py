@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from accounts.http import AuthenticatedHttpRequest
 from assessments.models import Assessment
 from assessments.selectors import assessment_get, assessments_for_user
 from banks.services import bank_to_engine
@@ -66,7 +67,7 @@ def _projection(assessment: Assessment, content: ReportContent | None) -> dict[s
     return {"projected": projected, "done_count": done, "projected_gain": gain}
 
 
-def _context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+def _context(request: AuthenticatedHttpRequest, assessment: Assessment) -> dict[str, Any]:
     report = report_of(assessment=assessment)
     content = _content(assessment, report)
     figures: dict[str, Any] = dict(report.figures or {}) if report and content else {}
@@ -82,7 +83,9 @@ def _context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
         "figures": figures,
         "print": False,
         "building": building,
-        "stalled": building and report_is_stalled(report=report, limit_s=limit),
+        "stalled": building
+        and report is not None
+        and report_is_stalled(report=report, limit_s=limit),
         "can_manage": report_can_manage(user=request.user, organization=assessment.organization),
         "can_rebuild": report_can_rebuild(user=request.user, assessment=assessment),
         "capacity": assessment.organization.capacity_days_per_month,
@@ -93,14 +96,14 @@ def _context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
     return render(request, "reports/report.html", _context(request, assessment))
 
 
 @login_required
 @require_GET
-def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Answer the page's polling: the banner while building, then the whole finished body."""
     assessment = assessment_get(user=request.user, pk=pk)
     report = report_of(assessment=assessment)
@@ -139,7 +142,7 @@ def report_pdf_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+def report_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
     try:
         services.report_rebuild(assessment=assessment, user=request.user)
@@ -159,7 +162,7 @@ def _action_item_get(request: HttpRequest, pk: int) -> ActionItem:
     )
 
 
-def _row_context(request: HttpRequest, item: ActionItem) -> dict[str, Any]:
+def _row_context(request: AuthenticatedHttpRequest, item: ActionItem) -> dict[str, Any]:
     assessment = item.assessment
     report = report_of(assessment=assessment)
     content = _content(assessment, report)
@@ -178,7 +181,7 @@ def _row_context(request: HttpRequest, item: ActionItem) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def action_item_row(request: HttpRequest, pk: int) -> HttpResponse:
+def action_item_row(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Return one row of the plan table (the Cancel of an inline edit)."""
     item = _action_item_get(request, pk)
     if not request.htmx:
@@ -188,7 +191,7 @@ def action_item_row(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = _action_item_get(request, pk)
     if not action_item_can_edit(user=request.user, item=item):
         raise PermissionDenied(ACTION_ITEM_EDIT_FORBIDDEN)

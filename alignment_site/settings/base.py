@@ -178,7 +178,7 @@ CACHES = {
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         # Must exceed the hard time limit, or a long task is handed to a second worker.
         # The price: a message of a worker killed outright (SIGKILL, lost machine) comes back
         # only after this long, so report_sweep re-queues such reports much sooner.

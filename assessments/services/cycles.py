@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from banks.selectors import bank_published
 from organizations.models import Level, Membership, Organization
 from organizations.selectors import strategy_of
 
-COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
+COMMENT_MAX_LENGTH = cast(int, Answer._meta.get_field("comment").max_length)  # the field sets one
 
 
 class CycleError(Exception):
@@ -31,9 +32,7 @@ class ResponseLockedError(CycleError):
 
 
 @transaction.atomic
-def assessment_start(
-    *, organization: Organization, user: AbstractBaseUser, label: str
-) -> Assessment:
+def assessment_start(*, organization: Organization, user: User, label: str) -> Assessment:
     """Open a cycle on the published bank with a snapshot of today's strategy."""
     # Locking the organization serialises concurrent starts: one open cycle at a time.
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -69,7 +68,7 @@ def member_level(*, role: str) -> str:
     return Level.OWNER if role == Membership.Role.OWNER else Level.MANAGER
 
 
-def response_for_member(*, assessment: Assessment, user: AbstractBaseUser, role: str) -> Response:
+def response_for_member(*, assessment: Assessment, user: User, role: str) -> Response:
     """Return the member's own response to the cycle, creating it on their first answer."""
     response, _created = Response.objects.get_or_create(
         assessment=assessment, user=user, defaults={"level": member_level(role=role)}

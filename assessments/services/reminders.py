@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,9 +14,18 @@ from django.utils import timezone
 
 from organizations.models import Membership, Organization
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 logger = logging.getLogger(__name__)
 # The shortest interval the model allows: anything newer cannot be due, so the query skips it.
 MIN_INTERVAL_DAYS = 7
+
+
+class LatestCycle(TypedDict):
+    """What the candidates' query adds to each organization: when its last cycle started."""
+
+    latest_cycle: datetime
 
 
 def reminder_due(
@@ -68,7 +78,7 @@ def reassessment_reminders_send(*, now: datetime | None = None) -> int:
     return sent
 
 
-def _send(*, organization: Organization, now: datetime) -> bool:
+def _send(*, organization: WithAnnotations[Organization, LatestCycle], now: datetime) -> bool:
     owners = list(
         Membership.objects.filter(organization=organization, role=Membership.Role.OWNER)
         .exclude(user__email="")

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from assessments.forms import CycleStartForm, InvitationForm, suggested_cycle_label
 from assessments.models import Invitation
 from assessments.selectors import (
@@ -34,7 +35,7 @@ from reports.services import assessment_close_and_report
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
     require_owner(request, organization)
     form = CycleStartForm(
@@ -64,7 +65,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
     role = membership_role(user=request.user, organization=assessment.organization)
     my_response = response_of_user(assessment=assessment, user=request.user) if role else None
@@ -95,7 +96,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_close(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
     require_owner(request, assessment.organization)
     if request.method == "POST":

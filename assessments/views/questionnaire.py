@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from assessments import selectors
 from assessments.forms import TARGET_CHOICES, AnswerForm
 from assessments.models import Assessment, Invitation, Response
@@ -47,7 +49,7 @@ class Wizard:
             return reverse(f"assessments:respond_{name}", args=[self.token, *args])
         return reverse(f"assessments:{name}", args=[self.assessment.pk, *args])
 
-    def context(self, **extra: object) -> dict[str, object]:
+    def context(self, **extra: object) -> dict[str, Any]:
         questionnaire = selectors.questionnaire(assessment=self.assessment, response=self.response)
         discipline = (self.assessment.strategy_snapshot or {}).get("value_discipline", "")
         return {
@@ -65,7 +67,7 @@ class Wizard:
         }
 
 
-def _member_wizard(request: HttpRequest, pk: int) -> tuple[Wizard, str]:
+def _member_wizard(request: AuthenticatedHttpRequest, pk: int) -> tuple[Wizard, str]:
     assessment = assessment_get(user=request.user, pk=pk)
     role = membership_role(user=request.user, organization=assessment.organization)
     if role is None:
@@ -118,13 +120,13 @@ def _review_page(request: HttpRequest, wizard: Wizard) -> HttpResponse:
 
 
 def _save(
-    request: HttpRequest, wizard: Wizard, start_response: Callable[[], Response]
+    request: HtmxHttpRequest, wizard: Wizard, start_response: Callable[[], Response]
 ) -> HttpResponse:
     """Validate and save one answer; reply with the message shown beside the question."""
     form = AnswerForm(request.POST, assessment=wizard.assessment, with_target=wizard.with_target)
     question_id = request.POST.get("question", "")
     status = 200
-    context: dict[str, object] = {"question_id": question_id, "wizard": wizard}
+    context: dict[str, Any] = {"question_id": question_id, "wizard": wizard}
     if not form.is_valid():
         status = 422
         context["errors"] = form.error_list()
@@ -175,28 +177,28 @@ def _submit(wizard: Wizard) -> None:
 
 @login_required
 @require_GET
-def wizard_start(request: HttpRequest, pk: int) -> HttpResponse:
+def wizard_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wizard, _role = _member_wizard(request, pk)
     return _closed_redirect(request, wizard) or _step_page(request, wizard, None)
 
 
 @login_required
 @require_GET
-def wizard_step(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def wizard_step(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     wizard, _role = _member_wizard(request, pk)
     return _closed_redirect(request, wizard) or _step_page(request, wizard, code)
 
 
 @login_required
 @require_GET
-def wizard_review(request: HttpRequest, pk: int) -> HttpResponse:
+def wizard_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wizard, _role = _member_wizard(request, pk)
     return _closed_redirect(request, wizard) or _review_page(request, wizard)
 
 
 @login_required
 @require_POST
-def wizard_save(request: HttpRequest, pk: int) -> HttpResponse:
+def wizard_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wizard, role = _member_wizard(request, pk)
     return _save(
         request,
@@ -209,7 +211,7 @@ def wizard_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def wizard_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def wizard_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wizard, _role = _member_wizard(request, pk)
     try:
         _submit(wizard)
@@ -223,7 +225,7 @@ def wizard_submit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Respondents (no account: the personal link is the key) ----------------------------------
 
 
-def _link_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _link_problem(request: HtmxHttpRequest, exc: Exception) -> HttpResponse:
     gone = isinstance(exc, invitations.InvitationGoneError)
     status = 410 if gone else 404
     if request.htmx:
@@ -233,7 +235,7 @@ def _link_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
         )
     context = (
         {"reason": exc.reason, "message": str(exc), "invitation": exc.invitation}
-        if gone
+        if isinstance(exc, invitations.InvitationGoneError)
         else {"reason": "unknown"}
     )
     return render(request, "assessments/respondent/link_problem.html", context, status=status)
@@ -246,7 +248,9 @@ def respondent_link(view: RespondentView) -> Callable[..., HttpResponse]:
     """Open the invitation of the URL's token, or answer with a clear 404/410 page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, token: str, *args: object, **kwargs: object) -> HttpResponse:
+    def wrapper(
+        request: HtmxHttpRequest, token: str, *args: object, **kwargs: object
+    ) -> HttpResponse:
         try:
             invitation = invitations.invitation_resolve(token=token)
         except (invitations.InvitationUnknownError, invitations.InvitationGoneError) as exc:
@@ -288,7 +292,7 @@ def respond_review(request: HttpRequest, wizard: Wizard, invitation: Invitation)
 
 @require_POST
 @respondent_link
-def respond_save(request: HttpRequest, wizard: Wizard, invitation: Invitation) -> HttpResponse:
+def respond_save(request: HtmxHttpRequest, wizard: Wizard, invitation: Invitation) -> HttpResponse:
     return _save(
         request, wizard, lambda: invitations.response_for_invitation(invitation=invitation)
     )

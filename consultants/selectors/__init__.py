@@ -1,6 +1,6 @@
 """Reads about consultant grants."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from consultants.models import ConsultantAccess
@@ -25,7 +25,7 @@ def consultant_grant_log(*, organization: Organization) -> QuerySet:
     )
 
 
-def consultant_grants_pending_for(*, user: AbstractBaseUser) -> QuerySet[ConsultantAccess]:
+def consultant_grants_pending_for(*, user: User) -> QuerySet[ConsultantAccess]:
     """Return the open grants addressed to the user's e-mail that wait for an answer."""
     email = getattr(user, "email", "") or ""
     if not email:
@@ -39,14 +39,14 @@ def consultant_grants_pending_for(*, user: AbstractBaseUser) -> QuerySet[Consult
     )
 
 
-def works_as_consultant(*, user: AbstractBaseUser) -> bool:
+def works_as_consultant(*, user: User) -> bool:
     """Return whether the user has a client, or an offer of one waiting for an answer."""
     # One query: the navigation asks this on every page of a logged-in user.
     grants = consultant_grants_active_for(user=user) | consultant_grants_pending_for(user=user)
     return grants.exists()
 
 
-def consultant_grants_active_for(*, user: AbstractBaseUser) -> QuerySet[ConsultantAccess]:
+def consultant_grants_active_for(*, user: User) -> QuerySet[ConsultantAccess]:
     """Return the grants in force that the user accepted, with their organizations."""
     return (
         ConsultantAccess.objects.filter(ConsultantAccess.in_force(), consultant=user)

@@ -7,6 +7,7 @@ organization's name or score, and only for groups large enough that no peer stan
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +80,7 @@ def _group(
     filters: dict[str, Any],
     *,
     organization: Organization,
-    own: dict[str, Any] | None,
+    own: Mapping[str, Any] | None,
     minimum: int,
 ) -> PeerGroup:
     latest = _latest_summaries(filters)
@@ -129,7 +130,7 @@ def _spread(
     )
 
 
-def _latest_summaries(filters: dict[str, Any]) -> dict[int, dict[str, Any]]:
+def _latest_summaries(filters: dict[str, Any]) -> dict[int, Mapping[str, Any]]:
     """Return {organization id: summary of its newest ready report} for matching organizations."""
     rows = (
         Report.objects.filter(
@@ -144,7 +145,7 @@ def _latest_summaries(filters: dict[str, Any]) -> dict[int, dict[str, Any]]:
             "dimension_scores",
         )
     )
-    latest: dict[int, dict[str, Any]] = {}
+    latest: dict[int, Mapping[str, Any]] = {}
     for row in rows:
         latest.setdefault(row["assessment__organization_id"], row)
     return latest

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import (
     BooleanField,
     Case,
@@ -37,6 +37,9 @@ from consultants.models import ConsultantAccess
 from organizations.models import Organization
 from reports.bands import band_label
 from reports.models import ActionItem, Report
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 NO_REPORT = "none"  # the band filter's value for clients without a scored cycle yet
 
@@ -98,7 +101,7 @@ class PortfolioRow:
         return "up" if shown > 0 else "down" if shown < 0 else "flat"
 
 
-def portfolio_clients(*, user: AbstractBaseUser) -> QuerySet[Organization]:
+def portfolio_clients(*, user: User) -> QuerySet[Organization]:
     """Return the organizations with a grant to this consultant in force."""
     if not user.is_authenticated:
         return Organization.objects.none()
@@ -106,7 +109,29 @@ def portfolio_clients(*, user: AbstractBaseUser) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=granted.values("organization_id"))
 
 
-def _annotated(organizations: QuerySet[Organization], *, today: date) -> QuerySet[Organization]:
+class PortfolioColumns(TypedDict):
+    """The columns `_annotated` adds to each client organization."""
+
+    latest_id: int | None
+    latest_label: str | None
+    latest_index: float | None
+    latest_band: str | None
+    weakest_code: str | None
+    latest_dimensions: Any
+    high_flags: int | None
+    previous_index: float | None
+    change: float | None
+    actions_total: int
+    actions_done: int
+    actions_overdue: int
+    newest_status: str | None
+    newest_report_status: str | None
+    last_assessed: datetime | None
+
+
+def _annotated(
+    organizations: QuerySet[Organization], *, today: date
+) -> QuerySet[WithAnnotations[Organization, PortfolioColumns]]:
     # A cycle counts as scored when its report is ready; newest first, ties by id.
     ready = Report.objects.filter(
         assessment__organization=OuterRef("pk"), status=Report.Status.READY
@@ -178,7 +203,7 @@ def _order(sort: str) -> list[OrderBy | Any]:
 
 def portfolio_rows(
     *,
-    user: AbstractBaseUser,
+    user: User,
     query: PortfolioQuery,
     today: date | None = None,
     stale_days: int,

@@ -4,9 +4,10 @@ revokes. Every step is logged and kept in the grant's history (who, when, what).
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -50,20 +51,20 @@ def grant_status(grant: ConsultantAccess) -> str:
     return GrantStatus.REVOKED
 
 
-def _save(grant: ConsultantAccess, *, user: AbstractBaseUser, reason: str, **kw: object) -> None:
+def _save(grant: ConsultantAccess, *, user: User, reason: str, **kw: Any) -> None:
     # simple_history reads these two attributes, so the log names the actor even outside a request.
     grant._history_user = user  # type: ignore[attr-defined]
     grant._change_reason = reason  # type: ignore[attr-defined]
     grant.save(**kw)
 
 
-def _same_email(user: AbstractBaseUser, email: str) -> bool:
+def _same_email(user: User, email: str) -> bool:
     own = (getattr(user, "email", "") or "").strip().lower()
     return bool(own) and own == email.strip().lower()
 
 
 def consultant_grant(
-    *, organization: Organization, email: str, granted_by: AbstractBaseUser, site_url: str
+    *, organization: Organization, email: str, granted_by: User, site_url: str
 ) -> tuple[ConsultantAccess, bool]:
     """Grant a consultant access by e-mail and mail them a link; return (grant, e-mailed)."""
     email = email.strip().lower()
@@ -116,7 +117,7 @@ def _send_grant_mail(*, grant: ConsultantAccess, site_url: str) -> bool:
     return True
 
 
-def _open_grant_for(*, grant_id: int, user: AbstractBaseUser) -> ConsultantAccess:
+def _open_grant_for(*, grant_id: int, user: User) -> ConsultantAccess:
     grant = (
         ConsultantAccess.objects.select_for_update()
         .select_related("organization")
@@ -133,7 +134,7 @@ def _open_grant_for(*, grant_id: int, user: AbstractBaseUser) -> ConsultantAcces
 
 
 @transaction.atomic
-def consultant_accept(*, grant_id: int, user: AbstractBaseUser) -> ConsultantAccess:
+def consultant_accept(*, grant_id: int, user: User) -> ConsultantAccess:
     """Accept a pending grant; only its addressee (same e-mail, logged in) can."""
     grant = _open_grant_for(grant_id=grant_id, user=user)
     grant.consultant = user
@@ -144,7 +145,7 @@ def consultant_accept(*, grant_id: int, user: AbstractBaseUser) -> ConsultantAcc
 
 
 @transaction.atomic
-def consultant_decline(*, grant_id: int, user: AbstractBaseUser) -> ConsultantAccess:
+def consultant_decline(*, grant_id: int, user: User) -> ConsultantAccess:
     """Decline a pending grant; it closes and the owner sees it declined."""
     grant = _open_grant_for(grant_id=grant_id, user=user)
     grant.consultant = user
@@ -156,7 +157,7 @@ def consultant_decline(*, grant_id: int, user: AbstractBaseUser) -> ConsultantAc
 
 @transaction.atomic
 def consultant_revoke(
-    *, organization: Organization, grant_id: int, revoked_by: AbstractBaseUser
+    *, organization: Organization, grant_id: int, revoked_by: User
 ) -> ConsultantAccess:
     """Withdraw a pending or active grant of the organization; owners only."""
     if not Membership.objects.filter(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from assessments.models import Assessment
 from consultants.exports import XLSX_TYPE, download, table_csv, table_xlsx
 from consultants.selectors.benchmarks import peer_benchmarks
@@ -40,13 +41,13 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(c.assessment_id, c.label) for c in reversed(cycles)]
         for name in ("a", "b"):
-            self.fields[name].choices = choices
+            cast(forms.ChoiceField, self.fields[name]).choices = choices
             self.fields[name].error_messages["invalid_choice"] = (
                 "Pick one of this client's scored cycles."
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if data.get("a") is not None and data.get("a") == data.get("b"):
             self.add_error("b", "Pick two different cycles.")
         return data
@@ -64,7 +65,7 @@ def _compare_form(request: HttpRequest, cycles: list[CyclePoint]) -> CompareForm
 
 @login_required
 @require_GET
-def client_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def client_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
     cycles = cycles_scored(organization=organization)
     latest = _latest_report(organization)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from consultants.forms import ConsultantGrantForm
 from consultants.selectors import (
     consultant_grant_log,
@@ -22,7 +23,7 @@ from organizations.selectors import organization_get
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_consultants(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_consultants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
     require_owner(request, organization)
     form = ConsultantGrantForm(request.POST or None)
@@ -60,7 +61,7 @@ def organization_consultants(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+def grant_revoke(request: AuthenticatedHttpRequest, pk: int, grant_pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
     require_owner(request, organization)
     grant = get_object_or_404(consultant_grants_of(organization=organization), pk=grant_pk)
@@ -77,7 +78,7 @@ def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "consultants/invitations.html",
@@ -88,7 +89,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _answer(request: HttpRequest, grant_pk: int, *, accept: bool) -> HttpResponse:
+def _answer(request: AuthenticatedHttpRequest, grant_pk: int, *, accept: bool) -> HttpResponse:
     # Only grants addressed to the user's own e-mail exist for them; anything else is a 404.
     grant = get_object_or_404(consultant_grants_pending_for(user=request.user), pk=grant_pk)
     action = consultants.consultant_accept if accept else consultants.consultant_decline
@@ -106,11 +107,11 @@ def _answer(request: HttpRequest, grant_pk: int, *, accept: bool) -> HttpRespons
 
 @login_required
 @require_POST
-def invitation_accept(request: HttpRequest, grant_pk: int) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, grant_pk: int) -> HttpResponse:
     return _answer(request, grant_pk, accept=True)
 
 
 @login_required
 @require_POST
-def invitation_decline(request: HttpRequest, grant_pk: int) -> HttpResponse:
+def invitation_decline(request: AuthenticatedHttpRequest, grant_pk: int) -> HttpResponse:
     return _answer(request, grant_pk, accept=False)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from consultants import exports
 from consultants.forms import PortfolioFilterForm
 from consultants.selectors import consultant_grants_pending_for
@@ -23,7 +24,7 @@ from consultants.selectors.portfolio import (
 )
 
 
-def _filtered(request: HttpRequest):
+def _filtered(request: AuthenticatedHttpRequest):
     form = PortfolioFilterForm(request.GET)
     form.is_valid()  # invalid fields show their message and are left out of the query
     query = form.query()
@@ -33,7 +34,7 @@ def _filtered(request: HttpRequest):
 
 @login_required
 @require_GET
-def portfolio(request: HttpRequest) -> HttpResponse:
+def portfolio(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, query, rows = _filtered(request)
     today = timezone.localdate()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -62,7 +63,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def portfolio_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def portfolio_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     _form, _query, rows = _filtered(request)
     today = timezone.localdate()
     table = portfolio_table(portfolio_row(organization, today=today) for organization in rows)
