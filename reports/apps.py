@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Reports and action plans"
+
+    def ready(self) -> None:
+        # Register the tasks in every process (web, manage.py), not only in workers: the
+        # services queue them by name from Celery's registry.
+        from reports import tasks  # noqa: F401
