@@ -94,6 +94,27 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+
+def sqlite_options() -> dict[str, object]:
+    """Connection options that let SQLite take concurrent writes (several browser tabs, threads).
+
+    Django's default deferred transactions read first and upgrade their lock on the first write;
+    when another writer holds it the upgrade fails at once with "database is locked", whatever
+    the busy timeout. IMMEDIATE takes the write lock at BEGIN, so writers queue for up to
+    `timeout` seconds instead. WAL lets pages be read while someone writes.
+    """
+    return {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
+
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    for _name, _value in sqlite_options().items():
+        # Options given in DATABASE_URL's query string win.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(_name, _value)
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # The JIT compiler spends far longer compiling the portfolio's subqueries than running them
