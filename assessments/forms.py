@@ -1,6 +1,8 @@
 """Cycle, answer and invitation forms. Forms validate; services write."""
 
+import json
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
@@ -8,12 +10,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
 from assessments.selectors import DONT_KNOW
-from assessments.services.cycles import COMMENT_MAX_LENGTH
+from assessments.services.cycles import COMMENT_MAX_LENGTH, AnswerChange
 from banks.forms import SCALE_ANCHORS
-from banks.models import Question
+from banks.models import SCALE_MAX, SCALE_MIN, Question
 from banks.selectors import bank_target
 from banks.services import bank_layout
 from organizations.models import Level, Organization
@@ -120,6 +123,118 @@ class AnswerForm(forms.Form):
             prefix = f"{names[name]}: " if name in names else ""
             messages.extend(prefix + str(error) for error in errors)
         return messages
+
+
+# A whole questionnaire with the longest comments fits well under this; more is not a wizard.
+BATCH_MAX_BYTES = 1_000_000
+BATCH_MAX_ITEMS = 500
+# Sequence numbers stay exact in a JavaScript number.
+SEQ_MAX = 2**53 - 1
+_BATCH_FIELDS = frozenset({"question", "current", "target", "comment", "seq"})
+
+
+class BatchInvalidError(Exception):
+    """The batch is refused whole; `errors` names the questions at fault, by code."""
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerBatch:
+    """Parse a questionnaire's batch of changed answers: a JSON list, one object per change.
+
+    Each change is `{"question": code, "current": 1..5 or null, "target": 1..5 or null
+    (owner only), "comment": text, "seq": positive integer}`. Nothing else is accepted:
+    whose answers they are comes from the URL, never from the body.
+    """
+
+    assessment: Assessment
+    with_target: bool
+
+    def parse(self, body: bytes) -> list[AnswerChange]:
+        if len(body) > BATCH_MAX_BYTES:
+            raise BatchInvalidError(_("Too many changes at once: send them in smaller parts."))
+        try:
+            data = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            raise BatchInvalidError(_("The changes could not be read (not valid JSON).")) from None
+        if not isinstance(data, list):
+            raise BatchInvalidError(_("Send the changes as a list."))
+        if len(data) > BATCH_MAX_ITEMS:
+            raise BatchInvalidError(_("Too many changes at once: send them in smaller parts."))
+        questions = {q.code: q for q in bank_layout(self.assessment.bank).questions.values()}
+        discipline = (self.assessment.strategy_snapshot or {}).get("value_discipline", "")
+        changes: list[AnswerChange] = []
+        errors: dict[str, str] = {}
+        for position, item in enumerate(data, start=1):
+            try:
+                changes.append(self._change(item, questions, discipline))
+            except BatchInvalidError as exc:
+                key = item.get("question") if isinstance(item, dict) else None
+                errors[key if isinstance(key, str) and key in questions else f"#{position}"] = str(
+                    exc
+                )
+        if errors:
+            raise BatchInvalidError(
+                _("Nothing was saved: %(problem)s") % {"problem": next(iter(errors.values()))},
+                errors,
+            )
+        return changes
+
+    def _change(
+        self, item: object, questions: dict[str, Question], discipline: str
+    ) -> AnswerChange:
+        if not isinstance(item, dict):
+            raise BatchInvalidError(_("Each change must be an object."))
+        unknown = set(item) - _BATCH_FIELDS
+        if unknown:
+            raise BatchInvalidError(
+                _("Unexpected field: %(name)s.") % {"name": sorted(map(str, unknown))[0][:40]}
+            )
+        question = (
+            questions.get(item.get("question")) if isinstance(item.get("question"), str) else None
+        )
+        if question is None:
+            raise BatchInvalidError(_("This question is not part of this questionnaire."))
+        seq = item.get("seq")
+        if not _is_int(seq) or not 0 < seq <= SEQ_MAX:
+            raise BatchInvalidError(_("Each change needs a positive sequence number."))
+        if "current" not in item:
+            raise BatchInvalidError(
+                _("Pick a point on the scale, or “don't know”, to save this answer.")
+            )
+        current = item["current"]
+        if current is not None and not _in_scale(current):
+            raise BatchInvalidError(_("Pick a whole number from 1 to 5, or “don't know”."))
+        target = item.get("target")
+        if target is not None:
+            if not self.with_target:
+                raise BatchInvalidError(_("Only the owner states what the strategy needs."))
+            if not _in_scale(target):
+                raise BatchInvalidError(_("The target must be a whole number from 1 to 5."))
+            # An owner who keeps the bank's suggestion states no override of their own.
+            if target == bank_target(question=question, discipline=discipline):
+                target = None
+        comment = item.get("comment", "")
+        if not isinstance(comment, str):
+            raise BatchInvalidError(_("The comment must be text."))
+        if len(comment) > COMMENT_MAX_LENGTH:
+            raise BatchInvalidError(
+                _("Keep the comment under %(limit)s characters.") % {"limit": COMMENT_MAX_LENGTH}
+            )
+        return AnswerChange(
+            question=question, current=current, target=target, comment=comment, seq=seq
+        )
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _in_scale(value: object) -> bool:
+    return _is_int(value) and SCALE_MIN <= cast(int, value) <= SCALE_MAX
 
 
 def _split_addresses(raw: str) -> list[str]:

@@ -115,6 +115,11 @@ class Answer(models.Model):
     )
     comment = models.TextField(blank=True, max_length=2000)
     updated_at = models.DateTimeField(auto_now=True)
+    # The questionnaire numbers each change it sends; a batch that arrives late (a retry, a tab
+    # closed mid-save) never overwrites an answer saved from a later change.
+    client_seq = models.BigIntegerField(
+        default=0, help_text="Sequence number of the questionnaire change last saved."
+    )
 
     class Meta:
         constraints = [

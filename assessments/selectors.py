@@ -210,6 +210,17 @@ def answer_progress(
     )
 
 
+def response_progress(*, assessment: Assessment, response: Response) -> list[Progress]:
+    """Return every step's progress, then the whole questionnaire's (code ""), in one query."""
+    layout = bank_layout(assessment.bank)
+    answered = set(response.answers.values_list("question_id", flat=True))
+    steps = [
+        Progress(code=code, answered=len(answered & ids), total=len(ids))
+        for code, ids in layout.question_ids_by_dimension.items()
+    ]
+    return [*steps, Progress(code="", answered=len(answered), total=len(layout.questions))]
+
+
 def invitations_for_assessment(*, assessment: Assessment) -> QuerySet[Invitation]:
     """Return the assessment's invitations with their responses, newest first."""
     return (

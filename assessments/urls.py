@@ -16,6 +16,11 @@ urlpatterns = [
     path("assessments/<int:pk>/close/", cycles_views.assessment_close, name="close"),
     path("assessments/<int:pk>/answer/", questionnaire_views.wizard_start, name="start"),
     path("assessments/<int:pk>/answer/save/", questionnaire_views.wizard_save, name="save"),
+    path(
+        "assessments/<int:pk>/answer/batch/",
+        questionnaire_views.wizard_save_batch,
+        name="save_batch",
+    ),
     path("assessments/<int:pk>/answer/review/", questionnaire_views.wizard_review, name="review"),
     path("assessments/<int:pk>/answer/submit/", questionnaire_views.wizard_submit, name="submit"),
     path("assessments/<int:pk>/answer/<slug:code>/", questionnaire_views.wizard_step, name="step"),
@@ -34,6 +39,11 @@ urlpatterns = [
     path("respond/thanks/", questionnaire_views.respond_thanks, name="respond_thanks"),
     path("respond/<str:token>/", questionnaire_views.respond, name="respond"),
     path("respond/<str:token>/save/", questionnaire_views.respond_save, name="respond_save"),
+    path(
+        "respond/<str:token>/batch/",
+        questionnaire_views.respond_save_batch,
+        name="respond_save_batch",
+    ),
     path("respond/<str:token>/review/", questionnaire_views.respond_review, name="respond_review"),
     path("respond/<str:token>/submit/", questionnaire_views.respond_submit, name="respond_submit"),
     path("respond/<str:token>/<slug:code>/", questionnaire_views.respond_step, name="respond_step"),

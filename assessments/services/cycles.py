@@ -8,6 +8,7 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.models import Answer, Assessment, Response
 from assessments.selectors import assessment_current
@@ -112,6 +113,61 @@ def answer_save(
         update_fields=["current", "target", "comment", "updated_at"],
     )
     return answer
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerChange:
+    """One changed answer from the questionnaire, numbered by the page that made it."""
+
+    question: Question
+    current: int | None
+    target: int | None
+    comment: str
+    seq: int
+
+
+@transaction.atomic
+def answer_batch_save(*, response: Response, changes: list[AnswerChange]) -> list[AnswerChange]:
+    """Save a batch of changes in one upsert; per question the highest sequence number wins.
+
+    A change numbered below what the answer already holds came from an older batch that
+    arrived late: it is skipped, yet still reported back as handled, since something newer is
+    stored. Returns the changes handled (one per question).
+    """
+    state = _response_state_shared(response)
+    _ensure_editable(submitted=state.submitted, cycle_status=state.cycle_status)
+    latest: dict[int, AnswerChange] = {}
+    for change in changes:
+        if change.question.area.dimension.bank_id != state.bank_id:
+            raise AnswerRejectedError(_("This question is not part of this questionnaire."))
+        if change.target is not None and state.level != Level.OWNER:
+            raise AnswerRejectedError(_("Only the owner states what the strategy needs."))
+        held = latest.get(change.question.pk)
+        if held is None or held.seq < change.seq:
+            latest[change.question.pk] = change
+    if not latest:
+        return []
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = Answer._meta.db_table
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(latest))
+    params: list[object] = []
+    for change in latest.values():
+        params += [response.pk, change.question.pk, change.current, change.target]
+        params += [change.comment, now, change.seq]
+    # PostgreSQL and SQLite (3.24+) share this upsert; its WHERE keeps a newer answer in place.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table}"  # noqa: S608 - the table name comes from the model
+            " (response_id, question_id, current, target, comment, updated_at, client_seq)"
+            f" VALUES {rows}"
+            " ON CONFLICT (response_id, question_id) DO UPDATE SET"
+            " current = excluded.current, target = excluded.target,"
+            " comment = excluded.comment, updated_at = excluded.updated_at,"
+            " client_seq = excluded.client_seq"
+            f" WHERE {table}.client_seq < excluded.client_seq",
+            params,
+        )
+    return list(latest.values())
 
 
 @transaction.atomic

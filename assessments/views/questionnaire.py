@@ -9,22 +9,32 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.validators import slug_re
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import time_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from assessments import selectors
-from assessments.forms import TARGET_CHOICES, AnswerForm
+from assessments.forms import (
+    BATCH_MAX_BYTES,
+    TARGET_CHOICES,
+    AnswerBatch,
+    AnswerForm,
+    BatchInvalidError,
+)
 from assessments.models import Assessment, Invitation, Response
 from assessments.selectors import (
     Questionnaire,
     answer_progress,
     assessment_get,
     response_of_user,
+    response_progress,
 )
 from assessments.services import cycles, invitations
 from banks.forms import SCALE_ANCHORS
@@ -58,6 +68,7 @@ class Wizard:
             "organization": self.assessment.organization,
             "questionnaire": questionnaire,
             "save_url": self.url("save"),
+            "batch_url": self.url("save_batch"),
             "review_url": self.url("review"),
             "submit_url": self.url("submit"),
             "scale": SCALE_ANCHORS,
@@ -169,6 +180,49 @@ def _save(
     return render(request, "assessments/_answer_feedback.html", context, status=status)
 
 
+def _save_batch(
+    request: HttpRequest, wizard: Wizard, start_response: Callable[[], Response]
+) -> JsonResponse:
+    """Save the page's batch of changed answers; reply with what is stored, as JSON.
+
+    The page numbers its changes; it marks an answer saved only when its number comes back.
+    """
+    too_big = _("Too many changes at once: send them in smaller parts.")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > BATCH_MAX_BYTES:
+        return JsonResponse({"error": too_big}, status=400)
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return JsonResponse({"error": too_big}, status=400)
+    try:
+        changes = AnswerBatch(assessment=wizard.assessment, with_target=wizard.with_target).parse(
+            body
+        )
+    except BatchInvalidError as exc:
+        return JsonResponse({"error": str(exc), "errors": exc.errors}, status=400)
+    if not changes:
+        return JsonResponse({"saved": [], "progress": {}})
+    try:
+        response = wizard.response or start_response()
+        saved = cycles.answer_batch_save(response=response, changes=changes)
+    except cycles.ResponseLockedError as exc:
+        return JsonResponse({"error": str(exc)}, status=409)
+    except cycles.CycleError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    progress = response_progress(assessment=wizard.assessment, response=response)
+    return JsonResponse(
+        {
+            "saved": [{"question": change.question.code, "seq": change.seq} for change in saved],
+            "saved_at": time_format(timezone.localtime(), "H:i:s"),
+            "progress": {p.code or "*": [p.answered, p.total] for p in progress},
+        }
+    )
+
+
 def _submit(wizard: Wizard) -> None:
     if wizard.response is None:
         raise cycles.CycleError("Answer at least one question before you submit.")
@@ -201,6 +255,19 @@ def wizard_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def wizard_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wizard, role = _member_wizard(request, pk)
     return _save(
+        request,
+        wizard,
+        lambda: cycles.response_for_member(
+            assessment=wizard.assessment, user=request.user, role=role
+        ),
+    )
+
+
+@login_required
+@require_POST
+def wizard_save_batch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    wizard, role = _member_wizard(request, pk)
+    return _save_batch(
         request,
         wizard,
         lambda: cycles.response_for_member(
@@ -294,6 +361,16 @@ def respond_review(request: HttpRequest, wizard: Wizard, invitation: Invitation)
 @respondent_link
 def respond_save(request: HtmxHttpRequest, wizard: Wizard, invitation: Invitation) -> HttpResponse:
     return _save(
+        request, wizard, lambda: invitations.response_for_invitation(invitation=invitation)
+    )
+
+
+@require_POST
+@respondent_link
+def respond_save_batch(
+    request: HttpRequest, wizard: Wizard, invitation: Invitation
+) -> HttpResponse:
+    return _save_batch(
         request, wizard, lambda: invitations.response_for_invitation(invitation=invitation)
     )
 
