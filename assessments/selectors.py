@@ -127,6 +127,8 @@ class Questionnaire:
     """The whole bank of one assessment, in bank order, merged with one response's answers."""
 
     steps: list[DimensionStep]
+    # The highest change number stored: the page numbers its own changes above it.
+    last_seq: int = 0
 
     @property
     def total(self) -> int:
@@ -186,7 +188,9 @@ def questionnaire(*, assessment: Assessment, response: Response | None) -> Quest
                 )
             areas.append(AreaStep(area=area, items=items))
         steps.append(DimensionStep(dimension=dimension, number=d_index, areas=areas))
-    return Questionnaire(steps=steps)
+    return Questionnaire(
+        steps=steps, last_seq=max((a.client_seq for a in answers.values()), default=0)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,35 +13,50 @@ def question_ids(page: Page) -> list[int]:
     return [int(value.removeprefix("q-")) for value in ids]
 
 
-def _is_save(response) -> bool:
-    return response.request.method == "POST" and response.url.endswith("/save/")
+def is_batch(response) -> bool:
+    """Whether a reply is the questionnaire's batch save (static/js/wizard.js)."""
+    return response.request.method == "POST" and response.url.endswith("/batch/")
 
 
 def answer(page: Page, question_id: int, value: str, *, comment: str | None = None) -> None:
-    """Pick a point of the scale (clicking its label, as people do) and wait for "Saved"."""
-    feedback = page.locator(f"#fb-{question_id}")
-    radio = page.locator(f"#q{question_id}-c{value}")
-    if not radio.is_checked():
-        with page.expect_response(_is_save):
-            page.locator(f"label[for='q{question_id}-c{value}']").click()
-        expect(radio).to_be_checked()
-        expect(feedback).to_contain_text(re.compile(r"Saved \d\d:\d\d:\d\d"))
+    """Pick a point of the scale (clicking its label, as people do) and wait for "Saved".
+
+    The page sends changes in batches: "Saved" appears only once the server confirmed this
+    question's latest change.
+    """
+    pick(page, question_id, value)
+    expect(page.locator(f"#fb-{question_id}")).to_contain_text(re.compile(r"Saved \d\d:\d\d:\d\d"))
     if comment is not None:
         # Typing saves after a short pause, without leaving the field.
-        with page.expect_response(_is_save):
-            page.locator(f"#q{question_id}-comment").fill(comment)
-        expect(feedback).to_contain_text("Saved")
+        page.locator(f"#q{question_id}-comment").fill(comment)
+        expect(page.locator(f"#fb-{question_id}")).to_contain_text("Saved")
+
+
+def pick(page: Page, question_id: int, value: str) -> None:
+    """Click a point of the scale without waiting for the save."""
+    radio = page.locator(f"#q{question_id}-c{value}")
+    if not radio.is_checked():
+        page.locator(f"label[for='q{question_id}-c{value}']").click()
+        expect(radio).to_be_checked()
+        expect(page.locator(f"#fb-{question_id}")).not_to_contain_text("Saved")
 
 
 def answer_step(
     page: Page, values: list[str] | None = None, *, skip: set[int] = frozenset()
 ) -> list[int]:
-    """Answer every question of the step on screen, cycling through values; return the ids."""
+    """Answer every question of the step on screen, cycling through values; return the ids.
+
+    Clicks them all, as a person does, then waits until each shows "Saved".
+    """
     ids = question_ids(page)
     values = values or ["3"]
+    picked = [question_id for question_id in ids if question_id not in skip]
     for index, question_id in enumerate(ids):
         if question_id not in skip:
-            answer(page, question_id, values[index % len(values)])
+            pick(page, question_id, values[index % len(values)])
+    for question_id in picked:
+        expect(page.locator(f"#fb-{question_id}")).to_contain_text("Saved")
+    expect(page.locator("#save-status")).to_contain_text("All your answers are saved")
     return ids
 
 

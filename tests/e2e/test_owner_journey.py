@@ -168,7 +168,7 @@ def _bank_target(question_id: int) -> int:
     return Question.objects.get(pk=question_id).target_operational_excellence
 
 
-def test_a_failed_save_says_so_beside_the_question(
+def test_a_failed_save_says_so_and_is_retried_until_it_lands(
     page, live_server, default_bank, artifacts_dir, django_user_model
 ):
     from assessments.services.cycles import assessment_start
@@ -191,16 +191,18 @@ def test_a_failed_save_says_so_beside_the_question(
     page.goto(f"{live_server.url}/app/assessments/{assessment.pk}/answer/")
     first, second = question_ids(page)[:2]
 
-    page.route("**/answer/save/", lambda route: route.fulfill(status=500, body="boom"))
+    # The server fails, then the network: each says so beside the question, and the page
+    # keeps trying by itself (one batch at a time, with backoff) until the answers land.
+    page.route("**/answer/batch/", lambda route: route.fulfill(status=500, body="boom"))
     page.locator(f"label[for='q{first}-c4']").click()
-    expect(page.locator(f"#fb-{first}")).to_contain_text("could not save this answer")
-    page.route("**/answer/save/", lambda route: route.abort())
+    expect(page.locator(f"#fb-{first}")).to_contain_text("the server did not answer")
+    page.route("**/answer/batch/", lambda route: route.abort())
     page.locator(f"label[for='q{second}-c4']").click()
-    expect(page.locator(f"#fb-{second}")).to_contain_text("No connection")
+    expect(page.locator(f"#fb-{second}")).to_contain_text("no connection")
     shot(page, artifacts_dir, "owner-08-save-failed", full_page=False)
-    page.unroute("**/answer/save/")
     assert not Answer.objects.exists()
-    page.locator(f"#fb-{second}").get_by_role("button", name="Try again").click()
+    page.locator(f"label[for='q{first}-c5']").click()  # a newer choice while it fails
+    page.unroute("**/answer/batch/")
+    expect(page.locator(f"#fb-{first}")).to_contain_text("Saved", timeout=45_000)
     expect(page.locator(f"#fb-{second}")).to_contain_text("Saved")
-    answer(page, first, "5")  # once the server answers again, it saves
     assert dict(Answer.objects.values_list("question_id", "current")) == {first: 5, second: 4}
