@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -77,6 +79,16 @@ def response_for_member(*, assessment: Assessment, user: User, role: str) -> Res
     return response
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerInput:
+    """One answer of a batch, as the forms cleaned it."""
+
+    question: Question
+    current: int | None
+    target: int | None = None
+    comment: str = ""
+
+
 @transaction.atomic
 def answer_save(
     *,
@@ -87,32 +99,84 @@ def answer_save(
     comment: str = "",
 ) -> Answer:
     """Create or update the response's one answer to the question; reject anything invalid."""
-    state = _response_state_shared(response)
+    state = _response_state(response, lock=_Lock.SHARE)
     _ensure_editable(submitted=state.submitted, cycle_status=state.cycle_status)
-    if question.area.dimension.bank_id != state.bank_id:
+    answer = _answer_checked(
+        state, response, AnswerInput(question, current, target=target, comment=comment)
+    )
+    # One upsert statement: the busiest write of the site (every autosave) stays a single query.
+    _upsert([answer])
+    return answer
+
+
+@transaction.atomic
+def answers_save(
+    *, response: Response, answers: Sequence[AnswerInput], submit: bool = False
+) -> Response:
+    """Save a batch of answers into the response in one upsert, all or nothing; maybe submit.
+
+    A question given twice keeps its last answer. The response row is locked for the whole
+    batch, so two batches of one person apply one after the other, and a submit sees exactly
+    the answers saved before it; the cycle is only share-locked, so batches and submits of
+    different people into one cycle never wait on each other.
+    """
+    state = _response_state(response, lock=_Lock.UPDATE)
+    _ensure_editable(submitted=state.submitted, cycle_status=state.cycle_status)
+    latest = {item.question.pk: item for item in answers}
+    rows = [_answer_checked(state, response, item) for item in latest.values()]
+    if rows:
+        _upsert(rows)
+    if submit:
+        _mark_submitted(response)
+    return response
+
+
+@transaction.atomic
+def response_submit(*, response: Response) -> Response:
+    """Hand in the response; from now on its answers count and can no longer change."""
+    state = _response_state(response, lock=_Lock.UPDATE)
+    _ensure_editable(submitted=state.submitted, cycle_status=state.cycle_status)
+    _mark_submitted(response)
+    return response
+
+
+def _mark_submitted(response: Response) -> None:
+    response.submitted_at = timezone.now()
+    Response.objects.filter(pk=response.pk).update(submitted_at=response.submitted_at)
+
+
+def _answer_checked(state: _ResponseState, response: Response, item: AnswerInput) -> Answer:
+    """Return the answer row to store, or raise AnswerRejectedError naming what is wrong."""
+    if item.question.area.dimension.bank_id != state.bank_id:
         raise AnswerRejectedError("This question is not part of this questionnaire.")
-    for name, value in (("current", current), ("target", target)):
+    for name, value in (("current", item.current), ("target", item.target)):
         if value is not None and (
             isinstance(value, bool)
             or not isinstance(value, int)
             or not SCALE_MIN <= value <= SCALE_MAX
         ):
             raise AnswerRejectedError(f"The {name} value must be a whole number from 1 to 5.")
-    if target is not None and state.level != Level.OWNER:
+    if item.target is not None and state.level != Level.OWNER:
         raise AnswerRejectedError("Only the owner states what the strategy needs.")
-    if len(comment) > COMMENT_MAX_LENGTH:
+    if len(item.comment) > COMMENT_MAX_LENGTH:
         raise AnswerRejectedError(f"Keep the comment under {COMMENT_MAX_LENGTH:,} characters.")
-    answer = Answer(
-        response=response, question=question, current=current, target=target, comment=comment
+    return Answer(
+        response=response,
+        question=item.question,
+        current=item.current,
+        target=item.target,
+        comment=item.comment,
     )
-    # One upsert statement: the busiest write of the site (every autosave) stays a single query.
+
+
+def _upsert(rows: list[Answer]) -> None:
+    """Insert the answers or overwrite the stored ones, in one statement."""
     Answer.objects.bulk_create(
-        [answer],
+        rows,
         update_conflicts=True,
         unique_fields=["response", "question"],
         update_fields=["current", "target", "comment", "updated_at"],
     )
-    return answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +198,7 @@ def answer_batch_save(*, response: Response, changes: list[AnswerChange]) -> lis
     arrived late: it is skipped, yet still reported back as handled, since something newer is
     stored. Returns the changes handled (one per question).
     """
-    state = _response_state_shared(response)
+    state = _response_state(response, lock=_Lock.UPDATE)
     _ensure_editable(submitted=state.submitted, cycle_status=state.cycle_status)
     latest: dict[int, AnswerChange] = {}
     for change in changes:
@@ -171,18 +235,6 @@ def answer_batch_save(*, response: Response, changes: list[AnswerChange]) -> lis
 
 
 @transaction.atomic
-def response_submit(*, response: Response) -> Response:
-    """Hand in the response; from now on its answers count and can no longer change."""
-    response = Response.objects.select_for_update().select_related("assessment").get(pk=response.pk)
-    _ensure_editable(
-        submitted=response.submitted_at is not None, cycle_status=response.assessment.status
-    )
-    response.submitted_at = timezone.now()
-    response.save(update_fields=["submitted_at"])
-    return response
-
-
-@transaction.atomic
 def assessment_close(*, assessment: Assessment) -> Assessment:
     """Close the cycle to new answers.
 
@@ -206,21 +258,39 @@ class _ResponseState:
     bank_id: int
 
 
-def _response_state_shared(response: Response) -> _ResponseState:
-    """Read what decides whether the response takes answers, under shared row locks.
+class _Lock(enum.Enum):
+    SHARE = "share"
+    UPDATE = "update"
 
-    On PostgreSQL the response and its cycle are locked FOR SHARE in the same statement: many
-    autosaves hold the locks side by side, while a submit (FOR UPDATE of the response) or a
-    close (FOR UPDATE of the cycle) waits for them, and a save that comes after either reads
-    the new state. SQLite serialises all writers anyway, so there a plain read is enough.
+
+# PostgreSQL's row locks per mode; the cycle row is only ever share-locked here, so the saves
+# and submits of many people hold it side by side and only a close (FOR UPDATE) waits for them.
+_PG_LOCKS = {
+    _Lock.SHARE: " FOR SHARE OF r, a",
+    # NO KEY UPDATE: the submit changes no key, so answers inserted by other transactions
+    # (whose foreign key check takes KEY SHARE on the response) do not conflict with it.
+    _Lock.UPDATE: " FOR NO KEY UPDATE OF r FOR SHARE OF a",
+}
+
+
+def _response_state(response: Response, *, lock: _Lock) -> _ResponseState:
+    """Read what decides whether the response takes answers, under row locks.
+
+    On PostgreSQL a save locks the response and its cycle FOR SHARE: many autosaves hold the
+    locks side by side, while a batch or a submit (which lock their own response exclusively)
+    or a close (FOR UPDATE of the cycle) waits for them, and a save that comes after either
+    reads the new state. The cycle is never locked exclusively by a save or a submit: with
+    twenty people submitting at once, a shared lock held by one and an exclusive one wanted by
+    another made deadlocks. SQLite serialises all writers anyway, so there a plain read is
+    enough.
     """
-    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    clause = _PG_LOCKS[lock] if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT r.submitted_at IS NOT NULL, r.level, a.status, a.bank_id"  # noqa: S608 - table names from the models
             f" FROM {Response._meta.db_table} r"
             f" JOIN {Assessment._meta.db_table} a ON a.id = r.assessment_id"
-            f" WHERE r.id = %s{lock}",
+            f" WHERE r.id = %s{clause}",
             [response.pk],
         )
         row = cursor.fetchone()

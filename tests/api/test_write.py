@@ -4,9 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Answer, Assessment, Response
 from assessments.services.cycles import COMMENT_MAX_LENGTH
+from banks.services import bank_layout
 from organizations.models import Level
 from reports.models import ActionItem, Report
 from tests.api.conftest import token_client
@@ -16,6 +19,9 @@ pytestmark = pytest.mark.django_db
 
 FEEDBACK = "market.customers.feedback"  # bank target 3 for operational excellence
 SEGMENTS = "market.customers.segments"
+# Token, cycle, role, response (get_or_create), one locked read, one upsert, the submit, the
+# count, and the savepoints of the nested transactions: nothing per answer.
+API_ANSWER_SET_MAX_QUERIES = 13
 
 
 @pytest.fixture
@@ -316,3 +322,20 @@ def test_consultant_leaves_a_note_and_other_fields_stay(consultant, scored):
     item.refresh_from_db()
     assert item.consultant_note == "Start with the ten biggest customers."
     assert (item.status, item.due, item.assignee, item.progress_note) == before
+
+
+def test_an_answer_set_costs_the_same_queries_however_many_answers_it_holds(owner, open_cycle):
+    codes = [question.code for question in bank_layout(open_cycle.bank).questions.values()]
+    client = token_client(owner)
+    _post_answers(client, open_cycle, [{"question": FEEDBACK, "current": 1}])  # makes the response
+    counts = []
+    for size in (3, len(codes)):
+        answers = [{"question": code, "current": 2} for code in codes[:size]]
+        with CaptureQueriesContext(connection) as queries:
+            reply = _post_answers(client, open_cycle, answers, submit=size == len(codes))
+        assert reply.status_code == 200, reply.json()
+        counts.append(len(queries))
+    assert counts[0] == counts[1] - 1, counts  # the submit is the one more
+    assert counts[1] <= API_ANSWER_SET_MAX_QUERIES, counts
+    mine = Answer.objects.filter(response__user=owner, response__assessment=open_cycle)
+    assert mine.filter(current=2).count() == len(codes)

@@ -280,3 +280,41 @@ def test_concurrent_first_saves_make_one_response_and_one_answer(organization, o
     assert errors == []
     assert Response.objects.filter(assessment=assessment).count() == 1
     assert Answer.objects.filter(response__assessment=assessment).count() == 1
+
+
+def test_a_batch_is_one_upsert_where_the_last_answer_to_a_question_wins(assessment, owner):
+    first, second = questions_of(assessment)[:2]
+    response = cycles.response_for_member(assessment=assessment, user=owner, role="owner")
+    cycles.answer_save(response=response, question=first, current=1)
+    cycles.answers_save(
+        response=response,
+        answers=[
+            cycles.AnswerInput(question=first, current=2),
+            cycles.AnswerInput(question=second, current=None, comment="no idea"),
+            cycles.AnswerInput(question=first, current=4, target=5),
+        ],
+        submit=True,
+    )
+    stored = {a.question_id: a for a in Answer.objects.all()}
+    assert (stored[first.pk].current, stored[first.pk].target) == (4, 5)
+    assert (stored[second.pk].current, stored[second.pk].comment) == (None, "no idea")
+    response.refresh_from_db()
+    assert response.submitted_at is not None
+
+
+def test_a_batch_with_one_bad_answer_saves_nothing(assessment):
+    first, second = questions_of(assessment)[:2]
+    manager = MembershipFactory(organization=assessment.organization, role="manager").user
+    response = cycles.response_for_member(assessment=assessment, user=manager, role="manager")
+    with pytest.raises(cycles.AnswerRejectedError, match="Only the owner"):
+        cycles.answers_save(
+            response=response,
+            answers=[
+                cycles.AnswerInput(question=first, current=2),
+                cycles.AnswerInput(question=second, current=3, target=5),
+            ],
+            submit=True,
+        )
+    assert not Answer.objects.exists()
+    response.refresh_from_db()
+    assert response.submitted_at is None
