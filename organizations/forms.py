@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Membership, Organization, StrategyProfile, ValueDiscipline
 
@@ -25,6 +26,66 @@ class OrganizationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Save"))
+
+
+class OrganizationSettingsForm(forms.ModelForm):
+    """What an owner may change after creation; each saved change lands in the history."""
+
+    class Meta:
+        model = Organization
+        fields = (
+            "name",
+            "industry",
+            "size_band",
+            "capacity_days_per_month",
+            "review_interval_days",
+        )
+        labels: ClassVar[dict[str, Any]] = {
+            "name": _("Name"),
+            "industry": _("Industry"),
+            "size_band": _("Size"),
+            "capacity_days_per_month": _("Capacity for improvement work (person-days a month)"),
+            "review_interval_days": _("Reassess every … days"),
+        }
+        help_texts: ClassVar[dict[str, Any]] = {
+            "capacity_days_per_month": _(
+                "The action plan is scheduled so that its work never asks for more than this. "
+                "A change applies to the next report built; rebuild the latest report to "
+                "reschedule its plan."
+            ),
+            "review_interval_days": _(
+                "When the last cycle is this old, the owners get an e-mail that a new "
+                "assessment is due (7 to 730 days)."
+            ),
+        }
+        error_messages: ClassVar[dict[str, Any]] = {
+            "name": {"required": _("Give the organization a name.")},
+            "capacity_days_per_month": {
+                "required": _("Enter the person-days a month, for example 4."),
+                "invalid": _("Enter a number of person-days, for example 4 or 2.5."),
+                "min_value": _("Enter at least half a person-day (0.5) a month."),
+                "max_value": _("Enter at most 500 person-days a month."),
+                "max_decimal_places": _("Use at most one decimal, for example 2.5."),
+                "max_digits": _("Enter at most 500 person-days a month."),
+            },
+            "review_interval_days": {
+                "required": _("Enter how many days may pass between assessments."),
+                "invalid": _("Enter a whole number of days, for example 90."),
+                "min_value": _("Reassess at most once a week: enter 7 days or more."),
+                "max_value": _("Reassess at least every two years: enter 730 days or fewer."),
+            },
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save the settings")))
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the organization a name."))
+        return name
 
 
 DISCIPLINE_EXPLANATIONS: dict[str, str] = {

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class ValueDiscipline(models.TextChoices):
@@ -64,6 +65,10 @@ class Organization(models.Model):
     # When the owners were last reminded that a reassessment is due (null: not due or done).
     reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Owners change name, industry, size, capacity and interval on the settings page; the
+    # history says who changed what and when. The reminder stamp is bookkeeping, not a setting.
+    history = HistoricalRecords(excluded_fields=["reminded_at"])
 
     class Meta:
         db_table = "assessments_organization"  # kept from before the app split

@@ -36,6 +36,37 @@ def organization_create(*, owner: User, **fields: Any) -> Organization:
     return organization
 
 
+SETTINGS_FIELDS = (
+    "name",
+    "industry",
+    "size_band",
+    "capacity_days_per_month",
+    "review_interval_days",
+)
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, user: User, **fields: Any) -> list[str]:
+    """Change the organization's settings; return the names of the fields that changed.
+
+    Saving writes one history entry naming the user; an unchanged form writes none.
+    """
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown organization fields: {sorted(unknown)}")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    changed = [name for name, value in fields.items() if getattr(organization, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(organization, name, fields[name])
+    organization.full_clean(exclude=["reminded_at"])
+    # simple_history reads this attribute, so the entry names the user outside a request too.
+    organization._history_user = user  # type: ignore[attr-defined]
+    organization.save(update_fields=changed)
+    return changed
+
+
 @transaction.atomic
 def strategy_save(*, organization: Organization, **fields: Any) -> StrategyProfile:
     """Create or replace the organization's strategy; cycles already started keep their snapshot."""

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
@@ -22,12 +23,18 @@ from consultants.selectors import works_as_consultant
 from organizations import selectors
 from organizations import services as organizations
 from organizations.access import require_owner
-from organizations.forms import MemberInviteForm, OrganizationForm, StrategyForm
+from organizations.forms import (
+    MemberInviteForm,
+    OrganizationForm,
+    OrganizationSettingsForm,
+    StrategyForm,
+)
 from organizations.models import Membership
 from organizations.selectors import (
     members_of,
     membership_role,
     organization_get,
+    organization_settings_history,
     organizations_for_user,
     strategy_of,
 )
@@ -86,6 +93,44 @@ def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             context["my_response"] = my_response
             context["progress"] = questionnaire(assessment=current, response=my_response)
     return render(request, "organizations/organization_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organization = organization_get(user=request.user, pk=pk)
+    require_owner(request, organization)
+    form = OrganizationSettingsForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in OrganizationSettingsForm.Meta.fields}
+        # The form worked on the instance itself: reload it so the service compares with
+        # what is stored, not with the values the form just put in.
+        organization.refresh_from_db()
+        changed = organizations.organization_update(
+            organization=organization, user=request.user, **fields
+        )
+        if not changed:
+            messages.info(request, _("Nothing changed."))
+        elif "capacity_days_per_month" in changed:
+            messages.success(
+                request,
+                _(
+                    "The settings are saved. The new capacity schedules the next report's plan; "
+                    "rebuild the latest report to reschedule its plan now."
+                ),
+            )
+        else:
+            messages.success(request, _("The settings are saved."))
+        return redirect("organizations:settings", pk=organization.pk)
+    return render(
+        request,
+        "organizations/settings.html",
+        {
+            "organization": organization,
+            "form": form,
+            "history": organization_settings_history(organization=organization),
+        },
+    )
 
 
 @login_required

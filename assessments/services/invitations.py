@@ -73,6 +73,15 @@ def invitation_link(*, site_url: str, token: str) -> str:
     return site_url.rstrip("/") + reverse("assessments:respond", args=[token])
 
 
+@dataclass(frozen=True, slots=True)
+class IssuedLink:
+    """A personal link just issued: shown to the owner once, since only its hash is kept."""
+
+    invitation: Invitation
+    link: str
+    emailed: bool
+
+
 @dataclass
 class InvitationBatch:
     """What happened to each address of one request."""
@@ -80,6 +89,8 @@ class InvitationBatch:
     sent: list[Invitation] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # already invited, link still active
     failed: list[str] = field(default_factory=list)  # created, but the e-mail did not go out
+    # Every link created, e-mailed or not, so the owner can pass it on another way (chat).
+    links: list[IssuedLink] = field(default_factory=list)
 
 
 def invitations_create(
@@ -106,15 +117,21 @@ def invitations_create(
             # The partial unique constraint: an active invitation for this address exists.
             batch.skipped.append(email)
             continue
-        if _send(invitation=invitation, token=token, site_url=site_url):
+        emailed = _send(invitation=invitation, token=token, site_url=site_url)
+        if emailed:
             batch.sent.append(invitation)
         else:
             batch.failed.append(email)
+        link = invitation_link(site_url=site_url, token=token)
+        batch.links.append(IssuedLink(invitation=invitation, link=link, emailed=emailed))
     return batch
 
 
-def invitation_resend(*, invitation: Invitation, site_url: str) -> Invitation:
-    """Send a fresh link with a new expiry; the previous link stops working."""
+def invitation_resend(*, invitation: Invitation, site_url: str) -> IssuedLink:
+    """Send a fresh link with a new expiry; the previous link stops working.
+
+    The new link is returned even when the e-mail fails, so the owner can pass it on by hand.
+    """
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update()
@@ -126,11 +143,9 @@ def invitation_resend(*, invitation: Invitation, site_url: str) -> Invitation:
         invitation.expires_at = _expiry()
         invitation.sent_at = None
         invitation.save(update_fields=["token_hash", "expires_at", "sent_at"])
-    if not _send(invitation=invitation, token=token, site_url=site_url):
-        raise InvitationError(
-            f"The e-mail to {invitation.email} could not be sent. Try again later."
-        )
-    return invitation
+    emailed = _send(invitation=invitation, token=token, site_url=site_url)
+    link = invitation_link(site_url=site_url, token=token)
+    return IssuedLink(invitation=invitation, link=link, emailed=emailed)
 
 
 @transaction.atomic

@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from assessments.forms import CycleStartForm, InvitationForm, suggested_cycle_label
-from assessments.models import Invitation
+from assessments.models import Assessment, Invitation
 from assessments.selectors import (
     assessment_current,
     assessment_get,
@@ -138,20 +140,39 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except invitations.InvitationError as exc:
             messages.error(request, str(exc))
-        else:
-            if batch.sent:
-                messages.success(request, f"{len(batch.sent)} invitation(s) sent.")
-            if batch.skipped:
-                messages.info(
-                    request,
-                    "Already invited (use “Resend” to send a new link): "
-                    + ", ".join(batch.skipped),
+            return redirect("assessments:invitations", pk=assessment.pk)
+        if batch.sent:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d invitation sent.", "%(count)d invitations sent.", len(batch.sent)
                 )
-            if batch.failed:
-                messages.error(
-                    request, "The e-mail could not be sent to: " + ", ".join(batch.failed)
-                )
-        return redirect("assessments:invitations", pk=assessment.pk)
+                % {"count": len(batch.sent)},
+            )
+        if batch.skipped:
+            messages.info(
+                request,
+                _("Already invited (use “Resend” to send a new link): %(addresses)s")
+                % {"addresses": ", ".join(batch.skipped)},
+            )
+        if batch.failed:
+            messages.error(
+                request,
+                _("The e-mail could not be sent to: %(addresses)s. Copy their links below.")
+                % {"addresses": ", ".join(batch.failed)},
+            )
+        # The links are shown on this response only, not after a redirect: only their hashes
+        # are stored, and they must not sit in the session either.
+        return _invitations_page(request, assessment, InvitationForm(), batch.links)
+    return _invitations_page(request, assessment, form, [])
+
+
+def _invitations_page(
+    request: HttpRequest,
+    assessment: Assessment,
+    form: InvitationForm,
+    issued: list[invitations.IssuedLink],
+) -> HttpResponse:
     return render(
         request,
         "assessments/invitations.html",
@@ -161,6 +182,7 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "invitations": invitations_for_assessment(assessment=assessment),
             "participation": participation(assessment=assessment),
+            "issued": issued,
             "now": timezone.now(),
             "ttl_days": settings.INVITATION_TTL_DAYS,
         },
@@ -179,14 +201,24 @@ def _owned_invitation(request: HttpRequest, pk: int, invitation_pk: int) -> Invi
 def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     invitation = _owned_invitation(request, pk, invitation_pk)
     try:
-        invitations.invitation_resend(
+        issued = invitations.invitation_resend(
             invitation=invitation, site_url=request.build_absolute_uri("/")
         )
     except invitations.InvitationError as exc:
         messages.error(request, str(exc))
+        return redirect("assessments:invitations", pk=pk)
+    if issued.emailed:
+        messages.success(
+            request,
+            _("A new link went to %(email)s; the old one is void.") % {"email": invitation.email},
+        )
     else:
-        messages.success(request, f"A new link went to {invitation.email}; the old one is void.")
-    return redirect("assessments:invitations", pk=pk)
+        messages.error(
+            request,
+            _("The e-mail to %(email)s could not be sent; copy the new link below instead.")
+            % {"email": invitation.email},
+        )
+    return _invitations_page(request, invitation.assessment, InvitationForm(), [issued])
 
 
 @login_required

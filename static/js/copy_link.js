@@ -1,0 +1,41 @@
+// Copy buttons for personal links: copy the field's text, say so in a live region. Without the
+// Clipboard API (plain http on another host, old browsers) the text is selected instead, so
+// Ctrl+C / long-press copies it; the field is always there as the fallback.
+(function () {
+  "use strict";
+
+  function announce(button, text) {
+    var status = document.getElementById(button.getAttribute("data-status"));
+    if (status) {
+      status.textContent = "";
+      // A fresh text node each time, so screen readers repeat the message on a second copy.
+      window.setTimeout(function () { status.textContent = text; }, 50);
+    }
+  }
+
+  function selectField(field) {
+    field.focus();
+    field.select();
+    field.setSelectionRange(0, field.value.length);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) {
+      return;
+    }
+    var field = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!field) {
+      return;
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(
+        function () { announce(button, button.getAttribute("data-copied")); },
+        function () { selectField(field); announce(button, button.getAttribute("data-fallback")); }
+      );
+    } else {
+      selectField(field);
+      announce(button, button.getAttribute("data-fallback"));
+    }
+  });
+})();
