@@ -9,6 +9,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from scoring.constants import (
+    AREA_CODE_MAX,
+    DIMENSION_CODE_MAX,
+    KPI_MAX,
+    OWNER_ROLE_MAX,
+    QUESTION_CODE_MAX,
+    RULE_CODE_MAX,
+    SLUG_MAX,
+    TITLE_MAX,
+    UNIT_MAX,
+)
+
 SCALE_MIN, SCALE_MAX = 1, 5
 
 
@@ -113,9 +125,9 @@ class QuestionBank(models.Model):
         PUBLISHED = "published", "Published"
         RETIRED = "retired", "Retired"
 
-    slug = models.SlugField(max_length=60)
+    slug = models.SlugField(max_length=SLUG_MAX)
     version = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=TITLE_MAX)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     scale_min = models.PositiveSmallIntegerField(default=SCALE_MIN)
     scale_max = models.PositiveSmallIntegerField(default=SCALE_MAX)
@@ -190,8 +202,8 @@ class Dimension(BankContent):
     parent_status = "status"
 
     bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="dimensions")
-    code = models.CharField(max_length=60)
-    title = models.CharField(max_length=200)
+    code = models.CharField(max_length=DIMENSION_CODE_MAX)
+    title = models.CharField(max_length=TITLE_MAX)
     weight = models.FloatField(default=1.0)
     position = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords(table_name="assessments_historicaldimension")
@@ -213,8 +225,8 @@ class Area(BankContent):
     parent_status = "bank__status"
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="areas")
-    code = models.CharField(max_length=100)
-    title = models.CharField(max_length=200)
+    code = models.CharField(max_length=AREA_CODE_MAX)
+    title = models.CharField(max_length=TITLE_MAX)
     weight = models.FloatField(default=1.0)
     position = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords(table_name="assessments_historicalarea")
@@ -238,7 +250,7 @@ class Question(BankContent):
     parent_status = "dimension__bank__status"
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="questions")
-    code = models.CharField(max_length=150)
+    code = models.CharField(max_length=QUESTION_CODE_MAX)
     text = models.TextField(
         help_text="A statement rated from 1 (not at all) to 5 (fully, routinely)."
     )
@@ -246,7 +258,7 @@ class Question(BankContent):
     weight = models.FloatField(default=1.0)
     position = models.PositiveSmallIntegerField(default=0)
     continues = models.CharField(
-        max_length=150,
+        max_length=QUESTION_CODE_MAX,
         blank=True,
         help_text="Code of the question in the previous version that this one continues.",
     )
@@ -254,11 +266,11 @@ class Question(BankContent):
     target_product_leadership = models.PositiveSmallIntegerField(validators=scale_validators)
     target_customer_intimacy = models.PositiveSmallIntegerField(validators=scale_validators)
     # The action template lives on the question so an admin edits both on one page.
-    action_title = models.CharField(max_length=200)
+    action_title = models.CharField(max_length=TITLE_MAX)
     action_specific = models.TextField(help_text="May use {organization}, {segment} and {area}.")
-    action_kpi = models.CharField(max_length=200)
-    action_unit = models.CharField(max_length=60)
-    action_owner_role = models.CharField(max_length=100)
+    action_kpi = models.CharField(max_length=KPI_MAX)
+    action_unit = models.CharField(max_length=UNIT_MAX)
+    action_owner_role = models.CharField(max_length=OWNER_ROLE_MAX)
     action_effort = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text="1 (trivial) to 5 (major project).",
@@ -273,11 +285,11 @@ class Question(BankContent):
     )
     # The action when practice goes beyond what the strategy needs ("scale back"); no title
     # means the question has none, and then practice above target never becomes a plan item.
-    scale_back_title = models.CharField(max_length=200, blank=True)
+    scale_back_title = models.CharField(max_length=TITLE_MAX, blank=True)
     scale_back_specific = models.TextField(blank=True)
-    scale_back_kpi = models.CharField(max_length=200, blank=True)
-    scale_back_unit = models.CharField(max_length=60, blank=True)
-    scale_back_owner_role = models.CharField(max_length=100, blank=True)
+    scale_back_kpi = models.CharField(max_length=KPI_MAX, blank=True)
+    scale_back_unit = models.CharField(max_length=UNIT_MAX, blank=True)
+    scale_back_owner_role = models.CharField(max_length=OWNER_ROLE_MAX, blank=True)
     scale_back_effort = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -324,7 +336,7 @@ class ConsistencyRule(BankContent):
     parent_status = "status"
 
     bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="rules")
-    code = models.CharField(max_length=100)
+    code = models.CharField(max_length=RULE_CODE_MAX)
     severity = models.CharField(max_length=10, choices=Severity)
     message = models.TextField()
     condition = models.JSONField(help_text="The `when` condition, as in the bank's YAML format.")

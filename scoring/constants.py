@@ -93,6 +93,9 @@ CONDITION_DEPTH_MAX: Final = 8
 CONDITION_COUNT_MAX: Final = 200
 # Any YAML collection nested deeper than this is refused while the file is read.
 YAML_DEPTH_MAX: Final = 40
+# A file holding more YAML nodes than this is refused while it is read (the default bank has
+# about 4,200): a flat list of a million items expands no alias yet still costs memory and time.
+YAML_NODES_MAX: Final = 100_000
 
 # Scores are sums of floats: a threshold compared with a value that is mathematically equal to
 # it must not fall on the wrong side because of the last bit.

@@ -310,11 +310,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Logged values (paths, e-mail addresses, names) come from clients: their CR/LF and other
+    # control characters are escaped, so no value can start a forged line of its own.
+    "filters": {"controls": {"()": "alignment_site.log_safety.ControlCharacterFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["controls"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Django adds its own console handler; one line per message is enough.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # runserver's request lines: Django gives them a handler of their own, without the filter.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # The filesystem transport has no host; kombu warns about that on every connection.
         "kombu.connection": {"level": "ERROR"},

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from scoring.bank.model import ActionTemplate, Bank, BankError, BankProblem, Question, Rule
 from scoring.bank.validate import parse_bank
-from scoring.constants import DISCIPLINES, PITFALL_AREA_KEYS, PITFALLS, YAML_DEPTH_MAX
+from scoring.constants import (
+    DISCIPLINES,
+    PITFALL_AREA_KEYS,
+    PITFALLS,
+    YAML_DEPTH_MAX,
+    YAML_NODES_MAX,
+)
 from scoring.rules import condition_to_dict
 from scoring.text import text_to_data
 from scoring.validation import join_path
@@ -26,7 +34,7 @@ def _refused(problem: str, event: yaml.Event) -> RefusedYAMLError:
 
 
 class _BankLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses aliases, anchors and deep nesting while composing.
+    """A SafeLoader that refuses aliases, anchors, deep nesting and too many nodes while composing.
 
     An alias lets a few lines expand into billions of nodes ("billion laughs"); a bank never
     needs one, so the first anchor or alias stops the reading before anything is expanded.
@@ -35,6 +43,7 @@ class _BankLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
+        self._nodes = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -43,6 +52,9 @@ class _BankLoader(yaml.SafeLoader):
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise _refused(f"YAML anchors (&{anchor}) are not allowed in a bank", event)
+        self._nodes += 1
+        if self._nodes > YAML_NODES_MAX:
+            raise _refused(f"the file holds more than {YAML_NODES_MAX:,} YAML values", event)
         self._depth += 1
         try:
             if self._depth > YAML_DEPTH_MAX:
@@ -51,6 +63,20 @@ class _BankLoader(yaml.SafeLoader):
             return node
         finally:
             self._depth -= 1
+
+
+# Escapes such as "\0" or "\ud800" in a quoted scalar make characters that the reader refuses
+# in raw text: a database cannot store NUL (PostgreSQL) nor a lone surrogate (any UTF-8 store).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _unstorable(node: yaml.Node) -> str | None:
+    if not isinstance(node, yaml.ScalarNode) or not isinstance(node.value, str):
+        return None
+    found = _UNSTORABLE.search(node.value)
+    if found is None:
+        return None
+    return f"contains the character U+{ord(found.group()):04X}, which a bank text may not hold"
 
 
 def _record_lines(
@@ -80,8 +106,17 @@ def _record_lines(
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
             child = join_path(path, key)
             lines.setdefault(child, key_node.start_mark.line + 1)
+            bad_key = _unstorable(key_node)
+            if bad_key is not None:
+                problems.append((child, f"the key {bad_key}", key_node.start_mark.line + 1))
+                continue
             _record_lines(loader, value_node, child, lines, problems)
-    elif isinstance(node, yaml.SequenceNode):
+        return
+    bad = _unstorable(node)
+    if bad is not None:
+        problems.append((path, bad, node.start_mark.line + 1))
+        return
+    if isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = f"{path}[{index}]"
             lines.setdefault(child, item.start_mark.line + 1)

@@ -22,6 +22,10 @@ class Command(BaseCommand):
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"{path}: cannot read the file ({exc.strerror})") from None
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); nothing was loaded"
+            ) from None
         try:
             bank = load_bank_yaml(text, source=str(path))
             row = bank_import(bank=bank, publish=not draft)
