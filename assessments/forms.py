@@ -193,13 +193,12 @@ class AnswerBatch:
             raise BatchInvalidError(
                 _("Unexpected field: %(name)s.") % {"name": sorted(map(str, unknown))[0][:40]}
             )
-        question = (
-            questions.get(item.get("question")) if isinstance(item.get("question"), str) else None
-        )
+        code = item.get("question")
+        question = questions.get(code) if isinstance(code, str) else None
         if question is None:
             raise BatchInvalidError(_("This question is not part of this questionnaire."))
         seq = item.get("seq")
-        if not _is_int(seq) or not 0 < seq <= SEQ_MAX:
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= SEQ_MAX:
             raise BatchInvalidError(_("Each change needs a positive sequence number."))
         if "current" not in item:
             raise BatchInvalidError(

@@ -214,7 +214,7 @@ def answer_batch_save(*, response: Response, changes: list[AnswerChange]) -> lis
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     table = Answer._meta.db_table
     rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(latest))
-    params: list[object] = []
+    params: list[int | str | None] = []
     for change in latest.values():
         params += [response.pk, change.question.pk, change.current, change.target]
         params += [change.comment, now, change.seq]
