@@ -15,13 +15,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import actions, serializers
 from api.filters import MAX_ID, ActionItemFilter, CycleFilter, ResultFilter
 from api.pagination import ApiPagination
+from api.parsers import StrictJSONParser
 from api.throttling import SharedScopedRateThrottle
 from assessments.models import Assessment
 from assessments.selectors import assessments_for_user
@@ -46,7 +46,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     """Every queryset starts from what the user may see; ids out of range are simply absent."""
 
     pagination_class = ApiPagination
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     # Any path segment reaches the view, so a malformed id gets the API's JSON 404 too.
     lookup_value_regex = "[^/]+"
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -18,8 +19,14 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _safe_text(value: Any) -> Any:
-    """Return the value with text that a spreadsheet would run as a formula quoted."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    """Return the value with text that a spreadsheet would run as a formula quoted.
+
+    Checked on the NFKC form with leading spaces dropped: a spreadsheet may read a full-width
+    '＝' as '=' and skip spaces before it. The cell keeps the text as it was typed.
+    """
+    if not isinstance(value, str):
+        return value
+    if unicodedata.normalize("NFKC", value).lstrip(" ").startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 

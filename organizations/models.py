@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from organizations.mail import header_text
+
 
 class ValueDiscipline(models.TextChoices):
     OPERATIONAL_EXCELLENCE = "operational_excellence", "Operational excellence"
@@ -84,6 +86,11 @@ class Organization(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("organizations:organization", args=[self.pk])
+
+    @property
+    def mail_name(self) -> str:
+        """Return the name as a mail header may hold it: one line, no control characters."""
+        return header_text(self.name)
 
 
 class Membership(models.Model):

@@ -142,7 +142,7 @@ def _send_member_mail(
     }
     try:
         send_mail(
-            f"You have been added to {membership.organization.name} on Resonance",
+            f"You have been added to {membership.organization.mail_name} on Resonance",
             render_to_string("organizations/email_member.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [user.email],

@@ -10,11 +10,11 @@ import json
 import statistics
 from collections.abc import Sequence
 from datetime import date
-from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
 
+from reports.chart_text import chart_text
 from reports.content import QUADRANT_LABELS, ReportContent, signed, spread_positions
 from reports.models import ActionItem
 from reports.palette import (
@@ -76,7 +76,7 @@ def _wrap(text: str, width: int = 28) -> str:
 def radar_figure(content: ReportContent) -> dict[str, Any]:
     """Return the radar of each dimension's mean answer against its mean target (1–5)."""
     rows = [d for d in content.dimensions if d.mean_current is not None]
-    theta = [d.title for d in rows] + [rows[0].title] if rows else []
+    theta = [chart_text(d.title) for d in rows] + [chart_text(rows[0].title)] if rows else []
     fig = go.Figure()
     fig.add_trace(
         go.Scatterpolar(
@@ -117,11 +117,11 @@ def radar_figure(content: ReportContent) -> dict[str, Any]:
 def area_gap_figure(content: ReportContent) -> dict[str, Any]:
     """Return bars of each area's mean answer minus mean target: short below, beyond above."""
     areas = list(reversed(content.areas))
-    labels = [f"{a.title}" for a in areas]
+    labels = [chart_text(a.title) for a in areas]
     gaps = [(a.gap or 0.0) if a.score is not None else 0.0 for a in areas]
     colours = [NO_DATA if a.score is None else (SHORT if (a.gap or 0) < 0 else OVER) for a in areas]
     hover = [
-        f"{a.title} ({a.dimension_title})<br>"
+        f"{chart_text(a.title)} ({chart_text(a.dimension_title)})<br>"
         + (
             "insufficient data"
             if a.score is None
@@ -168,14 +168,14 @@ def perception_figure(content: ReportContent) -> dict[str, Any] | None:
     if not perception.get("comparable") or len(groups) < 2:
         return None
     rows = list(reversed(perception["areas"]))
-    columns = [f"{g['label']} ({g['respondents']})" for g in groups]
+    columns = [chart_text(f"{g['label']} ({g['respondents']})") for g in groups]
     z = [row["values"] for row in rows]
     text = [["–" if v is None else f"{v:.1f}" for v in row["values"]] for row in rows]
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=columns,
-            y=[row["title"] for row in rows],
+            y=[chart_text(row["title"]) for row in rows],
             text=text,
             texttemplate="%{text}",
             zmin=1,
@@ -213,7 +213,7 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
                     x=[x for x, _ in picked],
                     y=[p.uplift for _, p in picked],
                     mode="markers+text",
-                    name=label,
+                    name=chart_text(label),
                     marker={
                         "color": QUADRANT_COLOURS[quadrant],
                         "size": [14 if p.rank <= plan_size else 8 for _, p in picked],
@@ -222,7 +222,7 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
                     text=[str(p.rank) if p.rank <= plan_size else "" for _, p in picked],
                     textposition="top center",
                     hovertext=[
-                        f"#{p.rank} {_wrap(p.text, 50)}<br>{p.area_title}<br>"
+                        f"#{p.rank} {_wrap(chart_text(p.text), 50)}<br>{chart_text(p.area_title)}<br>"
                         f"uplift {p.uplift:.2f} · feasibility {p.feasibility:.1f}"
                         for _, p in picked
                     ],
@@ -279,7 +279,7 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
 def fit_figure(content: ReportContent) -> dict[str, Any]:
     """Return how closely practice matches each value discipline (-1..1), the declared one dark."""
     rows = list(content.fit)
-    labels = [row.label + (" (declared)" if row.declared else "") for row in rows]
+    labels = [chart_text(row.label + (" (declared)" if row.declared else "")) for row in rows]
     fig = go.Figure(
         go.Bar(
             x=labels,
@@ -326,8 +326,7 @@ def gantt_figure(plan: Sequence[ActionItem], *, today: date | None = None) -> di
     more than the rest of the page.
     """
     items = list(plan)
-    # Plotly reads a little HTML in labels; escaped, a title like "<b>" shows as written.
-    labels = [f"{i + 1}. {_wrap(escape(item.title), 40)}" for i, item in enumerate(items)]
+    labels = [f"{i + 1}. {_wrap(chart_text(item.title), 40)}" for i, item in enumerate(items)]
     traces: list[dict[str, Any]] = []
     for status, name in ActionItem.Status.choices:
         picked = [(lab, it) for lab, it in zip(labels, items, strict=True) if it.status == status]
@@ -387,10 +386,10 @@ def gantt_figure(plan: Sequence[ActionItem], *, today: date | None = None) -> di
 
 
 def _gantt_hover(item: ActionItem) -> str:
-    assigned = f"<br>assigned to {escape(item.assignee)}" if item.assignee else ""
+    assigned = f"<br>assigned to {chart_text(item.assignee)}" if item.assignee else ""
     return (
-        f"{escape(item.title)}<br>{item.start:%d %b %Y} → {item.due:%d %b %Y}"
-        f"<br>{item.effort_days:g} person-days · {escape(item.owner_role)}{assigned}"
+        f"{chart_text(item.title)}<br>{item.start:%d %b %Y} → {item.due:%d %b %Y}"
+        f"<br>{item.effort_days:g} person-days · {chart_text(item.owner_role)}{assigned}"
     )
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 
+from reports.chart_text import PRINT_PARSE_MATH
 from reports.content import (
     QUADRANT_LABELS,
     PriorityRow,
@@ -67,6 +68,7 @@ RC: dict[RcKeyType, Any] = {
     "lines.scale_dashes": False,  # dash lengths in points, as in the web charts
     "svg.fonttype": "none",  # text stays text
     "svg.hashsalt": "resonance",  # stable ids: equal charts give equal files
+    "text.parse_math": PRINT_PARSE_MATH,  # bank and user text with '$' is text, not mathtext
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -12,6 +13,7 @@ from typing import NoReturn
 from scoring.bank import Bank, BankError, load_bank_yaml
 from scoring.engine import result_to_json, score_assessment
 from scoring.inputs import InputError, parse_input
+from scoring.validation import join_path
 
 __all__ = ["main"]
 
@@ -85,6 +87,9 @@ def _score(args: argparse.Namespace) -> str:
         ) from None
     except RecursionError:
         raise UsageError(f"{args.input}: malformed JSON: nested too deeply") from None
+    except ValueError:  # json turns an integer of over 4,300 digits into this, not a decode error
+        raise UsageError(f"{args.input}: malformed JSON: a number has too many digits") from None
+    _refuse_odd_values(data, args.input)
     try:
         assessment = parse_input(data, bank, source=args.input, today=date.today())  # noqa: DTZ011
     except InputError as exc:
@@ -93,6 +98,30 @@ def _score(args: argparse.Namespace) -> str:
         result_to_json(score_assessment(bank, assessment, top_k=args.top_k, language=args.language))
         + "\n"
     )
+
+
+# Integers beyond this lose precision as floats, and far beyond it cannot become one at all.
+_INT_MAX = 2**53
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_odd_values(data: object, source: str) -> None:
+    """Refuse what json accepts but the engine cannot use: lone surrogates, huge integers."""
+    pending: list[tuple[str, object]] = [("", data)]
+    while pending:  # a loop: the document may be nested up to json's own limit
+        path, node = pending.pop()
+        where = f"{source}: {path}: " if path else f"{source}: "
+        if isinstance(node, str) and _SURROGATE.search(node):
+            raise UsageError(f"{where}a string holds a lone surrogate, which is not text")
+        if isinstance(node, int) and not isinstance(node, bool) and abs(node) > _INT_MAX:
+            raise UsageError(f"{where}the number is too large (at most 2**53)")
+        if isinstance(node, dict):
+            for key, value in reversed(node.items()):
+                if _SURROGATE.search(key):
+                    raise UsageError(f"{where}a key holds a lone surrogate, which is not text")
+                pending.append((join_path(path, key), value))
+        elif isinstance(node, list):
+            pending.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(node))))
 
 
 def _validate(args: argparse.Namespace) -> str:

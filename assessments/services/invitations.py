@@ -217,7 +217,7 @@ def _send(*, invitation: Invitation, token: str, site_url: str) -> bool:
         "invitation": invitation,
         "link": invitation_link(site_url=site_url, token=token),
     }
-    subject = f"{assessment.organization.name} asks for your view: a 15-minute questionnaire"
+    subject = f"{assessment.organization.mail_name} asks for your view: a 15-minute questionnaire"
     try:
         send_mail(
             subject,

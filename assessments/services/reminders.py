@@ -97,7 +97,7 @@ def _send(*, organization: WithAnnotations[Organization, LatestCycle], now: date
         for email in owners:
             # One message per owner, so no owner's address is shown to anyone else.
             send_mail(
-                f"Time to reassess {organization.name} on Resonance",
+                f"Time to reassess {organization.mail_name} on Resonance",
                 render_to_string("assessments/email_reminder.txt", context),
                 settings.DEFAULT_FROM_EMAIL,
                 [email],

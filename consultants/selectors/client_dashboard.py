@@ -17,6 +17,7 @@ from banks.models import Area, ConsistencyRule, Dimension, QuestionBank
 from banks.selectors import question_lineage
 from organizations.models import Organization
 from reports.bands import band_label
+from reports.chart_text import chart_text
 from reports.models import ActionItem, Report
 from reports.palette import DIMENSION_COLOURS, GRID, INK, WEB_FONT
 
@@ -131,7 +132,7 @@ def client_trends(*, cycles: list[CyclePoint]) -> Trends:
 
 
 def _trend_figure(cycles: list[CyclePoint], dimensions: list[tuple[str, str]]) -> dict[str, Any]:
-    labels = [cycle.label for cycle in cycles]
+    labels = [chart_text(cycle.label) for cycle in cycles]
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -148,10 +149,11 @@ def _trend_figure(cycles: list[CyclePoint], dimensions: list[tuple[str, str]]) -
             go.Scatter(
                 x=labels,
                 y=[cycle.dimensions[code].get("score") for cycle in cycles],
-                name=title,
+                name=chart_text(title),
                 mode="lines+markers",
                 line={"color": DIMENSION_COLOURS[n % len(DIMENSION_COLOURS)], "width": 2},
-                hovertemplate=f"%{{x}}<br>{title} %{{y:.0f}}<extra></extra>",
+                # The name, not the title in the template: a title may hold "%{...}" itself.
+                hovertemplate="%{x}<br>%{fullData.name} %{y:.0f}<extra></extra>",
             )
         )
     fig.update_layout(

@@ -106,7 +106,7 @@ def _send_grant_mail(*, grant: ConsultantAccess, site_url: str) -> bool:
     }
     try:
         send_mail(
-            f"{grant.organization.name} invites you to see their Resonance results",
+            f"{grant.organization.mail_name} invites you to see their Resonance results",
             render_to_string("consultants/email_grant.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [grant.email],

@@ -23,7 +23,7 @@ def _command(service: dict) -> str:
 
 
 def test_compose_has_the_production_services(compose):
-    assert set(compose["services"]) == {*APP_SERVICES, "db", "redis"}
+    assert set(compose["services"]) == {*APP_SERVICES, "db", "redis", "proxy"}
     assert set(compose["volumes"]) >= {"pgdata", "redisdata", "media"}
 
 
@@ -34,7 +34,18 @@ def test_web_is_gunicorn_with_static_files_collected_for_whitenoise(compose):
     )
     dockerfile = ROOT / web["build"]["context"] / web["build"]["dockerfile"]
     assert "collectstatic --noinput" in dockerfile.read_text(encoding="utf-8")
-    assert "8000:8000" in web["ports"]
+    assert "ports" not in web, "gunicorn is reached through the proxy only"
+    assert web["expose"] == ["8000"]
+
+
+def test_the_proxy_publishes_the_only_port_with_the_shipped_configuration(compose):
+    published = {name: s["ports"] for name, s in compose["services"].items() if "ports" in s}
+    assert published == {"proxy": ["443:443"]}
+    proxy = compose["services"]["proxy"]
+    assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in proxy["volumes"]
+    assert (ROOT / "deploy" / "nginx.conf").is_file()
+    for name in APP_SERVICES:
+        assert compose["services"][name]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
 
 
 def test_gunicorn_configuration_is_threaded_with_keep_alive(monkeypatch):
