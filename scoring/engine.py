@@ -39,6 +39,7 @@ from scoring.findings import (
 from scoring.inputs import AssessmentInput
 from scoring.plan import ActionItem, build_items, rank_priorities_at, select_plan
 from scoring.records import records
+from scoring.result_json import result_to_json
 from scoring.results import (
     AreaScore,
     ConsensusFlag,
@@ -50,7 +51,6 @@ from scoring.results import (
     QuestionFit,
     Result,
     result_to_dict,
-    result_to_json,
 )
 
 __all__ = [

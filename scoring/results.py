@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeAlias
@@ -21,8 +20,8 @@ __all__ = [
     "Pitfall",
     "QuestionFit",
     "Result",
+    "assemble_result_dict",
     "result_to_dict",
-    "result_to_json",
 ]
 
 Evidence: TypeAlias = Mapping[str, str | int | float | None]
@@ -199,6 +198,19 @@ def _dimension_dict(dimension: DimensionScore) -> dict[str, Any]:
     }
 
 
+def _priority_dict(p: Priority) -> dict[str, Any]:
+    return {
+        "question": p.question,
+        "area": p.area,
+        "dimension": p.dimension,
+        "uplift": p.uplift,
+        "feasibility": p.feasibility,
+        "priority": p.priority,
+        "quadrant": p.quadrant,
+        "direction": p.direction,
+    }
+
+
 def _action_dict(item: ActionItem) -> dict[str, Any]:
     return {
         "question": item.question,
@@ -230,6 +242,53 @@ def _action_dict(item: ActionItem) -> dict[str, Any]:
 
 def result_to_dict(result: Result) -> dict[str, Any]:
     """Return the result in the JSON shape of DESIGN.md section 6 (keys in a fixed order)."""
+    return assemble_result_dict(
+        result,
+        dimensions={d.code: _dimension_dict(d) for d in result.dimensions},
+        perception_gaps=[
+            {
+                "area": g.area,
+                "gap": g.gap,
+                "owner": g.owner,
+                "others": g.others,
+                "flagged": g.flagged,
+                "questions": list(g.questions),
+            }
+            for g in result.perception_gaps
+        ],
+        consensus_flags=[
+            {"question": f.question, "stdev": f.stdev, "respondents": f.respondents}
+            for f in result.consensus_flags
+        ],
+        consistency_flags=[
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "remedies": list(f.remedies),
+            }
+            for f in result.consistency_flags
+        ],
+        priorities=[_priority_dict(p) for p in result.priorities],
+        action_plan=[_action_dict(item) for item in result.action_plan],
+    )
+
+
+def assemble_result_dict(
+    result: Result,
+    *,
+    dimensions: object,
+    perception_gaps: object,
+    consensus_flags: object,
+    consistency_flags: object,
+    priorities: object,
+    action_plan: object,
+) -> dict[str, Any]:
+    """Return result_to_dict(result) with the parts made of records as given.
+
+    result_to_json passes them already rendered as text; the rest of the shape is written
+    down once, here.
+    """
     return {
         "bank": {"slug": result.bank, "version": result.bank_version},
         "value_discipline": result.value_discipline,
@@ -250,56 +309,18 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             ],
         },
         "respondents": {level: result.respondents.get(level, 0) for level in LEVELS},
-        "dimensions": {d.code: _dimension_dict(d) for d in result.dimensions},
-        "perception_gaps": [
-            {
-                "area": g.area,
-                "gap": g.gap,
-                "owner": g.owner,
-                "others": g.others,
-                "flagged": g.flagged,
-                "questions": list(g.questions),
-            }
-            for g in result.perception_gaps
-        ],
-        "consensus_flags": [
-            {"question": f.question, "stdev": f.stdev, "respondents": f.respondents}
-            for f in result.consensus_flags
-        ],
-        "consistency_flags": [
-            {
-                "rule": f.rule,
-                "severity": f.severity,
-                "message": f.message,
-                "remedies": list(f.remedies),
-            }
-            for f in result.consistency_flags
-        ],
+        "dimensions": dimensions,
+        "perception_gaps": perception_gaps,
+        "consensus_flags": consensus_flags,
+        "consistency_flags": consistency_flags,
         "pitfalls": [
             {"code": p.code, "evidence": [dict(e) for e in p.evidence]} for p in result.pitfalls
         ],
-        "priorities": [
-            {
-                "question": p.question,
-                "area": p.area,
-                "dimension": p.dimension,
-                "uplift": p.uplift,
-                "feasibility": p.feasibility,
-                "priority": p.priority,
-                "quadrant": p.quadrant,
-                "direction": p.direction,
-            }
-            for p in result.priorities
-        ],
-        "action_plan": [_action_dict(item) for item in result.action_plan],
+        "priorities": priorities,
+        "action_plan": action_plan,
         "plan_projected_index": result.plan_projected_index,
         "strategy_fit": {d: result.strategy_fit.get(d) for d in DISCIPLINES},
         "profile_match": {d: (result.profile_match or {}).get(d) for d in DISCIPLINES},
         "better_fit": result.better_fit,
         "language": result.language,
     }
-
-
-def result_to_json(result: Result) -> str:
-    """Return the result as deterministic JSON: the same input gives byte-identical text."""
-    return json.dumps(result_to_dict(result), indent=2, ensure_ascii=False, allow_nan=False)

@@ -337,6 +337,17 @@ def test_same_input_gives_byte_identical_json(case: tuple[Bank, AssessmentInput]
 
 
 @PROPERTIES
+@given(assessments(), st.integers(0, 12), st.sampled_from(["en", "de"]))
+def test_the_json_text_is_json_dumps_of_the_dict_form(
+    case: tuple[Bank, AssessmentInput], top_k: int, language: str
+) -> None:
+    bank, data = case
+    result = score_assessment(bank, data, top_k=top_k, language=language)
+    expected = json.dumps(result_to_dict(result), indent=2, ensure_ascii=False, allow_nan=False)
+    assert result_to_json(result) == expected
+
+
+@PROPERTIES
 @given(assessments())
 def test_incremental_uplift_equals_the_projected_index_gain(
     case: tuple[Bank, AssessmentInput],
