@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
 from assessments.selectors import DONT_KNOW
@@ -24,12 +25,31 @@ def suggested_cycle_label(today: date) -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
+def _remind_after_days_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Remind those who have not answered after … days"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_(
+            "Optional. Each invitee who has not submitted gets one reminder e-mail this many "
+            "days after their invitation. Leave empty for no automatic reminder."
+        ),
+        error_messages={
+            "invalid": _("Enter a whole number of days, for example 5, or leave it empty."),
+            "min_value": _("Enter at least 1 day, or leave it empty."),
+            "max_value": _("Enter at most 60 days: links expire before that."),
+        },
+    )
+
+
 class CycleStartForm(forms.Form):
     label = forms.CharField(
         label="Name of the cycle",
         max_length=40,
         help_text="Usually the quarter, for example “2026-Q4”. You will compare cycles by it.",
     )
+    remind_after_days = _remind_after_days_field()
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,6 +62,17 @@ class CycleStartForm(forms.Form):
         if self.organization.assessments.filter(label=label).exists():
             raise forms.ValidationError("A cycle with this name exists already.")
         return label
+
+
+class CycleScheduleForm(forms.Form):
+    """What an owner may change on an open cycle: when reminders go out."""
+
+    remind_after_days = _remind_after_days_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
 
 
 SCALE_CHOICES = [*SCALE_ANCHORS, (DONT_KNOW, "Don't know")]

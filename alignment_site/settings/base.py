@@ -236,6 +236,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.reassessment_reminders_task",
         "schedule": env.int("REMINDER_SWEEP_SECONDS", default=6 * 3600),
     },
+    # Respondents' automatic reminders: each goes once per person, so running often is harmless.
+    "invitation-reminders": {
+        "task": "assessments.tasks.invitation_reminders_task",
+        "schedule": env.int("INVITATION_REMINDER_SECONDS", default=3600),
+        "options": {"expires": env.int("INVITATION_REMINDER_SECONDS", default=3600)},
+    },
 }
 
 # Consultant portfolio: a client whose last assessment is older than this is "stale".

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.models import Answer, Assessment, Response
 from assessments.selectors import assessment_current
@@ -32,7 +33,13 @@ class ResponseLockedError(CycleError):
 
 
 @transaction.atomic
-def assessment_start(*, organization: Organization, user: User, label: str) -> Assessment:
+def assessment_start(
+    *,
+    organization: Organization,
+    user: User,
+    label: str,
+    remind_after_days: int | None = None,
+) -> Assessment:
     """Open a cycle on the published bank with a snapshot of today's strategy."""
     # Locking the organization serialises concurrent starts: one open cycle at a time.
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -58,6 +65,7 @@ def assessment_start(*, organization: Organization, user: User, label: str) -> A
                 status=Assessment.Status.OPEN,
                 strategy_snapshot=strategy.snapshot(),
                 created_by=user,
+                remind_after_days=remind_after_days,
             )
     except IntegrityError as exc:
         raise CycleError(f"A cycle called “{label}” exists already.") from exc
@@ -139,6 +147,25 @@ def assessment_close(*, assessment: Assessment) -> Assessment:
     assessment.status = Assessment.Status.CLOSED
     assessment.closed_at = timezone.now()
     assessment.save(update_fields=["status", "closed_at"])
+    return assessment
+
+
+SCHEDULE_FIELDS = ("remind_after_days",)
+
+
+@transaction.atomic
+def assessment_schedule_update(*, assessment: Assessment, **fields: Any) -> Assessment:
+    """Change an open cycle's automatic reminder."""
+    unknown = set(fields) - set(SCHEDULE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown cycle fields: {sorted(unknown)}")
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != Assessment.Status.OPEN:
+        raise CycleError(_("This cycle is closed: its schedule can no longer change."))
+    for name, value in fields.items():
+        setattr(assessment, name, value)
+    assessment.full_clean(exclude=["organization", "bank", "label", "created_by"])
+    assessment.save(update_fields=list(fields))
     return assessment
 
 
