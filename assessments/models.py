@@ -36,6 +36,10 @@ class Assessment(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    # Optional: beat closes the cycle on this day (when someone has submitted) and tells the owner.
+    closes_on = models.DateField(null=True, blank=True)
+    # When the owners were told that the closing date came with no submitted answers (once).
+    close_deferred_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organization", "-created_at"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from django.contrib.auth.models import User
@@ -39,6 +40,7 @@ def assessment_start(
     user: User,
     label: str,
     remind_after_days: int | None = None,
+    closes_on: date | None = None,
 ) -> Assessment:
     """Open a cycle on the published bank with a snapshot of today's strategy."""
     # Locking the organization serialises concurrent starts: one open cycle at a time.
@@ -66,6 +68,7 @@ def assessment_start(
                 strategy_snapshot=strategy.snapshot(),
                 created_by=user,
                 remind_after_days=remind_after_days,
+                closes_on=closes_on,
             )
     except IntegrityError as exc:
         raise CycleError(f"A cycle called “{label}” exists already.") from exc
@@ -150,22 +153,25 @@ def assessment_close(*, assessment: Assessment) -> Assessment:
     return assessment
 
 
-SCHEDULE_FIELDS = ("remind_after_days",)
+SCHEDULE_FIELDS = ("remind_after_days", "closes_on")
 
 
 @transaction.atomic
 def assessment_schedule_update(*, assessment: Assessment, **fields: Any) -> Assessment:
-    """Change an open cycle's automatic reminder."""
+    """Change an open cycle's automatic reminder and closing date."""
     unknown = set(fields) - set(SCHEDULE_FIELDS)
     if unknown:
         raise TypeError(f"unknown cycle fields: {sorted(unknown)}")
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != Assessment.Status.OPEN:
         raise CycleError(_("This cycle is closed: its schedule can no longer change."))
-    for name, value in fields.items():
+    update = dict(fields)
+    if "closes_on" in fields and fields["closes_on"] != assessment.closes_on:
+        update["close_deferred_at"] = None  # a new date earns a new notice if it comes empty
+    for name, value in update.items():
         setattr(assessment, name, value)
     assessment.full_clean(exclude=["organization", "bank", "label", "created_by"])
-    assessment.save(update_fields=list(fields))
+    assessment.save(update_fields=list(update))
     return assessment
 
 

@@ -58,6 +58,7 @@ def assessment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 user=request.user,
                 label=form.cleaned_data["label"],
                 remind_after_days=form.cleaned_data["remind_after_days"],
+                closes_on=form.cleaned_data["closes_on"],
             )
         except cycles.CycleError as exc:
             form.add_error(None, str(exc))
@@ -136,7 +137,11 @@ def assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
     require_owner(request, assessment.organization)
     form = CycleScheduleForm(
-        request.POST or None, initial={"remind_after_days": assessment.remind_after_days}
+        request.POST or None,
+        initial={
+            "remind_after_days": assessment.remind_after_days,
+            "closes_on": assessment.closes_on,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
