@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Invitation, Response
+from banks.selectors import bank_answer_minutes
 from organizations.models import Level
 
 logger = logging.getLogger(__name__)
@@ -213,11 +214,13 @@ def _ensure_changeable(invitation: Invitation) -> None:
 
 def _send(*, invitation: Invitation, token: str, site_url: str, reminder: bool = False) -> bool:
     assessment = invitation.assessment
+    minutes = bank_answer_minutes(bank=assessment.bank)
     context = {
         "organization": assessment.organization,
         "assessment": assessment,
         "invitation": invitation,
         "link": invitation_link(site_url=site_url, token=token),
+        "minutes": minutes,
     }
     if reminder:
         subject = _("Reminder: %(organization)s would still like your view") % {
@@ -225,7 +228,10 @@ def _send(*, invitation: Invitation, token: str, site_url: str, reminder: bool =
         }
         template = "assessments/respondent/email_reminder.txt"
     else:
-        subject = f"{assessment.organization.name} asks for your view: a 15-minute questionnaire"
+        subject = _("%(organization)s asks for your view: a %(minutes)d-minute questionnaire") % {
+            "organization": assessment.organization.name,
+            "minutes": minutes,
+        }
         template = "assessments/respondent/email_invitation.txt"
     try:
         send_mail(
