@@ -14,6 +14,7 @@ from accounts.forms import SignupForm
 from accounts.http import AuthenticatedHttpRequest
 from api import tokens
 from api.forms import TokenCreateForm
+from banks.selectors import bank_answer_minutes, bank_published
 
 
 @login_required
@@ -52,7 +53,8 @@ def token_revoke(request: AuthenticatedHttpRequest, token_key: str) -> HttpRespo
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("organizations:home")
-    return render(request, "home.html")
+    minutes = bank_answer_minutes(bank=bank_published())
+    return render(request, "home.html", {"answer_minutes": minutes})
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.validators import validate_email
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
 from assessments.selectors import DONT_KNOW
@@ -27,12 +28,51 @@ def suggested_cycle_label(today: date) -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
+def _remind_after_days_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Remind those who have not answered after … days"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_(
+            "Optional. Each invitee who has not submitted gets one reminder e-mail this many "
+            "days after their invitation. Leave empty for no automatic reminder."
+        ),
+        error_messages={
+            "invalid": _("Enter a whole number of days, for example 5, or leave it empty."),
+            "min_value": _("Enter at least 1 day, or leave it empty."),
+            "max_value": _("Enter at most 60 days: links expire before that."),
+        },
+    )
+
+
+def _closes_on_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("Close automatically on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Optional. On this day the cycle closes by itself and its report is built; you get "
+            "an e-mail. If nobody has submitted answers by then, it stays open and you are told."
+        ),
+        error_messages={"invalid": _("Enter a date, for example 2026-12-31.")},
+    )
+
+
+def _clean_closes_on(value: date | None) -> date | None:
+    if value is not None and value < timezone.localdate():
+        raise forms.ValidationError(_("Choose today or a later day."))
+    return value
+
+
 class CycleStartForm(forms.Form):
     label = forms.CharField(
         label="Name of the cycle",
         max_length=40,
         help_text="Usually the quarter, for example “2026-Q4”. You will compare cycles by it.",
     )
+    remind_after_days = _remind_after_days_field()
+    closes_on = _closes_on_field()
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,6 +85,24 @@ class CycleStartForm(forms.Form):
         if self.organization.assessments.filter(label=label).exists():
             raise forms.ValidationError("A cycle with this name exists already.")
         return label
+
+    def clean_closes_on(self) -> date | None:
+        return _clean_closes_on(self.cleaned_data["closes_on"])
+
+
+class CycleScheduleForm(forms.Form):
+    """What an owner may change on an open cycle: when reminders go out and when it closes."""
+
+    remind_after_days = _remind_after_days_field()
+    closes_on = _closes_on_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean_closes_on(self) -> date | None:
+        return _clean_closes_on(self.cleaned_data["closes_on"])
 
 
 SCALE_CHOICES = [*SCALE_ANCHORS, (DONT_KNOW, "Don't know")]

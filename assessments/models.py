@@ -1,6 +1,7 @@
 """Assessment cycles, invitations, responses and answers."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -28,6 +29,17 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Optional: beat e-mails a reminder to each invitee who has not submitted, once, this many
+    # days after their invitation.
+    remind_after_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    # Optional: beat closes the cycle on this day (when someone has submitted) and tells the owner.
+    closes_on = models.DateField(null=True, blank=True)
+    # When the owners were told that the closing date came with no submitted answers (once).
+    close_deferred_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organization", "-created_at"]
@@ -57,6 +69,10 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The last reminder of either kind: nobody is reminded twice within a day.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # The automatic reminder goes once per person; this records that it went.
+    auto_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["assessment", "created_at"]

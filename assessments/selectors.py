@@ -6,12 +6,19 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Invitation, Response
 from banks.models import Area, Dimension, Question
 from banks.selectors import bank_target
 from banks.services import bank_layout
-from organizations.models import Level, Organization, StrategyProfile, ValueDiscipline
+from organizations.models import (
+    Level,
+    Membership,
+    Organization,
+    StrategyProfile,
+    ValueDiscipline,
+)
 from organizations.selectors import organizations_for_user
 
 
@@ -238,9 +245,39 @@ def invitations_for_assessment(*, assessment: Assessment) -> QuerySet[Invitation
 class LevelCount:
     level: str
     label: str
-    invited: int
-    started: int
+    invited: int  # personal links in force
+    started: int  # answering, not submitted yet
     submitted: int
+    members: int = 0  # members with an account who answer at this level
+
+    @property
+    def asked(self) -> int:
+        """Return how many people were asked to answer at this level."""
+        return self.invited + self.members
+
+    @property
+    def begun(self) -> int:
+        """Return how many started, whether they submitted yet or not."""
+        return self.started + self.submitted
+
+    @property
+    def rate(self) -> int | None:
+        """Return the share who submitted, in whole per cent (None when nobody was asked)."""
+        if not self.asked:
+            return None
+        return round(100 * min(self.submitted, self.asked) / self.asked)
+
+
+def participation_total(rows: list[LevelCount]) -> LevelCount:
+    """Return the sum of the levels' counts, for the panel's last line."""
+    return LevelCount(
+        level="all",
+        label=str(_("All levels")),
+        invited=sum(row.invited for row in rows),
+        started=sum(row.started for row in rows),
+        submitted=sum(row.submitted for row in rows),
+        members=sum(row.members for row in rows),
+    )
 
 
 def participation(*, assessment: Assessment) -> list[LevelCount]:
@@ -257,6 +294,17 @@ def participation(*, assessment: Assessment) -> list[LevelCount]:
         .exclude(invitation__revoked_at__isnull=False)
         .values_list("level", "submitted_at")
     )
+    members = dict(
+        Membership.objects.filter(organization_id=assessment.organization_id)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
+    # Owners answer at the owner level, every other member at the manager level.
+    member_levels = {
+        Level.OWNER.value: members.get(Membership.Role.OWNER, 0),
+        Level.MANAGER.value: members.get(Membership.Role.MANAGER, 0),
+    }
     started: dict[str, int] = {}
     submitted: dict[str, int] = {}
     for level, submitted_at in rows:
@@ -269,6 +317,7 @@ def participation(*, assessment: Assessment) -> list[LevelCount]:
             invited=invited.get(level.value, 0),
             started=started.get(level.value, 0),
             submitted=submitted.get(level.value, 0),
+            members=member_levels.get(level.value, 0),
         )
         for level in Level
     ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("assessments/<int:pk>/", cycles_views.assessment_detail, name="assessment"),
     path("assessments/<int:pk>/report-status/", cycles_views.report_status, name="report_status"),
     path("assessments/<int:pk>/close/", cycles_views.assessment_close, name="close"),
+    path("assessments/<int:pk>/edit/", cycles_views.assessment_edit, name="edit"),
+    path("assessments/<int:pk>/remind/", cycles_views.assessment_remind, name="remind"),
     path("assessments/<int:pk>/answer/", questionnaire_views.wizard_start, name="start"),
     path("assessments/<int:pk>/answer/save/", questionnaire_views.wizard_save, name="save"),
     path(

@@ -257,6 +257,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.reassessment_reminders_task",
         "schedule": env.int("REMINDER_SWEEP_SECONDS", default=6 * 3600),
     },
+    # Respondents' automatic reminders: each goes once per person, so running often is harmless.
+    "invitation-reminders": {
+        "task": "assessments.tasks.invitation_reminders_task",
+        "schedule": env.int("INVITATION_REMINDER_SECONDS", default=3600),
+        "options": {"expires": env.int("INVITATION_REMINDER_SECONDS", default=3600)},
+    },
+    # Cycles with a closing date: closed (and their owners told) on the first run of that day.
+    "close-due-cycles": {
+        "task": "assessments.tasks.cycles_close_due_task",
+        "schedule": env.int("CYCLE_CLOSING_SECONDS", default=900),
+        "options": {"expires": env.int("CYCLE_CLOSING_SECONDS", default=900)},
+    },
 }
 
 # Consultant portfolio: a client whose last assessment is older than this is "stale".

@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from datetime import date
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
@@ -35,7 +36,14 @@ class ResponseLockedError(CycleError):
 
 
 @transaction.atomic
-def assessment_start(*, organization: Organization, user: User, label: str) -> Assessment:
+def assessment_start(
+    *,
+    organization: Organization,
+    user: User,
+    label: str,
+    remind_after_days: int | None = None,
+    closes_on: date | None = None,
+) -> Assessment:
     """Open a cycle on the published bank with a snapshot of today's strategy."""
     # Locking the organization serialises concurrent starts: one open cycle at a time.
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -61,6 +69,8 @@ def assessment_start(*, organization: Organization, user: User, label: str) -> A
                 status=Assessment.Status.OPEN,
                 strategy_snapshot=strategy.snapshot(),
                 created_by=user,
+                remind_after_days=remind_after_days,
+                closes_on=closes_on,
             )
     except IntegrityError as exc:
         raise CycleError(f"A cycle called “{label}” exists already.") from exc
@@ -247,6 +257,28 @@ def assessment_close(*, assessment: Assessment) -> Assessment:
     assessment.status = Assessment.Status.CLOSED
     assessment.closed_at = timezone.now()
     assessment.save(update_fields=["status", "closed_at"])
+    return assessment
+
+
+SCHEDULE_FIELDS = ("remind_after_days", "closes_on")
+
+
+@transaction.atomic
+def assessment_schedule_update(*, assessment: Assessment, **fields: Any) -> Assessment:
+    """Change an open cycle's automatic reminder and closing date."""
+    unknown = set(fields) - set(SCHEDULE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown cycle fields: {sorted(unknown)}")
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != Assessment.Status.OPEN:
+        raise CycleError(_("This cycle is closed: its schedule can no longer change."))
+    update = dict(fields)
+    if "closes_on" in fields and fields["closes_on"] != assessment.closes_on:
+        update["close_deferred_at"] = None  # a new date earns a new notice if it comes empty
+    for name, value in update.items():
+        setattr(assessment, name, value)
+    assessment.full_clean(exclude=["organization", "bank", "label", "created_by"])
+    assessment.save(update_fields=list(update))
     return assessment
 
 

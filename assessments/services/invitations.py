@@ -17,11 +17,14 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Invitation, Response
+from banks.selectors import bank_answer_minutes
 from organizations.models import Level
 
 logger = logging.getLogger(__name__)
@@ -209,19 +212,31 @@ def _ensure_changeable(invitation: Invitation) -> None:
         raise InvitationError("This cycle is closed.")
 
 
-def _send(*, invitation: Invitation, token: str, site_url: str) -> bool:
+def _send(*, invitation: Invitation, token: str, site_url: str, reminder: bool = False) -> bool:
     assessment = invitation.assessment
+    minutes = bank_answer_minutes(bank=assessment.bank)
     context = {
         "organization": assessment.organization,
         "assessment": assessment,
         "invitation": invitation,
         "link": invitation_link(site_url=site_url, token=token),
+        "minutes": minutes,
     }
-    subject = f"{assessment.organization.mail_name} asks for your view: a 15-minute questionnaire"
+    if reminder:
+        subject = _("Reminder: %(organization)s would still like your view") % {
+            "organization": assessment.organization.mail_name
+        }
+        template = "assessments/respondent/email_reminder.txt"
+    else:
+        subject = _("%(organization)s asks for your view: a %(minutes)d-minute questionnaire") % {
+            "organization": assessment.organization.mail_name,
+            "minutes": minutes,
+        }
+        template = "assessments/respondent/email_invitation.txt"
     try:
         send_mail(
             subject,
-            render_to_string("assessments/respondent/email_invitation.txt", context),
+            render_to_string(template, context),
             settings.DEFAULT_FROM_EMAIL,
             [invitation.email],
         )
@@ -229,6 +244,94 @@ def _send(*, invitation: Invitation, token: str, site_url: str) -> bool:
         # The invitation stays without sent_at; the owner sees it and can resend.
         logger.exception("could not e-mail invitation %s", invitation.pk)
         return False
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
-    invitation.sent_at = timezone.now()
+    if not reminder:
+        Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+        invitation.sent_at = timezone.now()
     return True
+
+
+# Nobody gets a second reminder within this time, whether the owner clicks again or beat runs.
+REMINDER_GAP = timedelta(days=1)
+
+
+def _reminder_candidates(*, assessment: Assessment, now: datetime) -> QuerySet[Invitation]:
+    """Return the cycle's live invitations whose answers are not submitted and not just reminded."""
+    return (
+        assessment.invitations.filter(revoked_at__isnull=True, expires_at__gt=now)
+        .exclude(response__submitted_at__isnull=False)
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - REMINDER_GAP))
+        .order_by("pk")
+    )
+
+
+def invitation_reminders_due(*, assessment: Assessment, now: datetime | None = None) -> int:
+    """Return how many invitees a reminder would reach now."""
+    if assessment.status != Assessment.Status.OPEN:
+        return 0
+    return _reminder_candidates(assessment=assessment, now=now or timezone.now()).count()
+
+
+def invitation_reminders_send(
+    *, assessment: Assessment, site_url: str, now: datetime | None = None
+) -> int:
+    """E-mail a reminder to every invitee who has not submitted; return how many were reminded.
+
+    Anyone reminded in the last day is left out, so a second click (or beat) repeats nothing.
+    """
+    now = now or timezone.now()
+    if assessment.status != Assessment.Status.OPEN:
+        raise InvitationError(_("This cycle is closed: there is nobody left to remind."))
+    sent = 0
+    for invitation in _reminder_candidates(assessment=assessment, now=now):
+        invitation.assessment = assessment
+        sent += _remind(invitation=invitation, site_url=site_url, now=now, automatic=False)
+    return sent
+
+
+def invitation_reminders_auto(*, now: datetime | None = None) -> int:
+    """Send each open cycle's automatic reminder to those invited N days ago who have not
+    submitted, once per person; return how many were reminded. Run by beat."""
+    now = now or timezone.now()
+    sent = 0
+    cycles = Assessment.objects.filter(
+        status=Assessment.Status.OPEN, remind_after_days__isnull=False
+    ).select_related("organization")
+    for assessment in cycles:
+        due = _reminder_candidates(assessment=assessment, now=now).filter(
+            auto_reminded_at__isnull=True,
+            created_at__lte=now - timedelta(days=assessment.remind_after_days or 0),
+        )
+        for invitation in due:
+            invitation.assessment = assessment
+            sent += _remind(
+                invitation=invitation, site_url=settings.SITE_URL, now=now, automatic=True
+            )
+    return sent
+
+
+def _remind(*, invitation: Invitation, site_url: str, now: datetime, automatic: bool) -> bool:
+    """Issue a fresh link to one invitee and mail it; return whether the mail went.
+
+    Only a hash of the first link is kept, so the reminder carries a new one (the answers
+    already saved stay with the invitation). The conditional update claims the reminder: of
+    two runs at once only one wins, and a failed mail puts everything back.
+    """
+    token, digest = _new_token()
+    stamps: dict[str, object] = {"reminded_at": now, "token_hash": digest}
+    if automatic:
+        stamps["auto_reminded_at"] = now
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk,
+        token_hash=invitation.token_hash,
+        reminded_at=invitation.reminded_at,
+    ).update(**stamps)
+    if not claimed:
+        return False
+    if _send(invitation=invitation, token=token, site_url=site_url, reminder=True):
+        return True
+    Invitation.objects.filter(pk=invitation.pk, token_hash=digest).update(
+        reminded_at=invitation.reminded_at,
+        token_hash=invitation.token_hash,
+        auto_reminded_at=invitation.auto_reminded_at,
+    )
+    return False

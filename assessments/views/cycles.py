@@ -13,13 +13,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from assessments.forms import CycleStartForm, InvitationForm, suggested_cycle_label
+from assessments.forms import (
+    CycleScheduleForm,
+    CycleStartForm,
+    InvitationForm,
+    suggested_cycle_label,
+)
 from assessments.models import Assessment, Invitation
 from assessments.selectors import (
     assessment_current,
     assessment_get,
     invitations_for_assessment,
     participation,
+    participation_total,
     questionnaire,
     response_of_user,
     snapshot_labels,
@@ -48,7 +54,11 @@ def assessment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             assessment = cycles.assessment_start(
-                organization=organization, user=request.user, label=form.cleaned_data["label"]
+                organization=organization,
+                user=request.user,
+                label=form.cleaned_data["label"],
+                remind_after_days=form.cleaned_data["remind_after_days"],
+                closes_on=form.cleaned_data["closes_on"],
             )
         except cycles.CycleError as exc:
             form.add_error(None, str(exc))
@@ -71,6 +81,7 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     assessment = assessment_get(user=request.user, pk=pk)
     role = membership_role(user=request.user, organization=assessment.organization)
     my_response = response_of_user(assessment=assessment, user=request.user) if role else None
+    levels = participation(assessment=assessment)
     context = {
         "assessment": assessment,
         "organization": assessment.organization,
@@ -78,11 +89,73 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "is_owner": role == Membership.Role.OWNER,
         "my_response": my_response,
         "progress": questionnaire(assessment=assessment, response=my_response) if role else None,
-        "participation": participation(assessment=assessment),
+        "participation": levels,
+        "participation_total": participation_total(levels),
+        "reminders_due": invitations.invitation_reminders_due(assessment=assessment),
         "report": report_of(assessment=assessment),
         "snapshot": snapshot_labels(assessment=assessment),
     }
     return render(request, "assessments/assessment_detail.html", context)
+
+
+@login_required
+@require_POST
+def assessment_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get(user=request.user, pk=pk)
+    require_owner(request, assessment.organization)
+    try:
+        count = invitations.invitation_reminders_send(
+            assessment=assessment, site_url=request.build_absolute_uri("/")
+        )
+    except invitations.InvitationError as exc:
+        messages.error(request, str(exc))
+    else:
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d person was reminded by e-mail.",
+                    "%(count)d people were reminded by e-mail.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "Nobody was reminded: everyone invited has submitted, was reminded in the "
+                    "last day, or holds a link that is withdrawn or expired."
+                ),
+            )
+    return redirect(assessment)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment = assessment_get(user=request.user, pk=pk)
+    require_owner(request, assessment.organization)
+    form = CycleScheduleForm(
+        request.POST or None,
+        initial={
+            "remind_after_days": assessment.remind_after_days,
+            "closes_on": assessment.closes_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycles.assessment_schedule_update(assessment=assessment, **form.cleaned_data)
+        except cycles.CycleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The cycle's schedule is saved."))
+            return redirect(assessment)
+    return render(
+        request,
+        "assessments/assessment_edit.html",
+        {"assessment": assessment, "organization": assessment.organization, "form": form},
+    )
 
 
 @login_required
