@@ -19,13 +19,20 @@ from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from assessments.models import Answer, Assessment
-from assessments.services.cycles import assessment_close
+from assessments.services.cycles import CycleError, assessment_close, assessment_reopen
 from banks.services import bank_to_engine
 from reports.models import ActionItem, Report
-from reports.selectors import UNBUILDABLE, report_can_manage, report_of
+from reports.selectors import (
+    UNBUILDABLE,
+    cycle_undo,
+    report_can_manage,
+    report_of,
+    reports_scored,
+)
 from scoring.bank import Bank
 from scoring.engine import projected_index, result_to_dict, score_assessment
 from scoring.inputs import AssessmentInput, parse_input
@@ -72,7 +79,7 @@ def assessment_engine_input(
     history = [
         created.date().isoformat()
         for created in organization.assessments.filter(
-            report__status=Report.Status.READY, created_at__lt=assessment.created_at
+            report__in=reports_scored(), created_at__lt=assessment.created_at
         ).values_list("created_at", flat=True)
     ]
     data = {
@@ -225,6 +232,60 @@ def assessment_close_and_report(*, assessment: Assessment) -> Report:
     """
     closed = assessment_close(assessment=assessment)
     return report_request(assessment=closed)
+
+
+def _undo_refusal(*, assessment: Assessment) -> str | None:
+    """Return why the cycle's report forbids undoing the cycle, or None when nothing does."""
+    undo = cycle_undo(assessment=assessment)
+    if undo.scored:
+        return _(
+            "The cycle “%(label)s” has a scored report: it stays as a record of that measurement."
+        ) % {"label": assessment.label}
+    if undo.building:
+        return _("The report of “%(label)s” is being built. Wait until the build has finished.") % {
+            "label": assessment.label
+        }
+    return None
+
+
+@transaction.atomic
+def assessment_reopen_unscored(*, assessment: Assessment) -> Assessment:
+    """Reopen a closed cycle whose report has no index, and remove that report.
+
+    A cycle closed too early (too few answers, a failed build) can take answers again; a
+    cycle with a scored index is part of the organization's history and stays closed.
+    """
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    refusal = _undo_refusal(assessment=assessment)
+    if refusal:
+        raise CycleError(refusal)
+    reopened = assessment_reopen(assessment=assessment)
+    _report_remove(assessment=assessment)
+    return reopened
+
+
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment) -> None:
+    """Delete a cycle that has no scored report, with its invitations, responses and answers."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    refusal = _undo_refusal(assessment=assessment)
+    if refusal:
+        raise CycleError(refusal)
+    _report_remove(assessment=assessment)
+    # Invitations, responses, answers and action items go with it (cascade).
+    assessment.delete()
+
+
+def _report_remove(*, assessment: Assessment) -> None:
+    """Delete the cycle's report and plan; its PDF file goes once the transaction commits."""
+    ActionItem.objects.filter(assessment=assessment).delete()
+    report = report_of(assessment=assessment)
+    if report is None:
+        return
+    pdf_name = report.pdf.name
+    report.delete()
+    if pdf_name:
+        transaction.on_commit(lambda: _discard_file(pdf_name))
 
 
 class ReportError(Exception):
@@ -520,9 +581,11 @@ def _report_store(
         newer_request = report.queued_at != request_stamp
         report.status = Report.Status.QUEUED if newer_request else Report.Status.READY
         report.save()
-        Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.CLOSED).update(
-            status=Assessment.Status.SCORED
-        )
+        if report.alignment_index is not None:
+            # "Scored" means an index: a report of too few answers leaves the cycle closed.
+            Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.CLOSED).update(
+                status=Assessment.Status.SCORED
+            )
         if old_pdf and old_pdf != pdf_name:
             transaction.on_commit(lambda: _discard_file(old_pdf))
     return report

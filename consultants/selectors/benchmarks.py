@@ -15,7 +15,7 @@ from django.conf import settings
 
 from consultants.selectors.client_dashboard import code_order
 from organizations.models import Organization
-from reports.models import Report
+from reports.selectors import NEWEST_FIRST, reports_scored
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +133,9 @@ def _spread(
 def _latest_summaries(filters: dict[str, Any]) -> dict[int, Mapping[str, Any]]:
     """Return {organization id: summary of its newest ready report} for matching organizations."""
     rows = (
-        Report.objects.filter(
-            status=Report.Status.READY,
-            assessment__organization__in=Organization.objects.filter(**filters),
-        )
-        .order_by("assessment__organization_id", "-assessment__created_at", "-assessment_id")
+        reports_scored()
+        .filter(assessment__organization__in=Organization.objects.filter(**filters))
+        .order_by("assessment__organization_id", *NEWEST_FIRST)
         .values(
             "assessment__organization_id",
             "assessment__bank_id",

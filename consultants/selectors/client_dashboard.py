@@ -19,6 +19,7 @@ from organizations.models import Organization
 from reports.bands import band_label
 from reports.models import ActionItem, Report
 from reports.palette import DIMENSION_COLOURS, GRID, INK, WEB_FONT
+from reports.selectors import reports_scored
 
 # --- Cycles and trends ------------------------------------------------------------------------
 
@@ -80,9 +81,10 @@ class Trends:
 
 
 def cycles_scored(*, organization: Organization) -> list[CyclePoint]:
-    """Return the organization's cycles with a ready report, oldest first, from summary columns."""
+    """Return the organization's cycles with a scored index, oldest first, from summary columns."""
     rows = (
-        Report.objects.filter(assessment__organization=organization, status=Report.Status.READY)
+        reports_scored()
+        .filter(assessment__organization=organization)
         .order_by("assessment__created_at", "assessment_id")
         .values(
             "assessment_id",
@@ -425,7 +427,8 @@ ACTION_HEADERS = [
 def results_table(*, organization: Organization) -> tuple[list[str], list[list[Any]]]:
     """Return one row per scored cycle: index, band, every dimension and every area score."""
     reports = list(
-        Report.objects.filter(assessment__organization=organization, status=Report.Status.READY)
+        reports_scored()
+        .filter(assessment__organization=organization)
         .select_related("assessment__bank")
         .order_by("assessment__created_at", "assessment_id")
     )

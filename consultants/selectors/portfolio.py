@@ -37,6 +37,7 @@ from consultants.models import ConsultantAccess
 from organizations.models import Organization
 from reports.bands import band_label
 from reports.models import ActionItem, Report
+from reports.selectors import NEWEST_FIRST, reports_scored
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -132,10 +133,8 @@ class PortfolioColumns(TypedDict):
 def _annotated(
     organizations: QuerySet[Organization], *, today: date
 ) -> QuerySet[WithAnnotations[Organization, PortfolioColumns]]:
-    # A cycle counts as scored when its report is ready; newest first, ties by id.
-    ready = Report.objects.filter(
-        assessment__organization=OuterRef("pk"), status=Report.Status.READY
-    ).order_by("-assessment__created_at", "-assessment_id")
+    # A cycle counts only once its report carries an index; newest first, ties by id.
+    ready = reports_scored().filter(assessment__organization=OuterRef("pk")).order_by(*NEWEST_FIRST)
     latest, previous = ready[:1], ready[1:2]
     newest = Assessment.objects.filter(organization=OuterRef("pk")).order_by("-created_at", "-pk")
     closed = Assessment.objects.filter(
