@@ -26,6 +26,7 @@ from assessments.models import Answer, Assessment
 from assessments.services.cycles import CycleError, assessment_close, assessment_reopen
 from banks.services import bank_to_engine
 from reports.models import ActionItem, Report
+from reports.numbers import area_views
 from reports.selectors import (
     UNBUILDABLE,
     cycle_undo,
@@ -106,9 +107,10 @@ def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
 
     Owners are shown as themselves: the report compares their view with everyone else's.
     Managers and staff are shown apart only when both levels have at least three respondents;
-    otherwise they are pooled into "others", scored by the engine as one level, so that no
-    column can be subtracted from another to recover a small group. A pool under three people
-    is not shown at all.
+    otherwise they are shown together as the team, so that no column can be subtracted from
+    another to recover a small group. A team under three people is not shown at all. Every
+    value comes from `reports.numbers.area_views`, the aggregation the perception-gap table
+    uses, so the chart and the table give the same owner and team value for an area.
     """
     counts = {"owner": 0, "manager": 0, "staff": 0}
     for response in data.responses:
@@ -122,52 +124,38 @@ def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
                 "key": "owner",
                 "label": "Owner" if counts["owner"] == 1 else "Owners",
                 "respondents": counts["owner"],
-                "slot": 0,
             }
         )
     if separate:
-        pooled = data
-        groups.append(
-            {"key": "manager", "label": "Managers", "respondents": counts["manager"], "slot": 1}
-        )
-        groups.append({"key": "staff", "label": "Staff", "respondents": counts["staff"], "slot": 2})
+        groups.append({"key": "manager", "label": "Managers", "respondents": counts["manager"]})
+        groups.append({"key": "staff", "label": "Staff", "respondents": counts["staff"]})
         note = ""
     elif others >= MIN_GROUP_SIZE:
-        # Managers answer as staff here: the engine then pools them into one level mean.
-        pooled = dataclasses.replace(
-            data,
-            responses=tuple(
-                dataclasses.replace(r, level="staff") if r.level == "manager" else r
-                for r in data.responses
-            ),
-        )
-        groups.append(
-            {"key": "others", "label": "Managers and staff", "respondents": others, "slot": 2}
-        )
+        groups.append({"key": "team", "label": "Managers and staff", "respondents": others})
         note = (
             "Managers and staff are shown together: a group of fewer than "
             f"{MIN_GROUP_SIZE} people is never shown on its own."
         )
     else:
-        pooled = data
         note = (
             f"Only {others} manager or staff {'answer' if others == 1 else 'answers'} so far: "
             f"views of groups under {MIN_GROUP_SIZE} people are not shown, to keep them anonymous."
         )
-    result = score_assessment(bank, pooled, top_k=0)
+    result = score_assessment(bank, data, top_k=0)
     areas = []
     for dimension in result.dimensions:
         for area in dimension.areas:
+            views = area_views(fit.level_means for fit in area.contributions)
             areas.append(
                 {
                     "code": area.code,
                     "title": area.title,
                     "dimension": dimension.title,
-                    "values": [area.level_means[g["slot"]] for g in groups],
+                    "values": [getattr(views, g["key"]) for g in groups],
                 }
             )
     return {
-        "groups": [{k: v for k, v in g.items() if k != "slot"} for g in groups],
+        "groups": groups,
         "comparable": others >= MIN_GROUP_SIZE and counts["owner"] > 0,
         "others_respondents": others,
         "note": note,
