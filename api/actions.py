@@ -17,7 +17,7 @@ from assessments.selectors import DONT_KNOW
 from assessments.services import cycles
 from banks.services import bank_layout
 from organizations.models import Level
-from organizations.selectors import membership_role
+from organizations.selectors import is_owner, membership_role
 from reports import services as reports
 from reports.forms import ActionItemForm
 from reports.models import ActionItem, Report
@@ -163,4 +163,17 @@ def report_rebuild(*, assessment: Assessment, user: User) -> Report:
     try:
         return reports.report_rebuild(assessment=assessment, user=user)
     except reports.ReportError as exc:
+        raise ConflictError(str(exc)) from exc
+
+
+CLOSE_FORBIDDEN = "Only an owner of the organization may close its cycles."
+
+
+def cycle_close(*, assessment: Assessment, user: User) -> Report:
+    """Close the cycle and queue its report through the close page's own service."""
+    if not is_owner(user=user, organization=assessment.organization):
+        raise PermissionDenied(CLOSE_FORBIDDEN)
+    try:
+        return reports.assessment_close_and_report(assessment=assessment)
+    except cycles.CycleError as exc:
         raise ConflictError(str(exc)) from exc

@@ -14,6 +14,7 @@ from assessments.services.cycles import COMMENT_MAX_LENGTH
 from banks.models import SCALE_MAX, SCALE_MIN
 from organizations.models import Organization
 from reports.models import ActionItem, Report
+from reports.numbers import points
 
 CONSULTANT = "consultant"
 MAX_ANSWERS = 500
@@ -49,6 +50,12 @@ class BankVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
+POINTS_HELP = (
+    "The alignment index in the whole points the pages, PDF and exports show (halves round "
+    "up); changes between cycles there are differences of these."
+)
+
+
 class CycleSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     bank = BankVersionSerializer(read_only=True)
@@ -56,6 +63,7 @@ class CycleSerializer(serializers.ModelSerializer):
         help_text="queued, running, ready or failed; null while no report was asked for."
     )
     alignment_index = serializers.SerializerMethodField()
+    alignment_index_points = serializers.SerializerMethodField(help_text=POINTS_HELP)
     band = serializers.SerializerMethodField()
 
     class Meta:
@@ -71,6 +79,7 @@ class CycleSerializer(serializers.ModelSerializer):
             "bank",
             "report_status",
             "alignment_index",
+            "alignment_index_points",
             "band",
         ]
         read_only_fields = fields
@@ -85,6 +94,10 @@ class CycleSerializer(serializers.ModelSerializer):
     def get_alignment_index(self, cycle: Assessment) -> float | None:
         report = self._report(cycle)
         return report.alignment_index if report else None
+
+    def get_alignment_index_points(self, cycle: Assessment) -> int | None:
+        report = self._report(cycle)
+        return points(report.alignment_index) if report else None
 
     def get_band(self, cycle: Assessment) -> str | None:
         report = self._report(cycle)
@@ -109,6 +122,7 @@ class ResultSerializer(serializers.ModelSerializer):
         )
     )
 
+    alignment_index_points = serializers.SerializerMethodField(help_text=POINTS_HELP)
     plan_projected_index = serializers.SerializerMethodField(
         help_text="The alignment index with every plan item at its target (null before v2)."
     )
@@ -126,6 +140,7 @@ class ResultSerializer(serializers.ModelSerializer):
             "organization_name",
             "status",
             "alignment_index",
+            "alignment_index_points",
             "band",
             "plan_projected_index",
             "better_fit",
@@ -137,6 +152,9 @@ class ResultSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_result(self, report: Report) -> dict[str, Any]:
         return result_for_api(report.result or {})
+
+    def get_alignment_index_points(self, report: Report) -> int | None:
+        return points(report.alignment_index)
 
     def get_plan_projected_index(self, report: Report) -> float | None:
         return (report.result or {}).get("plan_projected_index")

@@ -171,6 +171,33 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         return Response(serializers.AnswerSetResultSerializer(outcome).data)
 
     @extend_schema(
+        summary="Close the cycle and queue its report",
+        description=(
+            "For owners. Needs at least one submitted response: a cycle nobody has answered "
+            "is refused with 409 and the reason. The build runs in the background: follow "
+            "`report_status` on the cycle."
+        ),
+        request=None,
+        responses={
+            202: serializers.RebuildSerializer,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="close", pagination_class=None)
+    def close(self, request: Request, pk: str) -> Response:
+        cycle = self.get_object()
+        try:
+            user = cast(User, request.user)  # IsAuthenticated, the default, let only users in
+            report = actions.cycle_close(assessment=cycle, user=user)
+        except actions.ConflictError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        data = {"cycle": cycle.pk, "report_status": report.status, "queued_at": report.queued_at}
+        return Response(serializers.RebuildSerializer(data).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
         summary="Ask for the cycle's report to be built again",
         description=(
             "For owners and consultants, on a closed cycle. The build runs in the background: "

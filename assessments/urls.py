@@ -16,6 +16,8 @@ urlpatterns = [
     path("assessments/<int:pk>/close/", cycles_views.assessment_close, name="close"),
     path("assessments/<int:pk>/edit/", cycles_views.assessment_edit, name="edit"),
     path("assessments/<int:pk>/remind/", cycles_views.assessment_remind, name="remind"),
+    path("assessments/<int:pk>/reopen/", cycles_views.assessment_reopen, name="reopen"),
+    path("assessments/<int:pk>/delete/", cycles_views.assessment_delete_confirm, name="delete"),
     path("assessments/<int:pk>/answer/", questionnaire_views.wizard_start, name="start"),
     path("assessments/<int:pk>/answer/save/", questionnaire_views.wizard_save, name="save"),
     path(

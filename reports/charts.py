@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from reports.chart_text import chart_text
 from reports.content import QUADRANT_LABELS, ReportContent, signed, spread_positions
 from reports.models import ActionItem
+from reports.numbers import scale_mean
 from reports.palette import (
     GRID,
     GUIDE,
@@ -170,7 +171,7 @@ def perception_figure(content: ReportContent) -> dict[str, Any] | None:
     rows = list(reversed(perception["areas"]))
     columns = [chart_text(f"{g['label']} ({g['respondents']})") for g in groups]
     z = [row["values"] for row in rows]
-    text = [["–" if v is None else f"{v:.1f}" for v in row["values"]] for row in rows]
+    text = [["–" if v is None else f"{scale_mean(v):.1f}" for v in row["values"]] for row in rows]
     fig = go.Figure(
         go.Heatmap(
             z=z,

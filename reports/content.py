@@ -18,6 +18,7 @@ from assessments.models import Assessment
 from organizations.models import ValueDiscipline
 from reports.bands import band_label, band_meaning
 from reports.models import ActionItem
+from reports.numbers import scale_mean
 from scoring.bank import Bank
 from scoring.engine import band_for
 from scoring.text import localize
@@ -599,9 +600,10 @@ def report_content(
         tuple(
             GapRow(
                 area_title=titles.get(g["area"], g["area"]),
-                gap=g["gap"],
-                owner=g["owner"],
-                others=g["others"],
+                # The gap shown is the difference of the two means shown beside it.
+                gap=round(scale_mean(g["owner"]) - scale_mean(g["others"]), 1),
+                owner=scale_mean(g["owner"]),
+                others=scale_mean(g["others"]),
                 flagged=g["flagged"],
             )
             for g in result.get("perception_gaps", [])

@@ -38,6 +38,7 @@ from reports.content import (
     spread_positions,
 )
 from reports.models import ActionItem
+from reports.numbers import scale_mean
 from reports.palette import (
     GRID,
     INK,
@@ -287,7 +288,7 @@ def perception_svg(content: ReportContent) -> str | None:
     ax.tick_params(axis="y", labelsize=8, labelcolor=TEXT, pad=6)
     for i, area in enumerate(rows):
         for j, value in enumerate(area["values"]):
-            label = "–" if value is None else f"{value:.1f}"
+            label = "–" if value is None else f"{scale_mean(value):.1f}"
             ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=7.5)
     for j, group in enumerate(groups):
         count = group["respondents"]

@@ -19,13 +19,21 @@ from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from assessments.models import Answer, Assessment
-from assessments.services.cycles import assessment_close
+from assessments.services.cycles import CycleError, assessment_close, assessment_reopen
 from banks.services import bank_to_engine
 from reports.models import ActionItem, Report
-from reports.selectors import UNBUILDABLE, report_can_manage, report_of
+from reports.numbers import area_views
+from reports.selectors import (
+    UNBUILDABLE,
+    cycle_undo,
+    report_can_manage,
+    report_of,
+    reports_scored,
+)
 from scoring.bank import Bank
 from scoring.engine import projected_index, result_to_dict, score_assessment
 from scoring.inputs import AssessmentInput, parse_input
@@ -72,7 +80,7 @@ def assessment_engine_input(
     history = [
         created.date().isoformat()
         for created in organization.assessments.filter(
-            report__status=Report.Status.READY, created_at__lt=assessment.created_at
+            report__in=reports_scored(), created_at__lt=assessment.created_at
         ).values_list("created_at", flat=True)
     ]
     data = {
@@ -99,9 +107,10 @@ def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
 
     Owners are shown as themselves: the report compares their view with everyone else's.
     Managers and staff are shown apart only when both levels have at least three respondents;
-    otherwise they are pooled into "others", scored by the engine as one level, so that no
-    column can be subtracted from another to recover a small group. A pool under three people
-    is not shown at all.
+    otherwise they are shown together as the team, so that no column can be subtracted from
+    another to recover a small group. A team under three people is not shown at all. Every
+    value comes from `reports.numbers.area_views`, the aggregation the perception-gap table
+    uses, so the chart and the table give the same owner and team value for an area.
     """
     counts = {"owner": 0, "manager": 0, "staff": 0}
     for response in data.responses:
@@ -115,52 +124,38 @@ def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
                 "key": "owner",
                 "label": "Owner" if counts["owner"] == 1 else "Owners",
                 "respondents": counts["owner"],
-                "slot": 0,
             }
         )
     if separate:
-        pooled = data
-        groups.append(
-            {"key": "manager", "label": "Managers", "respondents": counts["manager"], "slot": 1}
-        )
-        groups.append({"key": "staff", "label": "Staff", "respondents": counts["staff"], "slot": 2})
+        groups.append({"key": "manager", "label": "Managers", "respondents": counts["manager"]})
+        groups.append({"key": "staff", "label": "Staff", "respondents": counts["staff"]})
         note = ""
     elif others >= MIN_GROUP_SIZE:
-        # Managers answer as staff here: the engine then pools them into one level mean.
-        pooled = dataclasses.replace(
-            data,
-            responses=tuple(
-                dataclasses.replace(r, level="staff") if r.level == "manager" else r
-                for r in data.responses
-            ),
-        )
-        groups.append(
-            {"key": "others", "label": "Managers and staff", "respondents": others, "slot": 2}
-        )
+        groups.append({"key": "team", "label": "Managers and staff", "respondents": others})
         note = (
             "Managers and staff are shown together: a group of fewer than "
             f"{MIN_GROUP_SIZE} people is never shown on its own."
         )
     else:
-        pooled = data
         note = (
             f"Only {others} manager or staff {'answer' if others == 1 else 'answers'} so far: "
             f"views of groups under {MIN_GROUP_SIZE} people are not shown, to keep them anonymous."
         )
-    result = score_assessment(bank, pooled, top_k=0)
+    result = score_assessment(bank, data, top_k=0)
     areas = []
     for dimension in result.dimensions:
         for area in dimension.areas:
+            views = area_views(fit.level_means for fit in area.contributions)
             areas.append(
                 {
                     "code": area.code,
                     "title": area.title,
                     "dimension": dimension.title,
-                    "values": [area.level_means[g["slot"]] for g in groups],
+                    "values": [getattr(views, g["key"]) for g in groups],
                 }
             )
     return {
-        "groups": [{k: v for k, v in g.items() if k != "slot"} for g in groups],
+        "groups": groups,
         "comparable": others >= MIN_GROUP_SIZE and counts["owner"] > 0,
         "others_respondents": others,
         "note": note,
@@ -225,6 +220,60 @@ def assessment_close_and_report(*, assessment: Assessment) -> Report:
     """
     closed = assessment_close(assessment=assessment)
     return report_request(assessment=closed)
+
+
+def _undo_refusal(*, assessment: Assessment) -> str | None:
+    """Return why the cycle's report forbids undoing the cycle, or None when nothing does."""
+    undo = cycle_undo(assessment=assessment)
+    if undo.scored:
+        return _(
+            "The cycle “%(label)s” has a scored report: it stays as a record of that measurement."
+        ) % {"label": assessment.label}
+    if undo.building:
+        return _("The report of “%(label)s” is being built. Wait until the build has finished.") % {
+            "label": assessment.label
+        }
+    return None
+
+
+@transaction.atomic
+def assessment_reopen_unscored(*, assessment: Assessment) -> Assessment:
+    """Reopen a closed cycle whose report has no index, and remove that report.
+
+    A cycle closed too early (too few answers, a failed build) can take answers again; a
+    cycle with a scored index is part of the organization's history and stays closed.
+    """
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    refusal = _undo_refusal(assessment=assessment)
+    if refusal:
+        raise CycleError(refusal)
+    reopened = assessment_reopen(assessment=assessment)
+    _report_remove(assessment=assessment)
+    return reopened
+
+
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment) -> None:
+    """Delete a cycle that has no scored report, with its invitations, responses and answers."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    refusal = _undo_refusal(assessment=assessment)
+    if refusal:
+        raise CycleError(refusal)
+    _report_remove(assessment=assessment)
+    # Invitations, responses, answers and action items go with it (cascade).
+    assessment.delete()
+
+
+def _report_remove(*, assessment: Assessment) -> None:
+    """Delete the cycle's report and plan; its PDF file goes once the transaction commits."""
+    ActionItem.objects.filter(assessment=assessment).delete()
+    report = report_of(assessment=assessment)
+    if report is None:
+        return
+    pdf_name = report.pdf.name
+    report.delete()
+    if pdf_name:
+        transaction.on_commit(lambda: _discard_file(pdf_name))
 
 
 class ReportError(Exception):
@@ -520,9 +569,11 @@ def _report_store(
         newer_request = report.queued_at != request_stamp
         report.status = Report.Status.QUEUED if newer_request else Report.Status.READY
         report.save()
-        Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.CLOSED).update(
-            status=Assessment.Status.SCORED
-        )
+        if report.alignment_index is not None:
+            # "Scored" means an index: a report of too few answers leaves the cycle closed.
+            Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.CLOSED).update(
+                status=Assessment.Status.SCORED
+            )
         if old_pdf and old_pdf != pdf_name:
             transaction.on_commit(lambda: _discard_file(old_pdf))
     return report

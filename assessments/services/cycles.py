@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models import Answer, Assessment, Response
 from assessments.selectors import assessment_current
@@ -21,6 +22,13 @@ from organizations.models import Level, Membership, Organization
 from organizations.selectors import strategy_of
 
 COMMENT_MAX_LENGTH = cast(int, Answer._meta.get_field("comment").max_length)  # the field sets one
+
+
+NOTHING_SUBMITTED = gettext_lazy(
+    "Nobody has submitted answers to “%(label)s” yet, so there is nothing to score. Submit your "
+    "own answers, or wait until at least one person you invited has submitted theirs, then close "
+    "the cycle."
+)
 
 
 class CycleError(Exception):
@@ -254,6 +262,9 @@ def assessment_close(*, assessment: Assessment) -> Assessment:
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != Assessment.Status.OPEN:
         raise CycleError(f"The cycle “{assessment.label}” is closed already.")
+    # Read under the cycle's lock: a submit racing this close either counts or is refused.
+    if not assessment.responses.filter(submitted_at__isnull=False).exists():
+        raise CycleError(NOTHING_SUBMITTED % {"label": assessment.label})
     assessment.status = Assessment.Status.CLOSED
     assessment.closed_at = timezone.now()
     assessment.save(update_fields=["status", "closed_at"])
@@ -279,6 +290,30 @@ def assessment_schedule_update(*, assessment: Assessment, **fields: Any) -> Asse
         setattr(assessment, name, value)
     assessment.full_clean(exclude=["organization", "bank", "label", "created_by"])
     assessment.save(update_fields=list(update))
+    return assessment
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment) -> Assessment:
+    """Open a closed cycle to answers again.
+
+    Whether its report allows it (no index yet) is decided by the caller,
+    `reports.services.assessment_reopen_unscored`, which also removes that report.
+    """
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status in (Assessment.Status.OPEN, Assessment.Status.DRAFT):
+        raise CycleError(_("The cycle “%(label)s” is open already.") % {"label": assessment.label})
+    # The same lock as assessment_start: one open cycle per organization at a time.
+    Organization.objects.select_for_update().get(pk=assessment.organization_id)
+    current = assessment_current(organization=assessment.organization)
+    if current is not None:
+        raise CycleError(
+            _("Close the open cycle “%(label)s” before reopening this one.")
+            % {"label": current.label}
+        )
+    assessment.status = Assessment.Status.OPEN
+    assessment.closed_at = None
+    assessment.save(update_fields=["status", "closed_at"])
     return assessment
 
 

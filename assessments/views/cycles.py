@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,9 +34,13 @@ from assessments.services import cycles, invitations
 from banks.selectors import bank_published
 from organizations.access import require_owner
 from organizations.models import Membership
-from organizations.selectors import membership_role, organization_get, strategy_of
-from reports.selectors import report_of
-from reports.services import assessment_close_and_report
+from organizations.selectors import is_owner, membership_role, organization_get, strategy_of
+from reports.selectors import cycle_undo, report_of
+from reports.services import (
+    assessment_close_and_report,
+    assessment_delete,
+    assessment_reopen_unscored,
+)
 
 # --- Cycles ----------------------------------------------------------------------------------
 
@@ -94,6 +98,7 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "reminders_due": invitations.invitation_reminders_due(assessment=assessment),
         "report": report_of(assessment=assessment),
         "snapshot": snapshot_labels(assessment=assessment),
+        "undo": cycle_undo(assessment=assessment) if role == Membership.Role.OWNER else None,
     }
     return render(request, "assessments/assessment_detail.html", context)
 
@@ -183,6 +188,7 @@ def assessment_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             messages.success(request, "The cycle is closed. Your report is being built.")
         return redirect(assessment)
     my_response = response_of_user(assessment=assessment, user=request.user)
+    levels = participation(assessment=assessment)
     return render(
         request,
         "assessments/assessment_close.html",
@@ -190,7 +196,59 @@ def assessment_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "assessment": assessment,
             "organization": assessment.organization,
             "my_response": my_response,
-            "participation": participation(assessment=assessment),
+            "participation": levels,
+            "nothing_submitted": not any(level.submitted for level in levels),
+        },
+    )
+
+
+def _owned_assessment(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
+    # Reopening and deleting are the owner's alone: to anyone else the pages do not exist.
+    assessment = assessment_get(user=request.user, pk=pk)
+    if not is_owner(user=request.user, organization=assessment.organization):
+        raise Http404("No such cycle.")
+    return assessment
+
+
+@login_required
+@require_POST
+def assessment_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment = _owned_assessment(request, pk)
+    try:
+        assessment_reopen_unscored(assessment=assessment)
+    except cycles.CycleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The cycle “%(label)s” is open again: answers can be given and submitted.")
+            % {"label": assessment.label},
+        )
+    return redirect(assessment)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_delete_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment = _owned_assessment(request, pk)
+    organization = assessment.organization
+    if request.method == "POST":
+        try:
+            assessment_delete(assessment=assessment)
+        except cycles.CycleError as exc:
+            messages.error(request, str(exc))
+            return redirect(assessment)
+        messages.success(
+            request, _("The cycle “%(label)s” was deleted.") % {"label": assessment.label}
+        )
+        return redirect(organization)
+    return render(
+        request,
+        "assessments/assessment_delete.html",
+        {
+            "assessment": assessment,
+            "organization": organization,
+            "undo": cycle_undo(assessment=assessment),
         },
     )
 

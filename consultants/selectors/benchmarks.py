@@ -1,13 +1,15 @@
 """Peer benchmarks: a client's scores against the spread of comparable organizations.
 
-Only distributions leave this module (median and quartiles, rounded), never a single
-organization's name or score, and only for groups large enough that no peer stands out.
+Only distributions leave this module (median and quartiles), never a single organization's name
+or score, and only for groups large enough that no peer stands out. Textbook quantiles of five
+values are three of the peers' own scores; here every figure blends at least two peers (see
+`blended_quantile`) and is rounded to whole points.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +17,11 @@ from django.conf import settings
 
 from consultants.selectors.client_dashboard import code_order
 from organizations.models import Organization
-from reports.models import Report
+from reports.numbers import points
+from reports.selectors import NEWEST_FIRST, reports_scored
+
+# Fewer peers than this and even blended quartiles come too close to single businesses.
+MIN_BLENDED = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +31,10 @@ class Spread:
     code: str  # "index" or a dimension code
     title: str
     peers: int
-    lower_quartile: float
-    median: float
-    upper_quartile: float
-    own: float | None
+    lower_quartile: int
+    median: int
+    upper_quartile: int
+    own: int | None
 
     @property
     def position(self) -> str:
@@ -55,6 +61,7 @@ class PeerGroup:
 def peer_benchmarks(*, organization: Organization, min_peers: int | None = None) -> list[PeerGroup]:
     """Return the industry group and the size-band group of the organization's peers."""
     minimum = settings.BENCHMARK_MIN_PEERS if min_peers is None else min_peers
+    minimum = max(minimum, MIN_BLENDED)  # a quartile of two peers would be one of them
     own = _latest_summaries({"pk": organization.pk}).get(organization.pk)
     groups = [
         (
@@ -111,33 +118,48 @@ def _group(
     )
 
 
+def blended_quantile(ordered: Sequence[float], fraction: float) -> float:
+    """Return the quantile at `fraction` of sorted values, always a blend of two or more.
+
+    The position is `fraction · (n − 1)`. Between two peers, the value is interpolated between
+    them; on a peer, where the textbook quantile would be that peer's own score, it is the
+    mean of that peer and its two neighbours.
+    """
+    position = fraction * (len(ordered) - 1)
+    below = math.floor(position)
+    if position != below:
+        share = position - below
+        return ordered[below] * (1 - share) + ordered[below + 1] * share
+    first, last = max(0, below - 1), min(len(ordered) - 1, below + 1)
+    window = ordered[first : last + 1]
+    return sum(window) / len(window)
+
+
 def _spread(
     code: str, title: str, values: list[float | None], own: float | None, minimum: int
 ) -> Spread | None:
     present = sorted(v for v in values if v is not None)
     # A dimension that too few peers scored would narrow the group below the threshold.
-    if len(present) < max(minimum, 2):
+    if len(present) < max(minimum, MIN_BLENDED):
         return None
-    lower, median, upper = statistics.quantiles(present, n=4)
+    lower, median, upper = (blended_quantile(present, f) for f in (0.25, 0.5, 0.75))
     return Spread(
         code=code,
         title=title,
         peers=len(present),
-        lower_quartile=round(lower, 1),
-        median=round(median, 1),
-        upper_quartile=round(upper, 1),
-        own=None if own is None else round(own, 1),
+        lower_quartile=points(lower),
+        median=points(median),
+        upper_quartile=points(upper),
+        own=points(own),
     )
 
 
 def _latest_summaries(filters: dict[str, Any]) -> dict[int, Mapping[str, Any]]:
     """Return {organization id: summary of its newest ready report} for matching organizations."""
     rows = (
-        Report.objects.filter(
-            status=Report.Status.READY,
-            assessment__organization__in=Organization.objects.filter(**filters),
-        )
-        .order_by("assessment__organization_id", "-assessment__created_at", "-assessment_id")
+        reports_scored()
+        .filter(assessment__organization__in=Organization.objects.filter(**filters))
+        .order_by("assessment__organization_id", *NEWEST_FIRST)
         .values(
             "assessment__organization_id",
             "assessment__bank_id",

@@ -19,7 +19,9 @@ from organizations.models import Organization
 from reports.bands import band_label
 from reports.chart_text import chart_text
 from reports.models import ActionItem, Report
+from reports.numbers import points, points_change, scale_mean, signed_points
 from reports.palette import DIMENSION_COLOURS, GRID, INK, WEB_FONT
+from reports.selectors import reports_scored
 
 # --- Cycles and trends ------------------------------------------------------------------------
 
@@ -81,9 +83,10 @@ class Trends:
 
 
 def cycles_scored(*, organization: Organization) -> list[CyclePoint]:
-    """Return the organization's cycles with a ready report, oldest first, from summary columns."""
+    """Return the organization's cycles with a scored index, oldest first, from summary columns."""
     rows = (
-        Report.objects.filter(assessment__organization=organization, status=Report.Status.READY)
+        reports_scored()
+        .filter(assessment__organization=organization)
         .order_by("assessment__created_at", "assessment_id")
         .values(
             "assessment_id",
@@ -189,23 +192,19 @@ class Move:
 
     @property
     def delta(self) -> float | None:
+        """Return the unrounded change, for ordering; people read `shown_delta`."""
         if self.before is None or self.after is None:
             return None
         return self.after - self.before
 
     @property
+    def shown_delta(self) -> int | None:
+        """Return the change as the difference of the two whole-point scores shown."""
+        return points_change(self.before, self.after)
+
+    @property
     def delta_label(self) -> str:
-        return signed_points(self.delta)
-
-
-def signed_points(delta: float | None) -> str:
-    """Return a change in whole points with its sign, e.g. "+4", "−2", "±0"."""
-    if delta is None:
-        return "–"
-    points = round(delta)
-    if points == 0:
-        return "±0"
-    return f"+{points}" if points > 0 else f"−{abs(points)}"
+        return signed_points(self.shown_delta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,10 +233,9 @@ class Comparison:
         )
 
     @property
-    def index_delta(self) -> float | None:
-        if self.before.index is None or self.after.index is None:
-            return None
-        return self.after.index - self.before.index
+    def index_delta(self) -> int | None:
+        """Return the index's change as the difference of the two whole points shown."""
+        return points_change(self.before.index, self.after.index)
 
     @property
     def index_delta_label(self) -> str:
@@ -249,7 +247,7 @@ class Comparison:
 
     @property
     def moved_areas(self) -> list[Move]:
-        return [m for m in self.areas if m.delta is not None and round(m.delta) != 0]
+        return [m for m in self.areas if m.shown_delta]
 
 
 def cycles_compare(
@@ -427,7 +425,8 @@ ACTION_HEADERS = [
 def results_table(*, organization: Organization) -> tuple[list[str], list[list[Any]]]:
     """Return one row per scored cycle: index, band, every dimension and every area score."""
     reports = list(
-        Report.objects.filter(assessment__organization=organization, status=Report.Status.READY)
+        reports_scored()
+        .filter(assessment__organization=organization)
         .select_related("assessment__bank")
         .order_by("assessment__created_at", "assessment_id")
     )
@@ -459,17 +458,17 @@ def results_table(*, organization: Organization) -> tuple[list[str], list[list[A
                 report.assessment.label,
                 timezone.localtime(report.assessment.created_at).date(),
                 report.assessment.bank.version,
-                _rounded(report.alignment_index),
+                points(report.alignment_index),
                 band_label(report.band).lower(),
-                *[_rounded(result_dims.get(code, {}).get("score")) for code in dimensions],
-                *[_rounded(result_areas.get(code, {}).get("score")) for code in areas],
+                *[points(result_dims.get(code, {}).get("score")) for code in dimensions],
+                *[points(result_areas.get(code, {}).get("score")) for code in areas],
             ]
         )
     return headers, rows
 
 
 def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+    return scale_mean(value)  # practice levels are on the 1..5 scale
 
 
 def action_plan_table(*, assessment: Assessment | None) -> tuple[list[str], list[list[Any]]]:

@@ -37,6 +37,8 @@ from consultants.models import ConsultantAccess
 from organizations.models import Organization
 from reports.bands import band_label
 from reports.models import ActionItem, Report
+from reports.numbers import points, points_change
+from reports.selectors import NEWEST_FIRST, reports_scored
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -76,7 +78,7 @@ class PortfolioRow:
     latest_label: str
     index: float | None
     band: str
-    change: float | None
+    change: int | None  # difference of the two whole-point indexes shown
     weakest: str
     high_flags: int | None
     actions_done: int
@@ -94,11 +96,10 @@ class PortfolioRow:
 
     @property
     def trend(self) -> str:
-        """Return up, down or flat for the change rounded to the points shown."""
+        """Return up, down or flat for the change in the points shown."""
         if self.change is None:
             return ""
-        shown = round(self.change)
-        return "up" if shown > 0 else "down" if shown < 0 else "flat"
+        return "up" if self.change > 0 else "down" if self.change < 0 else "flat"
 
 
 def portfolio_clients(*, user: User) -> QuerySet[Organization]:
@@ -132,10 +133,8 @@ class PortfolioColumns(TypedDict):
 def _annotated(
     organizations: QuerySet[Organization], *, today: date
 ) -> QuerySet[WithAnnotations[Organization, PortfolioColumns]]:
-    # A cycle counts as scored when its report is ready; newest first, ties by id.
-    ready = Report.objects.filter(
-        assessment__organization=OuterRef("pk"), status=Report.Status.READY
-    ).order_by("-assessment__created_at", "-assessment_id")
+    # A cycle counts only once its report carries an index; newest first, ties by id.
+    ready = reports_scored().filter(assessment__organization=OuterRef("pk")).order_by(*NEWEST_FIRST)
     latest, previous = ready[:1], ready[1:2]
     newest = Assessment.objects.filter(organization=OuterRef("pk")).order_by("-created_at", "-pk")
     closed = Assessment.objects.filter(
@@ -261,7 +260,7 @@ def portfolio_row(organization: Any, *, today: date) -> PortfolioRow:
         latest_label=organization.latest_label or "",
         index=organization.latest_index,
         band=organization.latest_band or "",
-        change=organization.change,
+        change=points_change(organization.previous_index, organization.latest_index),
         weakest=weakest or organization.weakest_code or "",
         high_flags=organization.high_flags,
         actions_done=organization.actions_done,
@@ -302,9 +301,9 @@ def portfolio_table(rows: Iterable[PortfolioRow]) -> list[Sequence[Any]]:
             row.name,
             row.industry,
             row.latest_label,
-            None if row.index is None else round(row.index, 1),
+            points(row.index),
             row.band_label,
-            None if row.change is None else round(row.change, 1),
+            row.change,
             row.weakest,
             row.high_flags,
             row.actions_done,

@@ -28,7 +28,7 @@ from consultants.selectors.client_dashboard import (
 from organizations.models import Organization
 from organizations.selectors import organization_get
 from reports.models import Report
-from reports.selectors import report_can_manage
+from reports.selectors import NEWEST_FIRST, report_can_manage, reports_scored
 
 
 class CompareForm(forms.Form):
@@ -101,10 +101,11 @@ def client_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def _latest_report(organization: Organization) -> Report | None:
     # The figures are needed; the full result and the perception matrix are not.
     return (
-        Report.objects.filter(assessment__organization=organization, status=Report.Status.READY)
+        reports_scored()
+        .filter(assessment__organization=organization)
         .select_related("assessment")
         .defer("result", "perception")
-        .order_by("-assessment__created_at", "-assessment_id")
+        .order_by(*NEWEST_FIRST)
         .first()
     )
 

@@ -25,6 +25,7 @@ def test_the_schema_is_openapi_3_and_lists_every_endpoint(client):
         "/api/cycles/",
         "/api/cycles/{id}/",
         "/api/cycles/{id}/answers/",
+        "/api/cycles/{id}/close/",
         "/api/cycles/{id}/rebuild/",
         "/api/results/",
         "/api/results/{id}/",

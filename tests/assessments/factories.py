@@ -64,3 +64,8 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     response = factory.SubFactory(ResponseFactory)
     question = factory.SubFactory(QuestionFactory)
     current = 3
+
+
+def submitted_response(assessment: Assessment, *, level: str = Level.STAFF) -> Response:
+    """Return a submitted response without answers: a cycle closes only once someone submitted."""
+    return ResponseFactory(assessment=assessment, level=level, submitted_at=timezone.now())

@@ -8,7 +8,7 @@ from assessments.services import cycles
 from banks.models import Question
 from organizations.models import Level
 from tests.accounts.factories import UserFactory
-from tests.assessments.factories import AssessmentFactory
+from tests.assessments.factories import AssessmentFactory, submitted_response
 from tests.organizations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +164,7 @@ def test_a_submitted_response_cannot_change(owner_client, assessment):
 def test_answers_stop_when_the_cycle_closes(owner_client, assessment):
     question = questions_of(assessment)[0]
     save(owner_client, assessment, question, current="2")
+    submitted_response(assessment)
     cycles.assessment_close(assessment=assessment)
     assert save(owner_client, assessment, question, current="5").status_code == 409
     assert Answer.objects.get().current == 2

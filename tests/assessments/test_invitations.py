@@ -14,6 +14,7 @@ from assessments.selectors import participation
 from assessments.services import cycles, invitations
 from banks.models import Question
 from organizations.models import Level
+from tests.assessments.factories import submitted_response
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -166,7 +167,9 @@ def test_dead_links_get_a_clear_page_never_a_500(client, assessment, state, stat
     elif state == "revoked":
         invitations.invitation_revoke(invitation=invitation)
     elif state == "closed":
+        somebody = submitted_response(assessment)  # a cycle closes once someone submitted
         cycles.assessment_close(assessment=assessment)
+        somebody.delete()
     elif state == "tampered":
         token = token[:-1] + ("A" if token[-1] != "A" else "B")
     elif state == "truncated":

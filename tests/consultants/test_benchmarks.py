@@ -1,7 +1,5 @@
 """Peer benchmarks: quartiles of comparable organizations, shown only for large enough groups."""
 
-import statistics
-
 import pytest
 from django.urls import reverse
 
@@ -62,14 +60,14 @@ def test_five_other_organizations_show_quartiles(client_org, default_bank, setti
     assert industry.peers == 5  # the client itself is not one of its peers
     index = industry.scores[0]
     assert index.code == "index"
-    q1, median, q3 = statistics.quantiles(PEER_SCORES[:5], n=4)
-    assert index.median == round(median, 1)
-    assert index.lower_quartile == round(q1, 1)
-    assert index.upper_quartile == round(q3, 1)
-    assert index.own == 55.0
+    # 17.3, 41.9, 52.7, 66.1, 88.6: each quartile sits on a peer, so it blends three of them.
+    assert index.lower_quartile == round((17.3 + 41.9 + 52.7) / 3)
+    assert index.median == round((41.9 + 52.7 + 66.1) / 3)
+    assert index.upper_quartile == round((52.7 + 66.1 + 88.6) / 3)
+    assert index.own == 55
     assert index.position == "above the median"
     market = next(s for s in industry.scores if s.code == "market")
-    assert market.median == round(statistics.median([s + 1 for s in PEER_SCORES[:5]]), 1)
+    assert market.median == round((42.9 + 53.7 + 67.1) / 3)
 
 
 def test_size_band_is_a_separate_group(client_org, default_bank, settings):
@@ -84,9 +82,7 @@ def test_size_band_is_a_separate_group(client_org, default_bank, settings):
         prefix="Shop",
     )
     groups = peer_benchmarks(organization=client_org)
-    assert _group(groups, "industry").scores[0].median == round(
-        statistics.median(PEER_SCORES[:5]), 1
-    )
+    assert _group(groups, "industry").scores[0].median == round((41.9 + 52.7 + 66.1) / 3)
     size = _group(groups, "size")
     assert size.shown
     assert size.scores[0].median == 30.0
@@ -101,7 +97,7 @@ def test_each_peer_counts_with_its_latest_ready_report_only(client_org, default_
     peer_report(peer, default_bank, index=90.0, dimensions={}, label="C2")
     industry = _group(peer_benchmarks(organization=client_org), "industry")
     assert industry.peers == 5
-    assert industry.scores[0].upper_quartile == 70.0  # quantiles of 50,50,50,50,90
+    assert industry.scores[0].upper_quartile == 63  # blend of 50, 50 and 90
 
 
 def test_page_never_names_a_peer_or_shows_its_extremes(client, client_org, default_bank, settings):
@@ -116,8 +112,8 @@ def test_page_never_names_a_peer_or_shows_its_extremes(client, client_org, defau
     lowest, highest = min(PEER_SCORES), max(PEER_SCORES)
     for value in (lowest, highest, lowest + 1, highest + 1, lowest - 1, highest - 1):
         assert f"{value:.1f}" not in section, value
-    median = statistics.median(PEER_SCORES)
-    assert f"{median:.1f}" in section
+    # Six peers: the median lies between the third and fourth, 52.7 and 66.1.
+    assert f'<td class="num">{round((52.7 + 66.1) / 2)}</td>' in section
 
 
 def test_hidden_group_says_why(client, client_org, default_bank, settings):
@@ -129,3 +125,34 @@ def test_hidden_group_says_why(client, client_org, default_bank, settings):
     assert "4 other businesses with a report, at least 5 needed" in html
     for value in PEER_SCORES[:4]:
         assert f"{value:.1f}" not in html
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [
+        [17.3, 41.9, 52.7, 66.1, 88.6],
+        [17.3, 41.9, 52.7, 66.1, 88.6, 73.4],
+        [17.3, 41.9, 52.7, 66.1, 88.6, 73.4, 58.2],
+    ],
+    ids=["5 peers", "6 peers", "7 peers"],
+)
+def test_no_shown_figure_is_a_single_peers_score(client_org, default_bank, settings, scores):
+    settings.BENCHMARK_MIN_PEERS = 5
+    _peers(default_bank, scores)
+    industry = _group(peer_benchmarks(organization=client_org), "industry")
+    assert industry.shown
+    exact = {*scores, *(s + 1 for s in scores), *(s - 1 for s in scores)}  # index, dimensions
+    for spread in industry.scores:
+        shown = (spread.lower_quartile, spread.median, spread.upper_quartile)
+        assert all(isinstance(value, int) for value in shown), "whole points only"
+        assert not exact & set(shown), spread
+        assert spread.lower_quartile <= spread.median <= spread.upper_quartile
+
+
+def test_blended_quartiles_refuse_groups_too_small_to_blend(client_org, default_bank, settings):
+    settings.BENCHMARK_MIN_PEERS = 2
+    _peers(default_bank, [41.9, 66.1])
+    industry = _group(peer_benchmarks(organization=client_org), "industry")
+    assert not industry.shown
+    assert industry.minimum == 3
+    assert industry.scores == []

@@ -15,6 +15,7 @@ from organizations.services import strategy_save
 from reports.models import Report
 from reports.services import assessment_close_and_report
 from tests.accounts.factories import UserFactory
+from tests.assessments.factories import submitted_response
 from tests.organizations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,7 @@ def test_a_cycle_needs_a_strategy_and_only_one_is_open_at_a_time(owner, default_
 
 
 def test_the_cycle_form_rejects_a_label_in_use(owner_client, assessment):
+    submitted_response(assessment)
     cycles.assessment_close(assessment=assessment)
     response = owner_client.post(
         reverse("assessments:assessment_create", args=[assessment.organization.pk]),
@@ -94,6 +96,7 @@ def test_the_cycle_form_rejects_a_label_in_use(owner_client, assessment):
 def test_closing_the_cycle_queues_the_report(
     owner_client, assessment, django_capture_on_commit_callbacks
 ):
+    submitted_response(assessment)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = owner_client.post(reverse("assessments:close", args=[assessment.pk]))
     assert response.status_code == 302
@@ -107,6 +110,7 @@ def test_closing_the_cycle_queues_the_report(
 
 
 def test_report_status_polls_while_building_and_stops_when_ready(owner_client, assessment):
+    submitted_response(assessment)
     assessment_close_and_report(assessment=assessment)
     url = reverse("assessments:report_status", args=[assessment.pk])
     queued = owner_client.get(url).content.decode()
@@ -131,6 +135,7 @@ def test_report_status_polls_while_building_and_stops_when_ready(owner_client, a
 
 
 def test_past_cycles_show_their_alignment_index(owner_client, assessment):
+    submitted_response(assessment)
     assessment_close_and_report(assessment=assessment)
     Report.objects.filter(assessment=assessment).update(
         status="ready", alignment_index=64.6, band="partially_aligned"

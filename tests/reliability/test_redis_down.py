@@ -19,7 +19,7 @@ from assessments.models import Answer, Assessment
 from banks.models import Question
 from reports.models import Report
 from reports.reliability import report_sweep
-from tests.assessments.factories import InvitationFactory
+from tests.assessments.factories import InvitationFactory, submitted_response
 from tests.scenarios import answered_assessment, owner_of
 from tests.worker import client_on_broker, private_redis, running_worker, wait_for, worker_env
 
@@ -68,6 +68,7 @@ def test_redis_down_answers_save_close_queues_and_the_sweep_builds_it_later(
 
             # Closing the cycle works and records the report as queued.
             client.force_login(owner)
+            submitted_response(assessment)  # a cycle closes once someone has submitted
             started = time.perf_counter()
             reply = client.post(reverse("assessments:close", args=[assessment.pk]))
             close_seconds = time.perf_counter() - started
