@@ -212,6 +212,10 @@ def test_a_bad_link_is_refused(client, assessment):
 def test_no_batch_lands_once_the_cycle_is_closed(client, assessment, respondent, owner):
     q = questions(assessment)[0]
     assert post(client, respondent, [change(q, 2, 1)]).status_code == 200
+    # A cycle closes only once somebody has submitted: a manager hands in their answers.
+    manager = MembershipFactory(organization=assessment.organization, role="manager").user
+    handed_in = cycles.response_for_member(assessment=assessment, user=manager, role="manager")
+    cycles.response_submit(response=handed_in)
     cycles.assessment_close(assessment=assessment)
     assert post(client, respondent, [change(q, 5, 2)]).status_code == 410  # the link is closed
     client.force_login(owner)
