@@ -74,10 +74,21 @@ def _wrap(text: str, width: int = 28) -> str:
     return "<br>".join(lines)
 
 
+def _padded_range(low: float, high: float) -> list[float]:
+    """Leave room beyond the longest bars for their value labels, wide screen or phone."""
+    pad = max(0.5, 0.25 * (high - low))
+    return [low - pad, high + pad]
+
+
 def radar_figure(content: ReportContent) -> dict[str, Any]:
     """Return the radar of each dimension's mean answer against its mean target (1–5)."""
     rows = [d for d in content.dimensions if d.mean_current is not None]
-    theta = [chart_text(d.title) for d in rows] + [chart_text(rows[0].title)] if rows else []
+    # Short lines, so the labels fit a phone; the score under each name, as the text says.
+    labels = [
+        _wrap(chart_text(d.title), 14) + ("" if d.score is None else f"<br><b>{d.score:.0f}</b>")
+        for d in rows
+    ]
+    theta = labels + labels[:1]
     fig = go.Figure()
     fig.add_trace(
         go.Scatterpolar(
@@ -85,7 +96,10 @@ def radar_figure(content: ReportContent) -> dict[str, Any]:
             theta=theta,
             name="What the strategy needs",
             line={"color": TARGET, "dash": "dash", "width": 2},
-            hovertemplate="%{theta}<br>target %{r:.1f}<extra></extra>",
+            customdata=[[chart_text(d.title)] for d in rows] + [[chart_text(rows[0].title)]]
+            if rows
+            else [],
+            hovertemplate="%{customdata[0]}<br>target %{r:.1f}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -96,20 +110,24 @@ def radar_figure(content: ReportContent) -> dict[str, Any]:
             fill="toself",
             fillcolor=INK_FILL,
             line={"color": INK, "width": 3},
-            customdata=[[d.score] for d in rows] + [[rows[0].score]] if rows else [],
-            hovertemplate="%{theta}<br>practice %{r:.1f}<br>score %{customdata[0]:.0f}"
+            customdata=[[chart_text(d.title), d.score] for d in rows]
+            + [[chart_text(rows[0].title), rows[0].score]]
+            if rows
+            else [],
+            hovertemplate="%{customdata[0]}<br>practice %{r:.1f}<br>score %{customdata[1]:.0f}"
             "<extra></extra>",
         )
     )
     fig.update_layout(
         _layout(
-            height=380,
+            height=400,
             polar={
                 "radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90},
                 "angularaxis": {"direction": "clockwise"},
             },
-            legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"},
-            margin={"l": 50, "r": 50, "t": 30, "b": 30},
+            legend={"orientation": "h", "y": -0.2, "x": 0.5, "xanchor": "center"},
+            # Room for three-line labels beside the circle, even on a phone.
+            margin={"l": 95, "r": 95, "t": 60, "b": 70},
         )
     )
     return _as_json(fig)
@@ -118,7 +136,7 @@ def radar_figure(content: ReportContent) -> dict[str, Any]:
 def area_gap_figure(content: ReportContent) -> dict[str, Any]:
     """Return bars of each area's mean answer minus mean target: short below, beyond above."""
     areas = list(reversed(content.areas))
-    labels = [chart_text(a.title) for a in areas]
+    labels = [_wrap(chart_text(a.title), 22) for a in areas]
     gaps = [(a.gap or 0.0) if a.score is not None else 0.0 for a in areas]
     colours = [NO_DATA if a.score is None else (SHORT if (a.gap or 0) < 0 else OVER) for a in areas]
     hover = [
@@ -145,14 +163,14 @@ def area_gap_figure(content: ReportContent) -> dict[str, Any]:
     )
     fig.update_layout(
         _layout(
-            height=max(320, 26 * len(areas) + 80),
+            height=max(320, 34 * len(areas) + 90),
             xaxis={
-                "title": {"text": "mean answer minus target (points on the 1–5 scale)"},
+                "title": {"text": "mean answer minus target<br>(points on the 1–5 scale)"},
                 "zeroline": True,
                 "zerolinecolor": INK,
                 "zerolinewidth": 2,
                 "gridcolor": GRID,
-                "range": [min([*gaps, -1.0]) - 0.5, max([*gaps, 0.5]) + 0.5],
+                "range": _padded_range(min([*gaps, -1.0]), max([*gaps, 0.5])),
             },
             yaxis={"automargin": True},
             margin={"l": 10, "r": 30, "t": 20, "b": 50},
