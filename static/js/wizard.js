@@ -84,7 +84,6 @@
     var form = formOf(code);
     var box = form && form.querySelector(".save-feedback");
     if (!box) return;
-    box.textContent = "";
     var span = document.createElement(kind === "error" ? "div" : "span");
     if (kind === "saved") {
       span.className = "text-success";
@@ -101,7 +100,11 @@
       span.className = kind === "waiting" ? "text-body-secondary" : "text-warning-emphasis";
       span.textContent = text;
     }
-    box.appendChild(span);
+    // The box is a live region: repeating the same words would announce them again.
+    if (box.textContent !== span.textContent) {
+      box.textContent = "";
+      box.appendChild(span);
+    }
   }
 
   function unsavedCount() {
@@ -122,9 +125,10 @@
   function setProgress(box, answered, total) {
     if (!box) return;
     var bar = box.querySelector("progress");
-    var count = box.querySelector(".answered-count");
+    var text = box.querySelector("progress + span");
     if (bar) { bar.value = answered; bar.max = total; }
-    if (count) count.textContent = answered;
+    // "3 of 16 answered in this part": only the first number changes.
+    if (text) text.textContent = text.textContent.replace(/\d+/, String(answered));
   }
 
   function showProgress(progress) {

@@ -21,6 +21,7 @@ UNSCOPED = {
     "organization_create",
     "respond",
     "respond_save",
+    "respond_save_batch",
     "respond_review",
     "respond_submit",
     "respond_step",
@@ -134,7 +135,14 @@ def test_an_active_consultant_reads_but_cannot_answer_or_manage(client, organiza
     ConsultantAccessFactory(organization=organization_b, consultant=consultant)
     client.force_login(consultant)
     readable = {"organization", "strategy", "members", "assessment", "report_status"}
-    post_only = {"save", "submit", "invitation_resend", "invitation_revoke", "remind"}
+    post_only = {
+        "save",
+        "save_batch",
+        "submit",
+        "invitation_resend",
+        "invitation_revoke",
+        "remind",
+    }
     for name, url in urls_of(organization_b):
         expected = 200 if name in readable else 405 if name in post_only else 403
         assert client.get(url).status_code == expected, name
