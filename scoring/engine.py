@@ -100,7 +100,7 @@ def score_assessment(
     consensus = consensus_flags(index, answers)
     context = RuleContext(index, data.strategy, answers, scores)
     consistency, fired = consistency_flags(bank, context, language)
-    answered_questions = sum(1 for c in current if c is not None)
+    answered_questions = len(current) - current.count(None)
     found = pitfalls(bank, index, data, scores, gaps, consensus, answered_questions)
 
     # Priorities: every question with a misfit, with the feasibility of its applicable

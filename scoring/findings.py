@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeAlias
 
 from scoring.bank import Bank
 from scoring.constants import (
@@ -25,11 +26,22 @@ from scoring.constants import (
 from scoring.core import Aggregates, BankIndex, Scores
 from scoring.inputs import AssessmentInput, Strategy
 from scoring.results import ConsensusFlag, ConsistencyFlag, Evidence, PerceptionGap, Pitfall
-from scoring.rules import evaluate
+from scoring.rules import (
+    AllOf,
+    AnyOf,
+    AreaScoreBelow,
+    Condition,
+    DimensionScoreBelow,
+    Not,
+    QuestionCurrentAtLeast,
+    QuestionCurrentAtMost,
+    StrategyEquals,
+)
 from scoring.text import localize
 
 __all__ = [
     "RuleContext",
+    "compile_condition",
     "consensus_flags",
     "consistency_flags",
     "perception_gaps",
@@ -163,8 +175,10 @@ def consistency_flags(
     """Return the flags of the rules whose condition holds, and those rules' positions."""
     flags = []
     triggered = []
-    for r, rule in enumerate(bank.rules):
-        if evaluate(rule.when, context):
+    for r, (rule, holds) in enumerate(
+        zip(bank.rules, _rule_checks(bank, context._index), strict=True)
+    ):
+        if holds(context):
             flags.append(
                 ConsistencyFlag(
                     rule.code, rule.severity, localize(rule.message, language), rule.remedies
@@ -172,6 +186,108 @@ def consistency_flags(
             )
             triggered.append(r)
     return flags, triggered
+
+
+# --- rule conditions, compiled once per bank ---------------------------------------------------
+# evaluate() walks a condition tree with a match statement and looks every code up by name, for
+# every rule of every assessment. A bank never changes, so each condition is turned once into
+# a closure over the positions it reads; it answers exactly as evaluate() does.
+
+_Check: TypeAlias = Callable[[RuleContext], bool]
+
+
+def _rule_checks(bank: Bank, index: BankIndex) -> tuple[_Check, ...]:
+    """Return the compiled condition of each of the bank's rules, kept on the bank."""
+    cached = bank._cache.get("rule_checks")
+    if isinstance(cached, tuple):
+        return cached
+    checks = tuple(compile_condition(rule.when, index) for rule in bank.rules)
+    bank._cache["rule_checks"] = checks
+    return checks
+
+
+def _never(context: RuleContext) -> bool:
+    return False
+
+
+def compile_condition(condition: Condition, index: BankIndex) -> _Check:
+    """Return a function of the context that holds exactly when evaluate(condition) does."""
+    match condition:
+        case StrategyEquals(field, value):
+            if field not in STRATEGY_FIELDS:
+                return _never
+            return lambda context: getattr(context._strategy, field) == value
+        case QuestionCurrentAtLeast(question, value, level):
+            return _question_check(index, question, level, at_least=True, bound=value - EPSILON)
+        case QuestionCurrentAtMost(question, value, level):
+            return _question_check(index, question, level, at_least=False, bound=value + EPSILON)
+        case AreaScoreBelow(area, value):
+            a = index.area_position.get(area)
+            if a is None:
+                return _never
+            area_bound = value - EPSILON
+
+            def area_below(context: RuleContext) -> bool:
+                score = context._scores.area_score[a]
+                return score is not None and score < area_bound
+
+            return area_below
+        case DimensionScoreBelow(dimension, value):
+            d = index.dimension_position.get(dimension)
+            if d is None:
+                return _never
+            dimension_bound = value - EPSILON
+
+            def dimension_below(context: RuleContext) -> bool:
+                score = context._scores.dimension_score[d]
+                return score is not None and score < dimension_bound
+
+            return dimension_below
+        case AllOf(conditions):
+            parts = tuple(compile_condition(c, index) for c in conditions)
+
+            def all_of(context: RuleContext) -> bool:
+                for part in parts:  # noqa: SIM110 - a loop, not all() over a generator: faster
+                    if not part(context):
+                        return False
+                return True
+
+            return all_of
+        case AnyOf(conditions):
+            parts = tuple(compile_condition(c, index) for c in conditions)
+
+            def any_of(context: RuleContext) -> bool:
+                for part in parts:  # noqa: SIM110 - a loop, not any() over a generator: faster
+                    if part(context):
+                        return True
+                return False
+
+            return any_of
+        case Not(inner):
+            negated = compile_condition(inner, index)
+            return lambda context: not negated(context)
+    raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover
+
+
+def _question_check(
+    index: BankIndex, question: str, level: str | None, *, at_least: bool, bound: float
+) -> _Check:
+    """Return the check of C_q (or a level's mean) against a bound; false when it is missing."""
+    i = index.position.get(question)
+    if i is None or level not in (None, "owner", "manager", "staff", "others"):
+        return _never
+    if level is None:  # the common case, read without a further call
+        if at_least:
+            return lambda context: (c := context._current[i]) is not None and c >= bound
+        return lambda context: (c := context._current[i]) is not None and c <= bound
+
+    def check(context: RuleContext) -> bool:
+        current = context.current(question, level)
+        if current is None:
+            return False
+        return current >= bound if at_least else current <= bound
+
+    return check
 
 
 def pitfalls(

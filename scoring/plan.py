@@ -235,15 +235,19 @@ def schedule_weeks(items: Sequence[tuple[float, int]], capacity: float) -> list[
     """Return the start week of each (effort_days, duration_weeks), greedily in the given order."""
     used: list[float] = []
     starts: list[int] = []
+    # A week holding more than the capacity takes no further item, whatever its load: the scan
+    # starts after the run of such weeks at the beginning of the plan (it grows as they fill).
+    full = capacity + EPSILON
+    first_open = 0
     for effort_days, duration in items:
         load = effort_days / duration
         # An item that alone exceeds the capacity can only run while nothing else does.
-        oversize = load > capacity + EPSILON
-        room = 0.0 if oversize else capacity + EPSILON - load  # the most a week may already hold
+        oversize = load > full
+        room = 0.0 if oversize else full - load  # the most a week may already hold
         # One pass over the weeks already planned, counting the run of weeks that can take
         # the item; past the last planned week every week is free.
         run = 0
-        week = 0
+        week = first_open
         planned = len(used)
         while run < duration and week < planned:
             taken = used[week]
@@ -256,6 +260,8 @@ def schedule_weeks(items: Sequence[tuple[float, int]], capacity: float) -> list[
             used.extend([0.0] * (end - len(used)))
         for week in range(start, end):
             used[week] += load
+        while first_open < len(used) and used[first_open] > full:
+            first_open += 1
         starts.append(start)
     return starts
 

@@ -6,8 +6,11 @@ import random
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scoring_testkit import DEFAULT_LAYOUT, make_bank, make_input, response
 
+from scoring.constants import EPSILON
 from scoring.engine import score_assessment
 from scoring.inputs import AssessmentInput, Response
 from scoring.plan import (
@@ -210,3 +213,38 @@ def test_only_questions_with_a_misfit_become_priorities() -> None:
         "market.customers.feedback",
         "market.trends.scan",
     ]
+
+
+def naive_schedule(items: list[tuple[float, int]], capacity: float) -> list[int]:
+    """Section 6 read literally: each item at the earliest week where no week it occupies goes
+    over capacity; an item over capacity on its own waits for weeks where nothing runs."""
+    used: dict[int, float] = {}
+    starts = []
+    for effort_days, duration in items:
+        load = effort_days / duration
+        oversize = load > capacity + EPSILON
+        start = 0
+        while not all(
+            used.get(week, 0.0) == 0.0
+            if oversize
+            else used.get(week, 0.0) <= capacity + EPSILON - load
+            for week in range(start, start + duration)
+        ):
+            start += 1
+        for week in range(start, start + duration):
+            used[week] = used.get(week, 0.0) + load
+        starts.append(start)
+    return starts
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.5, 1, 2, 3, 4, 8, 15, 30]), st.integers(1, 8)), max_size=10
+    ),
+    st.sampled_from([0.5, 12 / 52 * 4, 1.0, 3.0, 12 / 52 * 16]),
+)
+def test_the_schedule_is_the_one_section_6_describes(
+    items: list[tuple[float, int]], capacity: float
+) -> None:
+    assert schedule_weeks(items, capacity) == naive_schedule(items, capacity)

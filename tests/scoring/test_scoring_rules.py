@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scoring_testkit import action_dict, make_bank, make_input, response
 
+from scoring.core import aggregate, bank_index, score, targets_for
 from scoring.engine import score_assessment
+from scoring.findings import RuleContext, compile_condition
 from scoring.rules import (
     AllOf,
     AnyOf,
     AreaScoreBelow,
+    Condition,
     DimensionScoreBelow,
     Not,
     QuestionCurrentAtLeast,
@@ -289,3 +294,67 @@ def test_each_level_reads_its_own_mean(level: str | None, expected: float) -> No
         response("staff", {"organizational.people.roles": 2}),
     )
     assert [f.rule for f in score_assessment(bank, data).consistency_flags] == ["at"]
+
+
+# --- compiled conditions answer as evaluate() does -------------------------------------------
+
+RULE_BANK = make_bank(pitfall_areas={})
+QUESTIONS = list(RULE_BANK.questions)
+
+
+def _leaves() -> st.SearchStrategy[Condition]:
+    bound = st.sampled_from([0, 1, 2, 2.5, 3, 4, 5, 6, 30, 50, 60, 79.99, 100])
+    level = st.sampled_from([None, "owner", "manager", "staff", "others"])
+    question = st.sampled_from([*QUESTIONS, "not.a.question"])
+    return st.one_of(
+        st.builds(
+            StrategyEquals,
+            st.sampled_from(["value_discipline", "primary_value", "segment", "unknown"]),
+            st.sampled_from(["operational_excellence", "price", "families", ""]),
+        ),
+        st.builds(QuestionCurrentAtLeast, question, bound, level),
+        st.builds(QuestionCurrentAtMost, question, bound, level),
+        st.builds(AreaScoreBelow, st.sampled_from([*RULE_BANK.areas, "no.area"]), bound),
+        st.builds(
+            DimensionScoreBelow, st.sampled_from([*RULE_BANK.dimensions_by_code, "no"]), bound
+        ),
+    )
+
+
+conditions = st.recursive(
+    _leaves(),
+    lambda inner: st.one_of(
+        st.builds(AllOf, st.lists(inner, min_size=1, max_size=3).map(tuple)),
+        st.builds(AnyOf, st.lists(inner, min_size=1, max_size=3).map(tuple)),
+        st.builds(Not, inner),
+    ),
+    max_leaves=6,
+)
+answers = st.dictionaries(st.sampled_from(QUESTIONS), st.sampled_from([None, 1, 2, 3, 4, 5]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    conditions,
+    st.lists(st.tuples(st.sampled_from(["owner", "manager", "staff"]), answers), max_size=4),
+    st.sampled_from(["operational_excellence", "product_leadership"]),
+    st.sampled_from([None, "price"]),
+)
+def test_a_compiled_condition_holds_exactly_when_evaluate_says_so(
+    condition: Condition,
+    responses: list[tuple[str, dict[str, int | None]]],
+    discipline: str,
+    primary_value: str | None,
+) -> None:
+    data = make_input(
+        *(response(level, given) for level, given in responses),
+        discipline=discipline,
+        primary_value=primary_value,
+        segment="families",
+    )
+    index = bank_index(RULE_BANK)
+    answers = aggregate(RULE_BANK, index, data)
+    target, terms = targets_for(index, answers.owner_target, discipline)
+    scores = score(index, answers.current, target, terms)
+    context = RuleContext(index, data.strategy, answers, scores)
+    assert compile_condition(condition, index)(context) == evaluate(condition, context)
