@@ -24,6 +24,7 @@ from assessments.selectors import (
 )
 from assessments.services import cycles, invitations
 from banks.selectors import bank_published
+from consultants.selectors.raw_answers import raw_answers_can_export
 from organizations.access import require_owner
 from organizations.models import Membership
 from organizations.selectors import membership_role, organization_get, strategy_of
@@ -79,6 +80,9 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "participation": participation(assessment=assessment),
         "report": report_of(assessment=assessment),
         "snapshot": snapshot_labels(assessment=assessment),
+        "can_export_answers": raw_answers_can_export(
+            user=request.user, organization=assessment.organization
+        ),
     }
     return render(request, "assessments/assessment_detail.html", context)
 
