@@ -23,7 +23,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d",
 _CSV_ROWS_PER_CHUNK = 500
 
 
-def _safe_text(value: Any) -> Any:
+def safe_text(value: Any) -> Any:
     """Return the value with text that a spreadsheet would run as a formula quoted."""
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
@@ -36,7 +36,7 @@ def _cell(value: Any) -> Any:
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, date | int | float) or value is None:
         return value
-    return _safe_text(str(value))
+    return safe_text(str(value))
 
 
 def table_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -80,31 +80,43 @@ def download(content: str | bytes, *, filename: str, content_type: str) -> HttpR
     return response
 
 
-def table_csv_stream(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Yield the table as CSV text in chunks, with a header row, holding one chunk at a time."""
+def table_csv_stream(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, prepared: bool = False
+) -> Iterator[str]:
+    """Yield the table as CSV text in chunks, with a header row, holding one chunk at a time.
+
+    `prepared` rows hold only numbers, None and text already passed through `safe_text`: they
+    are written as they are, which saves most of the time on a large table.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
-    pending = 1
+    chunk: list[Sequence[Any]] = []
     for row in rows:
-        writer.writerow(["" if value is None else _cell(value) for value in row])
-        pending += 1
-        if pending >= _CSV_ROWS_PER_CHUNK:
+        chunk.append(row if prepared else ["" if value is None else _cell(value) for value in row])
+        if len(chunk) >= _CSV_ROWS_PER_CHUNK:
+            writer.writerows(chunk)  # None is written as an empty field
+            chunk = []
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-            pending = 0
+    writer.writerows(chunk)
     yield buffer.getvalue()
 
 
 def table_xlsx_file(
-    *, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int]
+    *,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int],
+    prepared: bool = False,
 ) -> Any:
     """Return an open temporary file holding a one-sheet workbook, written row by row.
 
     Write-only mode keeps memory flat however many rows there are; a workbook is a zip file,
     so it is finished on disk before the first byte can be sent. Column widths are given, as
-    they must be set before the first row.
+    they must be set before the first row. `prepared` as in `table_csv_stream`.
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])  # Excel's limit on sheet names
@@ -119,7 +131,7 @@ def table_xlsx_file(
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_cell(value) for value in row])
+        sheet.append(row if prepared else [_cell(value) for value in row])
     # Spills to disk past a few megabytes; deleted when the response closes it.
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned open
     workbook.save(spool)

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, F, Q, Value
 from django.db.models.functions import Cast, Mod
 from django.utils.translation import gettext_lazy as _
@@ -32,13 +33,16 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Answer, Assessment, Response
 from banks.models import Question
 from banks.services import TARGET_FIELDS
+from consultants.exports import safe_text
 from organizations.models import Level, Organization
 from reports.selectors import report_can_manage
 from reports.services import MIN_GROUP_SIZE
 
 OTHERS = "others"
 # Rows fetched per round trip: enough to keep the database busy, little enough to stream.
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000
+# Sort memory for the export's one large query (PostgreSQL's default, 4 MB, spills to disk).
+SORT_MEMORY = "64MB"
 # The permutation that orders respondents: multiplication by a key modulo a prime larger than
 # any id, which maps distinct ids to distinct places.
 _PRIME = 2_147_483_647
@@ -80,25 +84,28 @@ def raw_answer_keys() -> list[str]:
 
 
 def raw_answer_rows(
-    *, organization: Organization, cycle_id: int | None = None
+    *, organization: Organization, cycle_id: int | None = None, spreadsheet: bool = False
 ) -> Iterator[tuple[Any, ...]]:
     """Yield one row per submitted answer of the organization's cycles (or of one cycle).
 
     Four queries in all: the cycles, the group sizes, the questions, and the answers (read
-    in chunks).
+    in chunks). For a `spreadsheet` every text is already quoted where a spreadsheet would run
+    it as a formula (the rows are "prepared" for the writers in consultants.exports): labels
+    and questions once each, comments as they come.
     """
+    quote = safe_text if spreadsheet else _as_is
     cycles = Assessment.objects.filter(organization=organization)
     if cycle_id is not None:
         cycles = cycles.filter(pk=cycle_id)
     cycle_rows = list(cycles.values_list("pk", "label", "bank_id", "strategy_snapshot"))
     if not cycle_rows:
         return
-    labels = {pk: label for pk, label, _bank, _snapshot in cycle_rows}
+    labels = {pk: quote(label) for pk, label, _bank, _snapshot in cycle_rows}
     disciplines = {
         pk: (snapshot or {}).get("value_discipline", "") for pk, _l, _b, snapshot in cycle_rows
     }
     groups = _groups(list(labels))
-    questions = _questions({bank for _pk, _label, bank, _snapshot in cycle_rows})
+    questions = _questions({bank for _pk, _label, bank, _snapshot in cycle_rows}, quote=quote)
     hidden = [pk for pk, by_level in groups.items() if not by_level]
     answers = (
         Answer.objects.filter(
@@ -118,28 +125,38 @@ def raw_answer_rows(
         )
     )
     numbers: dict[int, int] = {}
-    for cycle, response_id, level, question_id, current, target, comment in answers.iterator(
-        chunk_size=CHUNK_SIZE
-    ):
-        shown_level = groups[cycle].get(level, OTHERS) if level != Level.OWNER else Level.OWNER
-        question = questions[question_id]
-        number = numbers.setdefault(response_id, len(numbers) + 1)
-        owner = level == Level.OWNER
-        if owner and target is None:
-            # No override stored: the owner kept the bank's suggestion for the strategy.
-            target = question.targets.get(disciplines[cycle], question.targets[""])
-        yield (
-            labels[cycle],
-            shown_level,
-            number,
-            question.code,
-            question.text,
-            current,
-            target if owner else None,
-            1 if current is None else 0,
-            # Non-owner rows exist only for groups of three or more: the comment rule holds.
-            comment,
-        )
+    # In a transaction, PostgreSQL's server-side cursor streams the rows as they are read;
+    # outside one it is declared WITH HOLD and the whole result is copied before the first
+    # row. The extra sort memory keeps the ordering of 100,000 answers off the disk.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
+        for cycle, response_id, level, question_id, current, target, comment in answers.iterator(
+            chunk_size=CHUNK_SIZE
+        ):
+            question = questions[question_id]
+            number = numbers.setdefault(response_id, len(numbers) + 1)
+            if level == Level.OWNER:
+                if target is None:
+                    # No override stored: the owner kept the bank's suggestion.
+                    target = question.targets.get(disciplines[cycle], question.targets[""])
+                shown_level: str = Level.OWNER.value
+            else:
+                target = None
+                shown_level = groups[cycle].get(level, OTHERS)
+            yield (
+                labels[cycle],
+                shown_level,
+                number,
+                question.code,
+                question.text,
+                current,
+                target,
+                1 if current is None else 0,
+                # Non-owner rows exist only for groups of three or more: the comment rule holds.
+                quote(comment) if comment else "",
+            )
 
 
 def _groups(cycle_ids: list[int]) -> dict[int, dict[str, str]]:
@@ -164,7 +181,11 @@ def _groups(cycle_ids: list[int]) -> dict[int, dict[str, str]]:
     return shown
 
 
-def _questions(bank_ids: set[int]) -> dict[int, _QuestionInfo]:
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _questions(bank_ids: set[int], *, quote: Callable[[Any], Any]) -> dict[int, _QuestionInfo]:
     fields = list(TARGET_FIELDS.items())
     rows = Question.objects.filter(area__dimension__bank_id__in=bank_ids).values_list(
         "pk", "code", "text", *[field for _discipline, field in fields]
@@ -176,7 +197,7 @@ def _questions(bank_ids: set[int]) -> dict[int, _QuestionInfo]:
         }
         # A cycle without a declared discipline is scored on the default one.
         by_discipline[""] = by_discipline["operational_excellence"]
-        questions[pk] = _QuestionInfo(code=code, text=text, targets=by_discipline)
+        questions[pk] = _QuestionInfo(code=quote(code), text=quote(text), targets=by_discipline)
     return questions
 
 

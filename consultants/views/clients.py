@@ -186,19 +186,20 @@ def raw_answers_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> 
         raise PermissionDenied(_("Only owners and consultants download the raw answers."))
     cycle = _cycle_param(request, organization)
     rows = raw_answers.raw_answer_rows(
-        organization=organization, cycle_id=cycle.pk if cycle else None
+        organization=organization, cycle_id=cycle.pk if cycle else None, spreadsheet=True
     )
     what = f"answers {cycle.label}" if cycle else "answers"
     headers = raw_answers.raw_answer_headers()
     if fmt == "xlsx":
         workbook = table_xlsx_file(
-            title=_("Answers"), headers=headers, rows=rows, widths=RAW_ANSWER_WIDTHS
+            title=_("Answers"), headers=headers, rows=rows, widths=RAW_ANSWER_WIDTHS, prepared=True
         )
         return download_file(
             workbook, filename=_filename(organization, what, fmt), content_type=XLSX_TYPE
         )
     return download_stream(
-        table_csv_stream(headers, rows), filename=_filename(organization, what, "csv")
+        table_csv_stream(headers, rows, prepared=True),
+        filename=_filename(organization, what, "csv"),
     )
 
 
