@@ -327,6 +327,29 @@ class AnswerSetResultSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField(allow_null=True)
 
 
+class RawAnswerSerializer(serializers.Serializer):
+    """One submitted answer, with nobody's identity: the schema of the raw-answers stream."""
+
+    cycle = serializers.CharField(help_text="The cycle's label.")
+    level = serializers.ChoiceField(
+        choices=["owner", "manager", "staff", "others"],
+        help_text="Managers and staff are shown as “others” when either level has fewer than "
+        "three respondents; a group of fewer than three is left out.",
+    )
+    respondent = serializers.IntegerField(
+        help_text="A number for the respondent, the same on all their rows of this answer."
+    )
+    question = serializers.CharField(help_text="The question's code.")
+    question_text = serializers.CharField()
+    current = serializers.IntegerField(allow_null=True, help_text="1-5; null: don't know.")
+    target = serializers.IntegerField(
+        allow_null=True,
+        help_text="Owners only: what the strategy needs, stated or kept from the bank.",
+    )
+    dont_know = serializers.BooleanField()
+    comment = serializers.CharField(allow_blank=True)
+
+
 class RebuildSerializer(serializers.Serializer):
     cycle = serializers.IntegerField()
     report_status = serializers.CharField()

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -25,6 +25,8 @@ from api.parsers import StrictJSONParser
 from api.throttling import SharedScopedRateThrottle
 from assessments.models import Assessment
 from assessments.selectors import assessments_for_user
+from consultants.exports import table_json_stream
+from consultants.selectors import raw_answers
 from organizations.models import Membership, Organization
 from organizations.selectors import organizations_for_user
 from reports.models import ActionItem, Report
@@ -196,6 +198,51 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         data = {"cycle": cycle.pk, "report_status": report.status, "queued_at": report.queued_at}
         return Response(serializers.RebuildSerializer(data).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Every submitted answer of the cycle, one object each, anonymised",
+        description=(
+            "For owners and consultants. Respondents appear as numbers; managers and staff are "
+            "merged into “others” when either level has fewer than three respondents, and a "
+            "group of fewer than three is left out, as in the report. Comments of people other "
+            "than the owner appear only when at least three of them answered. Sent as a stream: "
+            "the whole cycle in one response, not paginated."
+        ),
+        responses={
+            200: serializers.RawAnswerSerializer(many=True),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="raw-answers",
+        pagination_class=None,
+        filter_backends=[],  # the list's filters mean nothing for one cycle's answers
+    )
+    def raw_answers(self, request: Request, pk: str) -> StreamingHttpResponse | Response:
+        cycle = self.get_object()
+        user = cast(User, request.user)  # IsAuthenticated, the default, let only users in
+        if not raw_answers.raw_answers_can_export(user=user, organization=cycle.organization):
+            return Response(
+                {"detail": "Only owners and consultants read the raw answers."},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        rows = (
+            (*row[:7], bool(row[7]), row[8])  # "don't know" is a boolean here, 1/0 in files
+            for row in raw_answers.raw_answer_rows(
+                organization=cycle.organization, cycle_id=cycle.pk
+            )
+        )
+        return StreamingHttpResponse(
+            (
+                chunk.encode("utf-8")
+                for chunk in table_json_stream(raw_answers.raw_answer_keys(), rows)
+            ),
+            content_type="application/json",
+        )
 
     @extend_schema(
         summary="Ask for the cycle's report to be built again",

@@ -14,6 +14,11 @@ urlpatterns = [
         name="results_export",
     ),
     re_path(
+        r"^clients/(?P<pk>\d+)/export/answers\.(?P<fmt>csv|xlsx)$",
+        client_views.raw_answers_export,
+        name="raw_answers_export",
+    ),
+    re_path(
         r"^clients/(?P<pk>\d+)/export/action-plan\.(?P<fmt>csv|xlsx|ics)$",
         client_views.actions_export,
         name="actions_export",

@@ -32,6 +32,7 @@ from assessments.selectors import (
 )
 from assessments.services import cycles, invitations
 from banks.selectors import bank_published
+from consultants.selectors.raw_answers import raw_answers_can_export
 from organizations.access import require_owner
 from organizations.models import Membership
 from organizations.selectors import is_owner, membership_role, organization_get, strategy_of
@@ -99,6 +100,9 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "report": report_of(assessment=assessment),
         "snapshot": snapshot_labels(assessment=assessment),
         "undo": cycle_undo(assessment=assessment) if role == Membership.Role.OWNER else None,
+        "can_export_answers": raw_answers_can_export(
+            user=request.user, organization=assessment.organization
+        ),
     }
     return render(request, "assessments/assessment_detail.html", context)
 

@@ -6,14 +6,26 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
 from assessments.models import Assessment
-from consultants.exports import XLSX_TYPE, download, table_csv, table_xlsx
+from consultants.exports import (
+    XLSX_TYPE,
+    download,
+    download_file,
+    download_stream,
+    table_csv,
+    table_csv_stream,
+    table_xlsx,
+    table_xlsx_file,
+)
+from consultants.selectors import raw_answers
 from consultants.selectors.benchmarks import peer_benchmarks
 from consultants.selectors.client_dashboard import (
     CyclePoint,
@@ -160,3 +172,45 @@ def actions_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         filename=_filename(organization, "action plan", "csv"),
         content_type="text/csv; charset=utf-8",
     )
+
+
+# Column widths of the raw answers workbook, in characters.
+RAW_ANSWER_WIDTHS = (12, 10, 12, 34, 70, 12, 14, 12, 50)
+
+
+@login_required
+@require_GET
+def raw_answers_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """Send every submitted answer of the client's cycles (or of `?cycle=`), anonymised."""
+    organization = organization_get(user=request.user, pk=pk)
+    if not raw_answers.raw_answers_can_export(user=request.user, organization=organization):
+        raise PermissionDenied(_("Only owners and consultants download the raw answers."))
+    cycle = _cycle_param(request, organization)
+    rows = raw_answers.raw_answer_rows(
+        organization=organization, cycle_id=cycle.pk if cycle else None, spreadsheet=True
+    )
+    what = f"answers {cycle.label}" if cycle else "answers"
+    headers = raw_answers.raw_answer_headers()
+    if fmt == "xlsx":
+        workbook = table_xlsx_file(
+            title=_("Answers"), headers=headers, rows=rows, widths=RAW_ANSWER_WIDTHS, prepared=True
+        )
+        return download_file(
+            workbook, filename=_filename(organization, what, fmt), content_type=XLSX_TYPE
+        )
+    return download_stream(
+        table_csv_stream(headers, rows, prepared=True),
+        filename=_filename(organization, what, "csv"),
+    )
+
+
+def _cycle_param(request: HttpRequest, organization: Organization) -> Assessment | None:
+    raw = request.GET.get("cycle", "")
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+        raise Http404(_("No such cycle."))
+    cycle = organization.assessments.filter(pk=int(raw)).first()
+    if cycle is None:
+        raise Http404(_("No such cycle."))
+    return cycle

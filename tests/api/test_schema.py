@@ -27,6 +27,7 @@ def test_the_schema_is_openapi_3_and_lists_every_endpoint(client):
         "/api/cycles/{id}/answers/",
         "/api/cycles/{id}/close/",
         "/api/cycles/{id}/rebuild/",
+        "/api/cycles/{id}/raw-answers/",
         "/api/results/",
         "/api/results/{id}/",
         "/api/action-items/",
