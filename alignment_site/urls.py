@@ -1,12 +1,22 @@
 """Top-level URLs: the landing page, accounts, the admin, the API and each domain's pages."""
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from accounts import views as account_views
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    # Resolved per request: with hashed static names the URL is known only after collectstatic.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     path("", account_views.home, name="home"),
+    # Browsers ask for /favicon.ico on pages that link no icon (the admin's, files, errors).
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

@@ -21,7 +21,7 @@ from organizations.selectors import is_owner, membership_role
 from reports import services as reports
 from reports.forms import ActionItemForm
 from reports.models import ActionItem, Report
-from reports.selectors import action_item_can_edit
+from reports.selectors import action_item_can_edit, action_note_can_edit
 
 NOT_A_MEMBER = "Only members of the organization answer its questionnaire."
 
@@ -136,6 +136,7 @@ def answer_set_save(
     )
 
 
+CONSULTANT_NOTE_FORBIDDEN = "Only a consultant with access to the organization writes this note."
 FORM_FIELDS = ("assignee", "due", "status", "progress_note", "consultant_note")
 
 
@@ -148,7 +149,10 @@ def action_item_change(*, item: ActionItem, user: User, changes: Mapping[str, An
         name: _stored(getattr(item, name)) for name in ActionItemForm.base_fields
     }
     data.update({name: _text(changes[name]) for name in FORM_FIELDS if name in changes})
-    form = ActionItemForm(data, instance=item)
+    with_note = action_note_can_edit(user=user, organization=item.assessment.organization)
+    if "consultant_note" in changes and not with_note:
+        raise InvalidInputError({"consultant_note": [CONSULTANT_NOTE_FORBIDDEN]})
+    form = ActionItemForm(data, instance=item, consultant_note=with_note)
     if not form.is_valid():
         raise InvalidInputError(_form_errors(form))
     return reports.action_item_update(item=item, **form.cleaned_data)

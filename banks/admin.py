@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -28,13 +30,15 @@ from banks.services import (
     bank_publish,
     bank_to_engine,
 )
+from organizations.models import ValueDiscipline
+from reports.bands import band_label
 from scoring.bank import Bank, BankError
 from scoring.constants import DISCIPLINES
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
 
-LOCKED_NOTICE = (
+LOCKED_NOTICE = gettext_lazy(
     "{bank} is {status} and read-only: assessments that use it must keep their scores. "
     "To change it, open the bank version and choose “New draft from this version”."
 )
@@ -106,7 +110,10 @@ class DraftOnlyAdmin(SimpleHistoryAdmin):
         bank = bank_of(obj)
         if request.method == "GET" and bank is not None and not bank.is_draft:
             messages.warning(
-                request, LOCKED_NOTICE.format(bank=bank, status=bank.get_status_display().lower())
+                request,
+                str(LOCKED_NOTICE).format(
+                    bank=bank.label, status=bank.get_status_display().lower()
+                ),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -175,7 +182,10 @@ BANK_FILE_MAX_BYTES = 2 * 1024 * 1024  # the default bank is about 75 KB
 class BankImportForm(forms.Form):
     file = forms.FileField(
         label="Question bank file (YAML)",
-        help_text="The format of DESIGN.md section 5. It is loaded as a new draft version.",
+        help_text=gettext_lazy(
+            "The format that “Download YAML” produces and the README's “The question bank” "
+            "section describes. It is loaded as a new draft version."
+        ),
     )
 
     def clean_file(self) -> Any:
@@ -237,24 +247,57 @@ class QuestionBankAdmin(DraftOnlyAdmin):
         except BankDraftExistsError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(self._change_url(bank))
-        messages.success(request, f"{draft} was created from {bank}. Edit it, then publish it.")
+        messages.success(
+            request,
+            _("%(draft)s was created from %(bank)s. Edit it, then publish it.")
+            % {"draft": draft.label, "bank": bank.label},
+        )
         return HttpResponseRedirect(self._change_url(draft))
 
-    @method_decorator_post
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Ask for confirmation (GET), then publish (POST) and return to the list of versions."""
         bank = self._bank(request, pk, change=True)
+        if request.method != "POST":
+            if not bank.is_draft:
+                return HttpResponseRedirect(self._change_url(bank))
+            published = QuestionBank.objects.filter(
+                slug=bank.slug, status=QuestionBank.Status.PUBLISHED
+            ).first()
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": bank,
+                "bank": bank,
+                "published": published,
+                "title": _("Publish %(bank)s?") % {"bank": bank.label},
+            }
+            return TemplateResponse(
+                request, "admin/banks/questionbank/publish_confirm.html", context
+            )
         try:
             bank_publish(bank_row=bank)
         except BankInvalidError as exc:
-            messages.error(request, f"{bank} was not published: {len(exc.problems)} problem(s).")
+            messages.error(
+                request,
+                _("%(bank)s was not published: %(count)d problem(s).")
+                % {"bank": bank.label, "count": len(exc.problems)},
+            )
             for problem in exc.problems:
                 messages.error(request, str(problem))
         except BankNotDraftError as exc:
             messages.error(request, str(exc))
         else:
+            # To the list, not the version's page: that page now carries the read-only notice,
+            # which right after "published" reads like a contradiction.
             messages.success(
-                request, f"{bank.slug} v{bank.version} is published; new assessments use it."
+                request,
+                _(
+                    "%(bank)s is published: new assessments use it, and it can no longer be "
+                    "edited. To change it later, make a new draft from it."
+                )
+                % {"bank": bank.label},
             )
+            return HttpResponseRedirect(reverse("admin:banks_questionbank_changelist"))
         return HttpResponseRedirect(self._change_url(bank))
 
     def export_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -287,7 +330,11 @@ class QuestionBankAdmin(DraftOnlyAdmin):
             except BankDraftExistsError as exc:
                 problems = [str(exc)]
             else:
-                messages.success(request, f"{draft} was imported. Check it, then publish it.")
+                messages.success(
+                    request,
+                    _("%(draft)s was imported. Check it, then publish it.")
+                    % {"draft": draft.label},
+                )
                 return HttpResponseRedirect(self._change_url(draft))
         context = {
             **self.admin_site.each_context(request),
@@ -311,10 +358,12 @@ class QuestionBankAdmin(DraftOnlyAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": bank,
-            "title": f"Preview of {bank}",
+            "title": _("Preview of %(bank)s") % {"bank": bank.label},
             "bank": bank,
-            "disciplines": DISCIPLINES,
+            "disciplines": [(code, ValueDiscipline(code).label) for code in DISCIPLINES],
             "discipline": discipline,
+            "discipline_label": ValueDiscipline(discipline).label,
+            "band_label": band_label(result.band) if result else "",
             "problems": problems,
             "result": result,
         }

@@ -182,6 +182,14 @@ class QuestionBank(models.Model):
             raise BankLockedError(LOCKED_MESSAGE.format(self))
         super().save(*args, **kwargs)
 
+    @property
+    def label(self) -> str:
+        """Return the version as people read it, e.g. "SMB strategic alignment, version 2"."""
+        return _("“%(title)s”, version %(version)s") % {
+            "title": self.title or self.slug,
+            "version": self.version,
+        }
+
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         stored = type(self)._base_manager.filter(pk=self.pk).values_list("status", flat=True)
         if stored.first() not in (None, self.Status.DRAFT):

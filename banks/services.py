@@ -196,7 +196,9 @@ def bank_draft_from(*, bank_row: QuestionBank) -> QuestionBank:
     locked = list(QuestionBank.objects.select_for_update().filter(slug=bank_row.slug))
     draft = next((row for row in locked if row.status == QuestionBank.Status.DRAFT), None)
     if draft is not None:
-        raise BankDraftExistsError(f"{draft} already exists; edit or publish it first")
+        raise BankDraftExistsError(
+            f"The draft {draft.label} exists already; edit or publish it first"
+        )
     data = bank_as_dict(bank_row)
     for dimension in data["dimensions"]:
         for area in dimension["areas"]:
@@ -220,7 +222,7 @@ def bank_publish(*, bank_row: QuestionBank) -> QuestionBank:
     """Validate a draft, make it the published version and retire the version it replaces."""
     bank_row = QuestionBank.objects.select_for_update().get(pk=bank_row.pk)
     if bank_row.status != QuestionBank.Status.DRAFT:
-        raise BankNotDraftError(f"{bank_row} is not a draft; only a draft can be published")
+        raise BankNotDraftError(f"{bank_row.label} is not a draft; only a draft can be published")
     problems = bank_problems(bank_row=bank_row)
     if problems:
         raise BankInvalidError(problems)
@@ -245,7 +247,9 @@ def bank_import_draft(*, text: str, source: str) -> QuestionBank:
     existing = list(QuestionBank.objects.select_for_update().filter(slug=bank.slug))
     draft = next((row for row in existing if row.status == QuestionBank.Status.DRAFT), None)
     if draft is not None:
-        raise BankDraftExistsError(f"{draft} already exists; publish or delete it first")
+        raise BankDraftExistsError(
+            f"The draft {draft.label} exists already; publish or delete it first"
+        )
     if existing:
         bank = replace(bank, version=max(row.version for row in existing) + 1)
     return bank_import(bank=bank, publish=False)

@@ -50,6 +50,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         # A consultant's home is the portfolio of clients (and the grants waiting there).
         return redirect("consultants:portfolio")
     if not organization_list.exists():
+        if request.user.is_staff:
+            # An administrator without a business of their own works in the admin.
+            return redirect("admin:index")
         return redirect("organizations:organization_create")
     if organization_list.count() == 1:
         return redirect(organization_list.get())

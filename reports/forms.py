@@ -35,8 +35,11 @@ class ActionItemForm(forms.ModelForm):
             "consultant_note": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, consultant_note: bool = True, **kwargs: Any) -> None:
+        """`consultant_note` False leaves the consultant's note out: only consultants write it."""
         super().__init__(*args, **kwargs)
+        if not consultant_note:
+            del self.fields["consultant_note"]
         cast(forms.DateField, self.fields["due"]).input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -48,7 +51,7 @@ class ActionItemForm(forms.ModelForm):
                 Column("status", css_class="col-md-4"),
             ),
             "progress_note",
-            "consultant_note",
+            *(["consultant_note"] if consultant_note else []),
         )
 
     def clean_assignee(self) -> str:

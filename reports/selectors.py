@@ -136,6 +136,11 @@ def report_can_rebuild(*, user: User, assessment: Assessment) -> bool:
     return report_can_manage(user=user, organization=assessment.organization)
 
 
+def action_note_can_edit(*, user: User, organization: Organization) -> bool:
+    """Return whether the user writes the consultant's note: a consultant with access in force."""
+    return organization.consultant_grants.filter(grant_in_force(), consultant=user).exists()
+
+
 def action_item_can_edit(*, user: User, item: ActionItem) -> bool:
     """Return whether the user may change the action item: whoever manages its reports."""
     return report_can_manage(user=user, organization=item.assessment.organization)

@@ -102,6 +102,10 @@ def assessment_engine_input(
     return parse_input(data, bank, source=f"assessment {assessment.pk}")
 
 
+# The heatmap's column keys and the AreaViews value each one shows.
+VIEW_OF_GROUP = {"owner": "owner", "others": "team", "manager": "manager", "staff": "staff"}
+
+
 def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
     """Return each area's mean answer per respondent group, never a group under three people.
 
@@ -131,7 +135,7 @@ def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
         groups.append({"key": "staff", "label": "Staff", "respondents": counts["staff"]})
         note = ""
     elif others >= MIN_GROUP_SIZE:
-        groups.append({"key": "team", "label": "Managers and staff", "respondents": others})
+        groups.append({"key": "others", "label": "Managers and staff", "respondents": others})
         note = (
             "Managers and staff are shown together: a group of fewer than "
             f"{MIN_GROUP_SIZE} people is never shown on its own."
@@ -151,7 +155,7 @@ def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
                     "code": area.code,
                     "title": area.title,
                     "dimension": dimension.title,
-                    "values": [getattr(views, g["key"]) for g in groups],
+                    "values": [getattr(views, VIEW_OF_GROUP[g["key"]]) for g in groups],
                 }
             )
     return {

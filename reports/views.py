@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -29,6 +30,7 @@ from reports.models import ActionItem, Report
 from reports.pdf import pdf_engine_problem
 from reports.selectors import (
     action_item_can_edit,
+    action_note_can_edit,
     report_can_manage,
     report_can_rebuild,
     report_is_stalled,
@@ -149,7 +151,8 @@ def report_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ReportError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "The report is being rebuilt. This page updates itself.")
+        # The status panel tracks the build; a message saying "being rebuilt" would go stale.
+        messages.success(request, _("A new build of the report was requested."))
     return redirect("reports:report", pk=assessment.pk)
 
 
@@ -195,7 +198,15 @@ def action_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     item = _action_item_get(request, pk)
     if not action_item_can_edit(user=request.user, item=item):
         raise PermissionDenied(ACTION_ITEM_EDIT_FORBIDDEN)
-    form = ActionItemForm(request.POST or None, instance=item)
+    # Only a consultant with access writes the consultant's note; the owner never sees an
+    # empty, editable note that nobody will answer.
+    form = ActionItemForm(
+        request.POST or None,
+        instance=item,
+        consultant_note=action_note_can_edit(
+            user=request.user, organization=item.assessment.organization
+        ),
+    )
     # The client dashboard sends people here too; they go back where they came from.
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

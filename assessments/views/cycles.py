@@ -189,7 +189,10 @@ def assessment_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         except cycles.CycleError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "The cycle is closed. Your report is being built.")
+            # The report's own status panel tracks the build; a message would go stale.
+            messages.success(
+                request, _("The cycle “%(label)s” is closed.") % {"label": assessment.label}
+            )
         return redirect(assessment)
     my_response = response_of_user(assessment=assessment, user=request.user)
     levels = participation(assessment=assessment)

@@ -161,7 +161,7 @@ def test_preview_shows_the_draft_as_the_wizard_would(admin_client, default_bank)
     assert (
         html.count("<li><strong>") == Question.objects.filter(area__dimension__bank=draft).count()
     )
-    assert "Suggested target for product_leadership: 2" in html
+    assert "Suggested target for product leadership: 2" in html
 
 
 def test_draft_edits_are_recorded_in_the_history(admin_client, default_bank):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from banks.models import Area, Question
 from banks.services import bank_draft_from, bank_publish
 from reports.models import ActionItem
+from reports.numbers import points
 from tests.accounts.factories import UserFactory
 from tests.consultants.factories import ConsultantAccessFactory
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
@@ -138,14 +139,14 @@ def test_comparison_shows_moves_flags_and_band(client, organization, owner, defa
     comparison = response.context["comparison"]
     assert comparison.before.label == "2026-Q1"
     assert comparison.after.label == "2026-Q3"
-    assert comparison.index_delta == pytest.approx(
-        second.report.alignment_index - first.report.alignment_index
+    assert comparison.index_delta == points(second.report.alignment_index) - points(
+        first.report.alignment_index
     )
     assert "cost-strategy-premium-inputs" in {f.rule for f in comparison.cleared}
     assert {f.rule for f in comparison.appeared} == new_rules - old_rules
     html = response.content.decode()
     section = html[html.index('data-testid="comparison"') :]
-    delta = round(second.report.alignment_index - first.report.alignment_index)
+    delta = comparison.index_delta
     assert f"<strong>+{delta}</strong> points" in section
     assert "Contradictions that cleared" in section
     # Areas: the biggest mover first, with its signed change in whole points.

@@ -110,7 +110,7 @@ def test_columns_of_a_hand_built_portfolio(consultant, clients):
     alpha = rows["Alpha Bakery"]
     assert alpha.index == pytest.approx(62.4)
     assert alpha.band == "partially_aligned"
-    assert alpha.change == pytest.approx(12.4)
+    assert alpha.change == 12  # 50 → 62: the difference of the whole points shown
     assert alpha.trend == "up"
     assert alpha.weakest == "Operational alignment"
     assert alpha.high_flags == 2
@@ -121,7 +121,7 @@ def test_columns_of_a_hand_built_portfolio(consultant, clients):
     assert alpha.reminded_at is None
 
     beta = rows["Beta Garage"]
-    assert beta.change == pytest.approx(-9.0)
+    assert beta.change == -9
     assert beta.trend == "down"
     assert beta.weakest == "Financial alignment"
     assert (beta.actions_done, beta.actions_total, beta.actions_overdue) == (2, 2, 0)
@@ -272,9 +272,9 @@ def test_csv_export_has_the_rows_with_filters_applied(client, consultant, client
     table = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["Client"] for row in table] == ["Beta Garage", "Delta Shop"]
     beta = table[0]
-    assert beta["Alignment index"] == "71.0"
+    assert beta["Alignment index"] == "71"
     assert beta["Band"] == "Aligned"
-    assert beta["Change (points)"] == "-9.0"
+    assert beta["Change (points)"] == "-9"
     assert beta["Weakest dimension"] == "Financial alignment"
     assert beta["Actions done"] == "2"
     assert beta["Days since"] == "150"
@@ -295,8 +295,8 @@ def test_xlsx_export_matches_the_page(client, consultant, clients):
     assert header[:4] == ("Client", "Industry", "Latest scored cycle", "Alignment index")
     assert [row[0] for row in body] == ["Gamma Studio", "Beta Garage", "Alpha Bakery", "Delta Shop"]
     alpha = dict(zip(header, body[2], strict=True))
-    assert alpha["Alignment index"] == pytest.approx(62.4)
-    assert alpha["Change (points)"] == pytest.approx(12.4)
+    assert alpha["Alignment index"] == 62  # whole points, as on the page
+    assert alpha["Change (points)"] == 12
     assert alpha["High-severity flags"] == 2
     assert alpha["Actions overdue"] == 1
     assert alpha["Report status"] == "Report ready"

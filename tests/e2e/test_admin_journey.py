@@ -57,9 +57,15 @@ def test_admin_publishes_a_new_version_without_touching_old_cycles(
 
     # Publish the draft.
     page.goto(f"{base}/admin/banks/questionbank/{draft.pk}/change/")
-    page.get_by_role("button", name="Publish").click()
-    # The page reloads after publishing: wait for it before the screenshot and the checks.
-    expect(page.get_by_text("is published; new assessments use it")).to_be_visible()
+    page.get_by_role("link", name="Publish…").click()
+    # A confirmation first: it says what publishing does, and nothing is published yet.
+    expect(page.get_by_text("can no longer be edited")).to_be_visible()
+    draft.refresh_from_db()
+    assert draft.status == QuestionBank.Status.DRAFT
+    page.get_by_role("button", name="Yes, publish it").click()
+    # Back on the list of versions: published, with no contradicting "read-only" notice.
+    expect(page.get_by_text("is published: new assessments use it")).to_be_visible()
+    expect(page.get_by_text("and read-only")).to_have_count(0)
     shot(page, artifacts_dir, "admin-02-published", full_page=False)
     draft.refresh_from_db()
     default_bank.refresh_from_db()

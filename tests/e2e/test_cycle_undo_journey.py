@@ -59,7 +59,7 @@ def test_empty_close_refused_then_reopen_then_delete(
     page.reload()
     expect(page.get_by_test_id("nothing-submitted")).to_have_count(0)
     page.get_by_role("button", name="Close the cycle and build the report").click()
-    expect(page.get_by_text("The cycle is closed.")).to_be_visible()
+    expect(page.get_by_text("The cycle “2026-Q4” is closed.")).to_be_visible()
     report_build(report_id=Report.objects.get(assessment=cycle).pk)  # the worker's part
     page.reload()
     expect(page.get_by_text("Too few answers to compute an alignment index")).to_be_visible()

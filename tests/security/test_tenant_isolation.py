@@ -45,6 +45,7 @@ EXCLUDED_NAMESPACES = {
 # still never show the victim's data, but may answer 200.
 PUBLIC = {
     "home": "the landing page",
+    "favicon": "the site icon (a redirect to the static file)",
     "signup": "creating an account",
     "login": "logging in",
     "logout": "logging out (POST)",
