@@ -95,7 +95,9 @@ CONDITION_COUNT_MAX: Final = 200
 YAML_DEPTH_MAX: Final = 40
 # A file holding more YAML nodes than this is refused while it is read (the default bank has
 # about 4,200): a flat list of a million items expands no alias yet still costs memory and time.
-YAML_NODES_MAX: Final = 100_000
+YAML_NODES_MAX: Final = 25_000
+# Characters of a bank file (the default bank has about 110,000).
+BANK_TEXT_MAX: Final = 1_000_000
 
 # Scores are sums of floats: a threshold compared with a value that is mathematically equal to
 # it must not fall on the wrong side because of the last bit.

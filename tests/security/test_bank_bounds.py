@@ -50,14 +50,18 @@ def _with_title(escaped: str) -> str:
 
 
 def _flat_list() -> str:
-    return _bank_text() + "extra: [" + ", ".join(["1"] * 150_000) + "]\n"
+    return _bank_text() + "extra: [" + ", ".join(["1"] * 30_000) + "]\n"
 
 
 HOSTILE: dict[str, tuple[bytes, str]] = {
     "aliases": (_alias_rules().encode(), "YAML anchors (&c0) are not allowed"),
     "surrogate": (_with_title("a\\ud800b").encode(), "title: contains the character U+D800"),
     "nul": (_with_title("a\\0b").encode(), "title: contains the character U+0000"),
-    "flat-list": (_flat_list().encode(), "more than 100,000 YAML values"),
+    "flat-list": (_flat_list().encode(), f"more than {constants.YAML_NODES_MAX:,} YAML values"),
+    "oversized": (
+        (_bank_text() + "# " + "x" * constants.BANK_TEXT_MAX + "\n").encode(),
+        f"a bank may have at most {constants.BANK_TEXT_MAX:,}",
+    ),
 }
 
 
