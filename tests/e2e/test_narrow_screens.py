@@ -4,6 +4,7 @@ The crawler follows the links an owner and a consultant see on the demo (two cli
 new page is covered without being listed here. Wide tables may scroll inside their own box.
 """
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -74,3 +75,24 @@ def test_no_page_is_wider_than_a_phone(page, live_server, default_bank, role, ar
         page.goto(live_server.url + next(iter(wide)))
         shot(page, artifacts_dir, f"too-wide-{role}")
     assert wide == {}, f"pages wider than 390 px (extra px): {wide}"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_part_of_the_questionnaire_shows_in_full_with_the_current_one_in_view(
+    page, live_server, respondent_link, width
+):
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(respondent_link)
+    page.get_by_role("link", name=re.compile("Start|Continue")).first.click()
+    tabs = page.locator(".wizard-nav .nav-link")
+    assert tabs.count() >= 5  # four dimensions and the review
+    for index in range(tabs.count()):
+        tab = tabs.nth(index)
+        # Fully visible: not cut by the screen edge nor hidden in a scrolled strip.
+        box = tab.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0, index
+        assert box["x"] + box["width"] <= width, index
+        assert tab.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), index
+    assert page.locator(".wizard-nav .nav-link.active").is_visible()
+    assert _too_wide(page) <= 0

@@ -9,43 +9,15 @@ import re
 import time
 
 import pytest
-from django.core import mail
 from django.db import connection
 from playwright.sync_api import Page, expect
 
 from assessments.models import Answer
-from assessments.services.cycles import assessment_start
-from assessments.services.invitations import invitations_create
-from organizations.models import Level
-from organizations.services import strategy_save
-from tests.accounts.factories import UserFactory
 from tests.e2e.journey import is_batch, question_ids
-from tests.organizations.factories import MembershipFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 VALUES = ("1", "2", "3", "4", "5", "dk")
-
-
-@pytest.fixture
-def respondent_link(default_bank, live_server):
-    owner = UserFactory(email="olivia@crumb.example")
-    organization = MembershipFactory(user=owner, organization__name="Crumb & Co").organization
-    strategy_save(
-        organization=organization,
-        target_customers="Families nearby",
-        segment="budget-conscious families",
-        primary_value="price",
-        value_discipline="operational_excellence",
-        goals="",
-    )
-    assessment = assessment_start(organization=organization, user=owner, label="2026-Q4")
-    invitations_create(
-        assessment=assessment,
-        entries=[("sam@crumb.example", Level.STAFF)],
-        site_url=live_server.url,
-    )
-    return re.search(r"http\S+/respond/\S+/", mail.outbox[-1].body).group(0)
 
 
 def shown(page: Page) -> dict[int, int | None]:
