@@ -106,7 +106,7 @@ def test_owner_edits_settings_copies_links_and_reminds(
     )
     page.goto(f"{base}{open_cycle.get_absolute_url()}")
     staff = page.locator('[data-testid="response-rates"] tr[data-level="staff"]')
-    expect(staff).to_contain_text("50 %")
+    expect(staff).to_contain_text("50\u00a0%")
     remind = page.get_by_test_id("remind")
     expect(remind).to_have_text("Remind the 1 person who has not answered")
     before = len(mail.outbox)
@@ -116,6 +116,12 @@ def test_owner_edits_settings_copies_links_and_reminds(
     expect(page.get_by_test_id("remind")).to_be_disabled()
     shot(page, artifacts_dir, f"survey-reminded-{viewport}")
     _no_horizontal_overflow(page)
+    # The whole table fits its card: no column hidden behind a scroll bar.
+    widths = page.evaluate(
+        "[...document.querySelectorAll('.table-responsive')]"
+        ".map(box => [box.scrollWidth, box.clientWidth])"
+    )
+    assert all(scroll <= client for scroll, client in widths), widths
 
     # --- The schedule: an automatic reminder and a closing date ----------------------------
     page.get_by_role("link", name="Change the schedule").click()
