@@ -79,7 +79,7 @@ class SettingsChange:
 
 def _display(record: Any, field: str) -> str:
     value = getattr(record, field)
-    choices = dict(Organization._meta.get_field(field).choices or [])
+    choices = dict(getattr(Organization._meta.get_field(field), "choices", None) or [])
     if value in choices:
         return str(choices[value])
     if isinstance(value, Decimal):

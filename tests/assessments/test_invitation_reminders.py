@@ -135,9 +135,14 @@ def test_the_cycle_page_shows_the_response_rate_per_level(owner_client, assessme
     cells = re.findall(r'<td class="text-end">([^<]*)</td>', staff)
     # Invited, started (whether submitted or not), submitted, rate. The started one has no
     # answers yet, so it does not count as started.
-    assert cells == ["4", "1", "1", "25 %"]
+    assert cells == ["4", "1", "1", "25&nbsp;%"]
     owner_row = re.search(r'<tr data-level="owner">(.*?)</tr>', page, re.S).group(1)
-    assert re.findall(r'<td class="text-end">([^<]*)</td>', owner_row) == ["1", "0", "0", "0 %"]
+    assert re.findall(r'<td class="text-end">([^<]*)</td>', owner_row) == [
+        "1",
+        "0",
+        "0",
+        "0&nbsp;%",
+    ]
     assert "Remind the 3 people who have not answered" in page
 
 
