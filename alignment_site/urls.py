@@ -1,9 +1,14 @@
 """Top-level URLs: the landing page, accounts, the admin, the API and each domain's pages."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+
+# The admin logs in through allauth's pages, so its verification and two-factor steps apply.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", account_views.home, name="home"),

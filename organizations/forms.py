@@ -7,6 +7,7 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.html import format_html
 
+from organizations.addresses import normalize_email
 from organizations.models import Membership, Organization, StrategyProfile, ValueDiscipline
 
 
@@ -112,4 +113,4 @@ class MemberInviteForm(forms.Form):
         self.helper.add_input(Submit("submit", "Add the member"))
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+        return normalize_email(self.cleaned_data["email"])

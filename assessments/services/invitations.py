@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, Invitation, Response
+from organizations.addresses import normalize_email
 from organizations.models import Level
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,8 @@ def invitations_create(
     if assessment.status != Assessment.Status.OPEN:
         raise InvitationError("This cycle is closed: nobody new can be invited.")
     batch = InvitationBatch()
-    for email, level in entries:
+    for raw_email, level in entries:
+        email = normalize_email(raw_email)
         if level not in (Level.MANAGER, Level.STAFF):
             raise InvitationError(f"Unknown level {level!r}.")
         token, digest = _new_token()
