@@ -37,6 +37,21 @@ class AccountAdapter(DefaultAccountAdapter):
         login = normalize_email(credentials.get("email", credentials.get("username", "")))
         return f"{login}:{client_ip(request) or '-'}"
 
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        # allauth says "confirmation sent to …" only when the address was free, which tells
+        # a stranger that a sign-up found no account; the page after sign-up says it for both.
+        if message_template == "account/messages/email_confirmation_sent.txt":
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         try:
             super().pre_authenticate(request, **credentials)
