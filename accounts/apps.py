@@ -10,4 +10,4 @@ class AccountsConfig(AppConfig):
 
         ensure_broker_folders()
         # Connects the log-in receivers of the security log.
-        from accounts import security  # noqa: F401
+        from accounts import receivers, security  # noqa: F401

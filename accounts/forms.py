@@ -1,51 +1,46 @@
-"""Sign-up and log-in forms."""
+"""allauth's log-in and sign-up forms in the site's words, with the address in its one form."""
 
 from typing import Any
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
-from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django.utils.translation import gettext_lazy as _
+
+from organizations.addresses import normalize_email
 
 
-class SignupForm(UserCreationForm):
-    email = forms.EmailField(help_text="Used to log in and to receive invitations and reports.")
+def _normalized_data(form: Any, field: str) -> None:
+    # Before validation, so a full-width address is read as the ASCII one it stands for.
+    if form.is_bound and field in form.data:
+        data = form.data.copy()
+        data[field] = normalize_email(data[field])
+        form.data = data
 
-    class Meta:
-        model = get_user_model()
-        fields = ("email",)
 
+class LoginForm(AllauthLoginForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Create my account"))
+        _normalized_data(self, "login")
+        self.fields["login"].label = _("E-mail address")
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].help_text = ""  # the page links the reset itself
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me logged in on this device")
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address already exists.")
-        return email
-
-    def save(self, commit: bool = True):
-        user = super().save(commit=False)
-        user.username = user.email = self.cleaned_data["email"]
-        if commit:
-            user.save()
-        return user
+    def clean_login(self) -> str:
+        return normalize_email(super().clean_login())
 
 
-class EmailAuthenticationForm(AuthenticationForm):
-    """Log in with the e-mail address, which is also the username."""
-
-    username = UsernameField(
-        label="E-mail address", widget=forms.EmailInput(attrs={"autofocus": True})
-    )
-
+class SignupForm(AllauthSignupForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Log in"))
-
-    def clean_username(self) -> str:
-        return self.cleaned_data["username"].strip().lower()
+        _normalized_data(self, "email")
+        self.fields["email"].label = _("E-mail address")
+        self.fields["email"].help_text = _(
+            "Used to log in and to receive invitations and reports. We mail a link to confirm it."
+        )
+        self.fields["password1"].label = _("Password")
+        self.fields["password2"].label = _("Password (again)")
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)

@@ -9,24 +9,18 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
-from axes.helpers import get_client_ip_address, get_cool_off
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
 
 logger = logging.getLogger("resonance.security")
 
 # Answers that mean "you may not see this"; 401 and 429 come from the API and the rate limit.
 REFUSED_STATUSES = frozenset({401, 403, 404, 410, 429})
 APP_PREFIXES = ("/app/", "/api/")
-LOCKED_OUT_TEMPLATE = "registration/locked_out.html"
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -54,13 +48,14 @@ def client_address(request: HttpRequest | None) -> str:
     """Return the client's address as the rate limit sees it."""
     if request is None:
         return "-"
-    return get_client_ip_address(request) or "-"
+    return client_ip(request) or "-"
 
 
 def _username(credentials: dict[str, Any] | None, request: HttpRequest | None) -> str:
-    name = (credentials or {}).get("username")
+    credentials = credentials or {}
+    name = credentials.get("email") or credentials.get("username")
     if not name and request is not None:
-        name = request.POST.get(settings.AXES_USERNAME_FORM_FIELD, "")
+        name = request.POST.get("login", "")
     # One line per event: a crafted name cannot forge a second log line.
     return str(name or "").strip().lower().replace("\n", " ").replace("\r", " ")[:254]
 
@@ -74,49 +69,20 @@ def log_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 def log_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    # Django masks the password in `credentials`; only the username is read from it anyway.
-    locked = bool(getattr(request, "axes_locked_out", False))
+    # Django masks the password in `credentials`; only the address is read from it anyway.
     logger.warning(
-        "login failed email=%s address=%s%s",
+        "login failed email=%s address=%s", _username(credentials, request), client_address(request)
+    )
+
+
+def log_lockout(request: HttpRequest, credentials: dict[str, Any] | None) -> None:
+    """Log a log-in refused by the failure limit, before its password is checked."""
+    logger.warning(
+        "login locked out email=%s address=%s cooloff=%sm",
         _username(credentials, request),
         client_address(request),
-        " (locked out)" if locked else "",
+        settings.LOGIN_COOLOFF_MINUTES,
     )
-
-
-def _retry_at(request: HttpRequest, username: str, cool_off: timedelta) -> Any:
-    """Return when the lock-out ends: the cool-off counted from the last failed attempt."""
-    last = (
-        AccessAttempt.objects.filter(username=username, ip_address=client_address(request))
-        .order_by("-attempt_time")
-        .values_list("attempt_time", flat=True)
-        .first()
-    )
-    return (last or timezone.now()) + cool_off
-
-
-def lockout_response(
-    request: HttpRequest,
-    original_response: HttpResponse | None = None,
-    credentials: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """Render the lock-out page: why the log-in was refused and when to try again."""
-    username = _username(credentials, request)
-    cool_off = get_cool_off(request) or timedelta(minutes=15)
-    logger.warning(
-        "login locked out email=%s address=%s cooloff=%ss",
-        username,
-        client_address(request),
-        int(cool_off.total_seconds()),
-    )
-    context = {
-        "minutes": max(1, round(cool_off.total_seconds() / 60)),
-        "retry_at": timezone.localtime(_retry_at(request, username, cool_off)),
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-    }
-    # django-axes adds its defaults to settings when it loads; the stubs see only our modules.
-    status = settings.AXES_HTTP_RESPONSE_CODE  # type: ignore[misc]
-    return render(request, LOCKED_OUT_TEMPLATE, context, status=status)
 
 
 class RefusedAccessLogMiddleware:

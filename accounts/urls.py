@@ -1,19 +1,17 @@
-"""URLs of accounts: sign-up, log-in (Django's auth views) and API tokens."""
+"""URLs of accounts: django-allauth's pages (sign-up, log-in, verification, reset, MFA) and API
+tokens. The short names (login, signup, logout, password_reset) stay for the site's templates."""
 
-from django.contrib.auth import views as auth_views
+from allauth.account import views as allauth_views
 from django.urls import include, path
 
 from accounts import views
-from accounts.forms import EmailAuthenticationForm
 
 urlpatterns = [
-    path("signup/", views.signup, name="signup"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
-        name="login",
-    ),
+    path("signup/", allauth_views.signup, name="signup"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", allauth_views.logout, name="logout"),
+    path("password/reset/", allauth_views.password_reset, name="password_reset"),
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/<str:token_key>/revoke/", views.token_revoke, name="token_revoke"),
-    path("", include("django.contrib.auth.urls")),
+    path("", include("allauth.urls")),
 ]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import SignupForm
 from accounts.http import AuthenticatedHttpRequest
 from api import tokens
 from api.forms import TokenCreateForm
@@ -46,7 +48,9 @@ def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: AuthenticatedHttpRequest, token_key: str) -> HttpResponse:
     tokens.api_token_revoke(user=request.user, token_key=token_key)
-    messages.success(request, f"Token {token_key}… is revoked: it no longer works.")
+    messages.success(
+        request, _("Token %(key)s… is revoked: it no longer works.") % {"key": token_key}
+    )
     return redirect("tokens")
 
 
@@ -57,11 +61,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"answer_minutes": minutes})
 
 
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("organizations:organization_create")
-    return render(request, "registration/signup.html", {"form": form})
+class LoginView(AllauthLoginView):
+    """allauth's log-in, answering 429 while the failure limit holds, as the API does."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        codes = {error.code for error in form.non_field_errors().as_data()}
+        if "too_many_login_attempts" in codes:
+            response.status_code = 429
+        return response
+
+
+login_view = LoginView.as_view()

@@ -1,5 +1,6 @@
 """Top-level URLs: the landing page, accounts, the admin, the API and each domain's pages."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
@@ -12,6 +13,10 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     # Resolved per request: with hashed static names the URL is known only after collectstatic.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
+
+# The admin logs in through allauth's pages, so its verification and two-factor steps apply.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", account_views.home, name="home"),

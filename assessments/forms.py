@@ -20,6 +20,7 @@ from banks.forms import SCALE_ANCHORS
 from banks.models import SCALE_MAX, SCALE_MIN, Question
 from banks.selectors import bank_target
 from banks.services import bank_layout
+from organizations.addresses import normalize_email
 from organizations.models import Level, Organization
 
 
@@ -333,7 +334,7 @@ class InvitationForm(forms.Form):
             raise forms.ValidationError(
                 "Not an e-mail address: %(bad)s", params={"bad": ", ".join(bad)}
             )
-        return list(dict.fromkeys(addresses))
+        return list(dict.fromkeys(normalize_email(address) for address in addresses))
 
     def clean_managers(self) -> list[str]:
         return self._clean_addresses("managers")

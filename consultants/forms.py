@@ -14,6 +14,7 @@ from consultants.selectors.portfolio import (
     SORT_KEYS,
     PortfolioQuery,
 )
+from organizations.addresses import normalize_email
 from organizations.models import Organization
 from reports.bands import BAND_LABELS
 
@@ -30,7 +31,7 @@ class ConsultantGrantForm(forms.Form):
         self.helper.add_input(Submit("submit", "Grant access"))
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+        return normalize_email(self.cleaned_data["email"])
 
 
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]

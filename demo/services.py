@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -191,6 +192,10 @@ def _demo_users():
         if role == "admin":
             user.is_staff = user.is_superuser = True
         user.save()
+        # Public demo log-ins work at once: their addresses count as verified.
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         users[role] = user
     return users["owner"], users["consultant"]
 

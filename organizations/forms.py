@@ -8,6 +8,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from organizations.addresses import normalize_email
 from organizations.models import Membership, Organization, StrategyProfile, ValueDiscipline
 
 
@@ -173,4 +174,4 @@ class MemberInviteForm(forms.Form):
         self.helper.add_input(Submit("submit", "Add the member"))
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+        return normalize_email(self.cleaned_data["email"])

@@ -6,17 +6,18 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from organizations.addresses import normalize_email
 from organizations.models import Membership, Organization, StrategyProfile
 
 logger = logging.getLogger(__name__)
@@ -96,23 +97,26 @@ def member_invite(
 ) -> MemberInvited:
     """Add a co-owner or manager by e-mail and send them a way in.
 
-    Someone without an account gets one with no usable password and a link to choose it
-    (Django's password-reset token: single use, expiring after PASSWORD_RESET_TIMEOUT).
+    Someone without a verified account gets a link to choose a password (allauth's reset key:
+    single use, expiring). Following it proves the mailbox, so an account someone else signed up
+    with this address, unverified, ends up with the password of the mailbox's real owner.
     """
-    email = email.strip().lower()
+    email = normalize_email(email)
     if role not in Membership.Role.values:
         raise MembershipError(f"Unknown role {role!r}.")
     user_model = get_user_model()
     with transaction.atomic():
-        user = user_model.objects.filter(username__iexact=email).first()
-        new_account = user is None
+        address = EmailAddress.objects.filter(email=email).order_by("-verified").first()
+        user = address.user if address else user_model.objects.filter(username=email).first()
         if user is None:
             user = user_model(username=email, email=email)
             user.set_unusable_password()
             user.save()
+            EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
         elif Membership.objects.filter(user=user, organization=organization).exists():
             raise MembershipError(f"{email} is a member of {organization.name} already.")
         membership = Membership.objects.create(user=user, organization=organization, role=role)
+        new_account = not (address and address.verified)
     emailed = _send_member_mail(
         membership=membership, invited_by=invited_by, new_account=new_account, site_url=site_url
     )
@@ -125,14 +129,14 @@ def _send_member_mail(
     user = membership.user
     if new_account:
         path = reverse(
-            "password_reset_confirm",
+            "account_reset_password_from_key",
             kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
+                "uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user),
             },
         )
     else:
-        path = reverse("login")
+        path = reverse("account_login")
     context = {
         "membership": membership,
         "organization": membership.organization,

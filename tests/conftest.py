@@ -40,14 +40,19 @@ def celery_current_app_kept():
 
 
 @pytest.fixture(autouse=True)
-def _no_leftover_login_attempts(request):
-    """Start every test with no failed log-ins on record, so no test is locked out by another."""
-    if "django_db" not in {m.name for m in request.node.iter_markers()}:
-        return
-    from axes.models import AccessAttempt
+def _no_leftover_rate_limits():
+    """Start every test with empty rate-limit counters, so no test is locked out by another."""
+    from django.core.cache import cache
 
-    request.getfixturevalue("db")
-    AccessAttempt.objects.all().delete()
+    cache.clear()
+
+
+@pytest.fixture
+def admin_user(db, django_user_model, django_username_field):
+    """pytest-django's admin, with a verified address and an authenticator app set up."""
+    from tests.accounts.factories import StaffUserFactory
+
+    return StaffUserFactory(username="admin", email="admin@example.com", is_superuser=True)
 
 
 @pytest.fixture

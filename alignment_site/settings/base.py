@@ -1,6 +1,5 @@
 """Settings shared by every environment; everything configurable comes from the environment."""
 
-from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -35,7 +34,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI as local static files: the docs page works offline
-    "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "csp",
     # Domains, upstream first: organizations, banks → assessments → reports → consultants.
     "organizations",
@@ -61,14 +62,16 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Last, as django-axes asks: it turns a lock-out into its own response.
-    "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # After authentication: a session whose address is unverified is ended, and a staff user
+    # without a second factor is sent to set one up before the admin opens.
+    "accounts.middleware.VerifiedAccountMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # First, so a locked-out account/address is refused before its password is checked.
-    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Log-in by e-mail address, with allauth's rate limits and verification stage.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 ROOT_URLCONF = "alignment_site.urls"
@@ -128,9 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "organizations:home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
@@ -276,21 +279,52 @@ PORTFOLIO_STALE_DAYS = env.int("PORTFOLIO_STALE_DAYS", default=120)
 # Peer benchmarks are shown only when the group holds at least this many *other* organizations.
 BENCHMARK_MIN_PEERS = env.int("BENCHMARK_MIN_PEERS", default=5)
 
-# Login rate limit (django-axes): a cool-off after repeated failures for one account from one
-# address; short enough that an attacker cannot keep a real user locked out for long.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_FORM_FIELD = "username"
-# A fixed cool-off: failures during a lock-out do not extend it, so the page can say when it ends.
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 # Behind N reverse proxies the client is the N-th address from the end of X-Forwarded-For;
-# with none (local use) it is REMOTE_ADDR. Wrong either way and the limit is either shared by
+# with none (local use) it is REMOTE_ADDR. Wrong either way and the limits are either shared by
 # everyone behind the proxy or bypassed by a forged header, so production sets it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# allauth reads the client's address through our adapter (accounts.adapter.get_client_ip, the
+# same rule as above); its own setting is kept equal for any code of allauth that reads it.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# Accounts (django-allauth): log-in by e-mail address, verified by a mailed link before the
+# account can log in; no page tells whether an address has an account.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link verifies nothing
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SIGNUP_REDIRECT_URL = "organizations:organization_create"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Resonance] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+# Log-in failures count per account and client address (accounts.adapter), so a guesser
+# elsewhere cannot lock the real user out; the per-address limit also stops one client trying
+# many accounts. Reset mails are limited per address and per client.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{3 * LOGIN_FAILURE_LIMIT}/{LOGIN_COOLOFF_MINUTES}m/ip,"
+        f"{LOGIN_FAILURE_LIMIT}/{LOGIN_COOLOFF_MINUTES}m/key"
+    ),
+    "login": "30/m/ip",
+    "signup": env("SIGNUP_RATE_LIMIT", default="10/h/ip"),
+    "reset_password": env("RESET_RATE_LIMIT", default="10/h/ip,3/h/key"),
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Multi-factor log-in: TOTP (any authenticator app) with recovery codes, offered to everyone
+# and required of staff before the admin opens (accounts.middleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Resonance"
 
 # REST API (DRF): token or session authentication, scoped like the pages.
 REST_FRAMEWORK = {

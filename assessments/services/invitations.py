@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Invitation, Response
 from banks.selectors import bank_answer_minutes
+from organizations.addresses import normalize_email
 from organizations.models import Level
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,8 @@ def invitations_create(
     if assessment.status != Assessment.Status.OPEN:
         raise InvitationError("This cycle is closed: nobody new can be invited.")
     batch = InvitationBatch()
-    for email, level in entries:
+    for raw_email, level in entries:
+        email = normalize_email(raw_email)
         if level not in (Level.MANAGER, Level.STAFF):
             raise InvitationError(f"Unknown level {level!r}.")
         token, digest = _new_token()

@@ -1,5 +1,6 @@
 """Reads about consultant grants."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
@@ -25,14 +26,20 @@ def consultant_grant_log(*, organization: Organization) -> QuerySet:
     )
 
 
+def verified_addresses_of(*, user: User) -> QuerySet:
+    """Return the addresses the user proved by following a mailed link (stored normalised)."""
+    return EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+
+
 def consultant_grants_pending_for(*, user: User) -> QuerySet[ConsultantAccess]:
-    """Return the open grants addressed to the user's e-mail that wait for an answer."""
-    email = getattr(user, "email", "") or ""
-    if not email:
+    """Return the open grants addressed to one of the user's verified addresses."""
+    if not user.is_authenticated:
         return ConsultantAccess.objects.none()
     return (
         ConsultantAccess.objects.filter(
-            email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+            email__in=verified_addresses_of(user=user),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
         )
         .select_related("organization", "granted_by")
         .order_by("-granted_at", "-pk")

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultants.models import ConsultantAccess
+from consultants.selectors import verified_addresses_of
+from organizations.addresses import normalize_email
 from organizations.models import Membership, Organization
 
 logger = logging.getLogger(__name__)
@@ -59,15 +61,16 @@ def _save(grant: ConsultantAccess, *, user: User, reason: str, **kw: Any) -> Non
 
 
 def _same_email(user: User, email: str) -> bool:
-    own = (getattr(user, "email", "") or "").strip().lower()
-    return bool(own) and own == email.strip().lower()
+    # Only an address the user proved by a mailed link counts: a sign-up as
+    # "Consultant@Firm.example" proves nothing about consultant@firm.example's mailbox.
+    return normalize_email(email) in set(verified_addresses_of(user=user))
 
 
 def consultant_grant(
     *, organization: Organization, email: str, granted_by: User, site_url: str
 ) -> tuple[ConsultantAccess, bool]:
     """Grant a consultant access by e-mail and mail them a link; return (grant, e-mailed)."""
-    email = email.strip().lower()
+    email = normalize_email(email)
     if not Membership.objects.filter(
         organization=organization, user=granted_by, role=Membership.Role.OWNER
     ).exists():

@@ -1,10 +1,12 @@
-"""Sign up, log in with the e-mail address, log out, reset a forgotten password."""
+"""Sign up, verify the address, log in with it, log out, reset a forgotten password."""
 
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -12,41 +14,68 @@ from tests.accounts.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_signup_logs_in_and_leads_to_organization_setup(client):
-    response = client.post(
-        reverse("signup"),
-        {"email": "Ada@Example.com", "password1": PASSWORD, "password2": PASSWORD},
+def link_in(message) -> str:
+    """Return the path of the first link in a mail."""
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+
+def sign_up(client, email: str, password: str = PASSWORD):
+    return client.post(
+        reverse("signup"), {"email": email, "password1": password, "password2": password}
     )
+
+
+def test_signup_mails_a_link_and_the_link_leads_to_organization_setup(client):
+    response = sign_up(client, "Ada@Example.com")
     assert response.status_code == 302
-    assert response["Location"] == reverse("organizations:organization_create")
+    assert response["Location"] == reverse("account_email_verification_sent")
     user = get_user_model().objects.get()
     assert user.username == user.email == "ada@example.com"
+    assert "_auth_user_id" not in client.session  # not before the address is proved
+    (message,) = mail.outbox
+    assert message.to == ["ada@example.com"]
+    page = client.get(link_in(message))
+    assert page.status_code == 200  # the confirmation page asks for a click (a POST)
+    confirmed = client.post(link_in(message))
+    assert confirmed.status_code == 302
+    assert EmailAddress.objects.get(user=user).verified
+    assert client.session["_auth_user_id"] == str(user.pk)
     assert client.get(reverse("organizations:organization_create")).status_code == 200
 
 
-def test_signup_rejects_a_taken_address_beside_the_field(client):
+def test_an_unverified_account_cannot_log_in(client):
+    sign_up(client, "ada@example.com")
+    client.logout()
+    mail.outbox.clear()
+    cache.clear()  # past the cool-off between two verification mails
+    response = client.post(reverse("login"), {"login": "ada@example.com", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+    assert mail.outbox[0].to == ["ada@example.com"]  # a fresh link goes to the mailbox
+
+
+def test_signup_with_a_taken_address_looks_like_any_signup(client):
     UserFactory(email="ada@example.com")
-    response = client.post(
-        reverse("signup"),
-        {"email": "ada@example.com", "password1": PASSWORD, "password2": PASSWORD},
-    )
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    response = sign_up(client, "ADA@example.com")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
     assert get_user_model().objects.count() == 1
+    assert "already" not in client.get(response["Location"]).content.decode()
 
 
-def test_login_with_email_is_case_insensitive(client):
+def test_login_with_email_is_case_and_unicode_insensitive(client):
     UserFactory(email="ada@example.com")
-    response = client.post(reverse("login"), {"username": "ADA@example.com ", "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": "ＡＤＡ@example.com ", "password": PASSWORD})
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
 
 
 def test_wrong_password_shows_a_message(client):
     UserFactory(email="ada@example.com")
-    response = client.post(reverse("login"), {"username": "ada@example.com", "password": "nope"})
+    response = client.post(reverse("login"), {"login": "ada@example.com", "password": "nope"})
     assert response.status_code == 200
-    assert "enter a correct" in response.content.decode().lower()
+    assert "not correct" in response.content.decode().lower()
 
 
 def test_logout_needs_a_post_and_ends_the_session(client):
@@ -59,17 +88,22 @@ def test_logout_needs_a_post_and_ends_the_session(client):
 def test_password_reset_mails_a_working_link(client):
     UserFactory(email="ada@example.com")
     client.post(reverse("password_reset"), {"email": "ada@example.com"})
-    assert len(mail.outbox) == 1
-    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
-    response = client.get(link, follow=True)
-    assert "Choose a new password" in response.content.decode()
+    (message,) = mail.outbox
+    response = client.get(link_in(message), follow=True)
+    assert "new password" in response.content.decode().lower()
     new = "another long passphrase 42"
-    response = client.post(
-        response.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
-    )
+    response = client.post(response.redirect_chain[-1][0], {"password1": new, "password2": new})
     assert response.status_code == 302
-    logged_in = client.post(reverse("login"), {"username": "ada@example.com", "password": new})
+    logged_in = client.post(reverse("login"), {"login": "ada@example.com", "password": new})
     assert logged_in.status_code == 302  # the log-in form accepts the new password
+    assert "_auth_user_id" in client.session
+
+
+def test_account_pages_use_the_site_layout(client):
+    for name in ("login", "signup", "password_reset"):
+        html = client.get(reverse(name)).content.decode()
+        assert "/static/bootstrap/css/bootstrap.min.css" in html, name
+        assert 'class="navbar' in html, name
 
 
 def test_pages_load_bootstrap_and_htmx_from_local_static_files(client):

@@ -1,5 +1,7 @@
 """Consultant access: grant by e-mail, accept or decline, revoke; every step logged."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import URLPattern, get_resolver, reverse
@@ -129,6 +131,9 @@ def test_new_consultant_signs_up_with_the_address_and_sees_the_pending_grant(
         },
     )
     assert response.status_code == 302
+    # The mailed link proves the address; confirming it logs the consultant in.
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[-1].body).group(1)
+    assert client.post(link).status_code == 302
     portfolio = client.get(reverse("consultants:portfolio")).content.decode()
     assert "1 invitation from a business waits for your answer" in portfolio
     page = client.get(reverse("consultants:invitations")).content.decode()

@@ -57,3 +57,15 @@ def test_seed_demo_gives_the_consultant_a_portfolio_with_a_peer_group(default_ba
     groups = {group.kind: group for group in peer_benchmarks(organization=bakery)}
     assert groups["size"].shown  # five other micro businesses
     assert not groups["industry"].shown  # the only food business
+
+
+def test_demo_log_ins_work_at_once(default_bank, settings, client):
+    """seed_demo's addresses count as verified: the printed log-ins open the site directly."""
+    from django.urls import reverse
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    role, email, password = DEMO_LOGINS[0]
+    response = client.post(reverse("login"), {"login": email, "password": password})
+    assert response.status_code == 302, role
+    assert "_auth_user_id" in client.session

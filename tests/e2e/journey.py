@@ -63,11 +63,47 @@ def next_step(page: Page) -> None:
     page.get_by_role("link", name=re.compile("Next part|Review and submit")).last.click()
 
 
-def log_in(page: Page, base_url: str, email: str, password: str) -> None:
+def log_in(
+    page: Page, base_url: str, email: str, password: str, *, totp_secret: str | None = None
+) -> None:
+    """Log in; with `totp_secret`, also give the authenticator app's code when asked."""
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password", exact=False).first.fill(password)
     page.get_by_role("button", name="Log in").click()
+    if totp_secret:
+        give_totp_code(page, totp_secret)
+
+
+def give_totp_code(page: Page, secret: str) -> None:
+    """Type the current code of the authenticator app holding `secret` and send it."""
+    import pyotp
+
+    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    page.locator("#id_code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Sign In").click()
+
+
+def verification_link(email: str) -> str:
+    """Return the path of the newest verification link mailed to `email` (locmem outbox)."""
+    from django.core import mail
+
+    for message in reversed(mail.outbox):
+        if email in message.to and "/accounts/confirm-email/" in message.body:
+            return re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", message.body)[1]
+    raise AssertionError(f"no verification mail to {email}")
+
+
+def sign_up(page: Page, base_url: str, email: str, password: str) -> None:
+    """Sign up, then follow the mailed link and confirm, as the mailbox's owner does."""
+    page.goto(f"{base_url}/accounts/signup/")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password1").fill(password)
+    page.locator("#id_password2").fill(password)
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name=re.compile("Verify your email", re.I))).to_be_visible()
+    page.goto(base_url + verification_link(email))
+    page.get_by_role("button", name="Confirm").click()
 
 
 def shot(page: Page, folder, name: str, *, full_page: bool = True) -> None:

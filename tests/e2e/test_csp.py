@@ -12,7 +12,7 @@ from assessments.models import Assessment
 from assessments.services.cycles import assessment_start
 from banks.models import QuestionBank
 from reports.services import report_build, report_request
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, TOTP_SECRET, StaffUserFactory
 from tests.e2e.journey import log_in
 from tests.scenarios import answered_assessment, owner_of
 
@@ -65,7 +65,7 @@ def test_the_main_pages_raise_no_csp_violation(page: Page, live_server, default_
     owner = owner_of(scored)
     open_cycle = assessment_start(organization=scored.organization, user=owner, label="next")
     assert open_cycle.status == Assessment.Status.OPEN
-    admin = UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)
+    admin = StaffUserFactory(email="admin@example.com", is_superuser=True)
     bank = QuestionBank.objects.get()
     base = live_server.url
     page.set_default_timeout(15_000)
@@ -100,7 +100,7 @@ def test_the_main_pages_raise_no_csp_violation(page: Page, live_server, default_
     problems.extend(f"wizard save: violation {v}" for v in page.evaluate("window.__csp"))
 
     page.context.clear_cookies()
-    log_in(page, base, admin.email, PASSWORD)
+    log_in(page, base, admin.email, PASSWORD, totp_secret=TOTP_SECRET)
     for url in (
         reverse("admin:index"),
         reverse("admin:banks_questionbank_changelist"),

@@ -9,7 +9,15 @@ from playwright.sync_api import expect
 
 from assessments.models import Answer, Assessment, Invitation, Response
 from reports.models import Report
-from tests.e2e.journey import answer, answer_step, log_in, next_step, question_ids, shot
+from tests.e2e.journey import (
+    answer,
+    answer_step,
+    log_in,
+    next_step,
+    question_ids,
+    shot,
+    sign_up,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +31,7 @@ def test_owner_journey_up_to_closing_the_cycle(
     base = live_server.url
 
     # Sign up and set up the organization.
-    page.goto(f"{base}/accounts/signup/")
-    page.get_by_label("Email").fill(EMAIL)
-    page.locator("#id_password1").fill(PASSWORD)  # crispy's "*" makes the names inexact
-    page.get_by_label("Password confirmation").fill(PASSWORD)
-    page.get_by_role("button", name="Create my account").click()
+    sign_up(page, base, EMAIL, PASSWORD)
     expect(page.get_by_role("heading", name="Tell us about your organization")).to_be_visible()
     page.get_by_label("Name").fill("Crumb & Co")
     page.get_by_label("Industry").select_option("food")
@@ -53,7 +57,7 @@ def test_owner_journey_up_to_closing_the_cycle(
     page.get_by_role("button", name="Add the member").click()
     expect(page.get_by_text("max@crumb.example is a member now")).to_be_visible()
     shot(page, artifacts_dir, "owner-01b-members")
-    assert "/accounts/reset/" in mail.outbox[-1].body  # a link to choose a password
+    assert "/accounts/password/reset/key/" in mail.outbox[-1].body  # a link to choose a password
     page.get_by_role("link", name="Crumb & Co").first.click()
 
     # Start the cycle.
@@ -124,7 +128,7 @@ def test_owner_journey_up_to_closing_the_cycle(
     page.get_by_role("button", name="Send the invitations").click()
     expect(page.get_by_text("3 invitation(s) sent.")).to_be_visible()
     invitations = mail.outbox[-3:]
-    assert len(mail.outbox) == 4  # the member's mail, then one per invitation
+    assert len(mail.outbox) == 5  # sign-up verification, the member's mail, one per invitation
     assert all(f"{base}/app/respond/" in message.body for message in invitations)
     page.get_by_role("button", name="Withdraw the link of tom@crumb.example").click()
     expect(page.get_by_text("The link of tom@crumb.example no longer works.")).to_be_visible()

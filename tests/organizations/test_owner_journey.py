@@ -161,10 +161,12 @@ def test_owner_adds_a_manager_who_sets_a_password_and_logs_in(owner_client, orga
     password = "a long new password 42"
     client.post(
         form_page.redirect_chain[-1][0],
-        {"new_password1": password, "new_password2": password},
+        {"password1": password, "password2": password},
     )
-    logged_in = client.post(reverse("login"), {"username": "mia@example.com", "password": password})
+    logged_in = client.post(reverse("login"), {"login": "mia@example.com", "password": password})
     assert logged_in.status_code == 302  # the log-in form accepts the new password
+    # The link went to her mailbox, so setting the password proved the address: she is in.
+    assert client.get(organization.get_absolute_url()).status_code == 200
     again = owner_client.post(
         reverse("organizations:members", args=[organization.pk]),
         {"email": "mia@example.com", "role": "owner"},

@@ -96,7 +96,7 @@ def test_behind_a_proxy_one_attacker_does_not_lock_out_everyone(client, settings
     def log_in(password, address):
         return client.post(
             reverse("login"),
-            {"username": "ana@example.com", "password": password},
+            {"login": "ana@example.com", "password": password},
             REMOTE_ADDR="10.0.0.2",  # the load balancer, for everyone
             HTTP_X_FORWARDED_FOR=address,
         )

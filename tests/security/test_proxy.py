@@ -107,7 +107,7 @@ def stack(tmp_path) -> Iterator[tuple[str, Path]]:
         "CELERY_BROKER_DIR": str(tmp_path / "broker"),
         # As compose.yaml runs it: one proxy, nginx, in front of gunicorn.
         "TRUSTED_PROXY_COUNT": "1",
-        "AXES_FAILURE_LIMIT": "3",
+        "LOGIN_FAILURE_LIMIT": "3",
         "GUNICORN_BIND": f"127.0.0.1:{app_port}",
         "WEB_CONCURRENCY": "1",
         "GUNICORN_THREADS": "2",
@@ -118,7 +118,10 @@ def stack(tmp_path) -> Iterator[tuple[str, Path]]:
     create = (
         "from django.contrib.auth import get_user_model; "
         f"get_user_model().objects.create_user(username={EMAIL!r}, email={EMAIL!r}, "
-        f"password={PASSWORD!r})"
+        f"password={PASSWORD!r}); "
+        "from allauth.account.models import EmailAddress; "
+        f"EmailAddress.objects.create(user=get_user_model().objects.get(email={EMAIL!r}), "
+        f"email={EMAIL!r}, verified=True, primary=True)"
     )
     _run([python, "manage.py", "shell", "-c", create], env)
     gunicorn_log = tmp_path / "gunicorn.log"
