@@ -11,6 +11,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
@@ -214,15 +215,21 @@ class AnswerBatch:
 
     def parse(self, body: bytes) -> list[AnswerChange]:
         if len(body) > BATCH_MAX_BYTES:
-            raise BatchInvalidError(_("Too many changes at once: send them in smaller parts."))
+            raise BatchInvalidError(
+                gettext("Too many changes at once: send them in smaller parts.")
+            )
         try:
             data = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            raise BatchInvalidError(_("The changes could not be read (not valid JSON).")) from None
+            raise BatchInvalidError(
+                gettext("The changes could not be read (not valid JSON).")
+            ) from None
         if not isinstance(data, list):
-            raise BatchInvalidError(_("Send the changes as a list."))
+            raise BatchInvalidError(gettext("Send the changes as a list."))
         if len(data) > BATCH_MAX_ITEMS:
-            raise BatchInvalidError(_("Too many changes at once: send them in smaller parts."))
+            raise BatchInvalidError(
+                gettext("Too many changes at once: send them in smaller parts.")
+            )
         questions = {q.code: q for q in bank_layout(self.assessment.bank).questions.values()}
         discipline = (self.assessment.strategy_snapshot or {}).get("value_discipline", "")
         changes: list[AnswerChange] = []
@@ -237,7 +244,8 @@ class AnswerBatch:
                 )
         if errors:
             raise BatchInvalidError(
-                _("Nothing was saved: %(problem)s") % {"problem": next(iter(errors.values()))},
+                gettext("Nothing was saved: %(problem)s")
+                % {"problem": next(iter(errors.values()))},
                 errors,
             )
         return changes
@@ -246,41 +254,42 @@ class AnswerBatch:
         self, item: object, questions: dict[str, Question], discipline: str
     ) -> AnswerChange:
         if not isinstance(item, dict):
-            raise BatchInvalidError(_("Each change must be an object."))
+            raise BatchInvalidError(gettext("Each change must be an object."))
         unknown = set(item) - _BATCH_FIELDS
         if unknown:
             raise BatchInvalidError(
-                _("Unexpected field: %(name)s.") % {"name": sorted(map(str, unknown))[0][:40]}
+                gettext("Unexpected field: %(name)s.") % {"name": sorted(map(str, unknown))[0][:40]}
             )
         code = item.get("question")
         question = questions.get(code) if isinstance(code, str) else None
         if question is None:
-            raise BatchInvalidError(_("This question is not part of this questionnaire."))
+            raise BatchInvalidError(gettext("This question is not part of this questionnaire."))
         seq = item.get("seq")
         if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= SEQ_MAX:
-            raise BatchInvalidError(_("Each change needs a positive sequence number."))
+            raise BatchInvalidError(gettext("Each change needs a positive sequence number."))
         if "current" not in item:
             raise BatchInvalidError(
-                _("Pick a point on the scale, or “don't know”, to save this answer.")
+                gettext("Pick a point on the scale, or “don't know”, to save this answer.")
             )
         current = item["current"]
         if current is not None and not _in_scale(current):
-            raise BatchInvalidError(_("Pick a whole number from 1 to 5, or “don't know”."))
+            raise BatchInvalidError(gettext("Pick a whole number from 1 to 5, or “don't know”."))
         target = item.get("target")
         if target is not None:
             if not self.with_target:
-                raise BatchInvalidError(_("Only the owner states what the strategy needs."))
+                raise BatchInvalidError(gettext("Only the owner states what the strategy needs."))
             if not _in_scale(target):
-                raise BatchInvalidError(_("The target must be a whole number from 1 to 5."))
+                raise BatchInvalidError(gettext("The target must be a whole number from 1 to 5."))
             # An owner who keeps the bank's suggestion states no override of their own.
             if target == bank_target(question=question, discipline=discipline):
                 target = None
         comment = item.get("comment", "")
         if not isinstance(comment, str):
-            raise BatchInvalidError(_("The comment must be text."))
+            raise BatchInvalidError(gettext("The comment must be text."))
         if len(comment) > COMMENT_MAX_LENGTH:
             raise BatchInvalidError(
-                _("Keep the comment under %(limit)s characters.") % {"limit": COMMENT_MAX_LENGTH}
+                gettext("Keep the comment under %(limit)s characters.")
+                % {"limit": COMMENT_MAX_LENGTH}
             )
         return AnswerChange(
             question=question, current=current, target=target, comment=comment, seq=seq
