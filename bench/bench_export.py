@@ -24,62 +24,26 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.django_setup import bench_django  # noqa: E402 - after the path is set
+
 BENCH_DATABASE = "resonance_bench_export"
-
-
-def _postgres_bench_url(url: str) -> str:
-    """Create an empty bench database on the server of `url` and return its URL."""
-    import psycopg
-
-    parts = urlsplit(url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
-        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
-
-
-def _setup(folder: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        url = _postgres_bench_url(url)
-    else:
-        url = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "alignment_site.settings.test"
-    os.environ["REDIS_URL"] = ""
-    os.environ["CELERY_BROKER_DIR"] = str(folder / "broker")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # the test client's host name and a memory e-mail backend
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_bank", str(ROOT / "banks" / "default.yaml"), verbosity=0)
-    return url.split("@")[-1]
 
 
 def _seed(answers: int) -> tuple[object, object]:
     """Create the organization, its owner and a closed cycle holding about `answers` answers."""
-    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from assessments.models import Answer, Assessment, Response
     from banks.models import Question
     from banks.selectors import bank_published
     from organizations.models import Level, Membership, Organization
+    from tests.accounts.factories import UserFactory
 
-    owner = get_user_model().objects.create_user(
-        username="owner@bench.example", email="owner@bench.example"
-    )
+    owner = UserFactory(email="owner@bench.example")  # verified, as log-ins must be
     organization = Organization.objects.create(
         name="Bench Bakery", industry="food", size_band="micro", capacity_days_per_month=8
     )
@@ -158,7 +122,7 @@ def main() -> None:
     parser.add_argument("--formats", default="csv,xlsx", help="comma-separated: csv, xlsx")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="resonance-bench-") as tmp:
-        where = _setup(Path(tmp))
+        where = bench_django(Path(tmp), database=BENCH_DATABASE)
         from django.db import connection
         from django.test import Client
         from django.urls import reverse

@@ -19,53 +19,18 @@ with `?options=-c%20jit%3Doff` appended to DATABASE_URL (django-environ passes i
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.django_setup import bench_django  # noqa: E402 - after the path is set
+
 BENCH_DATABASE = "resonance_bench_portfolio"
-
-
-def _postgres_bench_url(url: str) -> str:
-    """Create an empty bench database on the server of `url` and return its URL."""
-    import psycopg
-
-    parts = urlsplit(url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
-        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
-
-
-def _setup(folder: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        url = _postgres_bench_url(url)
-    else:
-        url = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "alignment_site.settings.test"
-    os.environ["REDIS_URL"] = ""
-    os.environ["CELERY_BROKER_DIR"] = str(folder / "broker")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # the test client's host name and a memory e-mail backend
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_bank", str(ROOT / "banks" / "default.yaml"), verbosity=0)
-    return url.split("@")[-1]
 
 
 def _measure(client, url: str, params: dict[str, str], runs: int) -> tuple[int, float, int]:
@@ -93,18 +58,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="resonance-bench-") as tmp:
-        where = _setup(Path(tmp))
-        from django.contrib.auth import get_user_model
+        where = bench_django(Path(tmp), database=BENCH_DATABASE)
         from django.db import connection
         from django.test import Client
         from django.urls import reverse
 
         from banks.selectors import bank_published
+        from tests.accounts.factories import UserFactory
         from tests.scenarios import clients_seed
 
-        consultant = get_user_model().objects.create_user(
-            username="bench@advice.example", email="bench@advice.example"
-        )
+        # Verified, as every account that logs in must be.
+        consultant = UserFactory(email="bench@advice.example")
         started = time.perf_counter()
         clients_seed(bank=bank_published(), consultant=consultant, count=args.clients)
         if connection.vendor == "postgresql":
