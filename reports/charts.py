@@ -85,7 +85,7 @@ def radar_figure(content: ReportContent) -> dict[str, Any]:
     rows = [d for d in content.dimensions if d.mean_current is not None]
     # Short lines, so the labels fit a phone; the score under each name, as the text says.
     labels = [
-        _wrap(chart_text(d.title), 14) + ("" if d.score is None else f"<br><b>{d.score:.0f}</b>")
+        _wrap(chart_text(d.title), 14) + ("" if d.score is None else f"<br>{d.score:.0f}")
         for d in rows
     ]
     theta = labels + labels[:1]
