@@ -1,6 +1,8 @@
 """The report journey in a real browser: close the cycle, watch "building" turn into the report
 while a real Celery worker builds it, download the PDF, and mark an action done."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -35,7 +37,7 @@ def test_close_cycle_watch_the_report_build_and_download_the_pdf(
     page.goto(f"{base}{assessment.get_absolute_url()}")
     page.get_by_role("link", name="Close the cycle…").click()
     page.get_by_role("button", name="Close the cycle and build the report").click()
-    expect(page.get_by_text("The cycle is closed.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"The cycle “.+” is closed\."))).to_be_visible()
     assert Report.objects.get(assessment=assessment).status == Report.Status.QUEUED
 
     page.goto(f"{base}{reverse('reports:report', args=[assessment.pk])}")
