@@ -166,7 +166,7 @@ def _mark_submitted(response: Response) -> None:
 def _answer_checked(state: _ResponseState, response: Response, item: AnswerInput) -> Answer:
     """Return the answer row to store, or raise AnswerRejectedError naming what is wrong."""
     if item.question.area.dimension.bank_id != state.bank_id:
-        raise AnswerRejectedError("This question is not part of this questionnaire.")
+        raise AnswerRejectedError(_("This question is not part of this questionnaire."))
     for name, value in (("current", item.current), ("target", item.target)):
         if value is not None and (
             isinstance(value, bool)
@@ -175,7 +175,7 @@ def _answer_checked(state: _ResponseState, response: Response, item: AnswerInput
         ):
             raise AnswerRejectedError(f"The {name} value must be a whole number from 1 to 5.")
     if item.target is not None and state.level != Level.OWNER:
-        raise AnswerRejectedError("Only the owner states what the strategy needs.")
+        raise AnswerRejectedError(_("Only the owner states what the strategy needs."))
     if len(item.comment) > COMMENT_MAX_LENGTH:
         raise AnswerRejectedError(f"Keep the comment under {COMMENT_MAX_LENGTH:,} characters.")
     return Answer(
@@ -220,10 +220,14 @@ def answer_batch_save(*, response: Response, changes: list[AnswerChange]) -> lis
     _ensure_editable(submitted=state.submitted, cycle_status=state.cycle_status)
     latest: dict[int, AnswerChange] = {}
     for change in changes:
-        if change.question.area.dimension.bank_id != state.bank_id:
-            raise AnswerRejectedError(_("This question is not part of this questionnaire."))
-        if change.target is not None and state.level != Level.OWNER:
-            raise AnswerRejectedError(_("Only the owner states what the strategy needs."))
+        # The same rules as every other save: one place says what an answer may hold.
+        _answer_checked(
+            state,
+            response,
+            AnswerInput(
+                change.question, change.current, target=change.target, comment=change.comment
+            ),
+        )
         held = latest.get(change.question.pk)
         if held is None or held.seq < change.seq:
             latest[change.question.pk] = change
