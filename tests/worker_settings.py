@@ -47,3 +47,17 @@ if os.environ.get("RESONANCE_TEST_SLOW_MARKER"):
 
         pdf.html_to_pdf = stalling
         pdf._stalling = True
+
+
+if os.environ.get("RESONANCE_TEST_WEBHOOK_HOST"):
+    # A local stand-in for Slack: plain http on a free port, a short timeout, fast retries.
+    ALERT_WEBHOOK_HOSTS = [os.environ["RESONANCE_TEST_WEBHOOK_HOST"]]
+    ALERT_WEBHOOK_SCHEMES = ("http", "https")
+    ALERT_WEBHOOK_ANY_PORT = True
+    ALERT_WEBHOOK_TIMEOUT = 1.0
+    ALERT_WEBHOOK_RETRY_BASE = 1
+
+if os.environ.get("RESONANCE_TEST_EMAIL_DIR"):
+    # Mails the worker sends land as files the test can count.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["RESONANCE_TEST_EMAIL_DIR"]

@@ -4,6 +4,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # local runtime state (SQLite, embedded broker, uploaded files)
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "banks",
     "assessments",
     "reports",
+    "alerts",
     "consultants",
     "api",
     "demo",
@@ -272,7 +274,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("CYCLE_CLOSING_SECONDS", default=900),
         "options": {"expires": env.int("CYCLE_CLOSING_SECONDS", default=900)},
     },
+    # Drift alerts: record what drifted, then queue the week's digests (each at most once a
+    # week per person, so a second run the same day sends nothing new).
+    "drift-alerts": {
+        "task": "alerts.tasks.drift_daily_task",
+        "schedule": crontab(hour=env.int("DRIFT_ALERT_HOUR", default=6), minute=0),
+    },
 }
+
+# Drift alerts (alerts app): Slack and Teams incoming webhooks only, https only. A leading dot
+# means "any host under". Tests widen these to reach a local server.
+ALERT_WEBHOOK_HOSTS = env.list(
+    "ALERT_WEBHOOK_HOSTS",
+    default=["hooks.slack.com", ".webhook.office.com", "outlook.office.com", ".logic.azure.com"],
+)
+ALERT_WEBHOOK_SCHEMES = ("https",)
+ALERT_WEBHOOK_ANY_PORT = False
+ALERT_WEBHOOK_TIMEOUT = env.float("ALERT_WEBHOOK_TIMEOUT", default=5.0)
+ALERT_WEBHOOK_MAX_RETRIES = env.int("ALERT_WEBHOOK_MAX_RETRIES", default=5)
+ALERT_WEBHOOK_RETRY_BASE = env.int("ALERT_WEBHOOK_RETRY_BASE", default=30)
 
 # Consultant portfolio: a client whose last assessment is older than this is "stale".
 PORTFOLIO_STALE_DAYS = env.int("PORTFOLIO_STALE_DAYS", default=120)

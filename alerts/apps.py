@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AlertsConfig(AppConfig):
+    name = "alerts"
+    verbose_name = "Drift alerts"
+
+    def ready(self) -> None:
+        # Beat and the services queue these tasks by name: register them in every process.
+        from alerts import tasks  # noqa: F401
