@@ -89,20 +89,16 @@ def main() -> None:
         for size in (8, 32):
             if size == 32:
                 # Four times the plan: copies of every item, so only the row count changes.
-                extra = []
-                for item in ActionItem.objects.all():
-                    for copy in range(1, 4):
-                        item.pk = None
-                        item.position += 100 * copy
-                        extra.append(
-                            ActionItem(
-                                **{
-                                    f.attname: getattr(item, f.attname)
-                                    for f in ActionItem._meta.concrete_fields
-                                    if f.attname != "id"
-                                }
-                            )
-                        )
+                fields = [f.attname for f in ActionItem._meta.concrete_fields if f.attname != "id"]
+                extra = [
+                    ActionItem(
+                        **{name: getattr(item, name) for name in fields},
+                    )
+                    for item in ActionItem.objects.all()
+                    for _copy in range(3)
+                ]
+                for n, item in enumerate(extra):
+                    item.question_code = f"{item.question_code[:140]}-copy{n}"
                 ActionItem.objects.bulk_create(extra, batch_size=2000)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
