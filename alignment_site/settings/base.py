@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "banks",
     "assessments",
     "reports",
+    "briefs",
     "consultants",
     "api",
     "demo",
