@@ -45,10 +45,13 @@ class BriefPostLimitError(Exception):
 
 
 def _ready_report(assessment: Assessment) -> Report:
-    report = Report.objects.filter(assessment=assessment).first()
-    if assessment.status != Assessment.Status.SCORED or report is None:
-        raise BriefError(_("The brief can be prepared once the cycle's report is ready."))
-    if report.status != Report.Status.READY:
+    # Read from the database: the caller's row may predate the build that scored the cycle.
+    report = Report.objects.filter(
+        assessment_id=assessment.pk,
+        status=Report.Status.READY,
+        assessment__status=Assessment.Status.SCORED,
+    ).first()
+    if report is None:
         raise BriefError(_("The brief can be prepared once the cycle's report is ready."))
     return report
 
@@ -91,8 +94,11 @@ def brief_plan_items(*, assessment: Assessment) -> list[dict[str, object]]:
 
 
 @transaction.atomic
-def brief_publish(*, brief: Brief, user: User) -> BriefVersion:
-    """Publish the working copy as the brief's newest version; the first also mails the links."""
+def brief_publish(*, brief: Brief, user: User, mail_links: bool = True) -> BriefVersion:
+    """Publish the working copy as the brief's newest version; the first also mails the links.
+
+    Corrections reach readers through the links they already hold, so nothing is mailed again.
+    """
     brief = Brief.objects.select_for_update().select_related("assessment").get(pk=brief.pk)
     report = _ready_report(brief.assessment)
     last = brief.versions.order_by("-number").first()
@@ -108,7 +114,7 @@ def brief_publish(*, brief: Brief, user: User) -> BriefVersion:
         published_at=timezone.now(),
         published_by=user,
     )
-    if last is None:
+    if last is None and mail_links:
         brief_id = brief.pk
         transaction.on_commit(lambda: brief_links_enqueue(brief_id=brief_id))
     return version
