@@ -217,7 +217,28 @@ def _limit_key(link: BriefLink) -> str:
 
 def brief_post_allowed(*, link: BriefLink) -> bool:
     """Return whether the link may still post within this hour."""
-    return int(cache.get(_limit_key(link), 0)) < POSTS_PER_HOUR
+    try:
+        return int(cache.get(_limit_key(link), 0)) < POSTS_PER_HOUR
+    except Exception:
+        logger.warning("brief post counter unreadable; allowing", exc_info=True)
+        return True
+
+
+def _count_post(link: BriefLink) -> int:
+    """Count one post against the link's hour and return the count (0 if the cache is down)."""
+    key = _limit_key(link)
+    try:
+        cache.add(key, 0, timeout=3600)
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # the key expired between add and incr
+            cache.set(key, 1, timeout=3600)
+            return 1
+    except Exception:
+        # Without the cache a question still gets through: losing it would be worse than
+        # a burst of extra ones for the owner to read.
+        logger.warning("brief post counter unavailable; not limiting", exc_info=True)
+        return 0
 
 
 def brief_post_create(*, link: BriefLink, item_index: int, kind: str, text: str) -> BriefPost:
@@ -225,14 +246,7 @@ def brief_post_create(*, link: BriefLink, item_index: int, kind: str, text: str)
 
     Nothing of the link goes into the row; the link only counts against the hourly limit.
     """
-    key = _limit_key(link)
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    if count > POSTS_PER_HOUR:
+    if _count_post(link) > POSTS_PER_HOUR:
         raise BriefPostLimitError(
             _("You have sent %(limit)d questions or ideas in the last hour: please wait a while.")
             % {"limit": POSTS_PER_HOUR}

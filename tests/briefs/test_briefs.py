@@ -391,3 +391,58 @@ def test_next_cycle_says_when_no_brief_was_published(scored):
     assert previous_brief_evidence(nxt) == [
         "No team brief was published after the previous cycle (2026-Q4)."
     ]
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Count posts in the real Redis the site uses, in a prefix of this test's own."""
+    import os
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"brief-test-{os.getpid()}",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    from django.core.cache import cache
+
+    # Only this test's keys go: a flush would take the broker's and others' keys with it.
+    client = cache._cache.get_client()
+    pattern = f"brief-test-{os.getpid()}:*"
+    yield cache
+    keys = client.keys(pattern)
+    if keys:
+        client.delete(*keys)
+
+
+def test_the_limit_holds_in_redis(client, published, redis_cache):
+    _brief, tokens = published
+    url = reverse("briefs:ask", args=[tokens["s0@crumb.example"], 2])
+    for n in range(POSTS_PER_HOUR):
+        assert client.post(url, {"i2-kind": "question", "i2-text": f"q {n}"}).status_code == 302
+    assert client.post(url, {"i2-kind": "question", "i2-text": "again"}).status_code == 429
+    # The counter's key is a hash of the stored hash: the token is nowhere in Redis.
+    keys = [key.decode() for key in redis_cache._cache.get_client().keys("brief-test-*")]
+    assert keys
+    assert not any(tokens["s0@crumb.example"] in key for key in keys)
+    link = BriefLink.objects.get(invitation__email="s0@crumb.example")
+    assert not any(link.token_hash in key for key in keys)
+
+
+def test_a_question_gets_through_when_the_cache_is_down(client, published, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    _brief, tokens = published
+    url = reverse("briefs:ask", args=[tokens["s0@crumb.example"], 0])
+    assert client.post(url, {"i0-kind": "idea", "i0-text": "still heard"}).status_code == 302
+    assert BriefPost.objects.get().text == "still heard"
