@@ -231,8 +231,8 @@ def previous_brief_evidence(assessment: Assessment) -> list[str]:
     if counts.rate is None:
         return [
             _(
-                "A team brief was published after the previous cycle (%(label)s); too few "
-                "people were invited to show how many read it."
+                "A team brief was published after the previous cycle (%(label)s); how many "
+                "read it is hidden, since a group of fewer than three people would show."
             )
             % {"label": previous.label}
         ]

@@ -446,3 +446,67 @@ def test_a_question_gets_through_when_the_cache_is_down(client, published, setti
     url = reverse("briefs:ask", args=[tokens["s0@crumb.example"], 0])
     assert client.post(url, {"i0-kind": "idea", "i0-text": "still heard"}).status_code == 302
     assert BriefPost.objects.get().text == "still heard"
+
+
+def test_no_page_export_or_api_answer_ties_a_question_to_its_writer(client, published, owner_user):
+    from tests.api.conftest import token_client
+
+    brief, tokens = published
+    ask = reverse("briefs:ask", args=[tokens["s0@crumb.example"], 0])
+    client.post(ask, {"i0-kind": "question", "i0-text": "Why mornings first?"})
+    client.post(reverse("briefs:mark_read", args=[tokens["s0@crumb.example"]]))
+    consultant = UserFactory(email="ada@advice.example")
+    organization = brief.assessment.organization
+    ConsultantAccessFactory(organization=organization, consultant=consultant)
+    pk, org = brief.assessment_id, organization.pk
+    pages = [
+        reverse("briefs:manage", args=[pk]),
+        reverse("briefs:view", args=[pk]),
+        reverse("organizations:organization", args=[org]),
+        reverse("clients:dashboard", args=[org]),
+        reverse("clients:results_export", args=[org, "csv"]),
+        reverse("clients:raw_answers_export", args=[org, "csv"]),
+        reverse("clients:actions_export", args=[org, "csv"]),
+    ]
+    for user in (owner_user, consultant):
+        client.force_login(user)
+        for url in pages:
+            reply = client.get(url)
+            if reply.status_code == 404:
+                continue  # the owner's desk is not the consultant's
+            assert reply.status_code == 200, url
+            body = b"".join(reply.streaming_content) if reply.streaming else reply.content
+            text = body.decode()
+            assert "s0@crumb.example" not in text, url
+            assert tokens["s0@crumb.example"] not in text, url
+            if "export" in url:
+                assert "Why mornings first?" not in text, "questions are not exported"
+        api = token_client(user)
+        for url in ("/api/cycles/", "/api/results/", "/api/action-items/", "/api/schema/"):
+            reply = api.get(url)
+            assert reply.status_code == 200, url
+            text = reply.content.decode()
+            assert "Why mornings first?" not in text, url
+            assert "/brief" not in text, "the API has no brief endpoints"
+
+
+def test_the_communication_pitfall_carries_the_previous_briefs_line(published, scored):
+    from reports.content import _pitfall_rows
+
+    nxt = AssessmentFactory(
+        organization=scored.organization, bank=scored.bank, label="2027-Q1", status="scored"
+    )
+    Assessment.objects.filter(pk=nxt.pk).update(created_at=scored.created_at + timedelta(days=90))
+    nxt.refresh_from_db()
+    result = {
+        "pitfalls": [
+            {"code": "communication", "evidence": []},
+            {"code": "silos", "evidence": []},
+        ]
+    }
+    rows = {row.code: row for row in _pitfall_rows(result, {}, True, None, nxt)}
+    assert rows["communication"].evidence == (
+        "A team brief was published after the previous cycle (2026-Q4); how many read it is "
+        "hidden, since a group of fewer than three people would show.",
+    )
+    assert rows["silos"].evidence == ()
