@@ -107,6 +107,13 @@ def test_owner_publishes_staff_read_and_ask_owner_answers_old_link_is_replaced(
     post.get_by_role("button", name="Answer on the brief").click()
     expect(page.get_by_text("Your answer is on the brief for everyone to read.")).to_be_visible()
     shot(page, artifacts_dir, "brief-05-owner-answered")
+    # The owner's desk and the members' view fit a phone too.
+    page.set_viewport_size(PHONE)
+    no_sideways_scroll(page)
+    shot(page, artifacts_dir, "brief-05b-owner-phone")
+    page.get_by_role("link", name="See it as your team does").click()
+    expect(page.get_by_text("Kim and Lou, every other week.")).to_be_visible()
+    no_sideways_scroll(page)
 
     # The first reader sees the answer; the brief prints without the site around it.
     context = browser.new_context(viewport=PHONE)
