@@ -510,3 +510,27 @@ def test_the_communication_pitfall_carries_the_previous_briefs_line(published, s
         "hidden, since a group of fewer than three people would show.",
     )
     assert rows["silos"].evidence == ()
+
+
+def test_enqueue_sends_the_registered_task_by_name(monkeypatch):
+    from celery import current_app
+
+    from briefs.services import BRIEF_LINKS_SEND_TASK, brief_links_enqueue
+
+    task = current_app.tasks[BRIEF_LINKS_SEND_TASK]
+    sent = []
+    monkeypatch.setattr(task, "apply_async", lambda args, **options: sent.append((args, options)))
+    assert brief_links_enqueue(brief_id=41) is True
+    assert sent == [((41,), {"ignore_result": True})]
+
+
+def test_enqueue_reports_a_broker_it_cannot_reach(monkeypatch):
+    from celery import current_app
+
+    from briefs.services import BRIEF_LINKS_SEND_TASK, brief_links_enqueue
+
+    def refuse(*args, **kwargs):
+        raise OSError("broker down")
+
+    monkeypatch.setattr(current_app.tasks[BRIEF_LINKS_SEND_TASK], "apply_async", refuse)
+    assert brief_links_enqueue(brief_id=41) is False
