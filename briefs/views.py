@@ -31,6 +31,7 @@ def _manage_context(brief: Brief, form: BriefForm, **extra: Any) -> dict[str, An
         "brief": brief,
         "form": form,
         "version": version,
+        "earlier": list(brief.versions.order_by("-number")[1:]),
         "items": selectors.brief_items_shown(
             services.brief_plan_items(assessment=brief.assessment)
         ),

@@ -62,6 +62,11 @@ def test_a_link_opens_the_latest_version_with_published_date(client, published, 
     assert "corrected version 2" in text
     assert mail.outbox == [], "a correction reaches readers through the links they hold"
     assert BriefVersion.objects.filter(brief=brief).count() == 2
+    client.force_login(owner_user)
+    desk = client.get(reverse("briefs:manage", args=[brief.assessment_id])).content.decode()
+    assert "(version 2)" in desk
+    assert "Earlier versions, kept:" in desk
+    assert "version 1 of" in desk
 
 
 def test_the_task_sends_links_once_even_when_run_twice(scored, owner_user):
