@@ -25,7 +25,7 @@ from assessments.models import Assessment
 from assessments.selectors import snapshot_labels
 from assessments.services.invitations import TOKEN_BYTES, token_digest
 from briefs.models import Brief, BriefLink, BriefPost, BriefVersion
-from briefs.selectors import brief_latest_version
+from briefs.selectors import brief_latest_version, cycle_superseded
 from reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -101,6 +101,11 @@ def brief_publish(*, brief: Brief, user: User, mail_links: bool = True) -> Brief
     """
     brief = Brief.objects.select_for_update().select_related("assessment").get(pk=brief.pk)
     report = _ready_report(brief.assessment)
+    if cycle_superseded(assessment=brief.assessment):
+        # Its links would open on the "replaced" page at once.
+        raise BriefError(
+            _("A newer cycle has closed since this one: tell the team about that one instead.")
+        )
     last = brief.versions.order_by("-number").first()
     version = BriefVersion.objects.create(
         brief=brief,

@@ -76,7 +76,11 @@ def brief_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
         )
         if request.POST.get("action") == "publish":
-            version = services.brief_publish(brief=brief, user=request.user)
+            try:
+                version = services.brief_publish(brief=brief, user=request.user)
+            except services.BriefError as exc:
+                messages.error(request, str(exc))
+                return redirect("briefs:manage", pk=assessment.pk)
             if version.number == 1:
                 messages.success(
                     request,

@@ -539,3 +539,18 @@ def test_enqueue_reports_a_broker_it_cannot_reach(monkeypatch):
 
     monkeypatch.setattr(current_app.tasks[BRIEF_LINKS_SEND_TASK], "apply_async", refuse)
     assert brief_links_enqueue(brief_id=41) is False
+
+
+def test_a_superseded_cycle_cannot_be_published(client, scored, owner_user):
+    nxt = AssessmentFactory(
+        organization=scored.organization, bank=scored.bank, label="2027-Q1", status="closed"
+    )
+    Assessment.objects.filter(pk=nxt.pk).update(created_at=scored.created_at + timedelta(days=90))
+    client.force_login(owner_user)
+    url = reverse("briefs:manage", args=[scored.pk])
+    form = {"customers": "a", "value": "b", "operations": "c", "note": "", "action": "publish"}
+    page = client.post(url, form, follow=True)
+    assert page.status_code == 200
+    assert "A newer cycle has closed since this one" in page.content.decode()
+    assert not BriefVersion.objects.exists()
+    assert Brief.objects.get(assessment=scored).customers == "a", "the edits are kept"
