@@ -23,7 +23,6 @@ from briefs.models import Brief, BriefLink, BriefVersion
 
 def _manage_context(brief: Brief, form: BriefForm, **extra: Any) -> dict[str, Any]:
     version = selectors.brief_latest_version(brief=brief)
-    links = brief.links.all()
     posts = list(selectors.brief_posts(brief=brief))
     return {
         "assessment": brief.assessment,
@@ -36,7 +35,7 @@ def _manage_context(brief: Brief, form: BriefForm, **extra: Any) -> dict[str, An
             services.brief_plan_items(assessment=brief.assessment)
         ),
         "counts": selectors.brief_read_counts(brief=brief),
-        "links_sent": sum(1 for link in links if link.sent_at),
+        "links_sent": brief.links.filter(sent_at__isnull=False).count(),
         "links_unsent": brief.assessment.invitations.filter(revoked_at__isnull=True)
         .exclude(brief_link__sent_at__isnull=False)
         .count()
