@@ -29,6 +29,7 @@ urlpatterns = [
     path("app/", include("assessments.urls")),
     path("app/", include("reports.urls")),
     path("app/", include("alerts.urls")),
+    path("", include("briefs.urls")),
     path("app/", include("consultants.client_urls")),
     path("app/", include("consultants.urls")),
 ]

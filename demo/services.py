@@ -13,6 +13,7 @@ from django.utils import timezone
 from assessments.models import Answer, Assessment, Response
 from banks.models import Question
 from banks.selectors import bank_published
+from briefs.services import brief_prepare, brief_publish
 from consultants.models import ConsultantAccess
 from organizations.models import Level, Membership, Organization, StrategyProfile, ValueDiscipline
 from reports.services import report_build, report_request
@@ -106,7 +107,23 @@ def demo_seed() -> bool:
             )
             assessments.append(assessment)
     _build_reports(assessments)
+    _publish_brief(assessments[-1], owner=owner)
     return True
+
+
+def _publish_brief(assessment: Assessment, *, owner) -> None:
+    """Publish the team brief of the latest demo cycle, so the brief pages have something to show.
+
+    The demo cycles have no invitees by e-mail, so no link is mailed. The earlier cycle keeps no
+    brief: the latest report's communication pitfall then says that none was published.
+    """
+    brief = brief_prepare(assessment=assessment)
+    brief.note = (
+        "Thank you all for answering. We are doing well on price, but the mornings are "
+        "rushed and we waste too much bread: the three steps below tackle that first."
+    )
+    brief.save(update_fields=["note"])
+    brief_publish(brief=brief, user=owner, mail_links=False)
 
 
 def demo_seed_clients() -> bool:

@@ -19,6 +19,7 @@ from assessments.selectors import (
     questionnaire,
     response_of_user,
 )
+from briefs.selectors import brief_latest_version, brief_of
 from consultants.selectors import works_as_consultant
 from organizations import selectors
 from organizations import services as organizations
@@ -89,6 +90,8 @@ def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         context["latest"] = latest
         context["projected_index"] = reports.assessment_projected_index(assessment=latest)
         context["plan_progress"] = action_plan_progress(assessment=latest)
+        brief = brief_of(assessment=latest)
+        context["brief_version"] = brief_latest_version(brief=brief) if brief else None
     if current is not None:
         context["participation"] = participation(assessment=current)
         if role is not None:

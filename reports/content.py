@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from assessments.models import Assessment
 from organizations.models import ValueDiscipline
 from reports.bands import band_label, band_meaning
+from reports.evidence import pitfall_evidence_extra
 from reports.models import ActionItem
 from reports.numbers import scale_mean
 from scoring.bank import Bank
@@ -448,11 +449,17 @@ def _evidence_text(
 
 
 def _pitfall_rows(
-    result: dict[str, Any], titles: dict[str, str], comparable: bool, bank: Bank
+    result: dict[str, Any],
+    titles: dict[str, str],
+    comparable: bool,
+    bank: Bank,
+    assessment: Assessment,
 ) -> tuple[PitfallRow, ...]:
     rows = []
     for pitfall in result.get("pitfalls", []):
         texts = [_evidence_text(e, titles, comparable, bank) for e in pitfall["evidence"]]
+        # Lines other apps know (the previous team brief's read rate, for communication).
+        texts += pitfall_evidence_extra(code=pitfall["code"], assessment=assessment)
         rows.append(
             PitfallRow(
                 code=pitfall["code"],
@@ -633,7 +640,7 @@ def report_content(
             findings_by_code.get(code, code) for code in item.addresses or []
         ]
     fit, fit_sentence = _fit_rows(result)
-    pitfalls = _pitfall_rows(result, titles, comparable, bank)
+    pitfalls = _pitfall_rows(result, titles, comparable, bank, assessment)
     contributions = result.get("alignment_index_contributions") or {}
     weakest_code = contributions.get("weakest_dimension")
     strategy = assessment.strategy_snapshot or {}

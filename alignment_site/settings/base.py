@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "banks",
     "assessments",
     "reports",
+    "briefs",
     "alerts",
     "consultants",
     "api",

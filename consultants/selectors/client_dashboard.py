@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 from assessments.models import Assessment
 from banks.models import Area, ConsistencyRule, Dimension, QuestionBank
 from banks.selectors import question_lineage
+from briefs.selectors import BriefSummary, brief_summary
 from organizations.models import Organization
 from reports.bands import band_label
 from reports.chart_text import chart_text
@@ -22,6 +23,14 @@ from reports.models import ActionItem, Report
 from reports.numbers import points, points_change, scale_mean, signed_points
 from reports.palette import DIMENSION_COLOURS, GRID, INK, WEB_FONT
 from reports.selectors import reports_scored
+
+# --- The team brief ---------------------------------------------------------------------------
+
+
+def client_brief(*, organization: Organization) -> BriefSummary | None:
+    """Return the client's latest published team brief and how many read it (small groups hidden)."""
+    return brief_summary(organization=organization)
+
 
 # --- Cycles and trends ------------------------------------------------------------------------
 

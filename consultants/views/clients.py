@@ -32,6 +32,7 @@ from consultants.selectors.client_dashboard import (
     action_plan_ics,
     action_plan_of,
     action_plan_table,
+    client_brief,
     client_trends,
     cycles_compare,
     cycles_scored,
@@ -106,6 +107,7 @@ def client_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "benchmarks": peer_benchmarks(organization=organization) if latest else [],
         "plan": action_plan_of(assessment=latest.assessment if latest else None),
         "can_manage": report_can_manage(user=request.user, organization=organization),
+        "brief": client_brief(organization=organization),
     }
     return render(request, "consultants/clients/dashboard.html", context)
 

@@ -31,6 +31,11 @@ def test_seed_demo_is_idempotent_and_scores_the_cycles(default_bank, capsys, set
         Assessment.Status.SCORED
     }
     assert ActionItem.objects.filter(assessment__organization=organization).count() == 16
+    # The latest demo cycle has a published team brief, so `make run` shows the brief pages.
+    from briefs.models import BriefVersion
+
+    published = BriefVersion.objects.filter(brief__assessment__organization=organization)
+    assert list(published.values_list("brief__assessment__label", flat=True)) == ["2026-Q3"]
 
 
 def test_seed_demo_refuses_without_debug(default_bank, settings):
