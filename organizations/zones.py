@@ -69,7 +69,8 @@ def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]] | tuple[str, s
     for name in sorted(time_zone_names()):
         region, _slash, place = name.partition("/")
         if region in groups and place:
-            groups[region].append((name, place.replace("_", " ")))
+            # The full name: a closed select shows the option without its group's label.
+            groups[region].append((name, name.replace("_", " ")))
         elif name != DEFAULT_TIME_ZONE:
             others.append((name, name.replace("_", " ")))
     choices: list[tuple[str, list[tuple[str, str]]] | tuple[str, str]] = [
