@@ -199,3 +199,17 @@ def test_the_admin_lists_and_edits_times_in_the_organizations_zone(
     assert "7:11 p.m." not in change
     organizations = client.get(reverse("admin:organizations_organization_changelist"))
     assert "America/New_York" in organizations.content.decode()
+
+
+def test_invitations_name_the_organizations_zone_in_the_mail_and_the_list(
+    owner_client, new_york, assessment
+):
+    from django.core import mail
+
+    from tests.assessments.test_invitations import invite
+
+    invite(assessment, ("sam@example.com", "staff"))
+    [message] = mail.outbox
+    assert re.search(r"at the latest on \d+ \w+ \d{4}, \d\d:\d\d E[SD]T", message.body)
+    page = owner_client.get(reverse("assessments:invitations", args=[assessment.pk]))
+    assert re.search(r"sent \d+ \w+, \d\d:\d\d E[SD]T", page.content.decode())
