@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from organizations.models import Organization
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.e2e.journey import log_in, shot
+from tests.e2e.journey import answer, log_in, question_ids, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,3 +60,12 @@ def test_an_owners_own_choice_is_not_replaced(page: Page, live_server):
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name="Tell us about your organization")).to_have_count(0)
     assert Organization.objects.get(name="Han River Cafe").time_zone == "Asia/Seoul"
+
+
+def test_the_wizard_says_when_it_saved_in_the_organizations_zone(page: Page, respondent_link):
+    Organization.objects.update(time_zone="America/New_York")
+    page.goto(respondent_link)
+    page.get_by_role("link", name=re.compile("Start|Continue")).first.click()
+    first = question_ids(page)[0]
+    answer(page, first, "4")
+    expect(page.locator(f"#fb-{first}")).to_contain_text(re.compile(r"Saved \d\d:\d\d:\d\d E[SD]T"))
