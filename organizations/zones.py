@@ -100,27 +100,9 @@ def organization_zone(organization: Organization) -> Iterator[ZoneInfo]:
         yield zone
 
 
-def local_text(value: datetime, organization: Organization | None = None) -> str:
-    """Return a moment as 'YYYY-MM-DD HH:MM ZONE' in the organization's (or the current) zone.
-
-    Exports and plain text carry this, so a reader never has to guess whose clock it is.
-    """
-    zone = zone_of(organization) if organization is not None else timezone.get_current_timezone()
-    local = timezone.localtime(value, zone)
-    return f"{local:%Y-%m-%d %H:%M} {_zone_label(local)}"
-
-
 def local_date_end(day: date, organization: Organization) -> datetime:
     """Return the last moment of a calendar day in the organization's zone (an aware datetime)."""
     return datetime.combine(day, time.max, tzinfo=zone_of(organization))
-
-
-def _zone_label(local: datetime) -> str:
-    # "EST" says enough where an abbreviation exists; zones without one ("+04") are named in full.
-    abbreviation = local.tzname() or ""
-    if abbreviation[:1] in "+-" or not abbreviation:
-        return str(local.tzinfo)
-    return abbreviation
 
 
 def current_zone_label(value: datetime | None = None) -> str:
