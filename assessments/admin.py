@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from assessments.models import Assessment, Response
+from organizations.admin_zones import OrganizationZoneAdmin, local_time_column
 
 
 class ResponseInline(admin.TabularInline):
@@ -14,10 +15,13 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
-    list_display = ("label", "organization", "status", "bank", "created_at", "closed_at")
+class AssessmentAdmin(OrganizationZoneAdmin):
+    list_display = ("label", "organization", "status", "bank", "created_local", "closed_local")
     list_filter = ("status", "bank")
     search_fields = ("label", "organization__name")
     list_select_related = ("organization", "bank")
     readonly_fields = ("strategy_snapshot", "created_at", "closed_at")
     inlines = (ResponseInline,)
+
+    created_local = local_time_column("created_at", "created (organization's time)")
+    closed_local = local_time_column("closed_at", "closed (organization's time)")

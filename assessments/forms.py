@@ -54,8 +54,9 @@ def _closes_on_field() -> forms.DateField:
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_(
-            "Optional. On this day the cycle closes by itself and its report is built; you get "
-            "an e-mail. If nobody has submitted answers by then, it stays open and you are told."
+            "Optional. The last day to answer: when it ends in your organization's time zone, "
+            "the cycle closes by itself and its report is built; you get an e-mail. If nobody "
+            "has submitted answers by then, it stays open and you are told."
         ),
         error_messages={"invalid": _("Enter a date, for example 2026-12-31.")},
     )

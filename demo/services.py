@@ -168,6 +168,8 @@ def demo_seed_clients() -> bool:
 
 def _client_of(consultant, *, owner, **fields) -> Organization:
     """Create a micro business owned by `owner` that granted `consultant` access."""
+    # The demo businesses are British: their times read as a London owner would expect.
+    fields.setdefault("time_zone", "Europe/London")
     organization = Organization.objects.create(size_band=Organization.SizeBand.MICRO, **fields)
     Membership.objects.create(user=owner, organization=organization)
     ConsultantAccess.objects.create(

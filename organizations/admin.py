@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from consultants.admin import ConsultantAccessInline
+from organizations.admin_zones import OrganizationZoneAdmin, local_time_column
 from organizations.models import Membership, Organization, StrategyProfile
 
 
@@ -13,14 +14,24 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "industry", "size_band", "capacity_days_per_month", "created_at")
+class OrganizationAdmin(OrganizationZoneAdmin):
+    organization_path = ""
+    list_display = (
+        "name",
+        "industry",
+        "size_band",
+        "capacity_days_per_month",
+        "time_zone",
+        "created_local",
+    )
     list_filter = ("industry", "size_band")
     search_fields = ("name",)
     inlines = (MembershipInline, ConsultantAccessInline)
 
+    created_local = local_time_column("created_at", "created (organization's time)")
+
 
 @admin.register(StrategyProfile)
-class StrategyProfileAdmin(admin.ModelAdmin):
+class StrategyProfileAdmin(OrganizationZoneAdmin):
     list_display = ("organization", "value_discipline", "primary_value", "segment")
     list_filter = ("value_discipline", "primary_value")

@@ -10,12 +10,41 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.addresses import normalize_email
 from organizations.models import Membership, Organization, StrategyProfile, ValueDiscipline
+from organizations.zones import time_zone_choices
 
 
-class OrganizationForm(forms.ModelForm):
+class TimeZoneField(forms.ChoiceField):
+    """A select of IANA zones grouped by region; an unknown name gets a message beside it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Time zone"))
+        kwargs.setdefault(
+            "help_text",
+            _("Dates and times of your organization are shown in this zone, with its name."),
+        )
+        # Left out of a post (an older page, a script): the zone stays what it was.
+        kwargs.setdefault("required", False)
+        super().__init__(choices=time_zone_choices, **kwargs)
+        self.error_messages["invalid_choice"] = _(
+            "“%(value)s” is not a time zone we know. Choose one from the list, "
+            "for example Europe/London or America/New_York."
+        )
+
+
+class _TimeZoneMixin:
+    instance: Organization
+    cleaned_data: dict[str, Any]
+
+    def clean_time_zone(self) -> str:
+        return self.cleaned_data.get("time_zone") or self.instance.time_zone
+
+
+class OrganizationForm(_TimeZoneMixin, forms.ModelForm):
+    time_zone = TimeZoneField(initial="UTC")
+
     class Meta:
         model = Organization
-        fields = ("name", "industry", "size_band", "capacity_days_per_month")
+        fields = ("name", "industry", "size_band", "capacity_days_per_month", "time_zone")
         help_texts: ClassVar[dict[str, str]] = {
             "capacity_days_per_month": (
                 "How many person-days a month your team can spend on improvement work "
@@ -27,10 +56,15 @@ class OrganizationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Save"))
+        if not self.is_bound:
+            # static/js/time_zone.js puts the browser's zone here until the owner picks one.
+            self.fields["time_zone"].widget.attrs["data-propose-browser-zone"] = ""
 
 
-class OrganizationSettingsForm(forms.ModelForm):
+class OrganizationSettingsForm(_TimeZoneMixin, forms.ModelForm):
     """What an owner may change after creation; each saved change lands in the history."""
+
+    time_zone = TimeZoneField()
 
     class Meta:
         model = Organization
@@ -40,6 +74,7 @@ class OrganizationSettingsForm(forms.ModelForm):
             "size_band",
             "capacity_days_per_month",
             "review_interval_days",
+            "time_zone",
         )
         labels: ClassVar[dict[str, Any]] = {
             "name": _("Name"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from organizations.mail import header_text
+from organizations.zones import DEFAULT_TIME_ZONE, time_zone_validate
 
 
 class ValueDiscipline(models.TextChoices):
@@ -64,11 +65,19 @@ class Organization(models.Model):
         validators=[MinValueValidator(7), MaxValueValidator(730)],
         help_text="How often the business should reassess; a reminder is e-mailed after this.",
     )
+    # An IANA name; pages, mails, PDFs and exports show the organization's times in it.
+    time_zone = models.CharField(
+        "time zone",
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        validators=[time_zone_validate],
+        help_text="Times of this organization are shown in this zone, e.g. Europe/London.",
+    )
     # When the owners were last reminded that a reassessment is due (null: not due or done).
     reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    # Owners change name, industry, size, capacity and interval on the settings page; the
+    # Owners change name, industry, size, capacity, interval and zone on the settings page; the
     # history says who changed what and when. The reminder stamp is bookkeeping, not a setting.
     history = HistoricalRecords(excluded_fields=["reminded_at"])
 

@@ -97,6 +97,7 @@ def organization_settings_history(
         "size_band": _("Size"),
         "capacity_days_per_month": _("Capacity (person-days a month)"),
         "review_interval_days": _("Reassess every … days"),
+        "time_zone": _("Time zone"),
     }
     # One record more than shown: the oldest shown change needs its predecessor to compare with.
     records = list(

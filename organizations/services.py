@@ -43,6 +43,7 @@ SETTINGS_FIELDS = (
     "size_band",
     "capacity_days_per_month",
     "review_interval_days",
+    "time_zone",
 )
 
 

@@ -39,6 +39,7 @@ from organizations.selectors import (
     organizations_for_user,
     strategy_of,
 )
+from organizations.zones import organization_zone_activate
 from reports import services as reports
 from reports.selectors import action_plan_progress, assessment_latest_scored
 
@@ -75,6 +76,7 @@ def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
+    organization_zone_activate(organization)
     role = membership_role(user=request.user, organization=organization)
     current = assessment_current(organization=organization)
     context: dict[str, Any] = {
@@ -105,6 +107,7 @@ def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def organization_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
+    organization_zone_activate(organization)
     require_owner(request, organization)
     form = OrganizationSettingsForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -143,6 +146,7 @@ def organization_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def strategy(request: HttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
+    organization_zone_activate(organization)
     profile = strategy_of(organization=organization)
     is_owner = selectors.is_owner(user=request.user, organization=organization)
     if request.method == "POST":
@@ -163,6 +167,7 @@ def strategy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def members(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
+    organization_zone_activate(organization)
     is_owner = selectors.is_owner(user=request.user, organization=organization)
     if request.method == "POST":
         require_owner(request, organization)

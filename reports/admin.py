@@ -2,19 +2,24 @@
 
 from django.contrib import admin
 
+from organizations.admin_zones import OrganizationZoneAdmin, local_time_column
 from reports.models import ActionItem, Report
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    list_display = ("assessment", "status", "alignment_index", "band", "finished_at")
+class ReportAdmin(OrganizationZoneAdmin):
+    organization_path = "assessment__organization"
+    list_display = ("assessment", "status", "alignment_index", "band", "finished_local")
     list_select_related = ("assessment__organization",)
     list_filter = ("status", "band")
     readonly_fields = ("result", "queued_at", "started_at", "finished_at", "duration_ms", "error")
 
+    finished_local = local_time_column("finished_at", "finished (organization's time)")
+
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(OrganizationZoneAdmin):
+    organization_path = "assessment__organization"
     list_display = ("title", "assessment", "status", "start", "due")
     list_select_related = ("assessment__organization",)
     list_filter = ("status",)

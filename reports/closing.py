@@ -1,4 +1,4 @@
-"""Cycles that close themselves on their closing date, and the owners' mail about it.
+"""Cycles that close themselves when their closing date is over, and the owners' mail about it.
 
 It lives in reports, not assessments, because closing queues the report
 (`assessment_close_and_report`), which sits above assessments.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Assessment
 from assessments.services.cycles import CycleError
 from organizations.models import Membership
+from organizations.zones import local_date_end, organization_zone
 from reports.services import assessment_close_and_report
 
 logger = logging.getLogger(__name__)
@@ -33,24 +34,34 @@ class ClosingRun:
     left_open: list[int] = field(default_factory=list)
 
 
-def cycles_close_due(*, today: date | None = None, now: datetime | None = None) -> ClosingRun:
-    """Close every open cycle whose closing date has come, and tell its owners; run by beat.
+def cycles_close_due(*, now: datetime | None = None) -> ClosingRun:
+    """Close every open cycle whose closing date has ended, and tell its owners; run by beat.
 
-    A cycle nobody has submitted answers to stays open (its report would say nothing): the
-    owners are told once, and the cycle is tried again on every run until it has answers or
-    the owner closes it or moves the date.
+    A closing date is the last day to answer: the cycle closes once that day is over in its
+    organization's time zone. A cycle nobody has submitted answers to stays open (its report
+    would say nothing): the owners are told once, and the cycle is tried again on every run
+    until it has answers or the owner closes it or moves the date.
     """
     now = now or timezone.now()
-    today = today or timezone.localdate(now)
+    # No zone is a day ahead of UTC, so a date that has ended anywhere is at most UTC's today.
+    utc_today = timezone.localdate(now, UTC)
     run = ClosingRun()
-    due = Assessment.objects.filter(
-        status=Assessment.Status.OPEN, closes_on__isnull=False, closes_on__lte=today
-    ).order_by("pk")
-    for pk in due.values_list("pk", flat=True):
-        if _close_one(pk=pk, now=now):
-            run.closed.append(pk)
+    candidates = (
+        Assessment.objects.filter(
+            status=Assessment.Status.OPEN, closes_on__isnull=False, closes_on__lte=utc_today
+        )
+        .select_related("organization")
+        .order_by("pk")
+    )
+    for assessment in candidates:
+        if assessment.closes_on is None or now <= local_date_end(
+            assessment.closes_on, assessment.organization
+        ):
+            continue  # its last day is not over yet where the organization is
+        if _close_one(pk=assessment.pk, now=now):
+            run.closed.append(assessment.pk)
         else:
-            run.left_open.append(pk)
+            run.left_open.append(assessment.pk)
     return run
 
 
@@ -96,7 +107,8 @@ def _tell_owners(*, assessment: Assessment, closed: bool) -> None:
             "label": assessment.label
         }
         template = "reports/email_cycle_not_closed.txt"
-    body = render_to_string(template, context)
+    with organization_zone(organization):
+        body = render_to_string(template, context)
     for email in owners:
         try:
             # One message per owner, so no owner's address is shown to anyone else.

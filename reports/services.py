@@ -25,6 +25,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from assessments.models import Answer, Assessment
 from assessments.services.cycles import CycleError, assessment_close, assessment_reopen
 from banks.services import bank_to_engine
+from organizations.zones import organization_zone, zone_of
 from reports.models import ActionItem, Report
 from reports.numbers import area_views
 from reports.selectors import (
@@ -76,9 +77,11 @@ def assessment_engine_input(
         .values_list("pk", "level")
     ]
     organization = assessment.organization
-    assessed_on = (assessment.closed_at or timezone.now()).date()
+    # Calendar days of the organization, whose zone the caller may not have activated.
+    zone = zone_of(organization)
+    assessed_on = timezone.localdate(assessment.closed_at or timezone.now(), zone)
     history = [
-        created.date().isoformat()
+        timezone.localdate(created, zone).isoformat()
         for created in organization.assessments.filter(
             report__in=reports_scored(), created_at__lt=assessment.created_at
         ).values_list("created_at", flat=True)
@@ -465,6 +468,12 @@ class _Built:
 
 def _report_compute(*, report: Report, timer: _Timer) -> _Built:
     """Do the slow work outside any transaction: score, draw, render."""
+    # Dates in the plan, the charts and the PDF are the organization's calendar days.
+    with organization_zone(report.assessment.organization):
+        return _report_compute_in_zone(report=report, timer=timer)
+
+
+def _report_compute_in_zone(*, report: Report, timer: _Timer) -> _Built:
     from reports import charts, pdf
     from reports.content import report_content
 

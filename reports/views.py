@@ -22,6 +22,7 @@ from accounts.http import AuthenticatedHttpRequest
 from assessments.models import Assessment
 from assessments.selectors import assessment_get, assessments_for_user
 from banks.services import bank_to_engine
+from organizations.zones import organization_zone_activate
 from reports import services
 from reports.charts import gantt_figure
 from reports.content import ReportContent, report_content
@@ -100,6 +101,7 @@ def _context(request: AuthenticatedHttpRequest, assessment: Assessment) -> dict[
 @require_GET
 def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     return render(request, "reports/report.html", _context(request, assessment))
 
 
@@ -108,6 +110,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Answer the page's polling: the banner while building, then the whole finished body."""
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     report = report_of(assessment=assessment)
     if report is not None and report.status in BUILDING:
         # The banner only: the previous version below it stays as it is.
@@ -129,6 +132,7 @@ def report_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_pdf_download(request: HttpRequest, pk: int) -> FileResponse:
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     report = report_of(assessment=assessment)
     if report is None or not report.pdf:
         raise Http404("This report has no PDF yet.")
@@ -146,6 +150,7 @@ def report_pdf_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def report_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     try:
         services.report_rebuild(assessment=assessment, user=request.user)
     except ReportError as exc:
@@ -157,12 +162,14 @@ def report_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _action_item_get(request: HttpRequest, pk: int) -> ActionItem:
-    return get_object_or_404(
+    item = get_object_or_404(
         ActionItem.objects.filter(
             assessment__in=assessments_for_user(user=request.user)
         ).select_related("assessment__organization", "assessment__bank"),
         pk=pk,
     )
+    organization_zone_activate(item.assessment.organization)
+    return item
 
 
 def _row_context(request: AuthenticatedHttpRequest, item: ActionItem) -> dict[str, Any]:

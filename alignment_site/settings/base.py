@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every request starts and ends in UTC; views of an organization switch to its zone.
+    "organizations.zones.TimeZoneResetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "organizations.zones.time_zone_context",
             ],
         },
     },
@@ -269,7 +272,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("INVITATION_REMINDER_SECONDS", default=3600),
         "options": {"expires": env.int("INVITATION_REMINDER_SECONDS", default=3600)},
     },
-    # Cycles with a closing date: closed (and their owners told) on the first run of that day.
+    # Cycles with a closing date: closed (and their owners told) on the first run after that day
+    # ends in the organization's time zone.
     "close-due-cycles": {
         "task": "assessments.tasks.cycles_close_due_task",
         "schedule": env.int("CYCLE_CLOSING_SECONDS", default=900),

@@ -27,6 +27,7 @@ from assessments.models import Assessment, Invitation, Response
 from banks.selectors import bank_answer_minutes
 from organizations.addresses import normalize_email
 from organizations.models import Level
+from organizations.zones import organization_zone
 
 logger = logging.getLogger(__name__)
 
@@ -235,13 +236,10 @@ def _send(*, invitation: Invitation, token: str, site_url: str, reminder: bool =
             "minutes": minutes,
         }
         template = "assessments/respondent/email_invitation.txt"
+    with organization_zone(assessment.organization):
+        body = render_to_string(template, context)
     try:
-        send_mail(
-            subject,
-            render_to_string(template, context),
-            settings.DEFAULT_FROM_EMAIL,
-            [invitation.email],
-        )
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     except Exception:
         # The invitation stays without sent_at; the owner sees it and can resend.
         logger.exception("could not e-mail invitation %s", invitation.pk)

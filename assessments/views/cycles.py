@@ -36,6 +36,7 @@ from consultants.selectors.raw_answers import raw_answers_can_export
 from organizations.access import require_owner
 from organizations.models import Membership
 from organizations.selectors import is_owner, membership_role, organization_get, strategy_of
+from organizations.zones import organization_zone_activate
 from reports.selectors import cycle_undo, report_of
 from reports.services import (
     assessment_close_and_report,
@@ -50,6 +51,7 @@ from reports.services import (
 @require_http_methods(["GET", "POST"])
 def assessment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
+    organization_zone_activate(organization)
     require_owner(request, organization)
     form = CycleStartForm(
         request.POST or None,
@@ -84,6 +86,7 @@ def assessment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_GET
 def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     role = membership_role(user=request.user, organization=assessment.organization)
     my_response = response_of_user(assessment=assessment, user=request.user) if role else None
     levels = participation(assessment=assessment)
@@ -111,6 +114,7 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_POST
 def assessment_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     require_owner(request, assessment.organization)
     try:
         count = invitations.invitation_reminders_send(
@@ -144,6 +148,7 @@ def assessment_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     require_owner(request, assessment.organization)
     form = CycleScheduleForm(
         request.POST or None,
@@ -171,6 +176,7 @@ def assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     return render(
         request,
         "assessments/_report_status.html",
@@ -182,6 +188,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assessment_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     require_owner(request, assessment.organization)
     if request.method == "POST":
         try:
@@ -212,6 +219,7 @@ def assessment_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def _owned_assessment(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
     # Reopening and deleting are the owner's alone: to anyone else the pages do not exist.
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     if not is_owner(user=request.user, organization=assessment.organization):
         raise Http404("No such cycle.")
     return assessment
@@ -267,6 +275,7 @@ def assessment_delete_confirm(request: AuthenticatedHttpRequest, pk: int) -> Htt
 @require_http_methods(["GET", "POST"])
 def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     require_owner(request, assessment.organization)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -329,6 +338,7 @@ def _invitations_page(
 
 def _owned_invitation(request: HttpRequest, pk: int, invitation_pk: int) -> Invitation:
     assessment = assessment_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     invitation = get_object_or_404(assessment.invitations, pk=invitation_pk)
     require_owner(request, assessment.organization)
     return invitation

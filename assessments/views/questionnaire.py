@@ -40,6 +40,7 @@ from assessments.services import cycles, invitations
 from banks.forms import SCALE_ANCHORS
 from organizations.models import Level, ValueDiscipline
 from organizations.selectors import membership_role
+from organizations.zones import organization_zone_activate
 
 # --- The questionnaire, shared by members and respondents ------------------------------------
 
@@ -83,6 +84,7 @@ def _member_wizard(request: AuthenticatedHttpRequest, pk: int) -> tuple[Wizard, 
     role = membership_role(user=request.user, organization=assessment.organization)
     if role is None:
         raise PermissionDenied("Only members of the organization answer its questionnaire.")
+    organization_zone_activate(assessment.organization)
     response = response_of_user(assessment=assessment, user=request.user)
     wizard = Wizard(
         assessment=assessment,
@@ -214,10 +216,14 @@ def _save_batch(
     except cycles.CycleError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
     progress = response_progress(assessment=wizard.assessment, response=response)
+    # The organization's zone is active: the page shows the local time with the zone's name,
+    # and the ISO moment with its offset is there for anything that computes with it.
+    now = timezone.localtime()
     return JsonResponse(
         {
             "saved": [{"question": change.question.code, "seq": change.seq} for change in saved],
-            "saved_at": time_format(timezone.localtime(), "H:i:s"),
+            "saved_at": time_format(now, "H:i:s T"),
+            "saved_at_iso": now.isoformat(timespec="seconds"),
             "progress": {p.code or "*": [p.answered, p.total] for p in progress},
         }
     )
@@ -300,11 +306,10 @@ def _link_problem(request: HtmxHttpRequest, exc: Exception) -> HttpResponse:
         return render(
             request, "assessments/_answer_feedback.html", {"errors": [message]}, status=status
         )
-    context = (
-        {"reason": exc.reason, "message": str(exc), "invitation": exc.invitation}
-        if isinstance(exc, invitations.InvitationGoneError)
-        else {"reason": "unknown"}
-    )
+    context: dict[str, Any] = {"reason": "unknown"}
+    if isinstance(exc, invitations.InvitationGoneError):
+        organization_zone_activate(exc.invitation.assessment.organization)
+        context = {"reason": exc.reason, "message": str(exc), "invitation": exc.invitation}
     return render(request, "assessments/respondent/link_problem.html", context, status=status)
 
 
@@ -322,6 +327,7 @@ def respondent_link(view: RespondentView) -> Callable[..., HttpResponse]:
             invitation = invitations.invitation_resolve(token=token)
         except (invitations.InvitationUnknownError, invitations.InvitationGoneError) as exc:
             return _link_problem(request, exc)
+        organization_zone_activate(invitation.assessment.organization)
         wizard = Wizard(
             assessment=invitation.assessment,
             response=invitations.invitation_response(invitation=invitation),

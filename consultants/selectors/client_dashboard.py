@@ -512,7 +512,9 @@ def action_plan_table(*, assessment: Assessment | None) -> tuple[list[str], list
         ]
         for item in _items(assessment)
     ]
-    return ACTION_HEADERS, rows
+    # The export writes wall-clock times of the active zone (the organization's): say which.
+    zone = timezone.get_current_timezone_name()
+    return [*ACTION_HEADERS[:-1], f"{ACTION_HEADERS[-1]} ({zone})"], rows
 
 
 def _items(assessment: Assessment | None) -> list[ActionItem]:

@@ -35,6 +35,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from consultants.models import ConsultantAccess
 from organizations.models import Organization
+from organizations.zones import zone_of
 from reports.bands import band_label
 from reports.models import ActionItem, Report
 from reports.numbers import points, points_change
@@ -89,6 +90,7 @@ class PortfolioRow:
     days_since: int | None
     stale: bool
     reminded_at: datetime | None
+    reminded_on: date | None  # the reminder's day in the organization's zone
 
     @property
     def band_label(self) -> str:
@@ -251,7 +253,9 @@ def portfolio_row(organization: Any, *, today: date) -> PortfolioRow:
     dimensions = organization.latest_dimensions or {}
     weakest = dimensions.get(organization.weakest_code or "", {}).get("title", "")
     last = organization.last_assessed
-    last_date = timezone.localdate(last) if last else None
+    # Each client's days are counted in its own zone, whichever zone the page is in.
+    zone = zone_of(organization)
+    last_date = timezone.localdate(last, zone) if last else None
     return PortfolioRow(
         organization_id=organization.pk,
         name=organization.name,
@@ -271,6 +275,9 @@ def portfolio_row(organization: Any, *, today: date) -> PortfolioRow:
         days_since=(today - last_date).days if last_date else None,
         stale=organization.is_stale,
         reminded_at=organization.reminded_at,
+        reminded_on=(
+            timezone.localdate(organization.reminded_at, zone) if organization.reminded_at else None
+        ),
     )
 
 
@@ -313,7 +320,7 @@ def portfolio_table(rows: Iterable[PortfolioRow]) -> list[Sequence[Any]]:
             row.last_assessed,
             row.days_since,
             "yes" if row.stale else "no",
-            timezone.localdate(row.reminded_at) if row.reminded_at else None,
+            row.reminded_on,
         )
         for row in rows
     ]

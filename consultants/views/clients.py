@@ -40,6 +40,7 @@ from consultants.selectors.client_dashboard import (
 )
 from organizations.models import Organization
 from organizations.selectors import organization_get
+from organizations.zones import organization_zone_activate
 from reports.models import Report
 from reports.selectors import NEWEST_FIRST, report_can_manage, reports_scored
 
@@ -80,6 +81,7 @@ def _compare_form(request: HttpRequest, cycles: list[CyclePoint]) -> CompareForm
 @require_GET
 def client_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
+    organization_zone_activate(organization)
     cycles = cycles_scored(organization=organization)
     latest = _latest_report(organization)
     form = _compare_form(request, cycles)
@@ -138,6 +140,7 @@ def _filename(organization: Organization, what: str, extension: str) -> str:
 @require_GET
 def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
+    organization_zone_activate(organization)
     headers, rows = results_table(organization=organization)
     if fmt == "xlsx":
         content: str | bytes = table_xlsx([("Results", headers, rows)])
@@ -155,6 +158,7 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_GET
 def actions_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
+    organization_zone_activate(organization)
     assessment = _latest_assessment(organization)
     if fmt == "ics":
         return download(
@@ -185,6 +189,7 @@ RAW_ANSWER_WIDTHS = (12, 10, 12, 34, 70, 12, 14, 12, 50)
 def raw_answers_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     """Send every submitted answer of the client's cycles (or of `?cycle=`), anonymised."""
     organization = organization_get(user=request.user, pk=pk)
+    organization_zone_activate(organization)
     if not raw_answers.raw_answers_can_export(user=request.user, organization=organization):
         raise PermissionDenied(_("Only owners and consultants download the raw answers."))
     cycle = _cycle_param(request, organization)

@@ -19,12 +19,14 @@ from consultants.selectors import (
 from consultants.services import access as consultants
 from organizations.access import require_owner
 from organizations.selectors import organization_get
+from organizations.zones import organization_zone_activate
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_consultants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
+    organization_zone_activate(organization)
     require_owner(request, organization)
     form = ConsultantGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -63,6 +65,7 @@ def organization_consultants(request: AuthenticatedHttpRequest, pk: int) -> Http
 @require_POST
 def grant_revoke(request: AuthenticatedHttpRequest, pk: int, grant_pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
+    organization_zone_activate(organization)
     require_owner(request, organization)
     grant = get_object_or_404(consultant_grants_of(organization=organization), pk=grant_pk)
     try:

@@ -1,6 +1,6 @@
 """Cycles with a closing date close themselves on that day (beat) and tell the owners."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -18,6 +18,13 @@ pytestmark = pytest.mark.django_db
 DUE = date(2026, 12, 1)
 
 
+def _day_after(day: date, days: int = 1) -> datetime:
+    """Return a moment early on the day `days` after `day`, in UTC."""
+    return datetime.combine(day + timedelta(days=days), datetime.min.time(), tzinfo=UTC) + (
+        timedelta(minutes=5)
+    )
+
+
 def _due(assessment, on=DUE):
     assessment.closes_on = on
     assessment.save(update_fields=["closes_on"])
@@ -30,7 +37,7 @@ def test_a_due_cycle_with_answers_closes_queues_its_report_and_mails_the_owners(
     _due(assessment)
     ResponseFactory(assessment=assessment, submitted_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
-        run = cycles_close_due(today=DUE)
+        run = cycles_close_due(now=_day_after(DUE))
     assert run.closed == [assessment.pk]
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.CLOSED
@@ -42,7 +49,7 @@ def test_a_due_cycle_with_answers_closes_queues_its_report_and_mails_the_owners(
     assert assessment.get_absolute_url() in mail.outbox[0].body
     # The next run finds nothing left to do.
     with django_capture_on_commit_callbacks(execute=True):
-        assert cycles_close_due(today=DUE + timedelta(days=1)).closed == []
+        assert cycles_close_due(now=_day_after(DUE, 2)).closed == []
     assert len(mail.outbox) == 2
 
 
@@ -52,7 +59,7 @@ def test_a_due_cycle_without_submitted_answers_stays_open_and_the_owner_is_told_
     _due(assessment)
     ResponseFactory(assessment=assessment)  # started, never submitted
     with django_capture_on_commit_callbacks(execute=True):
-        run = cycles_close_due(today=DUE)
+        run = cycles_close_due(now=_day_after(DUE))
     assert run.left_open == [assessment.pk]
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.OPEN
@@ -62,20 +69,20 @@ def test_a_due_cycle_without_submitted_answers_stays_open_and_the_owner_is_told_
     assert "not closed" in message.subject
     # Beat runs again and again: the owner hears about it once.
     with django_capture_on_commit_callbacks(execute=True):
-        cycles_close_due(today=DUE + timedelta(days=1))
+        cycles_close_due(now=_day_after(DUE, 2))
     assert len(mail.outbox) == 1
 
     # Once someone submits, the next run closes it.
     ResponseFactory(assessment=assessment, submitted_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
-        assert cycles_close_due(today=DUE + timedelta(days=2)).closed == [assessment.pk]
+        assert cycles_close_due(now=_day_after(DUE, 3)).closed == [assessment.pk]
 
 
 def test_a_cycle_before_its_date_or_without_one_stays_open(assessment):
     ResponseFactory(assessment=assessment, submitted_at=timezone.now())
-    assert cycles_close_due(today=DUE).closed == []
+    assert cycles_close_due(now=_day_after(DUE)).closed == []
     _due(assessment, on=DUE + timedelta(days=1))
-    assert cycles_close_due(today=DUE).closed == []
+    assert cycles_close_due(now=_day_after(DUE)).closed == []
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.OPEN
 
@@ -101,7 +108,7 @@ def test_the_owner_sets_a_closing_date_and_a_past_one_is_refused(owner_client, a
     assessment.refresh_from_db()
     assert assessment.closes_on == later
     page = owner_client.get(assessment.get_absolute_url()).content.decode()
-    assert "Closes by itself on" in page
+    assert "Closes by itself at the end of" in page
 
 
 def test_a_new_cycle_can_start_with_a_closing_date(owner_client, organization, default_bank):
@@ -112,3 +119,18 @@ def test_a_new_cycle_can_start_with_a_closing_date(owner_client, organization, d
     )
     assert response.status_code == 302
     assert organization.assessments.get(label="2027-Q1").closes_on == later
+
+
+def test_a_closing_date_ends_at_midnight_in_the_organizations_zone(
+    assessment, organization, django_capture_on_commit_callbacks
+):
+    organization.time_zone = "America/New_York"
+    organization.save(update_fields=["time_zone"])
+    _due(assessment)
+    ResponseFactory(assessment=assessment, submitted_at=timezone.now())
+    # 04:59 UTC on 2 December is 23:59 on 1 December in New York: the last day is not over.
+    assert cycles_close_due(now=datetime(2026, 12, 2, 4, 59, tzinfo=UTC)).closed == []
+    with django_capture_on_commit_callbacks(execute=True):
+        run = cycles_close_due(now=datetime(2026, 12, 2, 5, 1, tzinfo=UTC))
+    assert run.closed == [assessment.pk]
+    assert "(1 December 2026, America/New_York time)" in mail.outbox[0].body

@@ -20,6 +20,7 @@ VALID = {
     "size_band": Organization.SizeBand.SMALL,
     "capacity_days_per_month": "6.5",
     "review_interval_days": "60",
+    "time_zone": "America/New_York",
 }
 
 
@@ -50,6 +51,8 @@ def test_owner_changes_every_setting_and_the_history_names_them(client, owner):
     assert changed["Capacity (person-days a month)"] == ("8", "6.5")
     assert changed["Reassess every … days"] == ("90", "60")
     assert changed["Industry"] == ("Food and drink", "Retail")
+    assert changed["Time zone"] == ("UTC", "America/New_York")
+    assert organization.time_zone == "America/New_York"
 
     page = client.get(_url(organization)).content.decode()
     assert "6.5" in page
@@ -90,6 +93,7 @@ def test_an_unchanged_form_writes_no_history(owner):
         ),
         ("name", "   ", "Give the organization a name."),
         ("industry", "mining", "Select a valid choice."),
+        ("time_zone", "Mars/Olympus_Mons", "is not a time zone we know"),
     ],
 )
 def test_bad_input_is_refused_beside_its_field(client, owner, field, value, message):
