@@ -2,7 +2,6 @@
 
 import csv
 import io
-import json
 import re
 import tempfile
 import unicodedata
@@ -177,18 +176,3 @@ def download_file(file: Any, *, filename: str, content_type: str) -> FileRespons
     response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
     response.block_size = _FILE_BLOCK_SIZE
     return response
-
-
-def table_json_stream(keys: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Yield the table as a JSON array of objects keyed by `keys`, in chunks."""
-    yield "["
-    chunk: list[str] = []
-    separator = ""
-    for row in rows:
-        chunk.append(separator + json.dumps(dict(zip(keys, row, strict=True)), default=str))
-        separator = ","
-        if len(chunk) >= _CSV_ROWS_PER_CHUNK:
-            yield "".join(chunk)
-            chunk = []
-    chunk.append("]")
-    yield "".join(chunk)

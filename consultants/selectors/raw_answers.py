@@ -21,6 +21,7 @@ order, so the database never sorts the whole table.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,11 +44,12 @@ from reports.services import MIN_GROUP_SIZE
 OTHERS = "others"
 # Rows fetched per round trip: enough to keep the database busy, little enough to stream.
 CHUNK_SIZE = 5000
-# Characters of CSV per streamed chunk: one row per chunk would cost more than the row.
-CSV_CHUNK_CHARS = 64 * 1024
+# Characters per streamed chunk of text: one row per chunk would cost more than the row.
+CHUNK_CHARS = 64 * 1024
 # The permutation that orders respondents: multiplication by a key modulo a prime larger than
 # any id, which maps distinct ids to distinct places.
 _PRIME = 2_147_483_647
+_JSON_EMPTY = '""'
 
 # (key in the API, header in the files)
 COLUMNS: tuple[tuple[str, Any], ...] = (
@@ -69,6 +71,7 @@ class _QuestionInfo:
     text: str
     targets: dict[str, int]
     csv: str  # "code,text," as written in the CSV file
+    json: str  # '"question": code, "question_text": text, ' as written in the API's JSON
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ class _Respondent:
     # whose targets are never shown.
     discipline: str | None
     csv: str  # "cycle,level,number," as written in the CSV file
+    json: str  # '{"cycle": label, "level": level, "respondent": number, ' in the API's JSON
 
 
 def raw_answers_can_export(*, user: User, organization: Organization) -> bool:
@@ -143,10 +147,37 @@ def raw_answer_csv(*, organization: Organization, cycle_id: int | None = None) -
         )
         lines.append(line)
         size += len(line)
-        if size >= CSV_CHUNK_CHARS:
+        if size >= CHUNK_CHARS:
             yield "".join(lines)
             lines, size = [], 0
     yield "".join(lines)
+
+
+def raw_answer_json(*, organization: Organization, cycle_id: int | None = None) -> Iterator[str]:
+    """Yield the rows of `raw_answer_rows` as a JSON array of objects, in chunks of ~64 KB.
+
+    The keys are `raw_answer_keys()`, "don't know" a boolean; the text is what `json.dumps`
+    writes for each object, objects separated by commas. Texts are not quoted for spreadsheets.
+    """
+    chunk, size, separator = ["["], 1, ""
+    for who, question, current, target, comment in _answers(
+        organization=organization, cycle_id=cycle_id, quote=_as_is
+    ):
+        line = (
+            f"{separator}{who.json}{question.json}"
+            f'"current": {"null" if current is None else current}, '
+            f'"target": {"null" if target is None else target}, '
+            f'"dont_know": {"true" if current is None else "false"}, '
+            f'"comment": {json.dumps(comment) if comment else _JSON_EMPTY}}}'
+        )
+        separator = ","
+        chunk.append(line)
+        size += len(line)
+        if size >= CHUNK_CHARS:
+            yield "".join(chunk)
+            chunk, size = [], 0
+    chunk.append("]")
+    yield "".join(chunk)
 
 
 def _answers(
@@ -217,6 +248,10 @@ def _respondents(
                     number=number,
                     discipline=discipline if owner else None,
                     csv=f"{csv_field(label)},{csv_field(shown_level)},{number},",
+                    json=(
+                        f'{{"cycle": {json.dumps(label)}, "level": {json.dumps(shown_level)}, '
+                        f'"respondent": {number}, '
+                    ),
                 )
             )
     return respondents
@@ -327,6 +362,7 @@ def _questions(bank_ids: set[int], *, quote: Callable[[Any], Any]) -> dict[int, 
             text=text,
             targets=by_discipline,
             csv=f"{csv_field(code)},{csv_field(text)},",
+            json=f'"question": {json.dumps(code)}, "question_text": {json.dumps(text)}, ',
         )
     return questions
 

@@ -353,34 +353,52 @@ def test_the_export_takes_the_same_queries_however_many_answers(
     assert counts[1] <= RAW_EXPORT_MAX_QUERIES, counts
 
 
-def test_the_csv_is_what_the_csv_module_writes(owner_client, organization, bank):
-    """The CSV is assembled by hand for speed: it must equal csv.writer's text, byte for byte."""
-    cycle = AssessmentFactory(organization=organization, bank=bank, label='Q4, "final"')
-    awkward = {
-        0: 'comma, and "quotes"',
-        1: "two\nlines\r\nand a carriage return",
-        2: " leading space and trailing ",
-        3: "=1+1, quoted and commas",
-    }
+AWKWARD = {
+    0: 'comma, and "quotes"',
+    1: "two\nlines\r\nand a carriage return, café ☕",
+    2: " leading space and trailing ",
+    3: "=1+1, quoted and commas",
+}
+
+
+@pytest.fixture
+def awkward_cycle(organization, bank):
+    """A cycle whose label and comments hold every character that CSV or JSON must escape."""
+    cycle = AssessmentFactory(organization=organization, bank=bank, label='Q4, "final" é')
     for n in range(3):
-        _respond(cycle, Level.STAFF, email=f"w{n}@bakery.example", comments=awkward)
-    response = owner_client.get(_url(organization, "csv", cycle))
+        _respond(cycle, Level.STAFF, email=f"w{n}@bakery.example", comments=AWKWARD)
+    return cycle
+
+
+def test_the_csv_is_what_the_csv_module_writes(owner_client, organization, awkward_cycle):
+    """The CSV is assembled by hand for speed: it must equal csv.writer's text, byte for byte."""
+    response = owner_client.get(_url(organization, "csv", awkward_cycle))
     body = b"".join(response.streaming_content).decode()
     expected = io.StringIO()
     writer = csv.writer(expected)
     writer.writerow(HEADERS)
     writer.writerows(
-        raw_answers.raw_answer_rows(organization=organization, cycle_id=cycle.pk, spreadsheet=True)
+        raw_answers.raw_answer_rows(
+            organization=organization, cycle_id=awkward_cycle.pk, spreadsheet=True
+        )
     )
     assert body == expected.getvalue()
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[1][0] == 'Q4, "final"'
-    assert {row[8] for row in rows[1:]} == {
-        'comma, and "quotes"',
-        "two\nlines\r\nand a carriage return",
-        " leading space and trailing ",
-        "'=1+1, quoted and commas",
-    }
+    assert rows[1][0] == 'Q4, "final" é'
+    assert {row[8] for row in rows[1:]} == {*list(AWKWARD.values())[:3], "'=1+1, quoted and commas"}
+
+
+def test_the_api_json_is_what_json_dumps_writes(owner, organization, awkward_cycle):
+    """The JSON is assembled by hand too: each object as json.dumps writes it, texts unquoted."""
+    response = token_client(owner).get(f"/api/cycles/{awkward_cycle.pk}/raw-answers/")
+    body = b"".join(response.streaming_content).decode()
+    keys = raw_answers.raw_answer_keys()
+    objects = [
+        dict(zip(keys, (*row[:7], bool(row[7]), row[8]), strict=True))
+        for row in raw_answers.raw_answer_rows(organization=organization, cycle_id=awkward_cycle.pk)
+    ]
+    assert body == "[" + ",".join(json.dumps(item) for item in objects) + "]"
+    assert {item["comment"] for item in json.loads(body)} == set(AWKWARD.values())
 
 
 def test_other_databases_read_the_answers_in_the_same_order(organization, cycles, bank):
