@@ -25,7 +25,6 @@ from api.parsers import StrictJSONParser
 from api.throttling import SharedScopedRateThrottle
 from assessments.models import Assessment
 from assessments.selectors import assessments_for_user
-from consultants.exports import table_json_stream
 from consultants.selectors import raw_answers
 from organizations.models import Membership, Organization
 from organizations.selectors import organizations_for_user
@@ -230,18 +229,9 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
                 {"detail": "Only owners and consultants read the raw answers."},
                 status=status.HTTP_403_FORBIDDEN,
             )
-        rows = (
-            (*row[:7], bool(row[7]), row[8])  # "don't know" is a boolean here, 1/0 in files
-            for row in raw_answers.raw_answer_rows(
-                organization=cycle.organization, cycle_id=cycle.pk
-            )
-        )
+        chunks = raw_answers.raw_answer_json(organization=cycle.organization, cycle_id=cycle.pk)
         return StreamingHttpResponse(
-            (
-                chunk.encode("utf-8")
-                for chunk in table_json_stream(raw_answers.raw_answer_keys(), rows)
-            ),
-            content_type="application/json",
+            (chunk.encode("utf-8") for chunk in chunks), content_type="application/json"
         )
 
     @extend_schema(

@@ -4,13 +4,15 @@ Issue #21 asks for 100,000 answers in <= 2 s (CSV) on the 2-core machine. The sc
 organization with one closed cycle on the default bank (64 questions): an owner and enough
 managers and staff for --answers answers (about one in ten with a comment), written in bulk.
 It then downloads the export as its owner through Django's test client — the whole view:
-scoping, queries, the streamed CSV or the write-only workbook — and prints the median over
---runs downloads, the SQL queries of one download and the size. It asserts nothing about time.
+scoping, queries, the streamed CSV or the constant-memory workbook — reading the body chunk by
+chunk as a client saving it would, and prints the median over --runs downloads, the SQL
+statements of one download, the size, and the peak memory Python allocated during one more
+(untimed) download. `api` in --formats adds the API's JSON stream. It asserts nothing about time.
 
 Database: with DATABASE_URL pointing to PostgreSQL, the script drops and creates its own
 database `resonance_bench_export` on that server; otherwise a SQLite file in a temporary folder.
 
-    .venv/bin/python bench/bench_export.py [--answers 100000] [--runs 3] [--formats csv,xlsx]
+    .venv/bin/python bench/bench_export.py [--answers 100000] [--runs 3] [--formats csv,xlsx,api]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/bench_export.py
 """
 
@@ -23,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,17 +112,30 @@ class _Recorder:
         return execute(sql, params, many, context)
 
 
-def _download(client, url: str) -> bytes:
+def _download(client, url: str) -> int:
+    """Return the size of the whole body, read chunk by chunk."""
     response = client.get(url)
     assert response.status_code == 200, response.status_code
-    return b"".join(response.streaming_content)
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    response.close()
+    return size
+
+
+def _peak_memory(client, url: str) -> int:
+    """Return the most memory Python held at once during one download, in bytes."""
+    tracemalloc.start()
+    try:
+        _download(client, url)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--formats", default="csv,xlsx", help="comma-separated: csv, xlsx")
+    parser.add_argument("--formats", default="csv,xlsx", help="comma-separated: csv, xlsx, api")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="resonance-bench-") as tmp:
         where = bench_django(Path(tmp), database=BENCH_DATABASE)
@@ -128,6 +144,7 @@ def main() -> None:
         from django.urls import reverse
 
         from assessments.models import Answer
+        from tests.api.conftest import token_client
 
         started = time.perf_counter()
         owner, organization = _seed(args.answers)
@@ -141,14 +158,19 @@ def main() -> None:
         client.force_login(owner)
         print(f"median of {args.runs} downloads (target: CSV <= 2 s):")
         for fmt in args.formats.split(","):
-            url = reverse("clients:raw_answers_export", kwargs={"pk": organization.pk, "fmt": fmt})
+            if fmt == "api":
+                cycle = organization.assessments.get()
+                url, reader = f"/api/cycles/{cycle.pk}/raw-answers/", token_client(owner)
+            else:
+                kwargs = {"pk": organization.pk, "fmt": fmt}
+                url, reader = reverse("clients:raw_answers_export", kwargs=kwargs), client
             statements: list[str] = []
             with connection.execute_wrapper(_Recorder(statements)):
-                body = _download(client, url)
+                size = _download(reader, url)
             times, cpu = [], []
             for _ in range(args.runs):
                 started, started_cpu = time.perf_counter(), time.process_time()
-                body = _download(client, url)
+                size = _download(reader, url)
                 times.append(time.perf_counter() - started)
                 cpu.append(time.process_time() - started_cpu)
             runs = ", ".join(f"{t:.2f}" for t in times)
@@ -157,8 +179,11 @@ def main() -> None:
             print(
                 f"  {fmt.upper():<5} {statistics.median(times):6.2f} s  (runs: {runs}; "
                 f"CPU {statistics.median(cpu):.2f} s)  "
-                f"{len(statements)} SQL statements  {len(body) / 1e6:.1f} MB"
+                f"{len(statements)} SQL statements  {size / 1e6:.1f} MB  "
+                f"peak Python memory {_peak_memory(reader, url) / 1e6:.1f} MB",
+                flush=True,
             )
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
         if connection.vendor == "postgresql":
             connection.close()
 

@@ -2,17 +2,17 @@
 
 import csv
 import io
-import json
+import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import xlsxwriter
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -22,6 +22,10 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # Rows written per chunk of a streamed CSV: one chunk per row would cost more in the server.
 _CSV_ROWS_PER_CHUNK = 500
+# What makes the csv module's default dialect quote a field.
+_CSV_QUOTED = re.compile(r'[,"\r\n]')
+# Bytes per chunk when a file is sent (Django's default, 4 KB, means thousands of chunks).
+_FILE_BLOCK_SIZE = 64 * 1024
 
 
 def safe_text(value: Any) -> Any:
@@ -35,6 +39,13 @@ def safe_text(value: Any) -> Any:
     if unicodedata.normalize("NFKC", value).lstrip(" ").startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def csv_field(text: str) -> str:
+    """Return the text as one field of a CSV row, quoted exactly as `csv.writer` would."""
+    if _CSV_QUOTED.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _cell(value: Any) -> Any:
@@ -121,27 +132,32 @@ def table_xlsx_file(
 ) -> Any:
     """Return an open temporary file holding a one-sheet workbook, written row by row.
 
-    Write-only mode keeps memory flat however many rows there are; a workbook is a zip file,
-    so it is finished on disk before the first byte can be sent. Column widths are given, as
-    they must be set before the first row. `prepared` as in `table_csv_stream`.
+    XlsxWriter's constant-memory mode writes each row out as soon as the next one starts, so
+    memory stays flat however many rows there are; a workbook is a zip file, so it is finished
+    on disk before the first byte can be sent. `prepared` as in `table_csv_stream`.
     """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])  # Excel's limit on sheet names
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append(row if prepared else [_cell(value) for value in row])
     # Spills to disk past a few megabytes; deleted when the response closes it.
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - returned open
-    workbook.save(spool)
+    workbook = xlsxwriter.Workbook(
+        spool,
+        {
+            "constant_memory": True,
+            # Text stays text: never a formula, a link or a number, whatever it starts with.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd hh:mm",
+        },
+    )
+    sheet = workbook.add_worksheet(title[:31])  # Excel's limit on sheet names
+    for i, width in enumerate(widths):
+        sheet.set_column(i, i, width)
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, list(headers), workbook.add_format({"bold": True}))
+    write_row = sheet.write_row
+    for number, row in enumerate(rows, start=1):
+        write_row(number, 0, row if prepared else [_cell(value) for value in row])
+    workbook.close()
     spool.seek(0)
     return spool
 
@@ -157,19 +173,6 @@ def download_stream(chunks: Iterable[str], *, filename: str) -> StreamingHttpRes
 
 def download_file(file: Any, *, filename: str, content_type: str) -> FileResponse:
     """Return a response that sends an open file and closes it afterwards."""
-    return FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
-
-
-def table_json_stream(keys: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Yield the table as a JSON array of objects keyed by `keys`, in chunks."""
-    yield "["
-    chunk: list[str] = []
-    separator = ""
-    for row in rows:
-        chunk.append(separator + json.dumps(dict(zip(keys, row, strict=True)), default=str))
-        separator = ","
-        if len(chunk) >= _CSV_ROWS_PER_CHUNK:
-            yield "".join(chunk)
-            chunk = []
-    chunk.append("]")
-    yield "".join(chunk)
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
+    response.block_size = _FILE_BLOCK_SIZE
+    return response

@@ -21,7 +21,6 @@ from consultants.exports import (
     download_file,
     download_stream,
     table_csv,
-    table_csv_stream,
     table_xlsx,
     table_xlsx_file,
 )
@@ -193,20 +192,23 @@ def raw_answers_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> 
     if not raw_answers.raw_answers_can_export(user=request.user, organization=organization):
         raise PermissionDenied(_("Only owners and consultants download the raw answers."))
     cycle = _cycle_param(request, organization)
-    rows = raw_answers.raw_answer_rows(
-        organization=organization, cycle_id=cycle.pk if cycle else None, spreadsheet=True
-    )
+    cycle_id = cycle.pk if cycle else None
     what = f"answers {cycle.label}" if cycle else "answers"
-    headers = raw_answers.raw_answer_headers()
     if fmt == "xlsx":
         workbook = table_xlsx_file(
-            title=_("Answers"), headers=headers, rows=rows, widths=RAW_ANSWER_WIDTHS, prepared=True
+            title=_("Answers"),
+            headers=raw_answers.raw_answer_headers(),
+            rows=raw_answers.raw_answer_rows(
+                organization=organization, cycle_id=cycle_id, spreadsheet=True
+            ),
+            widths=RAW_ANSWER_WIDTHS,
+            prepared=True,
         )
         return download_file(
             workbook, filename=_filename(organization, what, fmt), content_type=XLSX_TYPE
         )
     return download_stream(
-        table_csv_stream(headers, rows, prepared=True),
+        raw_answers.raw_answer_csv(organization=organization, cycle_id=cycle_id),
         filename=_filename(organization, what, "csv"),
     )
 
