@@ -21,7 +21,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from reports import print_charts
+from reports import print_charts, svg_text
 from reports.content import ReportContent
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,7 @@ def html_to_pdf(html: str, *, fetcher: Any | None = None) -> bytes:
     """Render HTML to PDF bytes with the static-only fetcher."""
     from weasyprint import HTML
 
+    svg_text.install()
     pdf: bytes = HTML(
         string=html, base_url=PDF_ORIGIN, url_fetcher=fetcher or static_only_fetcher()
     ).write_pdf()
