@@ -1,4 +1,4 @@
-"""SVG text in the PDF: plain labels drawn in one run, per-glyph placement left to WeasyPrint."""
+"""The PDF engine's speed-ups: SVG labels in one run, the stylesheet and fonts made once."""
 
 import base64
 import re
@@ -64,3 +64,16 @@ def test_anchored_and_per_glyph_text_land_where_svg_places_them(tmp_path):
     letters = {word: box for word, box in words.items() if word in {"a", "b", "c"}}
     assert [round(box[0] / 0.75) for _, box in sorted(letters.items())] == [10, 30, 50]
     assert "tilted" in words or {"t", "i", "l", "e", "d"} <= set(words)
+
+
+def test_the_print_stylesheet_and_fonts_are_made_once_per_thread():
+    import threading
+
+    first = pdf._print_resources()
+    assert pdf._print_resources() is first
+    other = []
+    thread = threading.Thread(target=lambda: other.append(pdf._print_resources()))
+    thread.start()
+    thread.join()
+    assert other[0] is not first, "each thread has its own font map"
+    assert other[0][0].page_rules, "the stylesheet's @page rules are parsed"
