@@ -20,6 +20,7 @@ import base64
 import functools
 import io
 import os
+import re
 import statistics
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 
 WIDTH = 504.0  # points: the A4 text width at the PDF's margins
 DASHED = (0, (4, 3))
+NO_ROTATION = re.compile(rb' transform="rotate\(-?0 [-0-9. ]+\)"')
 RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",  # the one font installed with WeasyPrint's Pango
     "font.size": 8.0,
@@ -121,7 +123,10 @@ def _data_url(fig: Figure) -> str:
         format="svg",
         metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
     )
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+    # matplotlib gives every label a rotation, most of them by zero degrees: WeasyPrint would
+    # parse and apply each one.
+    svg = NO_ROTATION.sub(b"", buffer.getvalue())
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
 
 def _short(text: str, limit: int = 36) -> str:

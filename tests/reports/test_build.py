@@ -1,5 +1,7 @@
 """The report build service: one ready report, kept progress, readable failures, intact data."""
 
+import gc
+
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.storage import default_storage
@@ -35,7 +37,12 @@ def test_build_stores_result_figures_pdf_action_items_and_timings(built_report, 
     assert 0 <= report.alignment_index <= 100
     assert report.band == report.result["band"]
     assert set(report.figures) >= {"radar", "areas", "matrix", "fit", "perception"}
-    assert set(report.timings) >= {"score", "figures", "pdf", "store_pdf"}
+    assert set(report.timings) >= {"score", "figures", "pdf", "pdf_html", "pdf_render", "store_pdf"}
+    # CPU milliseconds per phase: the PDF's two steps are inside the PDF phase.
+    cpu = report.timings["cpu"]
+    assert set(cpu) >= {"score", "figures", "pdf", "pdf_html", "pdf_render", "store_pdf"}
+    assert cpu["pdf_render"] > 0
+    assert cpu["pdf_html"] + cpu["pdf_render"] <= cpu["pdf"] + 2  # rounding of each
     assert report.duration_ms > 0
     assert report.started_at <= report.finished_at
     assert report.attempts == 1
@@ -176,6 +183,30 @@ def test_transient_database_errors_propagate_for_the_task_to_retry(assessment, m
     report.refresh_from_db()
     assert report.status == Report.Status.RUNNING  # not failed: a retry follows
     assert report.attempts == 1
+
+
+def test_the_garbage_collector_is_paused_during_a_build_only(assessment, monkeypatch):
+    seen = []
+    real = pdf_module.report_pdf
+
+    def watched(content, **kwargs):
+        seen.append(gc.isenabled())
+        return real(content, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "report_pdf", watched)
+    assert gc.isenabled()
+    report = report_request(assessment=assessment, enqueue=False)
+    assert report_build(report_id=report.pk).status == Report.Status.READY
+    assert seen == [False]
+    assert gc.isenabled(), "the collector is back after the build"
+
+    def broken(content, **kwargs):
+        raise RuntimeError("jammed")
+
+    monkeypatch.setattr(pdf_module, "report_pdf", broken)
+    report = report_request(assessment=assessment, enqueue=False)
+    assert report_build(report_id=report.pk).status == Report.Status.FAILED
+    assert gc.isenabled(), "and after a failed one"
 
 
 def test_soft_time_limit_ends_in_a_readable_failure(assessment, monkeypatch):

@@ -1,0 +1,79 @@
+"""The PDF engine's speed-ups: SVG labels in one run, the stylesheet and fonts made once."""
+
+import base64
+import re
+import shutil
+import subprocess
+from html import unescape
+
+import pytest
+
+from reports import pdf, svg_text
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
+)
+
+WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+)
+# 400 × 100 user units drawn 400 CSS px wide: one unit is one CSS px, 0.75 pt in the PDF.
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="400" height="100" viewBox="0 0 400 100">
+  <text x="200" y="20" style="font-size: 12px; font-family: 'DejaVu Sans'; text-anchor: middle"
+        transform="rotate(-0 200 20)">centred label</text>
+  <text x="390" y="45" style="font-size: 12px; font-family: 'DejaVu Sans'; text-anchor: end"
+        >right edge</text>
+  <text x="10 30 50" y="70" style="font-size: 12px; font-family: 'DejaVu Sans'">abc</text>
+  <text x="10" y="90" rotate="0 10" style="font-size: 12px; font-family: 'DejaVu Sans'">tilted</text>
+</svg>"""
+
+
+def _words(document: bytes, tmp_path) -> dict[str, tuple[float, float]]:
+    """Return each word of the PDF with its left and right edge in points."""
+    path = tmp_path / "svg.pdf"
+    path.write_bytes(document)
+    command = [shutil.which("pdftotext") or "pdftotext", "-bbox", str(path), "-"]
+    xhtml = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+    return {
+        unescape(word): (float(left), float(right)) for left, right, word in WORD.findall(xhtml)
+    }
+
+
+def _render(svg: str) -> bytes:
+    html = (
+        "<style>@page { size: 400px 100px; margin: 0 } body { margin: 0 }</style>"
+        '<img style="display: block; width: 400px" src="data:image/svg+xml;base64,'
+        + base64.b64encode(svg.encode()).decode()
+        + '">'
+    )
+    return pdf.html_to_pdf(html)
+
+
+def test_plain_text_is_drawn_in_one_run_on_the_checked_weasyprint():
+    _render(SVG)
+    assert svg_text.installed(), "WeasyPrint changed: check reports/svg_text.py against it"
+
+
+@needs_poppler
+def test_anchored_and_per_glyph_text_land_where_svg_places_them(tmp_path):
+    words = _words(_render(SVG), tmp_path)
+    left, right = words["centred"][0], words["label"][1]
+    assert abs((left + right) / 2 - 200 * 0.75) < 1.5, "text-anchor middle centres the run"
+    assert abs(words["edge"][1] - 390 * 0.75) < 1.5, "text-anchor end ends the run at x"
+    # Per-glyph x lists and rotate go to WeasyPrint's own drawing, letter by letter.
+    letters = {word: box for word, box in words.items() if word in {"a", "b", "c"}}
+    assert [round(box[0] / 0.75) for _, box in sorted(letters.items())] == [10, 30, 50]
+    assert "tilted" in words or {"t", "i", "l", "e", "d"} <= set(words)
+
+
+def test_the_print_stylesheet_and_fonts_are_made_once_per_thread():
+    import threading
+
+    first = pdf._print_resources()
+    assert pdf._print_resources() is first
+    other = []
+    thread = threading.Thread(target=lambda: other.append(pdf._print_resources()))
+    thread.start()
+    thread.join()
+    assert other[0] is not first, "each thread has its own font map"
+    assert other[0][0].page_rules, "the stylesheet's @page rules are parsed"
