@@ -13,9 +13,12 @@ from scoring.constants import (
     BAND_ALIGNED,
     BAND_PARTIAL,
     BAND_RESONANT,
+    CONSENSUS_MIN_RESPONDENTS,
+    CONSENSUS_STDEV_FLAG,
     COVERAGE_DENOMINATOR,
     COVERAGE_NUMERATOR,
     DISCIPLINES,
+    EPSILON,
     LEVELS,
     MISFIT_SPAN,
     OVERKILL_COST,
@@ -38,6 +41,7 @@ __all__ = [
     "bank_index",
     "candidate_gains",
     "feasibility_of",
+    "flagged_stdev",
     "misfit",
     "profile_match",
     "score",
@@ -266,13 +270,28 @@ class Aggregates:
     count: list[int]  # non-null currents over all responses
     total: list[int]  # their sum
     squares: list[int]  # the sum of their squares
+    flagged_stdev: list[float | None]  # their population stdev where it flags low consensus
     respondents: dict[str, int]
 
 
-# One question's aggregates: owner, manager and staff means, C_q, count, sum, sum of squares.
+# One question's aggregates: owner, manager and staff means, C_q, count, sum, sum of squares,
+# and the population stdev of its answers when it is flagged for low consensus (else None).
 _QuestionAggregates: TypeAlias = tuple[
-    float | None, float | None, float | None, float | None, int, int, int
+    float | None, float | None, float | None, float | None, int, int, int, float | None
 ]
+
+# Compared as variances, so the square root is taken only for the flagged questions.
+_FLAG_VARIANCE = (CONSENSUS_STDEV_FLAG - EPSILON) ** 2
+
+
+def flagged_stdev(count: int, total: int, squares: int) -> float | None:
+    """Return the population stdev of a question's answers when it flags low consensus."""
+    if count < CONSENSUS_MIN_RESPONDENTS:
+        return None
+    # Population variance from exact integer sums: (n*sum(x^2) - sum(x)^2) / n^2.
+    variance = (count * squares - total * total) / (count * count)
+    return math.sqrt(variance) if variance >= _FLAG_VARIANCE else None
+
 
 # The memo of aggregate() holds at most this many answer combinations per pattern of levels,
 # and this many patterns (a few megabytes); past either it starts afresh.
@@ -310,7 +329,9 @@ def _question_aggregates(
         current = (o + m) / 2
     else:
         current = (o + m + s) / 3
-    return o, m, s, current, sum(level_count), sum(level_sum), square_sum
+    count = sum(level_count)
+    total = sum(level_sum)
+    return o, m, s, current, count, total, square_sum, flagged_stdev(count, total, square_sum)
 
 
 def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates:
@@ -368,9 +389,11 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
                     row = memo[combination] = _question_aggregates(combination, levels)
                 rows[i] = row
     if rows:
-        owner, manager, staff, current, count, total, squares = map(list, zip(*rows, strict=True))
+        owner, manager, staff, current, count, total, squares, stdev = map(
+            list, zip(*rows, strict=True)
+        )
     else:
-        owner = manager = staff = current = count = total = squares = []
+        owner = manager = staff = current = count = total = squares = stdev = []
 
     return Aggregates(
         owner_mean=owner,
@@ -381,6 +404,7 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
         count=count,
         total=total,
         squares=squares,
+        flagged_stdev=stdev,
         respondents=respondents,
     )
 
