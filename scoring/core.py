@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from scoring.bank import Bank
 from scoring.constants import (
     BAND_ALIGNED,
     BAND_PARTIAL,
     BAND_RESONANT,
+    CONSENSUS_MIN_RESPONDENTS,
+    CONSENSUS_STDEV_FLAG,
     COVERAGE_DENOMINATOR,
     COVERAGE_NUMERATOR,
     DISCIPLINES,
+    EPSILON,
     LEVELS,
     MISFIT_SPAN,
     OVERKILL_COST,
@@ -21,7 +26,7 @@ from scoring.constants import (
     PROFILE_MIN_QUESTIONS,
     TARGET_SCALE,
 )
-from scoring.inputs import AssessmentInput, Response
+from scoring.inputs import Answer, AssessmentInput, Response
 from scoring.rules import condition_references
 from scoring.text import Text, localize
 
@@ -36,6 +41,7 @@ __all__ = [
     "bank_index",
     "candidate_gains",
     "feasibility_of",
+    "flagged_stdev",
     "misfit",
     "profile_match",
     "score",
@@ -139,11 +145,18 @@ class BankIndex:
     # Per rule: the positions of its remedies; per pitfall code: those of its remedies.
     rule_remedies: tuple[tuple[int, ...], ...]
     pitfall_remedies: Mapping[str, tuple[int, ...]]
-    # v -> v² for every value on the scale: the sums of squares, and the scale check.
-    square_of: Mapping[int, int]
+    # None and every value on the scale: what an answer's current may be.
+    on_scale: frozenset[int | None]
+    # None and every value on the scale, mapped to the mean of that one target (v / 1).
+    target_as_mean: Mapping[int | None, float | None]
     # Action templates with their texts in one language, ready to fill (filled by plan.py).
     prepared: dict[tuple[int, str], tuple[object, tuple[str, str, str, str, str]]] = field(
         default_factory=dict
+    )
+    # aggregate()'s memo: per pattern of respondent levels, per combination of a question's
+    # answers, that question's aggregates.
+    aggregate_memo: dict[tuple[int, ...], dict[tuple[int | None, ...], _QuestionAggregates]] = (
+        field(default_factory=dict)
     )
 
 
@@ -232,7 +245,11 @@ def bank_index(bank: Bank) -> BankIndex:
             pitfall: tuple(position[code] for code in bank.pitfall_remedies.get(pitfall, ()))
             for pitfall in PITFALLS
         },
-        square_of={v: v * v for v in range(bank.scale_min, bank.scale_max + 1)},
+        on_scale=frozenset([None, *range(bank.scale_min, bank.scale_max + 1)]),
+        target_as_mean={
+            None: None,
+            **{v: v / 1 for v in range(bank.scale_min, bank.scale_max + 1)},
+        },
     )
     bank._cache["engine_index"] = index
     return index
@@ -253,75 +270,186 @@ class Aggregates:
     count: list[int]  # non-null currents over all responses
     total: list[int]  # their sum
     squares: list[int]  # the sum of their squares
+    flagged_stdev: list[float | None]  # their population stdev where it flags low consensus
     respondents: dict[str, int]
 
 
+# One question's aggregates: owner, manager and staff means, C_q, count, sum, sum of squares,
+# and the population stdev of its answers when it is flagged for low consensus (else None).
+_QuestionAggregates: TypeAlias = tuple[
+    float | None, float | None, float | None, float | None, int, int, int, float | None
+]
+
+# Compared as variances, so the square root is taken only for the flagged questions.
+_FLAG_VARIANCE = (CONSENSUS_STDEV_FLAG - EPSILON) ** 2
+
+
+def flagged_stdev(count: int, total: int, squares: int) -> float | None:
+    """Return the population stdev of a question's answers when it flags low consensus."""
+    if count < CONSENSUS_MIN_RESPONDENTS:
+        return None
+    # Population variance from exact integer sums: (n*sum(x^2) - sum(x)^2) / n^2.
+    variance = (count * squares - total * total) / (count * count)
+    return math.sqrt(variance) if variance >= _FLAG_VARIANCE else None
+
+
+# The memo of aggregate() holds at most this many answer combinations per pattern of levels,
+# and this many patterns (a few megabytes); past either it starts afresh.
+_MEMO_COMBINATIONS = 20_000
+_MEMO_PATTERNS = 16
+
+_current_of = operator.attrgetter("current")
+
+
+def _question_aggregates(
+    values: Sequence[int | None], levels: Sequence[int]
+) -> _QuestionAggregates:
+    """Return the aggregates of one question from its answers and the level of each answer."""
+    level_sum = [0, 0, 0]
+    level_count = [0, 0, 0]
+    square_sum = 0
+    for value, k in zip(values, levels, strict=True):
+        if value is not None:
+            level_sum[k] += value
+            level_count[k] += 1
+            square_sum += value * value
+    o, m, s = (
+        level_sum[k] / level_count[k] if level_count[k] else None for k in range(len(LEVELS))
+    )
+    if o is None:
+        if m is None:
+            current = s
+        elif s is None:
+            current = m
+        else:
+            current = (m + s) / 2
+    elif m is None:
+        current = o if s is None else (o + s) / 2
+    elif s is None:
+        current = (o + m) / 2
+    else:
+        current = (o + m + s) / 3
+    count = sum(level_count)
+    total = sum(level_sum)
+    return o, m, s, current, count, total, square_sum, flagged_stdev(count, total, square_sum)
+
+
 def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates:
-    """Return the per-question aggregates of every response (order never matters)."""
-    n = len(index.codes)
+    """Return the per-question aggregates of every response (order never matters).
+
+    A question's aggregates depend only on its answers and on the level of each respondent,
+    and answers take few values: a team's combination of answers recurs across questions and
+    assessments. So the aggregates of each combination are computed once and kept (bounded)
+    per pattern of levels; integer sums make them exactly what a fresh computation gives.
+    """
+    codes = index.codes
+    n = len(codes)
     position = index.position
-    square_of = index.square_of
-    sums = ([0] * n, [0] * n, [0] * n)
-    counts = ([0] * n, [0] * n, [0] * n)
-    squares = [0] * n
-    target_sum = [0] * n
-    target_count = [0] * n
+    on_scale = index.on_scale
     respondents = dict.fromkeys(LEVELS, 0)
+    levels = []
+    columns = []
+    owner_targets: list[list[int | None]] = []
     for response in data.responses:
         k = _LEVEL_INDEX.get(response.level)
         if k is None:
             raise ValueError(f"unknown respondent level {response.level!r}")
         respondents[response.level] += 1
-        level_sum = sums[k]
-        level_count = counts[k]
-        # This loop runs for every answer of every assessment: an unknown code or a value off
-        # the scale is a failed lookup, explained by _answer_error once it happens.
+        answers = response.answers
         try:
-            for code, answer in response.answers.items():
-                i = position[code]
-                value = answer.current
-                if value is not None:
-                    squares[i] += square_of[value]
-                    level_sum[i] += value
-                    level_count[i] += 1
+            column = _column(answers, codes, position, _current_of)
+            valid = on_scale.issuperset(column)
         except (KeyError, TypeError):
-            raise _answer_error(bank, position, response) from None
+            valid = False
+        if not valid:
+            raise _answer_error(bank, position, response)
+        levels.append(k)
+        columns.append(column)
         # Only the owner states what the strategy needs; other levels' targets are ignored.
         if k == 0:
-            for code, answer in response.answers.items():
-                if answer.target is not None:
-                    i = position[code]
-                    target_sum[i] += answer.target
-                    target_count[i] += 1
-    owner, manager, staff = (
-        [s / c if c else None for s, c in zip(sums[k], counts[k], strict=True)] for k in range(3)
-    )
-    current: list[float | None] = []
-    for o, m, s in zip(owner, manager, staff, strict=True):
-        if o is None:
-            if m is None:
-                current.append(s)
-            elif s is None:
-                current.append(m)
-            else:
-                current.append((m + s) / 2)
-        elif m is None:
-            current.append(o if s is None else (o + s) / 2)
-        elif s is None:
-            current.append((o + m) / 2)
-        else:
-            current.append((o + m + s) / 3)
+            targets = _column(answers, codes, position, _target_of)
+            if targets.count(None) < n:
+                owner_targets.append(targets)
+
+    pattern = tuple(levels)
+    memos = index.aggregate_memo
+    memo = memos.get(pattern)
+    if memo is None or len(memo) > _MEMO_COMBINATIONS:
+        if len(memos) >= _MEMO_PATTERNS:
+            memos.clear()
+        memo = memos[pattern] = {}
+    combinations = list(zip(*columns, strict=True)) if columns else [()] * n
+    rows = list(map(memo.get, combinations))
+    if None in rows:
+        for i, row in enumerate(rows):
+            if row is None:
+                combination = combinations[i]
+                row = memo.get(combination)
+                if row is None:
+                    row = memo[combination] = _question_aggregates(combination, levels)
+                rows[i] = row
+    if rows:
+        owner, manager, staff, current, count, total, squares, stdev = map(
+            list, zip(*rows, strict=True)
+        )
+    else:
+        owner = manager = staff = current = count = total = squares = stdev = []
+
     return Aggregates(
         owner_mean=owner,
         manager_mean=manager,
         staff_mean=staff,
         current=current,
-        owner_target=[s / c if c else None for s, c in zip(target_sum, target_count, strict=True)],
-        count=[a + b + c for a, b, c in zip(*counts, strict=True)],
-        total=[a + b + c for a, b, c in zip(*sums, strict=True)],
+        owner_target=_owner_target(index, owner_targets, n),
+        count=count,
+        total=total,
         squares=squares,
+        flagged_stdev=stdev,
         respondents=respondents,
     )
+
+
+_target_of = operator.attrgetter("target")
+
+
+def _owner_target(
+    index: BankIndex, owner_targets: Sequence[Sequence[int | None]], n: int
+) -> list[float | None]:
+    """Return per question the mean of the targets the owners gave (None where none did)."""
+    if not owner_targets:
+        return [None] * n
+    if len(owner_targets) == 1:
+        try:  # one owner, targets on the scale (the usual case): t / 1 for each, in one pass
+            return list(map(index.target_as_mean.__getitem__, owner_targets[0]))
+        except (KeyError, TypeError):
+            pass
+    target_sum = [0] * n
+    target_count = [0] * n
+    for targets in owner_targets:
+        for i, value in enumerate(targets):
+            if value is not None:
+                target_sum[i] += value
+                target_count[i] += 1
+    return [s / c if c else None for s, c in zip(target_sum, target_count, strict=True)]
+
+
+def _column(
+    answers: Mapping[str, Answer],
+    codes: tuple[str, ...],
+    position: Mapping[str, int],
+    read: Callable[[Answer], int | None],
+) -> list[int | None]:
+    """Return read(answer) per question in bank order, None where the question is absent.
+
+    Responses usually hold every question in bank order: then the values are read in one
+    C-level pass instead of one dictionary lookup per answer.
+    """
+    if len(answers) == len(codes) and tuple(answers) == codes:
+        return list(map(read, answers.values()))
+    column: list[int | None] = [None] * len(codes)
+    for code, answer in answers.items():
+        column[position[code]] = read(answer)  # KeyError for an unknown code
+    return column
 
 
 def _answer_error(bank: Bank, position: Mapping[str, int], response: Response) -> ValueError:

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
@@ -14,8 +13,6 @@ from scoring.constants import (
     COMMUNICATION_CONSENSUS_DENOMINATOR,
     COMMUNICATION_CONSENSUS_NUMERATOR,
     COMMUNICATION_MIN_GAP_AREAS,
-    CONSENSUS_MIN_RESPONDENTS,
-    CONSENSUS_STDEV_FLAG,
     EPSILON,
     MARKET_HISTORY_DAYS,
     PERCEPTION_GAP_FLAG,
@@ -93,23 +90,18 @@ def perception_gaps(index: BankIndex, answers: Aggregates) -> list[PerceptionGap
     return gaps
 
 
-# Compared as variances, so the square root is taken only for the flagged questions.
-_FLAG_VARIANCE = (CONSENSUS_STDEV_FLAG - EPSILON) ** 2
-
-
 def consensus_flags(index: BankIndex, answers: Aggregates) -> list[ConsensusFlag]:
     """Return the questions whose answers spread widely (population stdev), in bank order."""
-    flags = []
-    total = answers.total
-    squares = answers.squares
-    for i, count in enumerate(answers.count):
-        if count < CONSENSUS_MIN_RESPONDENTS:
-            continue
-        # Population variance from exact integer sums: (n*sum(x^2) - sum(x)^2) / n^2.
-        variance = (count * squares[i] - total[i] * total[i]) / (count * count)
-        if variance >= _FLAG_VARIANCE:
-            flags.append(ConsensusFlag(index.codes[i], math.sqrt(variance), count))
-    return flags
+    stdevs = answers.flagged_stdev  # computed with the aggregates (core.flagged_stdev)
+    if stdevs.count(None) == len(stdevs):
+        return []
+    codes = index.codes
+    count = answers.count
+    return [
+        ConsensusFlag(codes[i], stdev, count[i])
+        for i, stdev in enumerate(stdevs)
+        if stdev is not None
+    ]
 
 
 class RuleContext:
