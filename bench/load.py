@@ -63,7 +63,7 @@ from locust.env import Environment  # noqa: E402
 from locust.exception import StopUser  # noqa: E402
 
 from bench.stack import fresh_postgres_database  # noqa: E402
-from tests.worker import RedisServer, free_port, wait_for  # noqa: E402
+from tests.worker import RedisServer, children_of, free_port, wait_for  # noqa: E402
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # Today's target is four times the 2.6 questionnaires/s measured before batching (issue #21).
@@ -381,6 +381,9 @@ class Result:
     answers: tuple[int, int, int, int]
     load: tuple[float, float]  # 1-minute load average before and after
     busy: float  # share of the machine's CPU time busy during the run, all processes
+    server_cpu: float  # CPU seconds gunicorn, redis and the run's PostgreSQL backends used
+    completed_count: int
+    requests: int
     client_cpu: float  # share of one core the load generator used
     lines: list[str] = field(default_factory=list)
 
@@ -390,6 +393,42 @@ def _cpu_times() -> tuple[int, int]:
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = values[3] + values[4]  # idle + iowait
     return sum(values) - idle, sum(values)
+
+
+def _process_cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) each process has used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def _server_pids(server: subprocess.Popen[bytes], redis: RedisServer, database: str) -> list[int]:
+    """gunicorn and its workers, redis, and the PostgreSQL backends serving the run's database."""
+    import psycopg
+    from django.db import connections
+
+    pids = [server.pid, *children_of(server.pid)]
+    if redis.process is not None:
+        pids.append(redis.process.pid)
+    settings = connections["default"].settings_dict
+    with psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [database]
+        ).fetchall()
+    return pids + [row[0] for row in rows]
 
 
 def _load1() -> float:
@@ -452,13 +491,18 @@ def _run(
         )
         runner = environment.create_local_runner()
         runner.start(args.respondents + args.owners, spawn_rate=25)
-        gevent.sleep(3)  # everyone has started
+        gevent.sleep(5)  # everyone has started and the flows are out of step
         environment.stats.reset_all()
         load_before = _load1()
         busy_started, total_started = _cpu_times()
+        database = connections["default"].settings_dict["NAME"]
+        server_started = _process_cpu(_server_pids(server, redis, database))
         started, cpu_started = time.monotonic(), time.process_time()
         gevent.sleep(args.seconds)
         elapsed = time.monotonic() - started
+        server_ended = _process_cpu(_server_pids(server, redis, database))
+        # A process started during the run (a new database connection) counts from zero.
+        server_cpu = sum(used - server_started.get(pid, 0.0) for pid, used in server_ended.items())
         # Locust shares the machine with the server: say how much of it the client took.
         client_cpu = (time.process_time() - cpu_started) / elapsed
         busy_ended, total_ended = _cpu_times()
@@ -477,6 +521,9 @@ def _run(
             answers=(0, 0, 0, 0),
             load=(load_before, load_after),
             busy=(busy_ended - busy_started) / max(1, total_ended - total_started),
+            server_cpu=server_cpu,
+            completed_count=submits.num_requests - submits.num_failures,
+            requests=total.num_requests,
             client_cpu=client_cpu,
             lines=_table(stats),
         )
@@ -548,16 +595,36 @@ def _print_run(result: Result, args: argparse.Namespace, number: str) -> None:
     print(f"errors                   {result.errors:6}       (goal 0)")
     print(f"load generator CPU       {result.client_cpu * 100:6.0f} % of one core (same machine)")
     print(
+        f"server CPU               {_per_questionnaire(result):6.0f} ms per questionnaire, "
+        f"{result.server_cpu / max(1, result.requests) * 1000:.1f} ms per request "
+        "(gunicorn, redis, the run's PostgreSQL backends)"
+    )
+    print(
+        f"                         {_capacity(result):6.1f} questionnaires/s if the server "
+        f"had all {os.cpu_count()} cores to itself (estimate)"
+    )
+    print(
         f"answers in the database  {found}/{sent} exactly once with the last value sent; "
         f"{wrong} missing or different, {duplicated} duplicated rows"
     )
+
+
+def _per_questionnaire(result: Result) -> float:
+    """Server CPU milliseconds per completed questionnaire (owners' pages included)."""
+    return result.server_cpu / max(1, result.completed_count) * 1000
+
+
+def _capacity(result: Result) -> float:
+    """Questionnaires/s the machine's cores would complete at this CPU cost, nothing else running."""
+    return (os.cpu_count() or 1) / max(1e-9, _per_questionnaire(result) / 1000)
 
 
 def _print_medians(results: list[Result], args: argparse.Namespace) -> None:
     print(f"\n== medians of {args.repeats} runs each ({args.seconds} s)")
     print(
         f"{'worker model':14} {'offered':>8} {'done/s':>7} {'req/s':>7} {'batch p95':>9} {'p99':>6} "
-        f"{'errors':>6} {'answers ok':>12} {'load before-after (each run)':>30}"
+        f"{'errors':>6} {'answers ok':>12} {'CPU ms/q':>8} {'est. q/s':>8}"
+        f"  load before-after (each run)"
     )
     groups: dict[tuple[WorkerModel, float], list[Result]] = defaultdict(list)
     for result in results:
@@ -571,7 +638,9 @@ def _print_medians(results: list[Result], args: argparse.Namespace) -> None:
             f"{statistics.median(r.rps for r in runs):7.1f} "
             f"{statistics.median(r.save_p95 for r in runs):7.0f}ms "
             f"{statistics.median(r.p99 for r in runs):4.0f}ms "
-            f"{sum(r.errors for r in runs):6} {f'{found}/{sent}':>12} {loads:>30}"
+            f"{sum(r.errors for r in runs):6} {f'{found}/{sent}':>12} "
+            f"{statistics.median(_per_questionnaire(r) for r in runs):8.0f} "
+            f"{statistics.median(_capacity(r) for r in runs):8.1f}  {loads}"
         )
 
 
