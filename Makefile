@@ -59,7 +59,7 @@ bench: install
 bench-faults: install
 	$(PY) bench/kill_workers.py
 
-## 50 respondents against gunicorn + PostgreSQL + Redis for 60 s; needs the same.
+## 50 respondents completing questionnaires against gunicorn + PostgreSQL + Redis for 60 s; needs the same.
 bench-load: install
 	$(PY) bench/load.py
 
