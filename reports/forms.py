@@ -121,14 +121,17 @@ def kpi_value_parse(raw: object) -> Decimal:
 _KPI_NOT_A_NUMBER = _("Enter a number, such as 1234.5, without units or thousands separators.")
 
 
-class KpiValueField(forms.CharField):
+class KpiValueField(forms.Field):
     """A KPI value as people type it; cleaned to a Decimal by `kpi_value_parse`."""
 
-    def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
-        if text in self.empty_values:
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
-        return kpi_value_parse(text)
+        if isinstance(value, str) and len(value) > 60:
+            raise forms.ValidationError(_KPI_NOT_A_NUMBER)
+        return kpi_value_parse(value)
 
 
 class KpiReadingForm(forms.Form):
@@ -145,7 +148,6 @@ class KpiReadingForm(forms.Form):
     )
     value = KpiValueField(
         label=_("Value"),
-        max_length=60,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={"required": _("Enter the measured value.")},
     )
@@ -159,6 +161,16 @@ class KpiReadingForm(forms.Form):
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("measured_on", css_class="col-sm-4 col-lg-3"),
+                Column("value", css_class="col-sm-4 col-lg-3"),
+                Column("note", css_class="col-sm-12 col-lg-6"),
+            )
+        )
 
     def clean_measured_on(self) -> date:
         day: date = self.cleaned_data["measured_on"]

@@ -15,9 +15,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Membership, Organization
+from organizations.models import Membership, Organization, grant_in_force
 from reports.models import ActionItem, KpiReading
-from reports.selectors import NEWEST_FIRST, report_can_manage, reports_scored
+from reports.selectors import NEWEST_FIRST, reports_scored
 from scoring.kpi import ACHIEVED, BEHIND, NO_DATA, ON_TRACK, KpiPlan, kpi_status
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "kpi_plan_of",
     "kpi_reading_can_record",
     "kpi_record_rights",
+    "kpi_record_rights_many",
     "kpi_series",
     "kpi_statuses",
 ]
@@ -143,28 +144,58 @@ def _names_of(user: User) -> set[str]:
     return {name.strip().casefold() for name in names if name and name.strip()}
 
 
-def kpi_record_rights(
-    *, user: User | AnonymousUser, organization: Organization
+def kpi_record_rights_many(
+    *, user: User | AnonymousUser, organization_ids: Iterable[int]
 ) -> Callable[[ActionItem], bool]:
-    """Return a test of whether the user may record readings for an item of the organization.
+    """Return a test of whether the user may record readings for an item of these organizations.
 
     Owners and consultants with access record for every item; another member records only for
     the items assigned to them (the assignee field holds their e-mail address, user name or full
-    name, compared without case). At most three queries, once per page.
+    name, compared without case). Two queries, however many organizations.
     """
-    if not user.is_authenticated:
+    ids = set(organization_ids)
+    if not user.is_authenticated or not ids:
         return lambda item: False
-    if report_can_manage(user=user, organization=organization):
-        return lambda item: item.assessment.organization_id == organization.pk
-    if not Membership.objects.filter(user=user, organization=organization).exists():
-        return lambda item: False
-    names = _names_of(user)
-    return lambda item: (
-        item.assessment.organization_id == organization.pk
-        and item.assignee.strip().casefold() in names
+    roles = dict(
+        Membership.objects.filter(user=user, organization__in=ids).values_list(
+            "organization_id", "role"
+        )
     )
+    managed = {pk for pk, role in roles.items() if role == Membership.Role.OWNER}
+    managed |= set(
+        Organization.objects.filter(
+            grant_in_force("consultant_grants__"),
+            pk__in=ids,
+            consultant_grants__consultant=user,
+        ).values_list("pk", flat=True)
+    )
+    names = _names_of(user)
+
+    def may_record(item: ActionItem) -> bool:
+        organization_id = item.assessment.organization_id
+        if organization_id in managed:
+            return True
+        return organization_id in roles and item.assignee.strip().casefold() in names
+
+    return may_record
+
+
+def kpi_record_rights(
+    *, user: User | AnonymousUser, organization: Organization
+) -> Callable[[ActionItem], bool]:
+    """Return `kpi_record_rights_many` for one organization (once per page, not per item)."""
+    return kpi_record_rights_many(user=user, organization_ids=[organization.pk])
 
 
 def kpi_reading_can_record(*, user: User | AnonymousUser, item: ActionItem) -> bool:
     """Return whether the user may record readings for this one item."""
     return kpi_record_rights(user=user, organization=item.assessment.organization)(item)
+
+
+def kpi_readings_newer(assessment: Any, report: Any) -> bool:
+    """Return whether a reading of the cycle's actions was recorded after the report was built."""
+    if report.finished_at is None:
+        return False
+    return KpiReading.objects.filter(
+        action_item__assessment=assessment, created_at__gt=report.finished_at
+    ).exists()

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from organizations.models import Organization
 from reports import charts
@@ -43,6 +45,37 @@ class KpiPanel:
     @property
     def latest(self) -> KpiReading | None:
         return self.rows[-1].reading if self.rows else None
+
+    @property
+    def name(self) -> str:
+        """Return the chart's name on the page, unique per item."""
+        return f"kpi-{self.item.pk}"
+
+    @property
+    def alt(self) -> str:
+        """Return the chart in one sentence, for people who can't see it."""
+        latest = self.latest
+        if latest is None:
+            return ""
+        text = _(
+            "Chart of %(kpi)s: %(count)s readings from %(first)s to %(last)s, the latest "
+            "%(value)s; status %(status)s."
+        ) % {
+            "kpi": self.item.kpi,
+            "count": len(self.rows),
+            "first": date_format(self.rows[0].reading.measured_on, "j M Y"),
+            "last": date_format(latest.measured_on, "j M Y"),
+            "value": f"{latest.value.normalize():f}",
+            "status": self.status_label.lower(),
+        }
+        if self.item.target is not None:
+            text += " " + _(
+                "Target %(target)s by %(due)s; the table below lists every reading."
+            ) % {
+                "target": f"{self.item.target:g}",
+                "due": date_format(self.item.due, "j M Y"),
+            }
+        return text
 
 
 def _decimal(value: Fraction | None) -> Decimal | None:
@@ -84,6 +117,7 @@ def kpi_panels(
             figure: Any = drawing.kpi_svg(item, readings)
         else:
             figure = charts.kpi_figure(item, readings)
+        item.kpi_status = status  # type: ignore[attr-defined]  # for the plan table's badge
         can_record = bool(may_record and may_record(item))
         form = None
         if can_record:

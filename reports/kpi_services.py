@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from assessments.selectors import assessments_for_user
 from organizations.models import Organization
 from reports.forms import KpiReadingForm
-from reports.kpi import kpi_record_rights
+from reports.kpi import kpi_record_rights_many
 from reports.kpi_files import RawRow
 from reports.models import ActionItem, KpiReading
 
@@ -33,7 +33,7 @@ __all__ = [
     "UploadOutcome",
     "kpi_reading_delete",
     "kpi_readings_record",
-    "kpi_upload_apply",
+    "kpi_rows_apply",
 ]
 
 FIELD_LABELS = {"measured_on": "date", "value": "value", "note": "note"}
@@ -150,7 +150,7 @@ def kpi_reading_delete(*, reading: KpiReading) -> None:
 class UploadOutcome:
     """What an upload did: the readings saved, or every problem with its row number."""
 
-    saved: int = 0
+    saved: list[KpiReading] = field(default_factory=list)
     unchanged: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
 
@@ -172,12 +172,17 @@ def _item_id(raw: Any) -> int | None:
     return None
 
 
-def kpi_upload_apply(
-    *, organization: Organization, user: User, rows: Sequence[RawRow]
+def kpi_rows_apply(
+    *,
+    user: User,
+    rows: Sequence[RawRow],
+    organization: Organization | None,
+    source: str = KpiReading.Source.UPLOAD,
 ) -> UploadOutcome:
-    """Check every row of an uploaded file; save them all when none has a problem.
+    """Check every row (of a file, or of an API call); save them all when none has a problem.
 
-    Problems name the row: an item id that is not a whole number or names no action the user
+    With an organization (an upload from its page), every row must be one of its actions; without
+    one (the API), any action the user may record for. Problems name the row: an item id that is not a whole number or names no action the user
     can see ("unknown"), an action of another organization the user can see, an action the
     user may not record for, a bad date or value, and a date the same action already has
     (in the file, or stored with another value). A row equal to a stored reading (same
@@ -192,7 +197,10 @@ def kpi_upload_apply(
             pk__in=ids, assessment__in=assessments_for_user(user=user)
         ).select_related("assessment__organization")
     }
-    may_record = kpi_record_rights(user=user, organization=organization)
+    may_record = kpi_record_rights_many(
+        user=user,
+        organization_ids={item.assessment.organization_id for item in visible.values()},
+    )
     stored = {
         (item_id, day): value
         for item_id, day, value in KpiReading.objects.filter(
@@ -249,7 +257,7 @@ def kpi_upload_apply(
     if outcome.problems:
         return outcome
     try:
-        saved = kpi_readings_record(readings=readings, user=user, source=KpiReading.Source.UPLOAD)
+        saved = kpi_readings_record(readings=readings, user=user, source=source)
     except KpiReadingsError as exc:
         # A reading stored by someone else since the check above: report it like the others.
         outcome.problems = [
@@ -258,12 +266,15 @@ def kpi_upload_apply(
             for message in messages
         ]
         return outcome
-    outcome.saved = len(saved)
+    outcome.saved = saved
     return outcome
 
 
 def _row_problems(
-    row: RawRow, visible: dict[int, ActionItem], organization: Organization, may_record: Any
+    row: RawRow,
+    visible: dict[int, ActionItem],
+    organization: Organization | None,
+    may_record: Any,
 ) -> list[str]:
     item_id = _item_id(row.item)
     if row.item is None:
@@ -273,14 +284,17 @@ def _row_problems(
     item = visible.get(item_id)
     if item is None:
         return [_("There is no action item %(id)s.") % {"id": item_id}]
-    if item.assessment.organization_id != organization.pk:
+    if organization is not None and item.assessment.organization_id != organization.pk:
         return [
             _("Action item %(id)s belongs to another organization (%(name)s).")
             % {"id": item_id, "name": item.assessment.organization.name}
         ]
     if not may_record(item):
         return [
-            _("You may not record readings for action item %(id)s: it is not assigned to you.")
+            _(
+                "You may not record readings for action item %(id)s: only the owner, a "
+                "consultant with access and the member it is assigned to may."
+            )
             % {"id": item_id}
         ]
     return []
