@@ -36,6 +36,7 @@ from assessments.models import Assessment
 from consultants.models import ConsultantAccess
 from organizations.models import Organization
 from reports.bands import band_label
+from reports.kpi import kpi_behind_counts
 from reports.models import ActionItem, Report
 from reports.numbers import points, points_change
 from reports.selectors import NEWEST_FIRST, reports_scored
@@ -89,6 +90,7 @@ class PortfolioRow:
     days_since: int | None
     stale: bool
     reminded_at: datetime | None
+    kpis_behind: int = 0  # KPIs of the latest scored plan whose latest reading is behind
 
     @property
     def band_label(self) -> str:
@@ -246,7 +248,7 @@ def _report_status(organization: Any) -> str:
     return "Closed, no report"
 
 
-def portfolio_row(organization: Any, *, today: date) -> PortfolioRow:
+def portfolio_row(organization: Any, *, today: date, kpis_behind: int = 0) -> PortfolioRow:
     """Return the display row of one annotated organization from `portfolio_rows`."""
     dimensions = organization.latest_dimensions or {}
     weakest = dimensions.get(organization.weakest_code or "", {}).get("title", "")
@@ -271,7 +273,22 @@ def portfolio_row(organization: Any, *, today: date) -> PortfolioRow:
         days_since=(today - last_date).days if last_date else None,
         stale=organization.is_stale,
         reminded_at=organization.reminded_at,
+        kpis_behind=kpis_behind,
     )
+
+
+def portfolio_display_rows(organizations: Iterable[Any], *, today: date) -> list[PortfolioRow]:
+    """Return the display rows of annotated organizations, with their KPIs behind: one query.
+
+    The KPI status is the engine's formula over each item's latest reading, so it is counted in
+    Python for the rows shown (a page, or an export), never for the whole portfolio.
+    """
+    organizations = list(organizations)
+    behind = kpi_behind_counts([organization.pk for organization in organizations])
+    return [
+        portfolio_row(organization, today=today, kpis_behind=behind[organization.pk])
+        for organization in organizations
+    ]
 
 
 EXPORT_HEADERS = (
@@ -286,6 +303,7 @@ EXPORT_HEADERS = (
     "Actions done",
     "Actions total",
     "Actions overdue",
+    "KPIs behind",
     "Report status",
     "Last assessed",
     "Days since",
@@ -309,6 +327,7 @@ def portfolio_table(rows: Iterable[PortfolioRow]) -> list[Sequence[Any]]:
             row.actions_done,
             row.actions_total,
             row.actions_overdue,
+            row.kpis_behind,
             row.report_status,
             row.last_assessed,
             row.days_since,
