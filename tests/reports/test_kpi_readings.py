@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from organizations.models import Membership
 from reports.kpi import kpi_behind_counts, kpi_reading_can_record, kpi_statuses
@@ -15,6 +16,20 @@ from tests.organizations.factories import MembershipFactory
 from tests.reports.factories import ActionItemFactory, KpiReadingFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _content(assessment, report):
+    from banks.services import bank_to_engine
+    from reports.content import report_content
+
+    return report_content(
+        assessment=assessment,
+        result=report.result,
+        perception=report.perception,
+        plan=list(assessment.action_items.order_by("position")),
+        bank=bank_to_engine(assessment.bank),
+    )
+
 
 START = date(2026, 1, 1)
 DUE = date(2026, 1, 31)
@@ -113,8 +128,12 @@ def test_a_date_already_stored_or_repeated_saves_nothing():
     assert KpiReading.objects.filter(action_item=item).count() == 1
 
 
-def test_a_rebuild_keeps_the_readings_and_the_baseline(no_pdf, built_report, assessment):
+def test_a_rebuild_keeps_the_readings_and_the_baseline_and_both_reports_chart_them(
+    no_pdf, built_report, assessment, client
+):
+    from reports.pdf import report_pdf_html
     from reports.services import report_build, report_request
+    from tests.scenarios import owner_of
 
     first = assessment.action_items.order_by("position").first()
     assert first.baseline is None
@@ -128,6 +147,21 @@ def test_a_rebuild_keeps_the_readings_and_the_baseline(no_pdf, built_report, ass
     kept = ActionItem.objects.get(pk=first.pk)
     assert kept.baseline == 7.25
     assert kept.kpi_readings.get().value == Decimal("7.25")
+    # The web page: a panel per action, a chart and its table for the measured one.
+    client.force_login(owner_of(assessment))
+    page = client.get(reverse("reports:report", args=[assessment.pk])).content.decode()
+    assert 'id="kpis"' in page
+    assert page.count('class="kpi-panel"') == assessment.action_items.count()
+    assert f'data-figure="fig-kpi-{first.pk}"' in page
+    assert f'href="#kpi-{first.pk}"' in page  # the plan table's status badge
+    assert "7.25" in page
+    # The printed report: the same panel, its chart an SVG.
+    built_report.refresh_from_db()
+    html = report_pdf_html(_content(assessment, built_report))
+    panel = html.split(f'id="kpi-{first.pk}"')[1].split("</article>")[0]
+    assert "data:image/svg+xml;base64," in panel
+    assert "7.25" in panel
+    assert "Record a reading" not in html
 
 
 def test_who_may_record_readings():
