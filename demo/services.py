@@ -121,8 +121,14 @@ KPI_READING_DAYS = (42, 28, 14, 0)
 
 
 def _kpi_readings_seed(assessment: Assessment, *, owner) -> bool:
-    """Give the first actions of the plan a few weekly readings, so their charts show a story."""
-    items = list(assessment.action_items.order_by("position")[: len(KPI_STORY)])
+    """Give the first actions of the plan a few weekly readings, so their charts show a story.
+
+    Scale-back actions are left unmeasured: the demo shows a plan both with and without
+    readings ("the first reading sets the baseline").
+    """
+    items = list(
+        assessment.action_items.filter(direction="raise").order_by("position")[: len(KPI_STORY)]
+    )
     today = timezone.localdate()
     readings = []
     for item, shares in zip(items, KPI_STORY, strict=False):

@@ -482,7 +482,8 @@ def kpi_figure(item: ActionItem, readings: Sequence[Any]) -> dict[str, Any] | No
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"type": "date", "gridcolor": GRID, "automargin": True},
         yaxis={"gridcolor": GRID, "automargin": True, "title": {"text": unit}},
-        legend={"orientation": "h", "y": -0.25, "x": 0.5, "xanchor": "center"},
+        # Below the dates' second line ("2026"), which would otherwise run into it on a phone.
+        legend={"orientation": "h", "y": -0.32, "x": 0.5, "xanchor": "center"},
         showlegend=True,
     )
     return {"data": traces, "layout": layout}

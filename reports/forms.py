@@ -166,9 +166,9 @@ class KpiReadingForm(forms.Form):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Row(
-                Column("measured_on", css_class="col-sm-4 col-lg-3"),
-                Column("value", css_class="col-sm-4 col-lg-3"),
-                Column("note", css_class="col-sm-12 col-lg-6"),
+                Column("measured_on", css_class="col-6"),
+                Column("value", css_class="col-6"),
+                Column("note", css_class="col-12"),
             )
         )
 
