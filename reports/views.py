@@ -108,6 +108,7 @@ def _context(request: AuthenticatedHttpRequest, assessment: Assessment) -> dict[
         "kpis": kpis,
         "kpi_can_upload": any(panel.can_record for panel in kpis),
         "kpi_organization_id": organization.pk,
+        "kpi_next": reverse("reports:report", kwargs={"pk": assessment.pk}) + "#kpis",
         "pdf_stale": bool(report and report.pdf and kpi_readings_newer(assessment, report)),
         "assessment": assessment,
         "report": report,
