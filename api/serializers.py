@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.filters import MAX_ID
 from api.privacy import result_for_api
 from assessments.models import Assessment
 from assessments.services.cycles import COMMENT_MAX_LENGTH
@@ -404,7 +405,9 @@ class KpiReadingInSerializer(serializers.Serializer):
 
 
 class KpiReadingForItemSerializer(KpiReadingInSerializer):
-    action_item = serializers.IntegerField(help_text="The action item's id.")
+    action_item = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The action item's id."
+    )
 
 
 class KpiReadingsInSerializer(serializers.Serializer):

@@ -22,8 +22,6 @@ from reports.forms import KPI_UPLOAD_MAX_ROWS
 
 COLUMNS = 4  # action item id, date, value, note
 _ZIP_MAGIC = b"PK\x03\x04"
-# The most a CSV cell may hold: a note is at most 500 characters, so this only stops garbage.
-_CSV_FIELD_LIMIT = 10_000
 
 
 class KpiFileError(Exception):
@@ -105,18 +103,14 @@ def _csv_rows(content: bytes) -> Generator[tuple[int, list[Any]]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    limit = csv.field_size_limit()
-    csv.field_size_limit(_CSV_FIELD_LIMIT)
     try:
         for cells in reader:
             yield reader.line_num, list(cells)
-    except csv.Error as exc:
+    except csv.Error as exc:  # among others, a cell over csv's 128 KB field limit
         raise KpiFileError(
             _("The CSV file can't be read near line %(line)s: %(problem)s")
             % {"line": reader.line_num, "problem": exc}
         ) from exc
-    finally:
-        csv.field_size_limit(limit)
 
 
 def _xlsx_rows(content: bytes) -> Generator[tuple[int, list[Any]]]:

@@ -159,17 +159,24 @@ class UploadOutcome:
         return not self.problems
 
 
+# The largest id a database row can have (a signed 64-bit integer).
+_MAX_ID = 2**63 - 1
+
+
 def _item_id(raw: Any) -> int | None:
+    """Return the whole number in `raw` when it could be a row's id, else None."""
+    number: int | None = None
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    text = str(raw or "").strip()
-    if text.isascii() and text.isdigit() and len(text) <= 18:
-        return int(text)
-    return None
+        number = raw
+    elif isinstance(raw, float) and raw.is_integer():
+        number = int(raw)
+    else:
+        text = str(raw or "").strip()
+        if text.isascii() and text.isdigit() and len(text) <= 19:
+            number = int(text)
+    return number if number is not None and 1 <= number <= _MAX_ID else None
 
 
 def kpi_rows_apply(
@@ -280,7 +287,12 @@ def _row_problems(
     if row.item is None:
         return [_("The action item id is missing.")]
     if item_id is None:
-        return [_("The action item id must be a whole number, not “%(raw)s”.") % {"raw": row.item}]
+        if str(row.item).strip().isdigit():  # a whole number, but beyond any stored id
+            return [_("There is no action item %(id)s.") % {"id": str(row.item).strip()[:40]}]
+        return [
+            _("The action item id must be a whole number, not “%(raw)s”.")
+            % {"raw": str(row.item)[:40]}
+        ]
     item = visible.get(item_id)
     if item is None:
         return [_("There is no action item %(id)s.") % {"id": item_id}]

@@ -186,7 +186,12 @@ def test_xlsx_dates_and_numbers_are_read_and_formulas_never_run(client, plan):
         (b"\x00\x01\x02\x03binary", "x.csv", "not a CSV or XLSX"),
         (b"", "empty.csv", "The submitted file is empty"),
         (b"action item id,date,value,note\n", "header.csv", "no readings"),
-        (b'1,"2026-01-01,' + b"x" * 20_000 + b"\n", "big.csv", "be read near line"),
+        (b'1,"2026-01-01,' + b"x" * 200_000 + b"\n", "big.csv", "be read near line"),
+        (
+            b"1" * 40 + b",2026-01-01,1\n" + b"9" * 300 + b",2026-01-01,1\n",
+            "ids.csv",
+            "no action item",
+        ),
         ("é,ü\n".encode("latin-1"), "latin.csv", "no readings"),
     ],
 )
