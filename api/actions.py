@@ -18,12 +18,19 @@ from assessments.services import cycles
 from banks.services import bank_layout
 from organizations.models import Level
 from organizations.selectors import is_owner, membership_role
+from reports import kpi_services
 from reports import services as reports
-from reports.forms import ActionItemForm
-from reports.models import ActionItem, Report
+from reports.forms import ActionItemForm, KpiReadingForm
+from reports.kpi import kpi_reading_can_record, kpi_statuses
+from reports.kpi_files import RawRow
+from reports.models import ActionItem, KpiReading, Report
 from reports.selectors import action_item_can_edit, action_note_can_edit
 
 NOT_A_MEMBER = "Only members of the organization answer its questionnaire."
+KPI_RECORD_FORBIDDEN = (
+    "Only an owner, a consultant with access or the member the action is assigned to records "
+    "its KPI."
+)
 
 
 class InvalidInputError(Exception):
@@ -181,3 +188,61 @@ def cycle_close(*, assessment: Assessment, user: User) -> Report:
         return reports.assessment_close_and_report(assessment=assessment)
     except cycles.CycleError as exc:
         raise ConflictError(str(exc)) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class KpiReadingsOutcome:
+    saved: int
+    unchanged: int
+    readings: list[KpiReading]
+    kpi_statuses: dict[str, str]
+
+
+def _kpi_outcome(outcome: kpi_services.UploadOutcome, item_ids: set[int]) -> KpiReadingsOutcome:
+    statuses = kpi_statuses(ActionItem.objects.filter(pk__in=item_ids))
+    return KpiReadingsOutcome(
+        saved=len(outcome.saved),
+        unchanged=outcome.unchanged,
+        readings=outcome.saved,
+        kpi_statuses={str(pk): status for pk, status in sorted(statuses.items())},
+    )
+
+
+def kpi_reading_add(*, item: ActionItem, user: User, reading: Mapping[str, Any]) -> Any:
+    """Record one reading of the item's KPI through the reading form and the upload's checks."""
+    if not kpi_reading_can_record(user=user, item=item):
+        raise PermissionDenied(KPI_RECORD_FORBIDDEN)
+    form = KpiReadingForm({name: _text(reading.get(name)) for name in KpiReadingForm.base_fields})
+    if not form.is_valid():
+        raise InvalidInputError(_form_errors(form))
+    data = form.cleaned_data
+    row = RawRow(0, item.pk, data["measured_on"], data["value"], data["note"])
+    outcome = kpi_services.kpi_rows_apply(
+        user=user, rows=[row], organization=None, source=KpiReading.Source.API
+    )
+    if not outcome.ok:
+        raise InvalidInputError({"non_field_errors": [text for _n, text in outcome.problems]})
+    return _kpi_outcome(outcome, {item.pk})
+
+
+def kpi_readings_add(*, user: User, readings: Sequence[Mapping[str, Any]]) -> Any:
+    """Record many readings, of any actions the user may record for: all or nothing."""
+    rows = [
+        RawRow(
+            position,
+            reading["action_item"],
+            _text(reading.get("measured_on")),
+            _text(reading.get("value")),
+            _text(reading.get("note")),
+        )
+        for position, reading in enumerate(readings)
+    ]
+    outcome = kpi_services.kpi_rows_apply(
+        user=user, rows=rows, organization=None, source=KpiReading.Source.API
+    )
+    if not outcome.ok:
+        errors: dict[str, list[str]] = {}
+        for position, text in outcome.problems:
+            errors.setdefault(str(position), []).append(text)
+        raise InvalidInputError({"readings": errors})
+    return _kpi_outcome(outcome, {reading["action_item"] for reading in readings})

@@ -8,13 +8,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.filters import MAX_ID
 from api.privacy import result_for_api
 from assessments.models import Assessment
 from assessments.services.cycles import COMMENT_MAX_LENGTH
 from banks.models import SCALE_MAX, SCALE_MIN
 from organizations.models import Organization
-from reports.models import ActionItem, Report
+from reports.models import ActionItem, KpiReading, Report
 from reports.numbers import points
+from scoring.kpi import KPI_STATUSES
 
 CONSULTANT = "consultant"
 MAX_ANSWERS = 500
@@ -358,3 +360,84 @@ class RebuildSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+# --- KPI readings -----------------------------------------------------------------------------
+
+MAX_READINGS = 10_000
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "number"}, {"type": "string"}],
+        "description": 'A number, or a string such as "1234.5"; kept to four decimals.',
+    }
+)
+class NumberValue(FormValue):
+    """A JSON number or a string, handed on as text to the reading form to judge."""
+
+    def to_internal_value(self, data: Any) -> str | None:
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)
+        if isinstance(data, float):
+            return repr(data)
+        return super().to_internal_value(data)
+
+
+class KpiReadingSerializer(serializers.ModelSerializer):
+    value = serializers.DecimalField(max_digits=18, decimal_places=4, read_only=True)
+
+    class Meta:
+        model = KpiReading
+        fields = ["id", "action_item", "measured_on", "value", "note", "source", "created_at"]
+        read_only_fields = fields
+
+
+class KpiReadingInSerializer(serializers.Serializer):
+    """One reading of an action item's KPI; the web page's reading form applies its rules."""
+
+    measured_on = DateValue(
+        allow_null=False,
+        help_text="The day measured: YYYY-MM-DD, between 2000 and 2100, not in the future.",
+    )
+    value = NumberValue(allow_null=False, help_text="The KPI's value in its own unit.")
+    note = TextValue(required=False, help_text="Optional, up to 500 characters.")
+
+
+class KpiReadingForItemSerializer(KpiReadingInSerializer):
+    action_item = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The action item's id."
+    )
+
+
+class KpiReadingsInSerializer(serializers.Serializer):
+    # many=True hands max_length to the ListSerializer; the stubs type the child's arguments.
+    readings = KpiReadingForItemSerializer(  # type: ignore[call-arg]
+        many=True, allow_empty=False, max_length=MAX_READINGS
+    )
+
+
+class KpiReadingsOutSerializer(serializers.Serializer):
+    saved = serializers.IntegerField(help_text="Readings stored by this call.")
+    unchanged = serializers.IntegerField(
+        help_text="Readings equal to one already stored (same action, day and value): left alone."
+    )
+    readings = KpiReadingSerializer(many=True, help_text="The readings stored by this call.")
+    kpi_statuses = serializers.DictField(
+        child=serializers.ChoiceField(choices=KPI_STATUSES),
+        help_text="Each touched action item's KPI status now, by id: no_data, on_track, "
+        "behind or achieved.",
+    )
+
+
+class KpiSeriesSerializer(serializers.Serializer):
+    action_item = serializers.IntegerField()
+    kpi = serializers.CharField()
+    unit = serializers.CharField()
+    kpi_direction = serializers.CharField()
+    baseline = serializers.FloatField(allow_null=True)
+    target = serializers.FloatField(allow_null=True)
+    start = serializers.DateField()
+    due = serializers.DateField()
+    kpi_status = serializers.ChoiceField(choices=KPI_STATUSES)
+    readings = KpiReadingSerializer(many=True)

@@ -16,6 +16,7 @@ router.register("organizations", views.OrganizationViewSet, basename="organizati
 router.register("cycles", views.CycleViewSet, basename="cycle")
 router.register("results", views.ResultViewSet, basename="result")
 router.register("action-items", views.ActionItemViewSet, basename="action-item")
+router.register("kpi-readings", views.KpiReadingViewSet, basename="kpi-reading")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

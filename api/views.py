@@ -28,6 +28,7 @@ from assessments.selectors import assessments_for_user
 from consultants.selectors import raw_answers
 from organizations.models import Membership, Organization
 from organizations.selectors import organizations_for_user
+from reports.kpi import kpi_series, kpi_statuses
 from reports.models import ActionItem, Report
 from reports.selectors import assessment_latest_scored
 
@@ -328,6 +329,71 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             .order_by("assessment_id", "position", "pk")
         )
 
+    @extend_schema(
+        methods=["GET"],
+        summary="The action item's KPI: its readings, oldest first, and its status",
+        request=None,
+        responses={200: serializers.KpiSeriesSerializer, **READ_ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record one reading of the action item's KPI",
+        description=(
+            "For owners, consultants with access and the member the item is assigned to. The "
+            "rules are the report page's: a date between 2000 and 2100 and not in the future, "
+            "one reading per day. The first reading becomes the baseline. Sending a reading "
+            "equal to a stored one (same day and value) changes nothing, so a retry is safe."
+        ),
+        request=serializers.KpiReadingInSerializer,
+        responses={
+            201: serializers.KpiReadingsOutSerializer,
+            200: OpenApiResponse(
+                serializers.KpiReadingsOutSerializer, description="Already recorded."
+            ),
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[
+            OpenApiExample(
+                "A monthly figure",
+                request_only=True,
+                value={"measured_on": "2027-01-31", "value": "12.5", "note": "till report"},
+            )
+        ],
+    )
+    @action(detail=True, methods=["get", "post"], url_path="readings", pagination_class=None)
+    def readings(self, request: Request, pk: str) -> Response:
+        item = self.get_object()
+        if request.method == "POST":
+            payload = serializers.KpiReadingInSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            try:
+                outcome = actions.kpi_reading_add(
+                    item=item,
+                    user=cast(User, request.user),  # IsAuthenticated, the default
+                    reading=payload.validated_data,
+                )
+            except actions.InvalidInputError as exc:
+                return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+            code = status.HTTP_201_CREATED if outcome.saved else status.HTTP_200_OK
+            return Response(serializers.KpiReadingsOutSerializer(outcome).data, status=code)
+        series = kpi_series([item]).get(item.pk, [])
+        data = {
+            "action_item": item.pk,
+            "kpi": item.kpi,
+            "unit": item.unit,
+            "kpi_direction": item.kpi_direction,
+            "baseline": item.baseline,
+            "target": item.target,
+            "start": item.start,
+            "due": item.due,
+            "kpi_status": kpi_statuses([item])[item.pk],
+            "readings": series,
+        }
+        return Response(serializers.KpiSeriesSerializer(data).data)
+
     def partial_update(self, request: Request, pk: str) -> Response:
         item = self.get_object()
         changes = serializers.ActionItemUpdateSerializer(data=request.data)
@@ -342,3 +408,55 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
         item = self.get_queryset().get(pk=item.pk)
         return Response(self.get_serializer(item).data)
+
+
+class KpiReadingViewSet(viewsets.GenericViewSet):
+    """Many KPI readings in one call, for any action items the user may record for."""
+
+    parser_classes = [StrictJSONParser]
+    serializer_class = serializers.KpiReadingsInSerializer
+
+    @extend_schema(
+        summary="Record many KPI readings at once, all or nothing",
+        description=(
+            "For owners, consultants with access and assignees, each reading for an action item "
+            "you may record for (another organization's item is simply unknown). Every reading "
+            "is checked as the report page checks one; if any has a problem nothing is saved and "
+            "each message is given at the reading's position. Up to 10,000 readings per call. "
+            "Readings equal to stored ones are left alone, so a retried call is safe."
+        ),
+        request=serializers.KpiReadingsInSerializer,
+        responses={
+            201: serializers.KpiReadingsOutSerializer,
+            200: OpenApiResponse(
+                serializers.KpiReadingsOutSerializer, description="All already recorded."
+            ),
+            400: INVALID,
+            401: UNAUTHENTICATED,
+        },
+        examples=[
+            OpenApiExample(
+                "Two months of two KPIs",
+                request_only=True,
+                value={
+                    "readings": [
+                        {"action_item": 12, "measured_on": "2027-01-31", "value": 9},
+                        {"action_item": 12, "measured_on": "2027-02-28", "value": "10.5"},
+                        {"action_item": 13, "measured_on": "2027-02-28", "value": 4.2},
+                    ]
+                },
+            )
+        ],
+    )
+    def create(self, request: Request) -> Response:
+        payload = serializers.KpiReadingsInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            outcome = actions.kpi_readings_add(
+                user=cast(User, request.user),  # IsAuthenticated, the default
+                readings=payload.validated_data["readings"],
+            )
+        except actions.InvalidInputError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        code = status.HTTP_201_CREATED if outcome.saved else status.HTTP_200_OK
+        return Response(serializers.KpiReadingsOutSerializer(outcome).data, status=code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -16,6 +17,8 @@ from banks.selectors import bank_published
 from briefs.services import brief_prepare, brief_publish
 from consultants.models import ConsultantAccess
 from organizations.models import Level, Membership, Organization, StrategyProfile, ValueDiscipline
+from reports.kpi_services import ReadingInput, kpi_readings_record
+from reports.models import KpiReading
 from reports.services import report_build, report_request
 
 DEMO_ORGANIZATION = "Crumb & Co Bakery"
@@ -107,7 +110,44 @@ def demo_seed() -> bool:
             )
             assessments.append(assessment)
     _build_reports(assessments)
+    if _kpi_readings_seed(assessments[-1], owner=owner):
+        _build_reports(assessments[-1:])  # again, so the PDF shows the readings too
     _publish_brief(assessments[-1], owner=owner)
+    return True
+
+
+# The bakery's KPI story over the last weeks, as a share of the way from baseline to target:
+# the first action keeps pace with its plan, the second stalls, the third is already there.
+KPI_STORY = ((0.0, 0.2, 0.45, 0.6), (0.0, 0.05, 0.0, 0.1), (0.0, 0.5, 0.9, 1.0))
+KPI_READING_DAYS = (42, 28, 14, 0)
+
+
+def _kpi_readings_seed(assessment: Assessment, *, owner) -> bool:
+    """Give the first actions of the plan a few weekly readings, so their charts show a story.
+
+    Scale-back actions are left unmeasured: the demo shows a plan both with and without
+    readings ("the first reading sets the baseline").
+    """
+    items = list(
+        assessment.action_items.filter(direction="raise").order_by("position")[: len(KPI_STORY)]
+    )
+    today = timezone.localdate()
+    readings = []
+    for item, shares in zip(items, KPI_STORY, strict=False):
+        if item.target is None:
+            continue
+        target = Decimal(str(item.target))
+        # Where the business stood: half the target for a KPI to raise, double it to lower.
+        baseline = target * 2 if item.kpi_direction == "down" else target / 2
+        if baseline == target:
+            baseline = target + 10 if item.kpi_direction == "down" else target - 10
+        for days, share in zip(KPI_READING_DAYS, shares, strict=True):
+            value = (baseline + (target - baseline) * Decimal(str(share))).quantize(Decimal("0.1"))
+            note = "weekly figure from the till" if days else "this week"
+            readings.append(ReadingInput(item, today - timedelta(days=days), value, note))
+    if not readings:
+        return False
+    kpi_readings_record(readings=readings, user=owner, source=KpiReading.Source.WEB)
     return True
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext
 
 from reports.chart_text import chart_text
 from reports.content import QUADRANT_LABELS, ReportContent, signed, spread_positions
@@ -424,3 +425,65 @@ def report_figures(content: ReportContent) -> dict[str, Any]:
     if perception is not None:
         figures["perception"] = perception
     return figures
+
+
+def kpi_figure(item: ActionItem, readings: Sequence[Any]) -> dict[str, Any] | None:
+    """Return one item's KPI series: its readings, the target and the expected path.
+
+    Drawn on every view (readings change in place), so written as Plotly's JSON directly.
+    None when the item has no reading yet: the page says so in words instead.
+    """
+    if not readings:
+        return None
+    days = [reading.measured_on for reading in readings]
+    first, last = min([item.start, *days]), max([item.due, *days])
+    unit = chart_text(item.unit)
+    traces: list[dict[str, Any]] = []
+    if item.target is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": gettext("Target"),
+                "x": [first.isoformat(), last.isoformat()],
+                "y": [item.target, item.target],
+                "line": {"color": TARGET, "width": 1.5, "dash": "dash"},
+                "hoverinfo": "skip",
+            }
+        )
+    if item.target is not None and item.baseline is not None:
+        path_x = [first, item.start, item.due, last]
+        path_y = [item.baseline, item.baseline, item.target, item.target]
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": gettext("Expected path"),
+                "x": [day.isoformat() for day in path_x],
+                "y": path_y,
+                "line": {"color": GUIDE, "width": 1.5, "dash": "dot"},
+                "hoverinfo": "skip",
+            }
+        )
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": gettext("Readings"),
+            "x": [day.isoformat() for day in days],
+            "y": [float(reading.value) for reading in readings],
+            "line": {"color": INK, "width": 2},
+            "marker": {"color": INK, "size": 7},
+            "hovertemplate": f"%{{x|%d %b %Y}}: %{{y:,.4~f}} {unit}<extra></extra>",
+        }
+    )
+    layout = _layout(
+        height=220,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"type": "date", "gridcolor": GRID, "automargin": True},
+        yaxis={"gridcolor": GRID, "automargin": True, "title": {"text": unit}},
+        # Below the dates' second line ("2026"), which would otherwise run into it on a phone.
+        legend={"orientation": "h", "y": -0.32, "x": 0.5, "xanchor": "center"},
+        showlegend=True,
+    )
+    return {"data": traces, "layout": layout}

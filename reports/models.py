@@ -1,5 +1,8 @@
 """Reports built from a scored cycle, and their SMART action items."""
 
+from datetime import date
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -124,3 +127,44 @@ class ActionItem(models.Model):
             "baseline": f"{self.baseline:g}",
             "unit": unit,
         }
+
+
+class KpiReading(models.Model):
+    """One dated value of an action item's KPI, in the KPI's own unit."""
+
+    class Source(models.TextChoices):
+        WEB = "web", "Web page"
+        API = "api", "API"
+        UPLOAD = "upload", "File upload"
+
+    action_item = models.ForeignKey(
+        ActionItem, on_delete=models.CASCADE, related_name="kpi_readings"
+    )
+    measured_on = models.DateField()
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+    note = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(max_length=10, choices=Source, default=Source.WEB)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action_item", "measured_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action_item", "measured_on"], name="kpi_reading_one_per_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(measured_on__gte=date(2000, 1, 1))
+                & models.Q(measured_on__lte=date(2100, 12, 31)),
+                name="kpi_reading_date_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_item} on {self.measured_on}: {self.value}"

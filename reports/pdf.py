@@ -163,13 +163,20 @@ def html_to_pdf(html: str, *, fetcher: Any | None = None, report_style: bool = F
 
 
 def report_pdf_html(content: ReportContent, *, template: str | None = None) -> str:
-    """Return the HTML of the printed report, charts embedded as SVG data URIs."""
+    """Return the HTML of the printed report, charts embedded as SVG data URIs.
+
+    The KPI panels show the readings stored when the PDF is made (a rebuild brings them up to
+    date); items not saved yet have none.
+    """
+    from reports.kpi_panels import kpi_panels
+
     return render_to_string(
         # An optional setting (the worker tests set it), so the stubs cannot know its type.
         template or cast(str, getattr(settings, "REPORT_PDF_TEMPLATE", PDF_TEMPLATE)),
         {
             "content": content,
             "figures": print_figures(content),
+            "kpis": kpi_panels(content.plan, print_charts=True),
             "print": True,
             "generated_at": timezone.localtime(),
             "today": timezone.localdate(),

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from reports.chart_text import PRINT_PARSE_MATH
 from reports.content import (
@@ -503,4 +504,65 @@ def gantt_svg(plan: Sequence[ActionItem], *, today: date | None = None) -> str |
     if today is not None and first <= today <= last:
         ax.axvline(dates.date2num(today), color=INK, linewidth=0.8, linestyle=(0, (2, 2)))
     _legend(fig, [(STATUS_COLOURS[s], label) for s, label in ActionItem.Status.choices], x=190)
+    return _data_url(fig)
+
+
+def kpi_svg(item: ActionItem, readings: Sequence[Any]) -> str | None:
+    """Return one item's KPI series for print: readings, target line and expected path."""
+    from matplotlib import dates
+    from matplotlib.lines import Line2D
+
+    if not readings:
+        return None
+    days = [reading.measured_on for reading in readings]
+    first, last = min([item.start, *days]), max([item.due, *days])
+    height = 118.0
+    fig = _figure(height)
+    ax = _axes(fig, left=44, right=WIDTH - 150, top=8, bottom=height - 22)
+    _plain(ax, spines=("bottom",))
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    span = max((last - first).days, 1)
+    pad = timedelta(days=max(1, span // 30))
+    ax.set_xlim(dates.date2num(first - pad), dates.date2num(last + pad))
+    locator = dates.AutoDateLocator(maxticks=6)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
+    legend: list[tuple[Any, str]] = []
+    if item.target is not None:
+        ax.axhline(item.target, color=TARGET, linewidth=1.2, linestyle=DASHED)
+        line = Line2D([], [], color=TARGET, linewidth=1.2, linestyle=DASHED)
+        legend.append((line, gettext("Target")))
+    if item.target is not None and item.baseline is not None:
+        dotted = (0, (1, 2))
+        ax.plot(
+            dates.date2num([first, item.start, item.due, last]),
+            [item.baseline, item.baseline, item.target, item.target],
+            color=MUTED,
+            linewidth=1.0,
+            linestyle=dotted,
+        )
+        line = Line2D([], [], color=MUTED, linewidth=1.0, linestyle=dotted)
+        legend.append((line, gettext("Expected path")))
+    ax.plot(
+        dates.date2num(days),
+        [float(reading.value) for reading in readings],
+        color=INK,
+        linewidth=1.6,
+        marker="o",
+        markersize=3.5,
+    )
+    line = Line2D([], [], color=INK, linewidth=1.6, marker="o", markersize=3.5)
+    legend.append((line, gettext("Readings")))
+    fig.legend(
+        handles=[handle for handle, _label in legend],
+        labels=[label for _handle, label in legend],
+        loc="upper left",
+        bbox_to_anchor=((WIDTH - 140) / WIDTH, 1 - 8 / height),
+        frameon=False,
+        fontsize=7.5,
+        handlelength=2.2,
+        borderaxespad=0,
+    )
+    if item.unit:
+        ax.set_ylabel(_short(item.unit, 24), color=MUTED, fontsize=7)
     return _data_url(fig)

@@ -51,7 +51,14 @@ MAX_ATTEMPTS = 5
 REPORT_BUILD_TASK = "assessments.tasks.report_build_task"
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 # What survives a rebuild of an action item whose question is still in the plan.
-KEPT_ON_REBUILD = ("status", "assignee", "progress_note", "consultant_note", "completed_at")
+KEPT_ON_REBUILD = (
+    "status",
+    "assignee",
+    "progress_note",
+    "consultant_note",
+    "completed_at",
+    "baseline",  # set by the first KPI reading, which stays with the item
+)
 
 
 # --- The engine adapter -----------------------------------------------------------------------

@@ -13,4 +13,11 @@ urlpatterns = [
     path("assessments/<int:pk>/report/rebuild/", report_views.report_rebuild, name="rebuild"),
     path("actions/<int:pk>/", report_views.action_item_row, name="action_row"),
     path("actions/<int:pk>/edit/", report_views.action_item_edit, name="action_edit"),
+    path("actions/<int:pk>/kpi/", report_views.kpi_item, name="kpi"),
+    path(
+        "actions/<int:pk>/kpi/readings/<int:reading>/delete/",
+        report_views.kpi_reading_remove,
+        name="kpi_reading_delete",
+    ),
+    path("organizations/<int:pk>/kpi/upload/", report_views.kpi_upload, name="kpi_upload"),
 ]

@@ -12,9 +12,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -23,15 +25,33 @@ from assessments.models import Assessment
 from assessments.selectors import assessment_get, assessments_for_user
 from banks.services import bank_to_engine
 from organizations.zones import organization_zone_activate
+from organizations.selectors import organization_get
 from reports import services
 from reports.charts import gantt_figure
 from reports.content import ReportContent, report_content
-from reports.forms import ActionItemForm
-from reports.models import ActionItem, Report
+from reports.forms import ActionItemForm, KpiReadingForm, KpiUploadForm
+from reports.kpi import (
+    kpi_reading_can_record,
+    kpi_readings_newer,
+    kpi_record_rights,
+    kpi_statuses,
+)
+from reports.kpi_files import KpiFileError, kpi_file_rows
+from reports.kpi_panels import KpiPanel, kpi_panels
+from reports.kpi_services import (
+    KpiReadingsError,
+    ReadingInput,
+    UploadOutcome,
+    kpi_reading_delete,
+    kpi_readings_record,
+    kpi_rows_apply,
+)
+from reports.models import ActionItem, KpiReading, Report
 from reports.pdf import pdf_engine_problem
 from reports.selectors import (
     action_item_can_edit,
     action_note_can_edit,
+    assessment_latest_scored,
     report_can_manage,
     report_can_rebuild,
     report_is_stalled,
@@ -45,6 +65,10 @@ from reports.services import (
 )
 
 BUILDING = (Report.Status.QUEUED, Report.Status.RUNNING)
+KPI_RECORD_FORBIDDEN = gettext_lazy(
+    "Only an owner, a consultant with access or the member the action is assigned to records "
+    "its KPI."
+)
 
 
 def _content(assessment: Assessment, report: Report | None) -> ReportContent | None:
@@ -79,7 +103,14 @@ def _context(request: AuthenticatedHttpRequest, assessment: Assessment) -> dict[
     building = report is not None and report.status in BUILDING
     # A build past its hard time limit (plus a margin for the queue) is not coming back.
     limit = _stall_limit()
+    organization = assessment.organization
+    kpis = kpi_panels(content.plan, user=request.user, organization=organization) if content else []
     return {
+        "kpis": kpis,
+        "kpi_can_upload": any(panel.can_record for panel in kpis),
+        "kpi_organization_id": organization.pk,
+        "kpi_next": reverse("reports:report", kwargs={"pk": assessment.pk}) + "#kpis",
+        "pdf_stale": bool(report and report.pdf and kpi_readings_newer(assessment, report)),
         "assessment": assessment,
         "report": report,
         "content": content,
@@ -178,6 +209,7 @@ def _row_context(request: AuthenticatedHttpRequest, item: ActionItem) -> dict[st
     content = _content(assessment, report)
     plan = list(content.plan) if content else [item]
     row = next((p for p in plan if p.pk == item.pk), item)
+    row.kpi_status = kpi_statuses([row]).get(row.pk)  # type: ignore[attr-defined]
     return {
         "item": row,
         "assessment": assessment,
@@ -240,3 +272,139 @@ def _report_url(item: ActionItem) -> str:
 def _stall_limit() -> float:
     """Seconds after which a queued or running build is not coming back: hard limit + queue."""
     return float(settings.CELERY_TASK_TIME_LIMIT) + 60
+
+
+# --- KPI readings ------------------------------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return ""
+    return next_url
+
+
+def _kpi_panel(
+    request: AuthenticatedHttpRequest, item: ActionItem, form: KpiReadingForm | None = None
+) -> KpiPanel:
+    organization = item.assessment.organization
+    forms = {item.pk: form} if form is not None else None
+    return kpi_panels([item], user=request.user, organization=organization, forms=forms)[0]
+
+
+def _kpi_item_for_recording(request: AuthenticatedHttpRequest, pk: int) -> ActionItem:
+    item = _action_item_get(request, pk)
+    if not kpi_reading_can_record(user=request.user, item=item):
+        raise PermissionDenied(KPI_RECORD_FORBIDDEN)
+    return item
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Show one action's KPI (chart, readings, form); record a reading posted to it."""
+    item = _action_item_get(request, pk)
+    form = None
+    if request.method == "POST":
+        item = _kpi_item_for_recording(request, pk)
+        form = KpiReadingForm(request.POST, prefix=f"kpi-{item.pk}")
+        if form.is_valid():
+            reading = ReadingInput(
+                item,
+                form.cleaned_data["measured_on"],
+                form.cleaned_data["value"],
+                form.cleaned_data["note"],
+            )
+            try:
+                kpi_readings_record(
+                    readings=[reading], user=request.user, source=KpiReading.Source.WEB
+                )
+            except KpiReadingsError as exc:
+                for message in exc.problems[0]:
+                    form.add_error("measured_on", message)
+            else:
+                text = _("Reading of %(day)s saved for “%(title)s”.") % {
+                    "day": date_format(reading.measured_on, "j M Y"),
+                    "title": item.title,
+                }
+                item.refresh_from_db()
+                if not request.htmx:
+                    messages.success(request, text)
+                    return redirect(_safe_next(request) or f"{_report_url(item)}#kpi-{item.pk}")
+                form = None
+                panel = _kpi_panel(request, item)
+                return render(request, "reports/_kpi_panel.html", {"panel": panel, "saved": text})
+    panel = _kpi_panel(request, item, form)
+    context = {"panel": panel, "item": item, "next_url": _safe_next(request)}
+    if request.htmx:
+        return render(request, "reports/_kpi_panel.html", context)
+    return render(request, "reports/kpi_item.html", context)
+
+
+@login_required
+@require_POST
+def kpi_reading_remove(request: AuthenticatedHttpRequest, pk: int, reading: int) -> HttpResponse:
+    """Delete one reading of an action's KPI (to correct a wrong value)."""
+    item = _kpi_item_for_recording(request, pk)
+    row = get_object_or_404(KpiReading, pk=reading, action_item=item)
+    kpi_reading_delete(reading=row)
+    text = _("Reading of %(day)s deleted.") % {"day": date_format(row.measured_on, "j M Y")}
+    if request.htmx:
+        panel = _kpi_panel(request, item)
+        return render(request, "reports/_kpi_panel.html", {"panel": panel, "saved": text})
+    messages.success(request, text)
+    return redirect(_safe_next(request) or f"{_report_url(item)}#kpi-{item.pk}")
+
+
+# Problems listed on the upload page; the rest are counted.
+UPLOAD_PROBLEMS_SHOWN = 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Upload a CSV or XLSX file of readings for the organization's actions: all or nothing."""
+    organization = organization_get(user=request.user, pk=pk)
+    form = KpiUploadForm(request.POST or None, request.FILES or None)
+    outcome: UploadOutcome | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = kpi_file_rows(upload.read(), name=upload.name or "")
+        except KpiFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            outcome = kpi_rows_apply(organization=organization, user=request.user, rows=rows)
+            if outcome.ok:
+                messages.success(request, _upload_message(outcome))
+                return redirect(_safe_next(request) or request.path)
+    latest = assessment_latest_scored(organization=organization)
+    items = list(latest.action_items.order_by("position")) if latest else []
+    may_record = kpi_record_rights(user=request.user, organization=organization)
+    context = {
+        "organization": organization,
+        "form": form,
+        "outcome": outcome,
+        "problems": outcome.problems[:UPLOAD_PROBLEMS_SHOWN] if outcome else [],
+        "hidden_problems": max(0, len(outcome.problems) - UPLOAD_PROBLEMS_SHOWN) if outcome else 0,
+        "latest": latest,
+        "items": [(item, may_record(item)) for item in items],
+        "next_url": _safe_next(request),
+    }
+    # Only a refused upload gets here after a POST: the page lists what to fix.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/kpi_upload.html", context, status=status)
+
+
+def _upload_message(outcome: UploadOutcome) -> str:
+    saved = len(outcome.saved)
+    text = ngettext("%(count)d reading saved.", "%(count)d readings saved.", saved) % {
+        "count": saved
+    }
+    if outcome.unchanged:
+        text += " " + ngettext(
+            "%(count)d row was already recorded and left as it was.",
+            "%(count)d rows were already recorded and left as they were.",
+            outcome.unchanged,
+        ) % {"count": outcome.unchanged}
+    return text

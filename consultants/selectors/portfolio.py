@@ -37,6 +37,7 @@ from consultants.models import ConsultantAccess
 from organizations.models import Organization
 from organizations.zones import zone_of
 from reports.bands import band_label
+from reports.kpi import kpi_behind_counts
 from reports.models import ActionItem, Report
 from reports.numbers import points, points_change
 from reports.selectors import NEWEST_FIRST, reports_scored
@@ -91,6 +92,7 @@ class PortfolioRow:
     stale: bool
     reminded_at: datetime | None
     reminded_on: date | None  # the reminder's day in the organization's zone
+    kpis_behind: int = 0  # KPIs of the latest scored plan whose latest reading is behind
 
     @property
     def band_label(self) -> str:
@@ -248,7 +250,7 @@ def _report_status(organization: Any) -> str:
     return "Closed, no report"
 
 
-def portfolio_row(organization: Any, *, today: date) -> PortfolioRow:
+def portfolio_row(organization: Any, *, today: date, kpis_behind: int = 0) -> PortfolioRow:
     """Return the display row of one annotated organization from `portfolio_rows`."""
     dimensions = organization.latest_dimensions or {}
     weakest = dimensions.get(organization.weakest_code or "", {}).get("title", "")
@@ -278,7 +280,22 @@ def portfolio_row(organization: Any, *, today: date) -> PortfolioRow:
         reminded_on=(
             timezone.localdate(organization.reminded_at, zone) if organization.reminded_at else None
         ),
+        kpis_behind=kpis_behind,
     )
+
+
+def portfolio_display_rows(organizations: Iterable[Any], *, today: date) -> list[PortfolioRow]:
+    """Return the display rows of annotated organizations, with their KPIs behind: one query.
+
+    The KPI status is the engine's formula over each item's latest reading, so it is counted in
+    Python for the rows shown (a page, or an export), never for the whole portfolio.
+    """
+    organizations = list(organizations)
+    behind = kpi_behind_counts([organization.pk for organization in organizations])
+    return [
+        portfolio_row(organization, today=today, kpis_behind=behind[organization.pk])
+        for organization in organizations
+    ]
 
 
 EXPORT_HEADERS = (
@@ -293,6 +310,7 @@ EXPORT_HEADERS = (
     "Actions done",
     "Actions total",
     "Actions overdue",
+    "KPIs behind",
     "Report status",
     "Last assessed",
     "Days since",
@@ -316,6 +334,7 @@ def portfolio_table(rows: Iterable[PortfolioRow]) -> list[Sequence[Any]]:
             row.actions_done,
             row.actions_total,
             row.actions_overdue,
+            row.kpis_behind,
             row.report_status,
             row.last_assessed,
             row.days_since,

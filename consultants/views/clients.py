@@ -40,6 +40,7 @@ from consultants.selectors.client_dashboard import (
 from organizations.models import Organization
 from organizations.selectors import organization_get
 from organizations.zones import organization_zone_activate
+from reports.kpi_panels import kpi_panels
 from reports.models import Report
 from reports.selectors import NEWEST_FIRST, report_can_manage, reports_scored
 
@@ -97,16 +98,22 @@ def client_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     figures: dict[str, Any] = dict(latest.figures or {}) if latest else {}
     if trends.figure and len(cycles) >= 2:
         figures["trend"] = trends.figure
+    plan = action_plan_of(assessment=latest.assessment if latest else None)
+    kpis = kpi_panels(plan, user=request.user, organization=organization)
     context = {
         "organization": organization,
         "latest": latest,
+        "kpis": kpis,
+        "kpi_can_upload": any(panel.can_record for panel in kpis),
+        "kpi_organization_id": organization.pk,
+        "kpi_next": f"{request.path}#kpis",
         "figures": figures,
         "print": False,
         "trends": trends,
         "form": form,
         "comparison": comparison,
         "benchmarks": peer_benchmarks(organization=organization) if latest else [],
-        "plan": action_plan_of(assessment=latest.assessment if latest else None),
+        "plan": plan,
         "can_manage": report_can_manage(user=request.user, organization=organization),
         "brief": client_brief(organization=organization),
     }

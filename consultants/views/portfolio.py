@@ -18,7 +18,7 @@ from consultants.selectors.portfolio import (
     EXPORT_HEADERS,
     PAGE_SIZE,
     SORT_KEYS,
-    portfolio_row,
+    portfolio_display_rows,
     portfolio_rows,
     portfolio_table,
 )
@@ -48,7 +48,7 @@ def portfolio(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [portfolio_row(organization, today=today) for organization in page],
+            "rows": portfolio_display_rows(page, today=today),
             "sort_links": sort_links,
             "sort_current": current,
             "sort_descending": descending,
@@ -66,7 +66,7 @@ def portfolio(request: AuthenticatedHttpRequest) -> HttpResponse:
 def portfolio_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     _form, _query, rows = _filtered(request)
     today = timezone.localdate()
-    table = portfolio_table(portfolio_row(organization, today=today) for organization in rows)
+    table = portfolio_table(portfolio_display_rows(rows, today=today))
     stem = f"portfolio-{today.isoformat()}"
     if fmt == "csv":
         return exports.download(

@@ -32,6 +32,8 @@ def test_the_schema_is_openapi_3_and_lists_every_endpoint(client):
         "/api/results/{id}/",
         "/api/action-items/",
         "/api/action-items/{id}/",
+        "/api/action-items/{id}/readings/",
+        "/api/kpi-readings/",
     }
     assert "knoxApiToken" in schema["components"]["securitySchemes"]
 

@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from openpyxl import load_workbook
 
 from consultants.selectors.portfolio import PortfolioQuery, portfolio_row, portfolio_rows
 from organizations.models import Organization
-from reports.models import ActionItem
+from reports.models import ActionItem, KpiReading
 from tests.accounts.factories import UserFactory
 from tests.scenarios import Cycle, client_build, clients_seed
 
@@ -251,16 +252,31 @@ def test_constant_number_of_queries(
     client, consultant, default_bank, count, django_assert_max_num_queries
 ):
     clients_seed(bank=default_bank, consultant=consultant, count=count, cycles=3, items=4)
+    # Every KPI of every cycle gets two readings; the newest reading of the first two items of
+    # each plan is far below its baseline (behind), so each client has 2 KPIs behind.
+    KpiReading.objects.bulk_create(
+        KpiReading(action_item=item, measured_on=day, value=value)
+        for item in ActionItem.objects.all()
+        for day, value in (
+            (item.start - timedelta(days=1), Decimal(item.baseline)),
+            (item.start + timedelta(days=7), Decimal(-50 if item.position < 2 else item.target)),
+        )
+    )
     client.force_login(consultant)
     with django_assert_max_num_queries(7):
         response = client.get(URL, {"sort": "-index"})
     assert len(page_names(response)) == min(count, 25)
+    assert re.findall(r'data-col="kpis-behind">(.*?)</td>', response.content.decode())[0].endswith(
+        ">2</a>"
+    )
     with django_assert_max_num_queries(7):
         response = client.get(URL, {"q": "client 00", "stale": "no", "sort": "overdue", "page": 1})
     assert response.status_code == 200
     with django_assert_max_num_queries(5):
         response = client.get(reverse("consultants:portfolio_export", args=["csv"]))
     assert len(response.content.decode().splitlines()) == count + 1
+    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {row["KPIs behind"] for row in table} == {"2"}
 
 
 def test_csv_export_has_the_rows_with_filters_applied(client, consultant, clients):

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from assessments.models import Assessment
 from demo.services import DEMO_LOGINS, DEMO_ORGANIZATION
 from organizations.models import Organization
-from reports.models import ActionItem, Report
+from reports.models import ActionItem, KpiReading, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,12 @@ def test_seed_demo_is_idempotent_and_scores_the_cycles(default_bank, capsys, set
 
     published = BriefVersion.objects.filter(brief__assessment__organization=organization)
     assert list(published.values_list("brief__assessment__label", flat=True)) == ["2026-Q3"]
+    # The latest plan's first actions have weekly KPI readings, so their charts show a story.
+    latest = organization.assessments.order_by("-created_at").first()
+    measured = ActionItem.objects.filter(assessment=latest, kpi_readings__isnull=False).distinct()
+    assert measured.count() == 3
+    assert all(item.baseline is not None for item in measured)
+    assert KpiReading.objects.filter(action_item__assessment=latest).count() == 12
 
 
 def test_seed_demo_refuses_without_debug(default_bank, settings):

@@ -1,12 +1,13 @@
 """Factories of reports and the action items of their plans."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
 from assessments.models import Assessment
-from reports.models import ActionItem, Report
+from reports.models import ActionItem, KpiReading, Report
 from tests.assessments.factories import AssessmentFactory
 
 
@@ -46,3 +47,12 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     due = factory.LazyFunction(lambda: timezone.localdate() + timedelta(weeks=4))
     start = factory.LazyAttribute(lambda item: item.due - timedelta(weeks=4))
     status = ActionItem.Status.TODO
+
+
+class KpiReadingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KpiReading
+
+    action_item = factory.SubFactory(ActionItemFactory)
+    measured_on = factory.LazyFunction(timezone.localdate)
+    value = Decimal("3")

@@ -22,7 +22,7 @@ from assessments.models import Answer, Assessment, Invitation, Response
 from assessments.services.cycles import assessment_start
 from consultants.models import ConsultantAccess
 from organizations.models import Membership, Organization, StrategyProfile
-from reports.models import ActionItem, Report
+from reports.models import ActionItem, KpiReading, Report
 from reports.services import report_build, report_request
 from tests.accounts.factories import UserFactory
 from tests.assessments.factories import InvitationFactory
@@ -107,6 +107,7 @@ PARAMS: dict[str, Callable[[Victim], object]] = {
     "assessment_pk": lambda v: v.assessment.pk,
     "actions/pk": lambda v: v.action_item.pk,
     "action-items/pk": lambda v: v.action_item.pk,
+    "readings/reading": lambda v: v.action_item.kpi_readings.get().pk,
     "results/pk": lambda v: v.assessment.report.pk,
     # The owner's API token, as listed on their token page (knox keeps only its first digits).
     "tokens/token_key": lambda v: v.api_token_key,
@@ -211,6 +212,9 @@ def _victim(bank) -> Victim:
     item.consultant_note = f"{MARK} consultant note"
     item.progress_note = f"{MARK} progress note"
     item.save(update_fields=["consultant_note", "progress_note"])
+    KpiReading.objects.create(
+        action_item=item, measured_on=item.start, value=3, note=f"{MARK} reading note"
+    )
     invitation = InvitationFactory(
         assessment=assessment,
         email=f"staff@{MARK}.example",
@@ -241,6 +245,9 @@ def _victim_state(victim: Victim) -> dict[str, list]:
             )
         ),
         "actions": list(ActionItem.objects.filter(assessment__organization=org).values()),
+        "kpi readings": list(
+            KpiReading.objects.filter(action_item__assessment__organization=org).values()
+        ),
         "grants": list(ConsultantAccess.objects.filter(organization=org).values()),
     }
 
