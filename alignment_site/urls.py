@@ -28,6 +28,7 @@ urlpatterns = [
     path("app/", include("organizations.urls")),
     path("app/", include("assessments.urls")),
     path("app/", include("reports.urls")),
+    path("app/", include("pulses.urls")),
     path("app/", include("consultants.client_urls")),
     path("app/", include("consultants.urls")),
 ]

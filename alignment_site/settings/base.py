@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "banks",
     "assessments",
     "reports",
+    "pulses",
     "consultants",
     "api",
     "demo",
@@ -272,7 +273,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("CYCLE_CLOSING_SECONDS", default=900),
         "options": {"expires": env.int("CYCLE_CLOSING_SECONDS", default=900)},
     },
+    # Pulses: each opens once per organization and period, so running often is harmless.
+    "open-due-pulses": {
+        "task": "pulses.tasks.pulses_open_due_task",
+        "schedule": env.int("PULSE_SWEEP_SECONDS", default=900),
+        "options": {"expires": env.int("PULSE_SWEEP_SECONDS", default=900)},
+    },
+    "close-due-pulses": {
+        "task": "pulses.tasks.pulses_close_due_task",
+        "schedule": env.int("PULSE_SWEEP_SECONDS", default=900),
+        "options": {"expires": env.int("PULSE_SWEEP_SECONDS", default=900)},
+    },
 }
+# A pulse takes answers for this many days; its links expire when it closes.
+PULSE_OPEN_DAYS = env.int("PULSE_OPEN_DAYS", default=7)
 
 # Consultant portfolio: a client whose last assessment is older than this is "stale".
 PORTFOLIO_STALE_DAYS = env.int("PORTFOLIO_STALE_DAYS", default=120)

@@ -39,6 +39,7 @@ from consultants.selectors.client_dashboard import (
 )
 from organizations.models import Organization
 from organizations.selectors import organization_get
+from pulses.charts import area_trend_context
 from reports.models import Report
 from reports.selectors import NEWEST_FIRST, report_can_manage, reports_scored
 
@@ -106,6 +107,7 @@ def client_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "benchmarks": peer_benchmarks(organization=organization) if latest else [],
         "plan": action_plan_of(assessment=latest.assessment if latest else None),
         "can_manage": report_can_manage(user=request.user, organization=organization),
+        **area_trend_context(organization=organization),
     }
     return render(request, "consultants/clients/dashboard.html", context)
 
