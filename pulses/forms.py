@@ -19,7 +19,7 @@ from pulses.models import Pulse, PulseSettings
 
 class PulseCadenceForm(forms.Form):
     cadence = forms.ChoiceField(
-        label=_("Pulse check-ins"),
+        label=_("How often your team gets a pulse"),
         choices=PulseSettings.Cadence.choices,
         widget=forms.RadioSelect,
         help_text=_(

@@ -4,7 +4,9 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -236,3 +238,19 @@ def test_only_an_owner_sets_the_cadence(organization, owner_client):
     reply = owner_client.post(url, {"cadence": "biweekly"}, follow=True)
     assert "The pulse cadence is saved." in reply.content.decode()
     assert PulseSettings.objects.get(organization=organization).cadence == "biweekly"
+
+
+def test_a_save_runs_a_few_queries_for_one_answer_or_ten(client, opened):
+    pulse, tokens = opened
+    token = tokens[STAFF[0]]
+    codes = codes_of(pulse)
+    post_batch(client, token, [{"question": codes[0], "current": 1, "seq": 1}])  # warm caches
+    counts = []
+    for size, seq in ((1, 2), (len(codes), 3)):
+        with CaptureQueriesContext(connection) as queries:
+            changes = [{"question": code, "current": 2, "seq": seq} for code in codes[:size]]
+            assert post_batch(client, token, changes).status_code == 200
+        counts.append(len(queries))
+    # Ten answers cost one statement more than one (the insert beside the update), no more.
+    assert counts[1] - counts[0] <= 1
+    assert max(counts) <= 10
