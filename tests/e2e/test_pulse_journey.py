@@ -13,6 +13,7 @@ from pulses.tasks import pulses_open_due_task
 from tests.accounts.factories import PASSWORD
 from tests.assessments.factories import InvitationFactory
 from tests.e2e.journey import answer_step, log_in, shot
+from tests.e2e.test_csp import RECORD_VIOLATIONS
 from tests.scenarios import scored_cycle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -41,6 +42,7 @@ def test_three_staff_answer_a_pulse_and_the_owner_sees_it_on_the_trend(
     # The owner switches pulses to monthly on the settings page.
     owner_page = browser.new_page()
     owner_page.set_default_timeout(10_000)
+    owner_page.add_init_script(RECORD_VIOLATIONS)  # the strict CSP must hold on every page
     log_in(owner_page, base, owner.email, PASSWORD)
     owner_page.goto(f"{base}/app/organizations/{organization.pk}/settings/")
     owner_page.get_by_label("Monthly").check()
@@ -65,9 +67,11 @@ def test_three_staff_answer_a_pulse_and_the_owner_sees_it_on_the_trend(
         context = browser.new_context(viewport=PHONE)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        page.add_init_script(RECORD_VIOLATIONS)
         page.goto(links[email])
         expect(page.get_by_role("heading", name="How are things today?")).to_be_visible()
         answer_step(page, ["2", "3", "dk", "4"] if n else ["1", "2"])
+        assert page.evaluate("window.__csp") == []
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= PHONE["width"], f"the pulse page scrolls sideways at 390 px ({wide} px)"
         if n == 0:
@@ -91,6 +95,7 @@ def test_three_staff_answer_a_pulse_and_the_owner_sees_it_on_the_trend(
     expect(table.locator("thead")).to_contain_text("2026-Q3")
     expect(table.locator("thead")).to_contain_text(re.compile(r"Pulse \d{4}-\d\d-\d\d \(open\)"))
     expect(owner_page.locator("[data-figure='fig-area-trend'] .main-svg").first).to_be_visible()
+    assert owner_page.evaluate("window.__csp") == []
     owner_page.locator("#pulse-trend").scroll_into_view_if_needed()
     shot(owner_page, artifacts_dir, "pulse-04-owner-trend")
     owner_page.goto(f"{base}/app/pulses/{pulse.pk}/")
