@@ -41,7 +41,7 @@ from organizations.selectors import (
 )
 from pulses.charts import area_trend_context
 from pulses.forms import PulseCadenceForm
-from pulses.selectors import pulse_cadence_of
+from pulses.selectors import pulse_cadence_of, pulse_running
 from reports import services as reports
 from reports.selectors import action_plan_progress, assessment_latest_scored
 
@@ -100,6 +100,7 @@ def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             context["my_response"] = my_response
             context["progress"] = questionnaire(assessment=current, response=my_response)
     context.update(area_trend_context(organization=organization))
+    context["open_pulse"] = pulse_running(organization=organization)
     return render(request, "organizations/organization_detail.html", context)
 
 

@@ -41,6 +41,11 @@ def pulses_of(*, organization: Organization) -> QuerySet[Pulse]:
     )
 
 
+def pulse_running(*, organization: Organization) -> Pulse | None:
+    """Return the organization's open pulse with its link count, if one runs."""
+    return pulses_of(organization=organization).filter(closed_at__isnull=True).first()
+
+
 def pulse_get(*, user: User | AnonymousUser, pk: int) -> Pulse:
     """Return one pulse of an organization the user may see, or raise Http404."""
     return get_object_or_404(

@@ -184,7 +184,7 @@ def pulse_open(*, organization_id: int, now: datetime) -> Pulse | None:
     issued: list[_Issued] = []
     with transaction.atomic():
         row = (
-            PulseSettings.objects.select_for_update()
+            PulseSettings.objects.select_for_update(of=("self",))
             .select_related("organization")
             .filter(organization_id=organization_id)
             .first()

@@ -60,6 +60,8 @@ def test_the_owner_and_a_consultant_see_the_trend(client, opened, owner_client):
     page = owner_client.get(organization.get_absolute_url()).content.decode()
     assert 'data-testid="area-trend-table"' in page
     assert "Area trend since the last cycle" in page
+    assert 'data-testid="open-pulse"' in page
+    assert "3 of 5 people answered so far" in page
     consultant = ConsultantAccessFactory(organization=organization).consultant
     client.force_login(consultant)
     page = client.get(reverse("clients:dashboard", args=[organization.pk])).content.decode()
