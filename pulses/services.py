@@ -226,7 +226,7 @@ def pulse_open(*, organization_id: int, now: datetime) -> Pulse | None:
             issued.append(_Issued(link=link, token=token))
         PulseLink.objects.bulk_create(item.link for item in issued)
     for item in issued:
-        _send(link=item.link, pulse=pulse, token=item.token)
+        _send(link=item.link, pulse=pulse, token=item.token, question_count=len(questions))
     return pulse
 
 
@@ -235,13 +235,13 @@ def pulse_link_url(*, token: str, site_url: str | None = None) -> str:
     return (site_url or settings.SITE_URL).rstrip("/") + reverse("pulses:respond", args=[token])
 
 
-def _send(*, link: PulseLink, pulse: Pulse, token: str) -> bool:
+def _send(*, link: PulseLink, pulse: Pulse, token: str, question_count: int) -> bool:
     organization = pulse.organization
     context = {
         "organization": organization,
         "pulse": pulse,
         "link": pulse_link_url(token=token),
-        "question_count": pulse.pulse_questions.count(),
+        "question_count": question_count,
     }
     subject = _("%(organization)s asks: how are things going? (a two-minute pulse)") % {
         "organization": organization.mail_name
@@ -288,7 +288,10 @@ def _ensure_open(link: PulseLink, now: datetime) -> None:
 
 
 def _locked_link(link: PulseLink) -> PulseLink:
-    locked = PulseLink.objects.select_for_update().select_related("pulse").get(pk=link.pk)
+    # Only the link's row: everyone's saves to one pulse must not queue behind each other.
+    locked = (
+        PulseLink.objects.select_for_update(of=("self",)).select_related("pulse").get(pk=link.pk)
+    )
     _ensure_open(locked, timezone.now())
     return locked
 
