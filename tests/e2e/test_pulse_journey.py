@@ -101,3 +101,8 @@ def test_three_staff_answer_a_pulse_and_the_owner_sees_it_on_the_trend(
     owner_page.goto(f"{base}/app/pulses/{pulse.pk}/")
     expect(owner_page.get_by_test_id("pulse-areas")).to_be_visible()
     shot(owner_page, artifacts_dir, "pulse-05-pulse-results")
+    owner_page.get_by_role("link", name="All pulses and the trend").click()
+    expect(owner_page.get_by_role("heading", name="All pulses")).to_be_visible()
+    expect(owner_page.get_by_text("A pulse opens every month.")).to_be_visible()
+    expect(owner_page.get_by_text("3 of 4 answered")).to_be_visible()
+    shot(owner_page, artifacts_dir, "pulse-06-pulse-list")
