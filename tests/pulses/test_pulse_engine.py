@@ -1,6 +1,8 @@
 """The pulse's engine function, checked against figures worked out by hand (DESIGN.md §6, §10)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring.bank import BankError, load_bank_yaml, parse_bank
 from scoring.bank.yaml_io import bank_to_dict
@@ -97,3 +99,30 @@ def test_a_bank_lists_at_most_ten_pulse_questions(bank):
         parse_bank(data, source="too-many.yaml")
     data["pulse_questions"] = list(bank.questions)[:10]
     assert len(parse_bank(data, source="ten.yaml").pulse_questions) == 10
+
+
+ASKED = [UPDATES, REASONS, PROMISE, "organizational.communication.staff_know"]
+answers_of = st.fixed_dictionaries(
+    {}, optional={code: st.one_of(st.none(), st.integers(1, 5)) for code in ASKED}
+)
+responses_of = st.lists(
+    st.tuples(st.sampled_from(["owner", "manager", "staff"]), answers_of), max_size=8
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(people=responses_of, order=st.randoms(use_true_random=False))
+def test_scores_stay_in_bounds_and_ignore_the_order_of_people(bank, people, order):
+    responses = [
+        Response(level, {code: Answer(value) for code, value in answers.items()})
+        for level, answers in people
+    ]
+    result = score_pulse(bank, ASKED, responses, discipline="customer_intimacy")
+    for area in result.areas:
+        assert area.score is None or 0.0 <= area.score <= 100.0
+    for question in result.questions:
+        assert question.current is None or 1.0 <= question.current <= 5.0
+    shuffled = list(responses)
+    order.shuffle(shuffled)
+    again = score_pulse(bank, ASKED, shuffled, discipline="customer_intimacy")
+    assert [a.score for a in again.areas] == pytest.approx([a.score for a in result.areas])
