@@ -28,8 +28,11 @@ from django.utils.translation import gettext as _
 from alerts import webhooks
 from alerts.models import AlertSettings, Digest, DriftEvent, EventKind, WebhookPost
 from organizations.models import Membership, Organization, grant_in_force
-from reports.models import ActionItem
+from pulses.models import Pulse
+from pulses.selectors import latest_area_drops
+from reports.models import ActionItem, KpiReading
 from reports.selectors import NEWEST_FIRST, reports_scored
+from scoring.kpi import BEHIND, KpiPlan, expected_value, kpi_status
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +111,125 @@ def stale_cycles(*, today: date) -> list[Found]:
     return found
 
 
+def _reading(column: str, offset: int) -> Subquery:
+    """A column of an item's latest (offset 0) or previous (offset 1) KPI reading."""
+    readings = KpiReading.objects.filter(action_item=OuterRef("pk")).order_by("-measured_on")
+    return Subquery(readings.values(column)[offset : offset + 1])
+
+
+def kpis_turned_behind(*, today: date) -> list[Found]:
+    """KPIs of each current plan whose latest reading is behind while the one before was not.
+
+    One event per turn: an item that stays behind over several readings is told once, and
+    again only after it came back on track and fell behind anew.
+    """
+    rows = (
+        ActionItem.objects.filter(assessment_id=Subquery(_latest_scored_assessment_id()))
+        .annotate(
+            on=_reading("measured_on", 0),
+            value=_reading("value", 0),
+            previous_on=_reading("measured_on", 1),
+            previous_value=_reading("value", 1),
+        )
+        .filter(on__isnull=False, on__lte=today)
+        .values_list(
+            "assessment__organization_id",
+            "pk",
+            "title",
+            "kpi",
+            "unit",
+            "kpi_direction",
+            "baseline",
+            "target",
+            "start",
+            "due",
+            "on",
+            "value",
+            "previous_on",
+            "previous_value",
+        )
+    )
+    found = []
+    for org_id, pk, title, kpi, unit, direction, baseline, target, start, due, *readings in rows:
+        on, value, previous_on, previous_value = readings
+        plan = KpiPlan(direction=direction, baseline=baseline, target=target, start=start, due=due)
+        if kpi_status(plan, (on, value)) != BEHIND:
+            continue
+        if previous_on is not None and kpi_status(plan, (previous_on, previous_value)) == BEHIND:
+            continue
+        expected = expected_value(plan, on)
+        found.append(
+            Found(
+                organization_id=org_id,
+                kind=EventKind.KPI_BEHIND,
+                subject=f"item:{pk}",
+                period=on.isoformat(),
+                detail={
+                    "title": title,
+                    "kpi": kpi,
+                    "unit": unit,
+                    "value": _figure(value),
+                    "expected": "" if expected is None else _figure(float(expected)),
+                    "on": on.isoformat(),
+                },
+            )
+        )
+    return found
+
+
+def _figure(value: Any) -> str:
+    """A reading or a score as people write it: no trailing zeros, at most two decimals."""
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+
+
+def _area_titles(pulse_ids: list[int]) -> dict[int, tuple[dict[str, str], str]]:
+    """Each pulse's area titles by code and the day it closed, in one query."""
+    rows = Pulse.objects.filter(pk__in=pulse_ids).values_list("pk", "result", "closed_at")
+    return {
+        pk: (
+            {
+                code: area.get("title") or code
+                for code, area in (result or {}).get("areas", {}).items()
+            },
+            timezone.localdate(closed_at).isoformat() if closed_at else "",
+        )
+        for pk, result, closed_at in rows
+    }
+
+
+def pulse_drops(*, today: date) -> list[Found]:
+    """Areas that the latest pulse with results scored 10 points or more below before."""
+    drops = latest_area_drops(Organization.objects.values_list("pk", flat=True))
+    titles = _area_titles([pulse_id for items in drops.values() for *_rest, pulse_id in items])
+    found = []
+    for org_id, items in drops.items():
+        for code, previous, current, pulse_id in items:
+            on = titles.get(pulse_id, ({}, ""))[1]
+            found.append(
+                Found(
+                    organization_id=org_id,
+                    kind=EventKind.PULSE_DROP,
+                    subject=f"area:{code}"[:64],
+                    period=f"pulse:{pulse_id}",
+                    detail={
+                        "area": titles.get(pulse_id, ({}, ""))[0].get(code, code),
+                        "previous": _figure(previous),
+                        "current": _figure(current),
+                        "on": on,
+                    },
+                )
+            )
+    return found
+
+
 # Each detector reads all organizations at once: the run's query count does not grow with the
 # number of organizations or action items.
-DETECTORS: list[Callable[..., list[Found]]] = [overdue_actions, stale_cycles]
+DETECTORS: list[Callable[..., list[Found]]] = [
+    overdue_actions,
+    stale_cycles,
+    kpis_turned_behind,
+    pulse_drops,
+]
 
 
 def drift_record(*, today: date | None = None) -> int:

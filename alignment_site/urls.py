@@ -30,6 +30,7 @@ urlpatterns = [
     path("app/", include("reports.urls")),
     path("app/", include("alerts.urls")),
     path("", include("briefs.urls")),
+    path("app/", include("pulses.urls")),
     path("app/", include("consultants.client_urls")),
     path("app/", include("consultants.urls")),
 ]

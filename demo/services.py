@@ -12,13 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Response
+from assessments.services.invitations import token_new
 from banks.models import Question
 from banks.selectors import bank_published
 from briefs.services import brief_prepare, brief_publish
 from consultants.models import ConsultantAccess
 from organizations.models import Level, Membership, Organization, StrategyProfile, ValueDiscipline
+from pulses.models import Pulse, PulseAnswer, PulseLink, PulseQuestion, PulseSettings
+from pulses.services import period_start, pulse_questions_pick, pulse_result_refresh
 from reports.kpi_services import ReadingInput, kpi_readings_record
-from reports.models import KpiReading
+from reports.models import KpiReading, Report
 from reports.services import report_build, report_request
 
 DEMO_ORGANIZATION = "Crumb & Co Bakery"
@@ -113,6 +116,7 @@ def demo_seed() -> bool:
     if _kpi_readings_seed(assessments[-1], owner=owner):
         _build_reports(assessments[-1:])  # again, so the PDF shows the readings too
     _publish_brief(assessments[-1], owner=owner)
+    _past_pulse(assessments[-1], owner=owner)
     return True
 
 
@@ -164,6 +168,74 @@ def _publish_brief(assessment: Assessment, *, owner) -> None:
     )
     brief.save(update_fields=["note"])
     brief_publish(brief=brief, user=owner, mail_links=False)
+
+
+# The bakery's pulse twelve days ago: five staff and the owner answered. The plan's items moved
+# up a step; the promise to customers slipped, so the trend shows a drop worth a look.
+PULSE_STAFF = 5
+PULSE_LIFT = 1.0
+PULSE_SLIPPED = {"market.value.promise_kept": -1.5}
+
+
+def _past_pulse(assessment: Assessment, *, owner) -> None:
+    """Give the demo a closed pulse after its latest cycle, so the area trend has a point."""
+    now = timezone.now()
+    with transaction.atomic():
+        PulseSettings.objects.update_or_create(
+            organization=assessment.organization,
+            defaults={"cadence": PulseSettings.Cadence.MONTHLY},
+        )
+        opened_at = now - timedelta(days=12)
+        pulse = Pulse.objects.create(
+            organization=assessment.organization,
+            assessment=assessment,
+            # This month's: beat opens the next pulse next month, not on the first `make run`.
+            period_start=period_start(cadence=PulseSettings.Cadence.MONTHLY, day=now.date()),
+            opened_at=opened_at,
+            closes_at=opened_at + timedelta(days=7),
+        )
+        questions = pulse_questions_pick(assessment=assessment)
+        PulseQuestion.objects.bulk_create(
+            PulseQuestion(pulse=pulse, question=question, position=n)
+            for n, question in enumerate(questions)
+        )
+        before = _cycle_currents(assessment)
+        rng = random.Random(4242)  # noqa: S311 - demo data, not security
+        people = [(owner.email, Level.OWNER)] + [
+            (f"staff{n}@crumb.example", Level.STAFF) for n in range(1, PULSE_STAFF + 1)
+        ]
+        answers = []
+        for email, level in people:
+            link = PulseLink.objects.create(
+                pulse=pulse,
+                email=email,
+                level=level,
+                # Never mailed: a digest of a random token that nobody holds.
+                token_hash=token_new()[1],
+                expires_at=pulse.closes_at,
+                sent_at=opened_at,
+                submitted_at=opened_at + timedelta(days=rng.randint(0, 5)),
+            )
+            for question in questions:
+                centre = before.get(question.code, 3.0)
+                centre += PULSE_SLIPPED.get(question.code, PULSE_LIFT)
+                current = max(1, min(5, round(rng.gauss(centre, 0.6))))
+                answers.append(PulseAnswer(link=link, question=question, current=current))
+        PulseAnswer.objects.bulk_create(answers)
+    pulse_result_refresh(pulse_id=pulse.pk)
+    Pulse.objects.filter(pk=pulse.pk).update(closed_at=pulse.closes_at)
+
+
+def _cycle_currents(assessment: Assessment) -> dict[str, float]:
+    """Return each question's current level in the cycle's report (the mean of level means)."""
+    result = Report.objects.get(assessment=assessment).result or {}
+    return {
+        fit["question"]: fit["current"]
+        for dimension in result.get("dimensions", {}).values()
+        for area in dimension.get("areas", {}).values()
+        for fit in area.get("contributions", [])
+        if fit.get("current") is not None
+    }
 
 
 def demo_seed_clients() -> bool:

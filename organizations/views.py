@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -40,6 +41,9 @@ from organizations.selectors import (
     strategy_of,
 )
 from organizations.zones import organization_zone_activate
+from pulses.charts import area_trend_context
+from pulses.forms import PulseCadenceForm
+from pulses.selectors import pulse_cadence_of, pulse_running
 from reports import services as reports
 from reports.selectors import action_plan_progress, assessment_latest_scored
 
@@ -100,6 +104,8 @@ def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             my_response = response_of_user(assessment=current, user=request.user)
             context["my_response"] = my_response
             context["progress"] = questionnaire(assessment=current, response=my_response)
+    context.update(area_trend_context(organization=organization))
+    context["open_pulse"] = pulse_running(organization=organization)
     return render(request, "organizations/organization_detail.html", context)
 
 
@@ -138,6 +144,11 @@ def organization_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "organization": organization,
             "form": form,
             "history": organization_settings_history(organization=organization),
+            # Pulses keep their cadence in their own app; its form posts there.
+            "pulse_form": PulseCadenceForm(
+                initial={"cadence": pulse_cadence_of(organization=organization)},
+                action=reverse("pulses:cadence", args=[organization.pk]),
+            ),
         },
     )
 

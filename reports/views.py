@@ -24,8 +24,8 @@ from accounts.http import AuthenticatedHttpRequest
 from assessments.models import Assessment
 from assessments.selectors import assessment_get, assessments_for_user
 from banks.services import bank_to_engine
-from organizations.zones import organization_zone_activate
 from organizations.selectors import organization_get
+from organizations.zones import organization_zone_activate
 from reports import services
 from reports.charts import gantt_figure
 from reports.content import ReportContent, report_content

@@ -33,6 +33,7 @@ from scoring.inputs import (
     parse_input,
 )
 from scoring.plan import ActionItem, Priority
+from scoring.pulse import PulseResult, score_pulse
 from scoring.text import Text, localize
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "InputError",
     "OrganizationInfo",
     "Priority",
+    "PulseResult",
     "Question",
     "Response",
     "Result",
@@ -66,4 +68,5 @@ __all__ = [
     "result_to_dict",
     "result_to_json",
     "score_assessment",
+    "score_pulse",
 ]

@@ -96,6 +96,8 @@ YAML_DEPTH_MAX: Final = 40
 # A file holding more YAML nodes than this is refused while it is read (the default bank has
 # about 4,200): a flat list of a million items expands no alias yet still costs memory and time.
 YAML_NODES_MAX: Final = 25_000
+# Questions a bank may ask in every pulse (DESIGN.md section 10: a pulse asks at most 10).
+PULSE_QUESTIONS_MAX: Final = 10
 # Characters of a bank file (the default bank has about 110,000).
 BANK_TEXT_MAX: Final = 1_000_000
 

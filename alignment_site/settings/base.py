@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reports",
     "briefs",
     "alerts",
+    "pulses",
     "consultants",
     "api",
     "demo",
@@ -285,7 +286,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.drift_daily_task",
         "schedule": crontab(hour=env.int("DRIFT_ALERT_HOUR", default=6), minute=0),
     },
+    # Pulses: each opens once per organization and period, so running often is harmless.
+    "open-due-pulses": {
+        "task": "pulses.tasks.pulses_open_due_task",
+        "schedule": env.int("PULSE_SWEEP_SECONDS", default=900),
+        "options": {"expires": env.int("PULSE_SWEEP_SECONDS", default=900)},
+    },
+    "close-due-pulses": {
+        "task": "pulses.tasks.pulses_close_due_task",
+        "schedule": env.int("PULSE_SWEEP_SECONDS", default=900),
+        "options": {"expires": env.int("PULSE_SWEEP_SECONDS", default=900)},
+    },
 }
+# A pulse takes answers for this many days; its links expire when it closes.
+PULSE_OPEN_DAYS = env.int("PULSE_OPEN_DAYS", default=7)
 
 # Drift alerts (alerts app): Slack and Teams incoming webhooks only, https only. A leading dot
 # means "any host under". Tests widen these to reach a local server.

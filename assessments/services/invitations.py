@@ -64,7 +64,8 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _new_token() -> tuple[str, str]:
+def token_new() -> tuple[str, str]:
+    """Return a fresh link token and its stored digest (invitations and pulse links)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     return token, token_digest(token)
 
@@ -109,7 +110,7 @@ def invitations_create(
         email = normalize_email(raw_email)
         if level not in (Level.MANAGER, Level.STAFF):
             raise InvitationError(f"Unknown level {level!r}.")
-        token, digest = _new_token()
+        token, digest = token_new()
         try:
             with transaction.atomic():
                 invitation = Invitation.objects.create(
@@ -145,7 +146,7 @@ def invitation_resend(*, invitation: Invitation, site_url: str) -> IssuedLink:
             .get(pk=invitation.pk)
         )
         _ensure_changeable(invitation)
-        token, invitation.token_hash = _new_token()
+        token, invitation.token_hash = token_new()
         invitation.expires_at = _expiry()
         invitation.sent_at = None
         invitation.save(update_fields=["token_hash", "expires_at", "sent_at"])
@@ -316,7 +317,7 @@ def _remind(*, invitation: Invitation, site_url: str, now: datetime, automatic: 
     already saved stay with the invitation). The conditional update claims the reminder: of
     two runs at once only one wins, and a failed mail puts everything back.
     """
-    token, digest = _new_token()
+    token, digest = token_new()
     stamps: dict[str, object] = {"reminded_at": now, "token_hash": digest}
     if automatic:
         stamps["auto_reminded_at"] = now

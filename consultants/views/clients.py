@@ -40,6 +40,7 @@ from consultants.selectors.client_dashboard import (
 from organizations.models import Organization
 from organizations.selectors import organization_get
 from organizations.zones import organization_zone_activate
+from pulses.charts import area_trend_context
 from reports.kpi_panels import kpi_panels
 from reports.models import Report
 from reports.selectors import NEWEST_FIRST, report_can_manage, reports_scored
@@ -116,6 +117,7 @@ def client_dashboard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "plan": plan,
         "can_manage": report_can_manage(user=request.user, organization=organization),
         "brief": client_brief(organization=organization),
+        **area_trend_context(organization=organization),
     }
     return render(request, "consultants/clients/dashboard.html", context)
 

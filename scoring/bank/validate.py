@@ -35,6 +35,7 @@ from scoring.constants import (
     OWNER_ROLE_MAX,
     PITFALL_AREA_KEYS,
     PITFALLS,
+    PULSE_QUESTIONS_MAX,
     QUESTION_CODE_MAX,
     QUESTION_TEXT_MAX,
     RULE_CODE_MAX,
@@ -317,6 +318,12 @@ class _Validator:
             pulse_questions = self.question_codes(
                 top["pulse_questions"], "pulse_questions", question_paths
             )
+            if len(pulse_questions) > PULSE_QUESTIONS_MAX:
+                self.report(
+                    "pulse_questions",
+                    f"a pulse asks at most {PULSE_QUESTIONS_MAX} questions;"
+                    f" {len(pulse_questions)} are listed",
+                )
         if self.problems:
             return None
         return Bank(

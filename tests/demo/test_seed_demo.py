@@ -6,6 +6,7 @@ from django.core.management import call_command
 from assessments.models import Assessment
 from demo.services import DEMO_LOGINS, DEMO_ORGANIZATION
 from organizations.models import Organization
+from pulses.selectors import area_trend
 from reports.models import ActionItem, KpiReading, Report
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,13 @@ def test_seed_demo_is_idempotent_and_scores_the_cycles(default_bank, capsys, set
     assert measured.count() == 3
     assert all(item.baseline is not None for item in measured)
     assert KpiReading.objects.filter(action_item__assessment=latest).count() == 12
+    # A closed pulse after the latest cycle, with results, so the area trend has a point.
+    pulse = organization.pulses.get()
+    assert pulse.closed_at is not None
+    assert (pulse.respondents, pulse.others) == (6, 5)
+    series = area_trend(organization=organization)
+    assert series
+    assert all(len(area.points) == 2 for area in series)
 
 
 def test_seed_demo_refuses_without_debug(default_bank, settings):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -21,7 +22,8 @@ from knox.models import AuthToken
 from assessments.models import Answer, Assessment, Invitation, Response
 from assessments.services.cycles import assessment_start
 from consultants.models import ConsultantAccess
-from organizations.models import Membership, Organization, StrategyProfile
+from organizations.models import Level, Membership, Organization, StrategyProfile
+from pulses.models import Pulse, PulseAnswer, PulseLink, PulseSettings
 from reports.models import ActionItem, KpiReading, Report
 from reports.services import report_build, report_request
 from tests.accounts.factories import UserFactory
@@ -83,6 +85,7 @@ PUBLIC = {
     "api:schema": "the API's description, the same for everyone",
     "api:docs": "the API's description, the same for everyone",
     "assessments:respond_thanks": "the respondent's thank-you page",
+    "pulses:thanks": "the thank-you page after a pulse",
 }
 
 
@@ -93,6 +96,7 @@ class Victim:
     invitation: Invitation
     action_item: ActionItem
     api_token_key: str
+    pulse: Pulse | None = None
 
 
 # How to fill a URL parameter from the victim's objects. Keys are "<segment>/<param>" (the
@@ -117,6 +121,9 @@ PARAMS: dict[str, Callable[[Victim], object]] = {
     "grant_pk": lambda v: v.organization.consultant_grants.first().pk,
     # What a stolen copy of the database holds: the token's hash must open nothing.
     "respond/token": lambda v: v.invitation.token_hash,
+    "pulses/pk": lambda v: v.pulse.pk,
+    # The same for a pulse link: its stored hash opens no pulse.
+    "pulse/token": lambda v: v.pulse.links.get().token_hash,
     "code": lambda v: "market",
     # allauth's mailed keys (verification, reset), filled with forged ones.
     "key": lambda v: "forged-key",
@@ -223,7 +230,33 @@ def _victim(bank) -> Victim:
     consultant = UserFactory(email=f"adviser@{MARK}.example")
     ConsultantAccessFactory(organization=organization, consultant=consultant)
     _instance, _token = AuthToken.objects.create(user=organization.memberships.get().user)
-    return Victim(organization, assessment, invitation, item, _instance.token_key)
+    return Victim(
+        organization, assessment, invitation, item, _instance.token_key, _victim_pulse(assessment)
+    )
+
+
+def _victim_pulse(assessment: Assessment) -> Pulse:
+    """Return an open pulse of the victim with one answered link."""
+    PulseSettings.objects.create(organization=assessment.organization, cadence="monthly")
+    now = timezone.now()
+    pulse = Pulse.objects.create(
+        organization=assessment.organization,
+        assessment=assessment,
+        period_start=now.date(),
+        opened_at=now,
+        closes_at=now + timedelta(days=7),
+    )
+    question = Answer.objects.filter(response__assessment=assessment).first().question
+    pulse.pulse_questions.create(question=question, position=0)
+    link = PulseLink.objects.create(
+        pulse=pulse,
+        email=f"staff@{MARK}.example",
+        level=Level.STAFF,
+        token_hash="f" * 64,
+        expires_at=pulse.closes_at,
+    )
+    PulseAnswer.objects.create(link=link, question=question, current=2)
+    return pulse
 
 
 def _victim_state(victim: Victim) -> dict[str, list]:
@@ -249,6 +282,11 @@ def _victim_state(victim: Victim) -> dict[str, list]:
             KpiReading.objects.filter(action_item__assessment__organization=org).values()
         ),
         "grants": list(ConsultantAccess.objects.filter(organization=org).values()),
+        "pulse settings": list(PulseSettings.objects.filter(organization=org).values()),
+        "pulses": list(Pulse.objects.filter(organization=org).values()),
+        "pulse answers": list(
+            PulseAnswer.objects.filter(link__pulse__organization=org).order_by("pk").values()
+        ),
     }
 
 
@@ -328,6 +366,7 @@ def _payload(victim: Victim) -> dict[str, object]:
         "consultant_note": "intruder note",
         "progress_note": "intruder note",
         "assignee": "intruder",
+        "cadence": "off",
     }
 
 

@@ -1,0 +1,129 @@
+"""Pulse check-ins between full cycles: the cadence, each pulse, its personal links and answers."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Assessment
+from banks.models import SCALE_MAX, SCALE_MIN, Question, scale_validators
+from organizations.models import Level, Organization
+
+
+class PulseSettings(models.Model):
+    """How often an organization's team gets a pulse.
+
+    Kept here rather than on Organization: the organizations app sits at the bottom of the
+    layers and knows nothing of pulses; this app reads the organization, never the reverse.
+    """
+
+    class Cadence(models.TextChoices):
+        OFF = "off", _("Off")
+        BIWEEKLY = "biweekly", _("Every two weeks")
+        MONTHLY = "monthly", _("Monthly")
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="pulse_settings"
+    )
+    cadence = models.CharField(max_length=10, choices=Cadence, default=Cadence.OFF)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "pulse settings"
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.cadence}"
+
+
+class Pulse(models.Model):
+    """One short check-in, opened by beat once per organization and period."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="pulses")
+    # The last full cycle: its bank, its plan, its invitees and its scores are the baseline.
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="pulses")
+    period_start = models.DateField(help_text="First day of the cadence period it belongs to.")
+    opened_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    questions = models.ManyToManyField(Question, through="PulseQuestion", related_name="+")
+    # Submitted people, and of them those who are not owners (results show from three).
+    respondents = models.PositiveIntegerField(default=0)
+    others = models.PositiveIntegerField(default=0)
+    # The engine's scores, refreshed at each submit; null while fewer than three non-owners
+    # answered, so nothing below the threshold is ever stored for display.
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization", "-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "period_start"], name="pulse_one_per_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "-closed_at"], name="pulse_org_closed")]
+
+    def __str__(self) -> str:
+        return f"Pulse of {self.organization} ({self.period_start})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class PulseQuestion(models.Model):
+    pulse = models.ForeignKey(Pulse, on_delete=models.CASCADE, related_name="pulse_questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["pulse", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["pulse", "question"], name="pulse_question_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pulse}: {self.question.code}"
+
+
+class PulseLink(models.Model):
+    """One person's link to one pulse; only a hash of its token is stored (as invitations)."""
+
+    pulse = models.ForeignKey(Pulse, on_delete=models.CASCADE, related_name="links")
+    email = models.EmailField()
+    level = models.CharField(max_length=10, choices=Level)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pulse", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pulse", "email"], name="pulse_link_one_per_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.level}) – {self.pulse}"
+
+
+class PulseAnswer(models.Model):
+    link = models.ForeignKey(PulseLink, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    current = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=scale_validators, help_text="Empty means “don't know”."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # As in the questionnaire: a late batch never overwrites an answer from a later change.
+    client_seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "question"], name="pulse_answer_unique"),
+            models.CheckConstraint(
+                condition=Q(current__isnull=True) | Q(current__range=(SCALE_MIN, SCALE_MAX)),
+                name="pulse_answer_current_in_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: {self.current}"
