@@ -283,3 +283,79 @@ def test_a_webhook_post_is_made_once_a_week_per_organization(
     daily_run()
     assert WebhookPost.objects.count() == 1
     assert [name for name, _pk in queued].count("alerts.tasks.webhook_post_task") == 1
+
+
+def _measured_item(organization):
+    """The current plan's first item as a KPI from 0 to 100 over 80 days, 40 of them gone."""
+    today = timezone.localdate()
+    item = ActionItem.objects.filter(assessment__organization=organization).latest(
+        "assessment__created_at"
+    )
+    ActionItem.objects.filter(pk=item.pk).update(
+        kpi_direction="up",
+        baseline=0,
+        target=100,
+        start=today - timedelta(days=40),
+        due=today + timedelta(days=40),
+        status=ActionItem.Status.IN_PROGRESS,
+        kpi="Orders a week",
+        unit="orders",
+    )
+    return item
+
+
+def test_a_kpi_that_turns_behind_is_told_once_until_it_recovers(default_bank, consultant):
+    from reports.models import KpiReading
+
+    organization = _client(
+        default_bank,
+        consultant,
+        cycles=[Cycle("C1", closed_days_ago=20, index=70, items=[(TODO, 30)])],
+    )
+    item = _measured_item(organization)
+    today = timezone.localdate()
+
+    def reading(days_ago, value):
+        KpiReading.objects.create(
+            action_item=item, measured_on=today - timedelta(days=days_ago), value=value
+        )
+        services.drift_record()
+        return list(
+            DriftEvent.objects.filter(kind=EventKind.KPI_BEHIND).values_list("period", flat=True)
+        )
+
+    assert reading(20, 25) == [], "on the expected path (25)"
+    behind = reading(10, 12)  # expected 37.5: behind by more than 10 % of the way
+    assert behind == [(today - timedelta(days=10)).isoformat()]
+    event = DriftEvent.objects.get(kind=EventKind.KPI_BEHIND)
+    assert event.detail["value"] == "12" and event.detail["expected"] == "37.5"
+    assert "Orders a week is behind its plan" in services.describe(event)
+    assert reading(5, 20) == behind, "still behind: not told again"
+    assert reading(3, 50) == behind, "back on track"
+    assert len(reading(1, 30)) == 2, "behind anew: told again"
+
+
+def test_a_pulse_area_ten_points_down_is_recorded_once(default_bank, consultant):
+    from pulses.models import Pulse
+
+    organization = _client(default_bank, consultant, cycles=[Cycle("C1", 20, index=70)])
+    now = timezone.now()
+    Pulse.objects.create(
+        organization=organization,
+        assessment=organization.assessments.get(),
+        period_start=now.date().replace(day=1),
+        opened_at=now - timedelta(days=9),
+        closes_at=now - timedelta(days=2),
+        closed_at=now - timedelta(days=2),
+        result={
+            "areas": {
+                "market.value": {"title": "Value promise", "score": 58.0, "previous": 70.0},
+                "ops.flow": {"title": "Flow", "score": 66.0, "previous": 70.0},
+            }
+        },
+    )
+    services.drift_record()
+    services.drift_record()
+    event = DriftEvent.objects.get(kind=EventKind.PULSE_DROP)
+    assert event.subject == "area:market.value"
+    assert services.describe(event).startswith("Value promise fell from 70 to 58")
