@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alerts.models import AlertSettings, DriftEvent
@@ -25,7 +26,17 @@ def recent_events(*, organization: Organization) -> QuerySet[DriftEvent]:
     )
 
 
-def drift_count_annotation() -> Count:
-    """For an Organization queryset: how many events it recorded in the last 30 days."""
+def drift_count() -> Coalesce:
+    """For an Organization queryset: how many drift events it recorded in the last 30 days.
+
+    A subquery, not a join, so it adds no rows and no GROUP BY to the query it annotates.
+    """
     since = timezone.now() - RECENT
-    return Count("drift_events", filter=Q(drift_events__created_at__gte=since), distinct=True)
+    counted = (
+        DriftEvent.objects.filter(organization=OuterRef("pk"), created_at__gte=since)
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

@@ -7,6 +7,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from consultants.selectors.portfolio import (
     DEFAULT_SORT,
@@ -56,6 +57,10 @@ class PortfolioFilterForm(forms.Form):
     )
     stale = forms.ChoiceField(label="Stale", required=False, choices=YES_NO)
     overdue = forms.ChoiceField(label="Overdue actions", required=False, choices=YES_NO)
+    kpis = forms.ChoiceField(
+        label=_("KPIs"), required=False, choices=[("", _("Any")), ("behind", _("Some behind"))]
+    )
+    drift = forms.ChoiceField(label=_("Drift (30 days)"), required=False, choices=YES_NO)
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

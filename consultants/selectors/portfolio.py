@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
+from alerts.selectors import drift_count
 from assessments.models import Assessment
 from consultants.models import ConsultantAccess
 from organizations.models import Organization
@@ -68,6 +69,8 @@ class PortfolioQuery:
     industry: str = ""
     stale: str = ""  # "yes" | "no" | ""
     overdue: str = ""  # "yes" | "no" | ""
+    kpis: str = ""  # "behind": only clients with a KPI behind its plan
+    drift: str = ""  # "yes" | "no": drift recorded in the last 30 days
     sort: str = DEFAULT_SORT
 
 
@@ -93,6 +96,7 @@ class PortfolioRow:
     reminded_at: datetime | None
     reminded_on: date | None  # the reminder's day in the organization's zone
     kpis_behind: int = 0  # KPIs of the latest scored plan whose latest reading is behind
+    drift: int = 0  # drift events recorded in the last 30 days
 
     @property
     def band_label(self) -> str:
@@ -123,6 +127,7 @@ class PortfolioColumns(TypedDict):
     latest_band: str | None
     weakest_code: str | None
     latest_dimensions: Any
+    drift_recent: int
     high_flags: int | None
     previous_index: float | None
     change: float | None
@@ -172,6 +177,7 @@ def _annotated(
         newest_status=Subquery(newest.values("status")[:1]),
         newest_report_status=Subquery(newest.values("report__status")[:1]),
         last_assessed=Subquery(closed.values("closed_at")[:1]),
+        drift_recent=drift_count(),
     )
 
 
@@ -237,6 +243,15 @@ def portfolio_rows(
         rows = rows.filter(actions_overdue__gt=0)
     elif query.overdue == "no":
         rows = rows.filter(actions_overdue=0)
+    if query.drift == "yes":
+        rows = rows.filter(drift_recent__gt=0)
+    elif query.drift == "no":
+        rows = rows.filter(drift_recent=0)
+    if query.kpis == "behind":
+        # The status is the engine's formula, so it is counted in Python: one query over all
+        # the consultant's clients, whose answer filters the rows.
+        behind = kpi_behind_counts(portfolio_clients(user=user).values_list("pk", flat=True))
+        rows = rows.filter(pk__in=[pk for pk, count in behind.items() if count])
     return rows.order_by(*_order(query.sort))
 
 
@@ -281,6 +296,7 @@ def portfolio_row(organization: Any, *, today: date, kpis_behind: int = 0) -> Po
             timezone.localdate(organization.reminded_at, zone) if organization.reminded_at else None
         ),
         kpis_behind=kpis_behind,
+        drift=organization.drift_recent,
     )
 
 
@@ -311,6 +327,7 @@ EXPORT_HEADERS = (
     "Actions total",
     "Actions overdue",
     "KPIs behind",
+    "Drift (30 days)",
     "Report status",
     "Last assessed",
     "Days since",
@@ -335,6 +352,7 @@ def portfolio_table(rows: Iterable[PortfolioRow]) -> list[Sequence[Any]]:
             row.actions_total,
             row.actions_overdue,
             row.kpis_behind,
+            row.drift,
             row.report_status,
             row.last_assessed,
             row.days_since,

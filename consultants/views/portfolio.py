@@ -55,7 +55,8 @@ def portfolio(request: AuthenticatedHttpRequest) -> HttpResponse:
             "stale_days": settings.PORTFOLIO_STALE_DAYS,
             "pending_count": consultant_grants_pending_for(user=request.user).count(),
             "filtered": any(
-                getattr(query, f) for f in ("q", "band", "industry", "stale", "overdue")
+                getattr(query, f)
+                for f in ("q", "band", "industry", "stale", "overdue", "kpis", "drift")
             ),
         },
     )

@@ -328,7 +328,8 @@ def test_a_kpi_that_turns_behind_is_told_once_until_it_recovers(default_bank, co
     behind = reading(10, 12)  # expected 37.5: behind by more than 10 % of the way
     assert behind == [(today - timedelta(days=10)).isoformat()]
     event = DriftEvent.objects.get(kind=EventKind.KPI_BEHIND)
-    assert event.detail["value"] == "12" and event.detail["expected"] == "37.5"
+    assert event.detail["value"] == "12"
+    assert event.detail["expected"] == "37.5"
     assert "Orders a week is behind its plan" in services.describe(event)
     assert reading(5, 20) == behind, "still behind: not told again"
     assert reading(3, 50) == behind, "back on track"
@@ -359,3 +360,33 @@ def test_a_pulse_area_ten_points_down_is_recorded_once(default_bank, consultant)
     event = DriftEvent.objects.get(kind=EventKind.PULSE_DROP)
     assert event.subject == "area:market.value"
     assert services.describe(event).startswith("Value promise fell from 70 to 58")
+
+
+def test_the_portfolio_shows_drift_per_client_and_filters_on_it(client, default_bank, consultant):
+    drifting = _client(default_bank, consultant)
+    calm = _client(
+        default_bank,
+        consultant,
+        name="Calm Studio",
+        owner_email="owner@calm.example",
+        cycles=[Cycle("C1", closed_days_ago=20, index=70, items=[(TODO, 30)])],
+    )
+    services.drift_record()
+    client.force_login(consultant)
+    url = reverse("consultants:portfolio")
+    page = client.get(url).content.decode()
+    assert f'data-client="{drifting.pk}"' in page
+    assert f'data-client="{calm.pk}"' in page
+    only = client.get(url, {"drift": "yes"}).content.decode()
+    assert f'data-client="{drifting.pk}"' in only
+    assert f'data-client="{calm.pk}"' not in only
+    none = client.get(url, {"drift": "no"}).content.decode()
+    assert f'data-client="{calm.pk}"' in none
+    assert f'data-client="{drifting.pk}"' not in none
+    behind = client.get(url, {"kpis": "behind"}).content.decode()
+    assert "data-client=" not in behind, "no KPI reading anywhere: nobody is behind"
+    export = client.get(reverse("consultants:portfolio_export", args=["csv"])).content.decode()
+    header, *lines = export.splitlines()
+    column = header.split(",").index("Drift (30 days)")
+    drift_by_name = {line.split(",")[0]: line.split(",")[column] for line in lines}
+    assert drift_by_name == {"Crumb & Co": "3", "Calm Studio": "0"}
