@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from alerts.services import drift_record
 from demo.services import DEMO_LOGINS, demo_seed, demo_seed_clients
 
 
@@ -21,6 +22,10 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates users with public passwords; use --force.")
         created = demo_seed()
         created = demo_seed_clients() or created
+        if created:
+            # What the daily drift run would find in the demo (overdue actions, the pulse's
+            # slipped area), so the alerts page and the portfolio show it from the start.
+            drift_record()
         self.stdout.write("Demo data " + ("created." if created else "already present."))
         self.stdout.write("")
         self.stdout.write("Demo log-ins (e-mail / password):")
