@@ -309,24 +309,20 @@ def digests_queue(*, today: date | None = None, now: datetime | None = None) -> 
         driftevent__created_at__gte=now - DIGEST_LOOKBACK,
     ).values_list("digest__recipient_id", "driftevent_id"):
         told[user_id].add(event_id)
-    created = []
-    for user_id, org_ids in sorted(recipients.items()):
-        if user_id in done_this_week:
-            continue
-        news = [
-            event
-            for org_id in sorted(org_ids)
-            for event in events_by_org.get(org_id, [])
-            if event.pk not in told[user_id]
-        ]
-        if not news:
-            continue
-        digest = _claim(Digest, news, recipient_id=user_id, week=week)
-        if digest is not None:
-            created.append(digest.pk)
-    for digest_id in created:
-        transaction.on_commit(partial(_queue, "alerts.tasks.digest_send_task", digest_id))
-    return created
+    wanted = [
+        (
+            {"recipient_id": user_id, "week": week},
+            [
+                event
+                for org_id in sorted(org_ids)
+                for event in events_by_org.get(org_id, [])
+                if event.pk not in told[user_id]
+            ],
+        )
+        for user_id, org_ids in sorted(recipients.items())
+        if user_id not in done_this_week
+    ]
+    return _claim_and_queue(Digest, "alerts.tasks.digest_send_task", wanted)
 
 
 def webhooks_queue(*, today: date | None = None, now: datetime | None = None) -> list[int]:
@@ -347,16 +343,29 @@ def webhooks_queue(*, today: date | None = None, now: datetime | None = None) ->
         webhookpost__organization_id__in=hooked
     ).values_list("webhookpost__organization_id", "driftevent_id"):
         told[org_id].add(event_id)
+    wanted = [
+        (
+            {"organization_id": org_id, "week": week},
+            [event for event in events_by_org.get(org_id, []) if event.pk not in told[org_id]],
+        )
+        for org_id in sorted(hooked - posted_this_week)
+    ]
+    return _claim_and_queue(WebhookPost, "alerts.tasks.webhook_post_task", wanted)
+
+
+def _claim_and_queue(
+    model: type[Digest] | type[WebhookPost],
+    task_name: str,
+    wanted: list[tuple[dict[str, Any], list[DriftEvent]]],
+) -> list[int]:
+    """Create the week's rows that have news and queue their sending once the run commits."""
     created = []
-    for org_id in sorted(hooked - posted_this_week):
-        news = [event for event in events_by_org.get(org_id, []) if event.pk not in told[org_id]]
-        if not news:
-            continue
-        post = _claim(WebhookPost, news, organization_id=org_id, week=week)
-        if post is not None:
-            created.append(post.pk)
-    for post_id in created:
-        transaction.on_commit(partial(_queue, "alerts.tasks.webhook_post_task", post_id))
+    for fields, news in wanted:
+        row = _claim(model, news, **fields) if news else None
+        if row is not None:
+            created.append(row.pk)
+    for pk in created:
+        transaction.on_commit(partial(_queue, task_name, pk))
     return created
 
 
