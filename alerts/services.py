@@ -31,6 +31,7 @@ from organizations.models import Membership, Organization, grant_in_force
 from pulses.models import Pulse
 from pulses.selectors import latest_area_drops
 from reports.models import ActionItem, KpiReading
+from reports.numbers import points
 from reports.selectors import NEWEST_FIRST, reports_scored
 from scoring.kpi import BEHIND, KpiPlan, expected_value, kpi_status
 
@@ -213,8 +214,8 @@ def pulse_drops(*, today: date) -> list[Found]:
                     period=f"pulse:{pulse_id}",
                     detail={
                         "area": titles.get(pulse_id, ({}, ""))[0].get(code, code),
-                        "previous": _figure(previous),
-                        "current": _figure(current),
+                        "previous": points(previous),
+                        "current": points(current),
                         "on": on,
                     },
                 )
@@ -425,7 +426,7 @@ def describe(event: DriftEvent, *, organization_name: str = "") -> str:
     if event.kind == EventKind.KPI_BEHIND:
         return _(
             "“%(title)s”: %(kpi)s is behind its plan — %(value)s %(unit)s on %(on)s, "
-            "where the plan expected %(expected)s."
+            "where the plan expected %(expected)s %(unit)s."
         ) % {
             "title": d.get("title", ""),
             "kpi": d.get("kpi", ""),

@@ -14,6 +14,7 @@ from alerts.models import AlertSettings
 from alerts.selectors import alert_settings_of, recent_events
 from organizations.access import require_owner
 from organizations.selectors import organization_get
+from organizations.zones import organization_zone_activate
 
 
 @login_required
@@ -21,6 +22,7 @@ from organizations.selectors import organization_get
 def alert_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = organization_get(user=request.user, pk=pk)
     require_owner(request, organization)
+    organization_zone_activate(organization)
     current = alert_settings_of(organization=organization)
     form = AlertSettingsForm(
         request.POST or None,
