@@ -17,6 +17,7 @@ from accounts.http import AuthenticatedHttpRequest
 from briefs import selectors, services
 from briefs.forms import BriefAnswerForm, BriefForm, BriefPostForm
 from briefs.models import Brief, BriefLink, BriefVersion
+from organizations.zones import organization_zone_activate
 
 # --- The owner's desk ------------------------------------------------------------------------
 
@@ -56,6 +57,7 @@ def _manage_context(brief: Brief, form: BriefForm, **extra: Any) -> dict[str, An
 @require_http_methods(["GET", "POST"])
 def brief_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.brief_owned_get(user=request.user, pk=pk)
+    organization_zone_activate(assessment.organization)
     try:
         brief = services.brief_prepare(assessment=assessment)
     except services.BriefError as exc:
@@ -135,6 +137,7 @@ def brief_post_answer(request: AuthenticatedHttpRequest, pk: int, post_pk: int) 
 @require_GET
 def brief_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     brief, version = selectors.brief_published_get(user=request.user, pk=pk)
+    organization_zone_activate(brief.assessment.organization)
     return render(
         request,
         "briefs/view.html",
@@ -181,6 +184,7 @@ def _read_page(
     form: BriefPostForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    organization_zone_activate(link.brief.assessment.organization)
     version = selectors.brief_latest_version(brief=link.brief)
     if version is None:
         return _link_problem(request, selectors.BriefLinkUnknownError())

@@ -164,7 +164,7 @@ def _publish_brief(assessment: Assessment, *, owner) -> None:
     brief = brief_prepare(assessment=assessment)
     brief.note = (
         "Thank you all for answering. We are doing well on price, but the mornings are "
-        "rushed and we waste too much bread: the three steps below tackle that first."
+        "rushed and we waste too much bread: the three steps above tackle that first."
     )
     brief.save(update_fields=["note"])
     brief_publish(brief=brief, user=owner, mail_links=False)
