@@ -21,6 +21,8 @@ from knox.models import AuthToken
 
 from assessments.models import Answer, Assessment, Invitation, Response
 from assessments.services.cycles import assessment_start
+from briefs.models import BriefLink, BriefPost
+from briefs.services import brief_links_send, brief_post_create, brief_prepare, brief_publish
 from consultants.models import ConsultantAccess
 from organizations.models import Level, Membership, Organization, StrategyProfile
 from pulses.models import Pulse, PulseAnswer, PulseLink, PulseSettings
@@ -97,6 +99,8 @@ class Victim:
     action_item: ActionItem
     api_token_key: str
     pulse: Pulse | None = None
+    brief_link: BriefLink | None = None
+    brief_post: BriefPost | None = None
 
 
 # How to fill a URL parameter from the victim's objects. Keys are "<segment>/<param>" (the
@@ -124,6 +128,10 @@ PARAMS: dict[str, Callable[[Victim], object]] = {
     "pulses/pk": lambda v: v.pulse.pk,
     # The same for a pulse link: its stored hash opens no pulse.
     "pulse/token": lambda v: v.pulse.links.get().token_hash,
+    # And for a brief link; its questions are answered by the owner only.
+    "brief/token": lambda v: v.brief_link.token_hash,
+    "posts/post_pk": lambda v: v.brief_post.pk,
+    "ask/index": lambda v: 0,
     "code": lambda v: "market",
     # allauth's mailed keys (verification, reset), filled with forged ones.
     "key": lambda v: "forged-key",
@@ -135,7 +143,7 @@ PARAMS: dict[str, Callable[[Victim], object]] = {
 
 
 # Parameters that pick a file format or a step, not somebody's object.
-NOT_IDS = {"format", "fmt", "code"}
+NOT_IDS = {"format", "fmt", "code", "index"}
 # Actors with no session: the pages send them to log in (an API token opens only /api/).
 NO_SESSION = ("anonymous", "respondent", "API token")
 # Actors with no account at all: even a page of their own is refused to them.
@@ -230,9 +238,30 @@ def _victim(bank) -> Victim:
     consultant = UserFactory(email=f"adviser@{MARK}.example")
     ConsultantAccessFactory(organization=organization, consultant=consultant)
     _instance, _token = AuthToken.objects.create(user=organization.memberships.get().user)
+    brief_link, brief_post = _victim_brief(assessment)
     return Victim(
-        organization, assessment, invitation, item, _instance.token_key, _victim_pulse(assessment)
+        organization,
+        assessment,
+        invitation,
+        item,
+        _instance.token_key,
+        _victim_pulse(assessment),
+        brief_link,
+        brief_post,
     )
+
+
+def _victim_brief(assessment: Assessment) -> tuple[BriefLink, BriefPost]:
+    """Publish the victim's team brief, send its links, and have one reader ask a question."""
+    owner = assessment.organization.memberships.get().user
+    brief = brief_prepare(assessment=assessment)
+    brief_publish(brief=brief, user=owner, mail_links=False)
+    brief_links_send(brief_id=brief.pk)
+    link = brief.links.first()
+    post = brief_post_create(
+        link=link, item_index=0, kind=BriefPost.Kind.QUESTION, text=f"{MARK} question"
+    )
+    return link, post
 
 
 def _victim_pulse(assessment: Assessment) -> Pulse:
