@@ -234,20 +234,29 @@ class FormValue(serializers.Field):
         return value
 
 
+class StringValue(FormValue):
+    """A FormValue the schema declares a string: a number is refused, as the schema says."""
+
+    def to_internal_value(self, data: Any) -> str | None:
+        if data is not None and not isinstance(data, str):
+            raise serializers.ValidationError("Give a string or null.")
+        return super().to_internal_value(data)
+
+
 @extend_schema_field(
     {"type": "string", "enum": [value for value, _label in ActionItem.Status.choices]}
 )
-class StatusValue(FormValue):
+class StatusValue(StringValue):
     pass
 
 
 @extend_schema_field({"type": "string", "format": "date"})
-class DateValue(FormValue):
+class DateValue(StringValue):
     pass
 
 
 @extend_schema_field({"type": "string"})
-class TextValue(FormValue):
+class TextValue(StringValue):
     pass
 
 
