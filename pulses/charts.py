@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from organizations.models import Organization
 from pulses.selectors import AreaSeries, area_trend
 from reports.chart_text import chart_text
-from reports.palette import DIMENSION_COLOURS, GRID, WEB_FONT
+from reports.charts import trend_layout
+from reports.palette import DIMENSION_COLOURS
 
 
 def area_trend_figure(series: list[AreaSeries]) -> dict[str, Any] | None:
@@ -32,22 +33,7 @@ def area_trend_figure(series: list[AreaSeries]) -> dict[str, Any] | None:
                 hovertemplate="%{x}<br>%{fullData.name} %{y:.0f}<extra></extra>",
             )
         )
-    fig.update_layout(
-        template=go.layout.Template(),  # keeps Plotly's large default theme out of the JSON
-        font=WEB_FONT,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        height=360,
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        xaxis={"type": "category", "automargin": True},
-        yaxis={
-            "range": [0, 100],
-            "title": {"text": _("Area score (0–100)")},
-            "gridcolor": GRID,
-            "automargin": True,
-        },
-    )
+    fig.update_layout(**trend_layout(height=360, y_title=_("Area score (0–100)")))
     data: dict[str, Any] = json.loads(fig.to_json())
     return data
 

@@ -8,7 +8,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from assessments.forms import BATCH_MAX_BYTES, BatchInvalidError
+from assessments.forms import BatchInvalidError
 from assessments.services.cycles import AnswerChange
+from assessments.views.questionnaire import batch_body, batch_too_big
 from banks.forms import SCALE_ANCHORS
 from organizations.access import require_owner
 from organizations.selectors import is_owner, organization_get
@@ -107,17 +107,9 @@ def save(request: HttpRequest, link: PulseLink, token: str) -> HttpResponse:
     """Save the page's batch (JSON, from wizard.js) or one answer posted without JavaScript."""
     if request.content_type != "application/json":
         return _save_one(request, link, token)
-    too_big = _("Too many changes at once: send them in smaller parts.")
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > BATCH_MAX_BYTES:
-        return JsonResponse({"error": too_big}, status=400)
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        return JsonResponse({"error": too_big}, status=400)
+    body = batch_body(request)
+    if body is None:
+        return batch_too_big()
     question_ids = services.pulse_question_ids(pulse=link.pulse)
     try:
         changes = pulse_batch_parse(pulse=link.pulse, question_ids=question_ids, body=body)

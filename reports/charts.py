@@ -54,6 +54,28 @@ def _layout(**extra: Any) -> dict[str, Any]:
     return layout
 
 
+def trend_layout(*, height: int, y_title: str) -> dict[str, Any]:
+    """The layout of a 0–100 score trend over cycles (and pulses): the client dashboard's and
+    the organization page's area trend share it."""
+    return {
+        "template": go.layout.Template(),  # keeps Plotly's large default theme out of the JSON
+        "font": FONT,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "height": height,
+        # Above the plot: a legend below it would spill out of the figure's box.
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "xaxis": {"type": "category", "automargin": True},
+        "yaxis": {
+            "range": [0, 100],
+            "title": {"text": y_title},
+            "gridcolor": GRID,
+            "automargin": True,
+        },
+    }
+
+
 def _as_json(fig: go.Figure) -> dict[str, Any]:
     # Tick labels and axis titles push the plot in rather than being clipped by the margins.
     fig.update_xaxes(automargin=True)

@@ -182,6 +182,26 @@ def _save(
     return render(request, "assessments/_answer_feedback.html", context, status=status)
 
 
+def batch_body(request: HttpRequest) -> bytes | None:
+    """Return a batch save's raw body, or None when it is larger than a batch may be."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > BATCH_MAX_BYTES:
+        return None
+    try:
+        return request.body
+    except RequestDataTooBig:
+        return None
+
+
+def batch_too_big() -> JsonResponse:
+    return JsonResponse(
+        {"error": _("Too many changes at once: send them in smaller parts.")}, status=400
+    )
+
+
 def _save_batch(
     request: HttpRequest, wizard: Wizard, start_response: Callable[[], Response]
 ) -> JsonResponse:
@@ -189,17 +209,9 @@ def _save_batch(
 
     The page numbers its changes; it marks an answer saved only when its number comes back.
     """
-    too_big = _("Too many changes at once: send them in smaller parts.")
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > BATCH_MAX_BYTES:
-        return JsonResponse({"error": too_big}, status=400)
-    try:
-        body = request.body
-    except RequestDataTooBig:
-        return JsonResponse({"error": too_big}, status=400)
+    body = batch_body(request)
+    if body is None:
+        return batch_too_big()
     try:
         changes = AnswerBatch(assessment=wizard.assessment, with_target=wizard.with_target).parse(
             body

@@ -19,9 +19,10 @@ from briefs.selectors import BriefSummary, brief_summary
 from organizations.models import Organization
 from reports.bands import band_label
 from reports.chart_text import chart_text
+from reports.charts import trend_layout
 from reports.models import ActionItem, Report
 from reports.numbers import points, points_change, scale_mean, signed_points
-from reports.palette import DIMENSION_COLOURS, GRID, INK, WEB_FONT
+from reports.palette import DIMENSION_COLOURS, INK
 from reports.selectors import reports_scored
 
 # --- The team brief ---------------------------------------------------------------------------
@@ -168,23 +169,7 @@ def _trend_figure(cycles: list[CyclePoint], dimensions: list[tuple[str, str]]) -
                 hovertemplate="%{x}<br>%{fullData.name} %{y:.0f}<extra></extra>",
             )
         )
-    fig.update_layout(
-        template=go.layout.Template(),  # keeps Plotly's large default theme out of the JSON
-        font=WEB_FONT,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        height=380,
-        # Above the plot: a legend below it would spill out of the figure's box.
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        xaxis={"type": "category", "automargin": True},
-        yaxis={
-            "range": [0, 100],
-            "title": {"text": "Score (0–100)"},
-            "gridcolor": GRID,
-            "automargin": True,
-        },
-    )
+    fig.update_layout(**trend_layout(height=380, y_title="Score (0–100)"))
     data: dict[str, Any] = json.loads(fig.to_json())
     return data
 
