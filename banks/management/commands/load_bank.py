@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from banks.services import BankVersionExistsError, bank_import
+from banks.services import BankVersionExistsError, bank_import, bank_languages
 from scoring.bank import BankError, load_bank_yaml
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); nothing was loaded"
             ) from None
         try:
-            bank = load_bank_yaml(text, source=str(path))
+            bank = load_bank_yaml(text, source=str(path), languages=bank_languages())
             row = bank_import(bank=bank, publish=not draft)
         except BankError as exc:
             for problem in exc.problems:
