@@ -252,7 +252,7 @@ class QuestionBank(Translated):
     def label(self) -> str:
         """Return the version as people read it, e.g. "SMB strategic alignment, version 2"."""
         return _("“%(title)s”, version %(version)s") % {
-            "title": self.title or self.slug,
+            "title": self.text_in("title", get_language()) or self.slug,
             "version": self.version,
         }
 

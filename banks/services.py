@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from banks.models import Area, ConsistencyRule, Dimension, Question, QuestionBank, Translated
 from scoring.bank import (
@@ -102,6 +103,11 @@ def _create_draft(data: dict[str, Any], *, copied_from: QuestionBank | None = No
 def bank_languages() -> tuple[str, ...]:
     """Return the language codes the site offers (settings.LANGUAGES), in their order."""
     return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def language_name(code: str) -> str:
+    """Return the name settings.LANGUAGES gives a language code (the code when it has none)."""
+    return str(dict(settings.LANGUAGES).get(code, code))
 
 
 def _stored_texts(texts: dict[str, Text], language: str) -> dict[str, Any]:
@@ -198,8 +204,6 @@ def _template_of(q: Question, prefix: str, texts: _Texts) -> dict[str, Any] | No
     }
     if values["kpi_target"] is None:
         del values["kpi_target"]
-    if values["kpi_target"] is None:
-        del values["kpi_target"]
     return values
 
 
@@ -277,8 +281,26 @@ def bank_export_yaml(*, bank_row: QuestionBank) -> str:
     return dump_bank_yaml(parse_bank(bank_as_dict(bank_row), source=str(bank_row)))
 
 
+def bank_text_language(language: str | None = None) -> str:
+    """Return the code bank texts use for a language (the active one by default).
+
+    Bank maps use the codes of settings.LANGUAGES; a regional variant ("de-at") reads the
+    texts of its language ("de") when the site does not offer the variant itself.
+    """
+    code = (language or get_language() or DEFAULT_LANGUAGE).lower()
+    offered = bank_languages()
+    if code in offered:
+        return code
+    base = code.split("-")[0]
+    return base if base in offered or not offered else code
+
+
 def bank_preview(
-    *, bank_row: QuestionBank, value_discipline: str = "operational_excellence", current: int = 3
+    *,
+    bank_row: QuestionBank,
+    value_discipline: str = "operational_excellence",
+    current: int = 3,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Result:
     """Score one owner answering `current` to every question, as a check before publishing."""
     bank = bank_to_engine(bank_row)
@@ -289,7 +311,7 @@ def bank_preview(
         plan_start=timezone.localdate(),
         responses=(Response(level="owner", answers=answers),),
     )
-    return score_assessment(bank, data)
+    return score_assessment(bank, data, language=language)
 
 
 @dataclass(frozen=True, slots=True)
