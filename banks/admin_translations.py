@@ -95,14 +95,19 @@ def translations_form(
         long_text = isinstance(field, models.TextField)
         max_length = getattr(field, "max_length", None)
         for code in languages:
+            label = _("%(field)s (%(language)s)") % {
+                "field": capfirst(str(field.verbose_name)),
+                "language": language_name(code),
+            }
+            # A tabular inline shows no <label>, only a column header: the box names itself.
+            widget_attrs = {"lang": code, "aria-label": label}
             attrs[translation_field(column, code)] = forms.CharField(
                 required=False,
                 max_length=max_length,
-                label=_("%(field)s (%(language)s)")
-                % {"field": capfirst(str(field.verbose_name)), "language": language_name(code)},
-                widget=forms.Textarea(attrs={"rows": 3, "lang": code})
+                label=label,
+                widget=forms.Textarea(attrs={"rows": 3, **widget_attrs})
                 if long_text
-                else forms.TextInput(attrs={"lang": code}),
+                else forms.TextInput(attrs=widget_attrs),
             )
     bases = (base,) if issubclass(base, TranslationsForm) else (TranslationsForm, base)
     return type(f"{model.__name__}TranslationsForm", bases, attrs)
