@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from banks.models import Translated
-from banks.services import language_name
+from banks.services import field_name, language_name
 from scoring.constants import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
@@ -78,10 +78,11 @@ class TranslationsForm(forms.ModelForm):
                     texts.pop(column, None)
         return {code: texts for code, texts in result.items() if texts}
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        if self.is_bound and hasattr(self, "cleaned_data"):
-            self.instance.translations = self.translations()
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        # The instance is built from the model fields after this; `translations` is not one.
+        self.instance.translations = self.translations()
+        return cleaned
 
 
 def translations_form(
@@ -96,7 +97,7 @@ def translations_form(
         max_length = getattr(field, "max_length", None)
         for code in languages:
             label = _("%(field)s (%(language)s)") % {
-                "field": capfirst(str(field.verbose_name)),
+                "field": capfirst(field_name(model, column)),
                 "language": language_name(code),
             }
             # A tabular inline shows no <label>, only a column header: the box names itself.
@@ -189,20 +190,21 @@ class TranslationsAdminMixin:
         kwargs.setdefault("form", self._translations_form(request, obj))
         return super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
 
-    def __getattr__(self, name: str) -> Callable[[Translated], str]:
-        # A read-only page (a published version) shows "<column>__<language>" through the
-        # admin's lookup of a callable by that name on the ModelAdmin.
-        column, separator, code = name.rpartition(SEPARATOR)
-        model = getattr(self, "model", None)
-        if not separator or model is None or column not in model.translated_fields:
-            raise AttributeError(name)
+    if not TYPE_CHECKING:  # for the type checker the mixin has only the attributes it declares
 
-        def shown(obj: Translated) -> str:
-            return str(((obj.translations or {}).get(code) or {}).get(column, ""))
+        def __getattr__(self, name: str) -> Callable[[Translated], str]:
+            # A read-only page (a published version) shows "<column>__<language>" through the
+            # admin's lookup of a callable by that name on the ModelAdmin.
+            column, separator, code = name.rpartition(SEPARATOR)
+            model = getattr(self, "model", None)
+            if not separator or model is None or column not in model.translated_fields:
+                raise AttributeError(name)
 
-        field = model._meta.get_field(column)
-        shown.short_description = _("%(field)s (%(language)s)") % {  # type: ignore[attr-defined]
-            "field": capfirst(str(field.verbose_name)),
-            "language": language_name(code),
-        }
-        return shown
+            def shown(obj: Translated) -> str:
+                return str(((obj.translations or {}).get(code) or {}).get(column, ""))
+
+            shown.short_description = _("%(field)s (%(language)s)") % {  # type: ignore[attr-defined]
+                "field": capfirst(field_name(model, column)),
+                "language": language_name(code),
+            }
+            return shown

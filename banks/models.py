@@ -94,7 +94,9 @@ class Translated(models.Model):
     translated_fields: ClassVar[tuple[str, ...]]
 
     translations = models.JSONField(
-        default=dict, blank=True, help_text="Texts in other languages: {language: {field: text}}."
+        default=dict,
+        blank=True,
+        help_text=_("Texts in other languages: {language: {field: text}}."),
     )
 
     class Meta:
@@ -192,7 +194,7 @@ class QuestionBank(Translated):
     language = models.CharField(
         max_length=LANGUAGE_CODE_MAX,
         default=DEFAULT_LANGUAGE,
-        help_text="The language of the text columns; translations fall back to it.",
+        help_text=_("The language of the text columns; translations fall back to it."),
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     scale_min = models.PositiveSmallIntegerField(default=SCALE_MIN)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from banks.models import Area, ConsistencyRule, Dimension, Question, QuestionBank, Translated
-from banks.services import TARGET_FIELDS, bank_languages, language_name
+from banks.services import TARGET_FIELDS, bank_languages, field_name, language_name
 
 
 def bank_published(*, slug: str = "smb-alignment") -> QuestionBank | None:
@@ -111,7 +111,7 @@ def bank_missing_translations(*, bank_row: QuestionBank) -> list[MissingTranslat
             total += len(needed)
             absent = [column for column in needed if not given.get(column)]
             if absent:
-                names = tuple(str(row._meta.get_field(c).verbose_name) for c in absent)
+                names = tuple(field_name(type(row), column) for column in absent)
                 missing.append(MissingTexts(label=label, fields=names))
         result.append(
             MissingTranslations(

@@ -110,6 +110,11 @@ def language_name(code: str) -> str:
     return str(dict(settings.LANGUAGES).get(code, code))
 
 
+def field_name(model: type[Translated], column: str) -> str:
+    """Return a text column's name as people read it ("action title")."""
+    return str(getattr(model._meta.get_field(column), "verbose_name", column))
+
+
 def _stored_texts(texts: dict[str, Text], language: str) -> dict[str, Any]:
     """Return the columns for texts that are strings or maps by language, and `translations`.
 
