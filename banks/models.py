@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from scoring.constants import (
@@ -121,9 +122,9 @@ class BankContent(models.Model):
 
 class QuestionBank(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
 
     slug = models.SlugField(max_length=SLUG_MAX)
     version = models.PositiveIntegerField()
@@ -133,10 +134,10 @@ class QuestionBank(models.Model):
     scale_max = models.PositiveSmallIntegerField(default=SCALE_MAX)
     pitfall_areas = models.JSONField(default=dict, blank=True)
     pitfall_remedies = models.JSONField(
-        default=dict, blank=True, help_text="Question codes that answer each pitfall."
+        default=dict, blank=True, help_text=_("Question codes that answer each pitfall.")
     )
     pulse_questions = models.JSONField(
-        default=list, blank=True, help_text="Question codes always asked in pulse check-ins."
+        default=list, blank=True, help_text=_("Question codes always asked in pulse check-ins.")
     )
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
@@ -260,7 +261,7 @@ class Question(BankContent):
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="questions")
     code = models.CharField(max_length=QUESTION_CODE_MAX)
     text = models.TextField(
-        help_text="A statement rated from 1 (not at all) to 5 (fully, routinely)."
+        help_text=_("A statement rated from 1 (not at all) to 5 (fully, routinely).")
     )
     help = models.TextField(blank=True)
     weight = models.FloatField(default=1.0)
@@ -268,25 +269,30 @@ class Question(BankContent):
     continues = models.CharField(
         max_length=QUESTION_CODE_MAX,
         blank=True,
-        help_text="Code of the question in the previous version that this one continues.",
+        help_text=_("Code of the question in the previous version that this one continues."),
     )
     target_operational_excellence = models.PositiveSmallIntegerField(validators=scale_validators)
     target_product_leadership = models.PositiveSmallIntegerField(validators=scale_validators)
     target_customer_intimacy = models.PositiveSmallIntegerField(validators=scale_validators)
     # The action template lives on the question so an admin edits both on one page.
     action_title = models.CharField(max_length=TITLE_MAX)
-    action_specific = models.TextField(help_text="May use {organization}, {segment} and {area}.")
+    action_specific = models.TextField(
+        # Translators: the words in braces are placeholders the admin types; keep them as they are.
+        help_text=_("May use {organization}, {segment} and {area}.")
+    )
     action_kpi = models.CharField(max_length=KPI_MAX)
     action_unit = models.CharField(max_length=UNIT_MAX)
     action_owner_role = models.CharField(max_length=OWNER_ROLE_MAX)
     action_effort = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="1 (trivial) to 5 (major project).",
+        help_text=_("1 (trivial) to 5 (major project)."),
     )
-    action_effort_days = models.FloatField(help_text="Person-days of work.")
+    action_effort_days = models.FloatField(help_text=_("Person-days of work."))
     action_duration_weeks = models.PositiveSmallIntegerField()
     action_kpi_target = models.FloatField(
-        null=True, blank=True, help_text="In the KPI's own unit; empty: set at the first reading."
+        null=True,
+        blank=True,
+        help_text=_("In the KPI's own unit; empty: set at the first reading."),
     )
     action_kpi_direction = models.CharField(
         max_length=4, choices=KpiDirection, default=KpiDirection.UP
@@ -336,9 +342,9 @@ class Question(BankContent):
 
 class ConsistencyRule(BankContent):
     class Severity(models.TextChoices):
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
+        LOW = "low", pgettext_lazy("severity", "Low")
+        MEDIUM = "medium", pgettext_lazy("severity", "Medium")
+        HIGH = "high", pgettext_lazy("severity", "High")
 
     parent_field = "bank"
     parent_status = "status"
@@ -347,9 +353,9 @@ class ConsistencyRule(BankContent):
     code = models.CharField(max_length=RULE_CODE_MAX)
     severity = models.CharField(max_length=10, choices=Severity)
     message = models.TextField()
-    condition = models.JSONField(help_text="The `when` condition, as in the bank's YAML format.")
+    condition = models.JSONField(help_text=_("The `when` condition, as in the bank's YAML format."))
     remedies = models.JSONField(
-        default=list, blank=True, help_text="Codes of the questions whose plan items fix it."
+        default=list, blank=True, help_text=_("Codes of the questions whose plan items fix it.")
     )
     position = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords(table_name="assessments_historicalconsistencyrule")
