@@ -61,7 +61,7 @@ def table_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """Return the table as CSV text, with a header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([str(header) for header in headers])  # headers may be lazy translations
     for row in rows:
         writer.writerow(["" if value is None else _cell(value) for value in row])
     return buffer.getvalue()
@@ -73,8 +73,9 @@ def table_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
     if workbook.active is not None:  # always: a new workbook starts with one empty sheet
         workbook.remove(workbook.active)
     for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])  # Excel's limit on sheet names
-        sheet.append(list(headers))
+        headers = [str(header) for header in headers]  # headers may be lazy translations
+        sheet = workbook.create_sheet(title=str(title)[:31])  # Excel's limit on sheet names
+        sheet.append(headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         widths = [len(header) for header in headers]
@@ -108,7 +109,7 @@ def table_csv_stream(
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([str(header) for header in headers])  # headers may be lazy translations
     chunk: list[Sequence[Any]] = []
     for row in rows:
         chunk.append(row if prepared else ["" if value is None else _cell(value) for value in row])
@@ -149,11 +150,11 @@ def table_xlsx_file(
             "default_date_format": "yyyy-mm-dd hh:mm",
         },
     )
-    sheet = workbook.add_worksheet(title[:31])  # Excel's limit on sheet names
+    sheet = workbook.add_worksheet(str(title)[:31])  # Excel's limit on sheet names
     for i, width in enumerate(widths):
         sheet.set_column(i, i, width)
     sheet.freeze_panes(1, 0)
-    sheet.write_row(0, 0, list(headers), workbook.add_format({"bold": True}))
+    sheet.write_row(0, 0, [str(header) for header in headers], workbook.add_format({"bold": True}))
     write_row = sheet.write_row
     for number, row in enumerate(rows, start=1):
         write_row(number, 0, row if prepared else [_cell(value) for value in row])
