@@ -33,7 +33,7 @@ class AlertSettings(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "alert settings"
+        verbose_name_plural = _("alert settings")
 
     def __str__(self) -> str:
         return f"alert settings of {self.organization_id}"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organizations.models import Organization, grant_in_force
@@ -33,7 +34,7 @@ class ConsultantAccess(models.Model):
 
     class Meta:
         db_table = "assessments_consultantaccess"  # kept from before the app split
-        verbose_name_plural = "consultant access grants"
+        verbose_name_plural = _("consultant access grants")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "email"],

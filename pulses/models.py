@@ -28,7 +28,7 @@ class PulseSettings(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "pulse settings"
+        verbose_name_plural = _("pulse settings")
 
     def __str__(self) -> str:
         return f"{self.organization}: {self.cadence}"
@@ -40,7 +40,7 @@ class Pulse(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="pulses")
     # The last full cycle: its bank, its plan, its invitees and its scores are the baseline.
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="pulses")
-    period_start = models.DateField(help_text="First day of the cadence period it belongs to.")
+    period_start = models.DateField(help_text=_("First day of the cadence period it belongs to."))
     opened_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -110,7 +110,7 @@ class PulseAnswer(models.Model):
     link = models.ForeignKey(PulseLink, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     current = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=scale_validators, help_text="Empty means “don't know”."
+        null=True, blank=True, validators=scale_validators, help_text=_("Empty means “don't know”.")
     )
     updated_at = models.DateTimeField(auto_now=True)
     # As in the questionnaire: a late batch never overwrites an answer from a later change.
