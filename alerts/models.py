@@ -36,7 +36,7 @@ class AlertSettings(models.Model):
         verbose_name_plural = _("alert settings")
 
     def __str__(self) -> str:
-        return f"alert settings of {self.organization_id}"
+        return _("alert settings of %(organization)s") % {"organization": self.organization_id}
 
 
 class DriftEvent(models.Model):
@@ -82,7 +82,10 @@ class Digest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"digest {self.week} for {self.recipient_id}"
+        return _("digest %(week)s for %(recipient)s") % {
+            "week": self.week,
+            "recipient": self.recipient_id,
+        }
 
 
 class WebhookPost(models.Model):
@@ -112,4 +115,7 @@ class WebhookPost(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"webhook post {self.week} for {self.organization_id}"
+        return _("webhook post %(week)s for %(organization)s") % {
+            "week": self.week,
+            "organization": self.organization_id,
+        }

@@ -275,8 +275,8 @@ def bank_preview(
     bank = bank_to_engine(bank_row)
     answers = {code: Answer(current=current) for code in bank.questions}
     data = AssessmentInput(
-        strategy=Strategy(value_discipline=value_discipline, segment="sample customers"),
-        organization=OrganizationInfo(name="Sample organization", capacity_days_per_month=4),
+        strategy=Strategy(value_discipline=value_discipline, segment=_("sample customers")),
+        organization=OrganizationInfo(name=_("Sample organization"), capacity_days_per_month=4),
         plan_start=timezone.localdate(),
         responses=(Response(level="owner", answers=answers),),
     )

@@ -28,7 +28,7 @@ class Brief(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Brief for {self.assessment}"
+        return _("Brief for %(cycle)s") % {"cycle": self.assessment}
 
     def get_absolute_url(self) -> str:
         return reverse("briefs:view", args=[self.assessment_id])
@@ -82,7 +82,8 @@ class BriefLink(models.Model):
         ordering = ["brief", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.level} link to {self.brief}"
+        # Translators: the level is a code (owner, manager, staff).
+        return _("%(level)s link to %(brief)s") % {"level": self.level, "brief": self.brief}
 
 
 class BriefPost(models.Model):
@@ -116,4 +117,7 @@ class BriefPost(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.item_title}"
+        return _("%(kind)s on %(item)s") % {
+            "kind": self.get_kind_display(),
+            "item": self.item_title,
+        }

@@ -62,7 +62,10 @@ class Pulse(models.Model):
         indexes = [models.Index(fields=["organization", "-closed_at"], name="pulse_org_closed")]
 
     def __str__(self) -> str:
-        return f"Pulse of {self.organization} ({self.period_start})"
+        return _("Pulse of %(organization)s (%(day)s)") % {
+            "organization": self.organization,
+            "day": self.period_start.isoformat(),
+        }
 
     @property
     def is_open(self) -> bool:
