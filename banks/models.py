@@ -160,6 +160,8 @@ class QuestionBank(models.Model):
     objects = DraftOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("question bank version")
+        verbose_name_plural = _("question bank versions")
         db_table = "assessments_questionbank"  # kept from before the app split
         ordering = ["slug", "-version"]
         constraints = [
@@ -234,6 +236,8 @@ class Dimension(BankContent):
     history = HistoricalRecords(table_name="assessments_historicaldimension")
 
     class Meta:
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
         db_table = "assessments_dimension"  # kept from before the app split
         ordering = ["bank", "position", "id"]
         constraints = [
@@ -259,6 +263,8 @@ class Area(BankContent):
     history = HistoricalRecords(table_name="assessments_historicalarea")
 
     class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
         db_table = "assessments_area"  # kept from before the app split
         ordering = ["dimension__position", "position", "id"]
         constraints = [
@@ -354,6 +360,8 @@ class Question(BankContent):
     history = HistoricalRecords(table_name="assessments_historicalquestion")
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         db_table = "assessments_question"  # kept from before the app split
         ordering = ["area__dimension__position", "area__position", "position", "id"]
         constraints = [
@@ -406,6 +414,8 @@ class ConsistencyRule(BankContent):
     history = HistoricalRecords(table_name="assessments_historicalconsistencyrule")
 
     class Meta:
+        verbose_name = _("consistency rule")
+        verbose_name_plural = _("consistency rules")
         db_table = "assessments_consistencyrule"  # kept from before the app split
         ordering = ["bank", "position", "id"]
         constraints = [
