@@ -10,7 +10,6 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
@@ -131,9 +130,11 @@ def area_trend(*, organization: Organization) -> list[AreaSeries]:
 
 
 def pulse_label(pulse: Pulse) -> str:
-    """Return the short name a pulse has on charts and tables, e.g. "Pulse 01/12/2026"."""
-    day = timezone.localdate(pulse.opened_at)
-    return _("Pulse %(day)s") % {"day": date_format(day, "SHORT_DATE_FORMAT")}
+    """Return the short name a pulse has on charts and tables, e.g. "Pulse 2026-12-01".
+
+    The day stays in ISO form: short and read the same way in every language.
+    """
+    return _("Pulse %(day)s") % {"day": timezone.localdate(pulse.opened_at).isoformat()}
 
 
 # --- Drops, for drift alerts -------------------------------------------------------------------
