@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -39,7 +40,7 @@ from scoring.constants import DISCIPLINES
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
 
-LOCKED_NOTICES = {
+LOCKED_NOTICES: dict[str, Promise] = {
     QuestionBank.Status.PUBLISHED: gettext_lazy(
         "%(bank)s is published and read-only: assessments that use it must keep their scores. "
         "To change it, open the bank version and choose “New draft from this version”."

@@ -36,7 +36,7 @@ class ConsultantGrantForm(forms.Form):
         return normalize_email(self.cleaned_data["email"])
 
 
-def _sort_label_now(template: str, column: str) -> str:
+def _sort_label_now(template: object, column: object) -> str:
     return str(template) % {"column": column}
 
 
