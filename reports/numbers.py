@@ -72,6 +72,13 @@ def decimal_text(value: float, places: int = 1, *, sign: bool = False) -> str:
     return text.replace(".", separator) if separator != "." else text
 
 
+def short_number(value: float) -> str:
+    """Return a number in its shortest form ("5", "2.5"), in the active language's decimals."""
+    text = f"{value:g}"
+    separator = str(get_format("DECIMAL_SEPARATOR"))
+    return text.replace(".", separator) if separator != "." else text
+
+
 def _babel_locale() -> str:
     return to_locale(get_language() or settings.LANGUAGE_CODE)
 
