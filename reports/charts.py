@@ -130,8 +130,10 @@ def radar_figure(content: ReportContent) -> dict[str, Any]:
             customdata=[[chart_text(d.title)] for d in rows] + [[chart_text(rows[0].title)]]
             if rows
             else [],
-            # Translators: hover text of the radar chart; keep %{r:.1f} as it is.
-            hovertemplate="%{customdata[0]}<br>" + gettext("target %{r:.1f}") + "<extra></extra>",
+            # Plotly fills in its %{...} fields: the translated words go around them.
+            hovertemplate="%{customdata[0]}<br>"
+            + gettext("target %(value)s") % {"value": "%{r:.1f}"}
+            + "<extra></extra>",
         )
     )
     fig.add_trace(
@@ -146,9 +148,10 @@ def radar_figure(content: ReportContent) -> dict[str, Any]:
             + [[chart_text(rows[0].title), rows[0].score]]
             if rows
             else [],
-            # Translators: hover text of the radar chart; keep the %{...} parts as they are.
             hovertemplate="%{customdata[0]}<br>"
-            + gettext("practice %{r:.1f}<br>score %{customdata[1]:.0f}")
+            + gettext("practice %(value)s") % {"value": "%{r:.1f}"}
+            + "<br>"
+            + gettext("score %(score)s") % {"score": "%{customdata[1]:.0f}"}
             + "<extra></extra>",
         )
     )

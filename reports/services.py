@@ -22,7 +22,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, npgettext
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from assessments.models import Answer, Assessment
@@ -140,7 +140,7 @@ def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
             {
                 "key": "owner",
                 # Translators: a column of the perception heatmap: the owner's or owners' answers.
-                "label": ngettext("Owner", "Owners", counts["owner"]),
+                "label": npgettext("heatmap column", "Owner", "Owners", counts["owner"]),
                 "respondents": counts["owner"],
             }
         )
