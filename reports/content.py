@@ -14,8 +14,14 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import (
+    get_language,
+    gettext_lazy,
+    ngettext,
+    pgettext,
+    pgettext_lazy,
+)
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from assessments.models import Assessment
 from organizations.models import ValueDiscipline
@@ -400,9 +406,14 @@ def _dimension_rows(result: dict[str, Any], bank: Bank) -> tuple[DimensionRow, .
     return tuple(rows)
 
 
+def _text_language() -> str:
+    """Return the bank language of the active language: "de" for "de-at", "en" for "en-gb"."""
+    return (get_language() or "en").split("-")[0].lower()
+
+
 def _question_text(bank: Bank, code: str) -> str:
     try:
-        return " ".join(localize(bank.question(code).text).split())
+        return " ".join(localize(bank.question(code).text, _text_language()).split())
     except KeyError:
         return code
 
