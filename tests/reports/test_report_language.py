@@ -71,3 +71,12 @@ def test_a_german_report_writes_decimal_commas_in_text_charts_and_tables(built_r
         )
         assert "%</td>" in html
         assert "\xa0%</td>" not in html
+
+
+def test_the_printed_report_and_its_charts_render_in_german(built_report):
+    from reports.pdf import report_pdf_html
+
+    with translation.override("de"):
+        html = report_pdf_html(_content(built_report))
+    assert '<html lang="de">' in html
+    assert "\xa0%</td>" in html
