@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
-from django.utils.formats import date_format, get_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.translation import gettext, ngettext, pgettext
 
 from reports.chart_text import chart_text
@@ -542,7 +542,13 @@ def kpi_figure(item: ActionItem, readings: Sequence[Any]) -> dict[str, Any] | No
             "y": [float(reading.value) for reading in readings],
             "line": {"color": INK, "width": 2},
             "marker": {"color": INK, "size": 7},
-            "hovertemplate": f"%{{x|%d %b %Y}}: %{{y:,.4~f}} {unit}<extra></extra>",
+            # Written here rather than by Plotly, whose month names are always English.
+            "hovertext": [
+                f"{date_format(reading.measured_on, 'DATE_FORMAT')}: "
+                f"{number_format(reading.value.normalize(), use_l10n=True)} {unit}".rstrip()
+                for reading in readings
+            ],
+            "hoverinfo": "text",
         }
     )
     layout = _layout(
