@@ -317,17 +317,17 @@ def test_missing_translations_are_counted_per_language(admin_client):
     assert gaps["fr"].missing == 11 - 1
     question = next(row for row in gaps["de"].rows if row.label.endswith("feedback"))
     assert question.fields == (
-        "help",
+        "help text",
         "action title",
-        "action specific",
-        "action kpi",
-        "action unit",
-        "action owner role",
+        "what to do",
+        "KPI",
+        "KPI unit",
+        "owner role",
     )
     page = admin_client.get(_change_url(bank)).content.decode()
     assert "Missing translations" in page
     assert "Deutsch: 7 of 11 texts not translated" in page
-    assert "Question market.customers.feedback: help, action title" in page
+    assert "Question market.customers.feedback: help text, action title" in page
 
 
 def test_default_bank_translations_keep_their_placeholders():
