@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from accounts import views as account_views
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     # Browsers ask for /favicon.ico on pages that link no icon (the admin's, files, errors).
     path("favicon.ico", favicon, name="favicon"),
+    # The translated strings of static/js, for gettext() and interpolate() in the browser.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
