@@ -158,7 +158,7 @@ class Questionnaire:
         for step in self.steps:
             if step.dimension.code == code:
                 return step
-        raise Http404("No such step in this questionnaire.")
+        raise Http404(_("No such step in this questionnaire."))
 
     def neighbours(self, code: str) -> tuple[DimensionStep | None, DimensionStep | None]:
         """Return the steps before and after the given one."""

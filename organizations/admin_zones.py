@@ -15,6 +15,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
@@ -33,7 +34,7 @@ def organization_of(obj: Model, path: str) -> Organization | None:
     return target if isinstance(target, Organization) else None
 
 
-def local_time_column(field: str, description: str) -> Callable[[Any, Model], str]:
+def local_time_column(field: str, description: str | Promise) -> Callable[[Any, Model], str]:
     """Return a list column showing `field` in the row's organization's zone, zone named."""
 
     @admin.display(description=description, ordering=field)
