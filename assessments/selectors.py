@@ -313,7 +313,7 @@ def participation(*, assessment: Assessment) -> list[LevelCount]:
     return [
         LevelCount(
             level=level.value,
-            label=level.label,
+            label=str(level.label),
             invited=invited.get(level.value, 0),
             started=started.get(level.value, 0),
             submitted=submitted.get(level.value, 0),

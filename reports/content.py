@@ -369,7 +369,7 @@ def _fit_rows(result: dict[str, Any]) -> tuple[tuple[FitRow, ...], str]:
     rows = tuple(
         FitRow(
             discipline=d,
-            label=DISCIPLINE_LABELS.get(d, d),
+            label=str(DISCIPLINE_LABELS.get(d, d)),
             index=fit.get(d),
             match=match.get(d),
             declared=d == declared,

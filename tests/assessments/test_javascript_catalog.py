@@ -19,4 +19,3 @@ def test_every_page_loads_the_catalog_before_its_scripts(client):
     body = client.get(reverse("home")).content.decode()
     catalog = body.index(reverse("javascript-catalog"))
     assert catalog < body.index("htmx-2.min.js")
-
