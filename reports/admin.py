@@ -17,7 +17,7 @@ class ReportAdmin(OrganizationZoneAdmin):
 
     finished_local = local_time_column(
         "finished_at",
-        _("finished (organization's time)"),  # type: ignore[arg-type]
+        _("finished (organization's time)"),
     )
 
 
