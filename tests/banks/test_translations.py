@@ -357,3 +357,16 @@ def test_default_bank_translations_keep_their_placeholders():
             assert sorted(PLACEHOLDER.findall(translated)) == wanted, (language, translated)
             checked += 1
     assert checked > 500  # every text of the default bank is translated
+
+
+def test_the_questionnaire_shows_the_default_bank_in_the_active_language(owner_client, assessment):
+    url = reverse("assessments:step", args=[assessment.pk, "market"])
+    with translation.override("de"):
+        page = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Marktausrichtung" in page
+    assert "Kundenverständnis" in page
+    assert "Wir bitten Kunden nach dem Kauf um ihre Meinung" in page
+    with translation.override("en"):
+        page = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Customer understanding" in page
+    assert "Kundenverständnis" not in page
