@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from organizations.addresses import normalize_email
+from organizations.languages import language_active
 from organizations.models import Membership, Organization, StrategyProfile
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,11 @@ class MembershipError(Exception):
 
 @transaction.atomic
 def organization_create(*, owner: User, **fields: Any) -> Organization:
-    """Create an organization with the given user as its owner."""
+    """Create an organization with the given user as its owner.
+
+    Without a language given, its reports and mails are in the language the owner uses now.
+    """
+    fields.setdefault("language", language_active())
     organization = Organization.objects.create(**fields)
     Membership.objects.create(user=owner, organization=organization, role=Membership.Role.OWNER)
     return organization
@@ -44,6 +49,7 @@ SETTINGS_FIELDS = (
     "capacity_days_per_month",
     "review_interval_days",
     "time_zone",
+    "language",
 )
 
 
