@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -22,12 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Invitation
 from assessments.services.cycles import AnswerChange
 from assessments.services.invitations import TOKEN_MAX_LENGTH, token_digest, token_new
 from banks.models import Question
 from banks.services import bank_to_engine
 from organizations.addresses import normalize_email
+from organizations.languages import language_for_person, language_override
+from organizations.mail import send_mail
 from organizations.models import Level, Membership, Organization
 from pulses.models import Pulse, PulseAnswer, PulseLink, PulseQuestion, PulseSettings
 from reports.models import ActionItem
@@ -235,7 +236,28 @@ def pulse_link_url(*, token: str, site_url: str | None = None) -> str:
     return (site_url or settings.SITE_URL).rstrip("/") + reverse("pulses:respond", args=[token])
 
 
+def pulse_link_language(*, link: PulseLink) -> str:
+    """Return the language of a pulse link's mail and page.
+
+    The one the owner chose for the person's invitation to the cycle the pulse follows up,
+    else the organization's.
+    """
+    pulse = link.pulse
+    invitation = (
+        Invitation.objects.filter(assessment_id=pulse.assessment_id, email__iexact=link.email)
+        .exclude(language="")
+        .order_by("-pk")
+        .first()
+    )
+    return language_for_person(invitation, pulse.organization)
+
+
 def _send(*, link: PulseLink, pulse: Pulse, token: str, question_count: int) -> bool:
+    with language_override(pulse_link_language(link=link)):
+        return _send_written(link=link, pulse=pulse, token=token, question_count=question_count)
+
+
+def _send_written(*, link: PulseLink, pulse: Pulse, token: str, question_count: int) -> bool:
     organization = pulse.organization
     context = {
         "organization": organization,

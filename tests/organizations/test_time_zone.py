@@ -188,7 +188,8 @@ def test_the_admin_lists_and_edits_times_in_the_organizations_zone(
         reverse("admin:assessments_assessment_change", args=[closed_at_moment.pk])
     ).content.decode()
     assert "Times on this page are in America/New_York" in change
-    assert "30 Nov 2026, 2:11 p.m." in change  # the admin's own format, in New York time
+    # The admin's own format for the active language (English), in New York time.
+    assert "Nov. 30, 2026, 2:11 p.m." in change
     assert "7:11 p.m." not in change
     organizations = client.get(reverse("admin:organizations_organization_changelist"))
     assert "America/New_York" in organizations.content.decode()
