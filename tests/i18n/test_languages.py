@@ -57,7 +57,7 @@ def test_every_page_offers_the_switcher_back_to_itself(owner_client, organizatio
     assert f'action="{reverse("set_language")}"' in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert f'name="next" value="{organization.get_absolute_url()}"' in html
-    assert '<label class="small text-body-secondary mb-0" for="language-switcher-select">' in html
+    assert '<label class="small text-body mb-0" for="language-switcher-select">' in html
     # Each language in its own name, marked with its own lang.
     for code, name in settings.LANGUAGES:
         assert f'<option value="{code}" lang="{code}"' in html
