@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.models import Assessment, Invitation
+from assessments.models import Assessment
 from assessments.services.cycles import AnswerChange
 from assessments.services.invitations import TOKEN_MAX_LENGTH, token_digest, token_new
 from banks.models import Question
@@ -219,10 +219,16 @@ def pulse_open(*, organization_id: int, now: datetime) -> Pulse | None:
             PulseQuestion(pulse=pulse, question=question, position=n)
             for n, question in enumerate(questions)
         )
+        languages = _invitation_languages(assessment=assessment)
         for email, level in pulse_recipients(assessment=assessment):
             token, digest = token_new()
             link = PulseLink(
-                pulse=pulse, email=email, level=level, token_hash=digest, expires_at=closes_at
+                pulse=pulse,
+                email=email,
+                level=level,
+                token_hash=digest,
+                expires_at=closes_at,
+                language=languages.get(email, ""),
             )
             issued.append(_Issued(link=link, token=token))
         PulseLink.objects.bulk_create(item.link for item in issued)
@@ -239,17 +245,21 @@ def pulse_link_url(*, token: str, site_url: str | None = None) -> str:
 def pulse_link_language(*, link: PulseLink) -> str:
     """Return the language of a pulse link's mail and page.
 
-    The one the owner chose for the person's invitation to the cycle the pulse follows up,
-    else the organization's.
+    The one the owner chose for the person's invitation to the cycle the pulse follows up
+    (copied onto the link), else the organization's.
     """
-    pulse = link.pulse
-    invitation = (
-        Invitation.objects.filter(assessment_id=pulse.assessment_id, email__iexact=link.email)
+    return language_for_person(link, link.pulse.organization)
+
+
+def _invitation_languages(*, assessment: Assessment) -> dict[str, str]:
+    """Return the language chosen for each invitee of the cycle who was given one."""
+    chosen = (
+        assessment.invitations.filter(revoked_at__isnull=True)
         .exclude(language="")
-        .order_by("-pk")
-        .first()
+        .order_by("pk")
+        .values_list("email", "language")
     )
-    return language_for_person(invitation, pulse.organization)
+    return {normalize_email(email): language for email, language in chosen}
 
 
 def _send(*, link: PulseLink, pulse: Pulse, token: str, question_count: int) -> bool:
