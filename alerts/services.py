@@ -487,7 +487,7 @@ def digest_send(*, digest_id: int) -> bool:
 def _digest_language(digest: Digest, news: list[OrganizationNews]) -> str:
     """Return the recipient's stored language, else the first organization's."""
     try:
-        stored = digest.recipient.preferences.language  # type: ignore[attr-defined]
+        stored = digest.recipient.preferences.language
     except ObjectDoesNotExist:
         stored = ""
     if stored:

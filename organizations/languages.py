@@ -20,6 +20,8 @@ from django.http import HttpRequest
 from django.utils import translation
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
     from organizations.models import Organization
 
 # Set on a request whose language was chosen by the person (stored on their account).
@@ -108,9 +110,9 @@ def request_language_activate(request: HttpRequest, code: str) -> None:
     request.LANGUAGE_CODE = code
 
 
-def language_field(*, blank_label: str = "", **kwargs: object) -> forms.ChoiceField:
+def language_field(*, blank_label: StrOrPromise = "", **kwargs: object) -> forms.ChoiceField:
     """Return a select of the site's languages; with `blank_label`, a first empty choice."""
-    choices: list[tuple[str, str]] = language_choices()
+    choices: list[tuple[str, StrOrPromise]] = list(language_choices())
     if blank_label:
         choices = [("", blank_label), *choices]
     kwargs.setdefault("required", not blank_label)
