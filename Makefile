@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: install run setup test test-fast test-sqlite lint format bench bench-faults bench-load clean
+.PHONY: install run setup test test-fast test-sqlite lint messages format bench bench-faults bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+
+## Collect every string for de/fr/es, fail on any untranslated or fuzzy entry, compile.
+messages: install
+	$(PY) bin/check_messages
 
 format: install
 	$(BIN)/ruff format .
