@@ -317,3 +317,13 @@ def test_the_owners_page_stays_in_the_owners_language(owner_client, assessment):
         reverse("assessments:invitations", args=[assessment.pk]), HTTP_ACCEPT_LANGUAGE="es"
     )
     assert _lang(page) == "es"
+
+
+def test_the_admin_offers_the_switcher_too(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="de")
+    assert page.status_code == 200
+    assert _lang(page).startswith("de")
+    html = page.content.decode()
+    assert 'data-testid="language-switcher"' in html
+    assert '<input type="hidden" name="next" value="/admin/">' in html
