@@ -54,6 +54,7 @@ PUBLIC = {
     "login": "logging in",
     "logout": "logging out (POST)",
     "password_reset": "asking for a reset e-mail",
+    "set_language": "switching the language (POST; stored on the visitor's own account)",
     **dict.fromkeys(
         (
             "account_login",
