@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from organizations.languages import organization_language
 from organizations.mail import send_mail
@@ -105,7 +106,8 @@ def _send_written(
         for email in owners:
             # One message per owner, so no owner's address is shown to anyone else.
             send_mail(
-                f"Time to reassess {organization.mail_name} on Resonance",
+                _("Time to reassess %(organization)s on Resonance")
+                % {"organization": organization.mail_name},
                 render_to_string("assessments/email_reminder.txt", context),
                 settings.DEFAULT_FROM_EMAIL,
                 [email],

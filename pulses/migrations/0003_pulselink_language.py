@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pulses', '0001_pulses_initial'),
+        ('pulses', '0002_verbose_names'),
     ]
 
     operations = [
