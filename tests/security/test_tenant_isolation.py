@@ -55,6 +55,7 @@ PUBLIC = {
     "logout": "logging out (POST)",
     "password_reset": "asking for a reset e-mail",
     "set_language": "switching the language (POST; stored on the visitor's own account)",
+    "javascript-catalog": "the JavaScript translations, the same for everyone",
     **dict.fromkeys(
         (
             "account_login",
