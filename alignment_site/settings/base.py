@@ -159,6 +159,8 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates in the European way (alignment_site/formats/en), the other languages as Django has them.
+FORMAT_MODULE_PATH = ["alignment_site.formats"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
