@@ -94,7 +94,7 @@ def labelled_formset(formset: Any) -> Any:
     input gets an aria-label: the column's name and the row's number.
     """
 
-    class LabelledFormSet(formset):  # type: ignore[misc, valid-type]
+    class LabelledFormSet(formset):
         def add_fields(self, form: forms.Form, index: int | None) -> None:
             super().add_fields(form, index)
             for name, field in form.fields.items():
