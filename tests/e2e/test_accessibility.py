@@ -32,6 +32,13 @@ FAILING_IMPACTS = ("serious", "critical")
 # While fixing a page: A11Y_PAGES=report,cycle scans only those (the others are skipped).
 ONLY = {name for name in os.environ.get("A11Y_PAGES", "").split(",") if name}
 LANGUAGES = ("en", "de")
+# Each chart of the page: how its text alternative is given, and the rows of its own table.
+CHARTS = """() => [...document.querySelectorAll("figure.chart")].map(f => ({
+  name: f.className,
+  alternative: f.dataset.textAlternative || "",
+  rows: f.querySelectorAll("details.chart-data tbody tr").length,
+  summary: (f.querySelector("details.chart-data summary") || {}).textContent || "",
+}))"""
 # How long to wait for the page's charts to be drawn before scanning (ms).
 CHART_WAIT = 10_000
 
@@ -228,8 +235,12 @@ def _scan(page: Page, url: str) -> dict[str, Any]:
             timeout=CHART_WAIT,
         )
     results = Axe().run(page).response
-    return {"url": page.url, "lang": page.evaluate("document.documentElement.lang")} | {
-        "violations": results["violations"]
+    charts = page.evaluate(CHARTS)
+    return {
+        "url": page.url,
+        "lang": page.evaluate("document.documentElement.lang"),
+        "violations": results["violations"],
+        "charts": charts,
     }
 
 
@@ -287,3 +298,24 @@ def test_page_has_no_serious_or_critical_axe_violation(scans, name, language):
     assert "error" not in result, result.get("error")
     failing = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
     assert not failing, f"{result['url']} ({language}):\n{_describe(failing)}"
+
+
+def test_every_chart_has_its_data_as_a_table(scans):
+    """A text alternative for each chart: its own table behind "Show the data", or a table of
+    the page that holds the same figures (marked `nearby`, as the pulse trend's)."""
+    if ONLY:
+        pytest.skip("A11Y_PAGES scans only some pages")
+    charts = {
+        (language, name, chart["name"]): chart
+        for (language, name), result in scans.items()
+        for chart in result.get("charts", [])
+    }
+    assert len({key[1] for key in charts}) >= 5, charts  # report, dashboard, pulses, KPIs
+    missing = {
+        key: chart
+        for key, chart in charts.items()
+        if not (
+            chart["alternative"] == "nearby" or (chart["alternative"] == "table" and chart["rows"])
+        )
+    }
+    assert not missing, missing
