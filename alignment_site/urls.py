@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.i18n import JavaScriptCatalog
 
 from accounts import views as account_views
 
@@ -22,6 +24,14 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     # Browsers ask for /favicon.ico on pages that link no icon (the admin's, files, errors).
     path("favicon.ico", favicon, name="favicon"),
+    # The translated strings of static/js, for gettext() and interpolate() in the browser. Pages
+    # ask for it with their language in the query, so the browser may keep each copy a while
+    # and every page's scripts start without waiting for it again.
+    path(
+        "jsi18n/",
+        cache_control(max_age=3600, private=True)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -38,10 +40,16 @@ from scoring.constants import DISCIPLINES
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
 
-LOCKED_NOTICE = gettext_lazy(
-    "{bank} is {status} and read-only: assessments that use it must keep their scores. "
-    "To change it, open the bank version and choose “New draft from this version”."
-)
+LOCKED_NOTICES: dict[str, Promise] = {
+    QuestionBank.Status.PUBLISHED: gettext_lazy(
+        "%(bank)s is published and read-only: assessments that use it must keep their scores. "
+        "To change it, open the bank version and choose “New draft from this version”."
+    ),
+    QuestionBank.Status.RETIRED: gettext_lazy(
+        "%(bank)s is retired and read-only: assessments that use it must keep their scores. "
+        "To change it, open the bank version and choose “New draft from this version”."
+    ),
+}
 
 
 method_decorator_post = method_decorator(require_POST)
@@ -137,19 +145,15 @@ class DraftOnlyAdmin(SimpleHistoryAdmin):
         obj = self.get_object(request, object_id)
         bank = bank_of(obj)
         if request.method == "GET" and bank is not None and not bank.is_draft:
-            messages.warning(
-                request,
-                str(LOCKED_NOTICE).format(
-                    bank=bank.label, status=bank.get_status_display().lower()
-                ),
-            )
+            notice = LOCKED_NOTICES.get(bank.status, LOCKED_NOTICES[QuestionBank.Status.RETIRED])
+            messages.warning(request, str(notice) % {"bank": bank.label})
         return super().change_view(request, object_id, form_url, extra_context)
 
 
 QUESTION_FIELDSETS: "_FieldsetSpec" = (
     (None, {"fields": ("code", "text", "help", "weight", "position", "continues")}),
     (
-        "What each strategy needs (targets, 1–5)",
+        gettext_lazy("What each strategy needs (targets, 1–5)"),
         {
             "fields": (
                 (
@@ -161,7 +165,7 @@ QUESTION_FIELDSETS: "_FieldsetSpec" = (
         },
     ),
     (
-        "SMART action template",
+        gettext_lazy("SMART action template"),
         {
             "fields": (
                 "action_title",
@@ -174,10 +178,12 @@ QUESTION_FIELDSETS: "_FieldsetSpec" = (
         },
     ),
     (
-        "Scale-back template (when practice goes beyond what the strategy needs)",
+        gettext_lazy("Scale-back template (when practice goes beyond what the strategy needs)"),
         {
             "classes": ("collapse",),
-            "description": "Leave the title empty when going beyond the target needs no action.",
+            "description": gettext_lazy(
+                "Leave the title empty when going beyond the target needs no action."
+            ),
             "fields": (
                 "scale_back_title",
                 "scale_back_specific",
@@ -209,7 +215,7 @@ BANK_FILE_MAX_BYTES = 2 * 1024 * 1024  # the default bank is about 75 KB
 
 class BankImportForm(forms.Form):
     file = forms.FileField(
-        label="Question bank file (YAML)",
+        label=gettext_lazy("Question bank file (YAML)"),
         help_text=gettext_lazy(
             "The format that “Download YAML” produces and the README's “The question bank” "
             "section describes. It is loaded as a new draft version."
@@ -220,8 +226,11 @@ class BankImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > BANK_FILE_MAX_BYTES:
             raise forms.ValidationError(
-                f"This file is {upload.size / 1024 / 1024:.1f} MB; a question bank file can be "
-                f"at most {BANK_FILE_MAX_BYTES // 1024 // 1024} MB."
+                _("This file is %(size)s MB; a question bank file can be at most %(limit)s MB.")
+                % {
+                    "size": number_format(upload.size / 1024 / 1024, decimal_pos=1),
+                    "limit": number_format(BANK_FILE_MAX_BYTES // 1024 // 1024),
+                }
             )
         return upload
 
@@ -307,7 +316,11 @@ class QuestionBankAdmin(DraftOnlyAdmin):
         except BankInvalidError as exc:
             messages.error(
                 request,
-                _("%(bank)s was not published: %(count)d problem(s).")
+                ngettext(
+                    "%(bank)s was not published: %(count)d problem.",
+                    "%(bank)s was not published: %(count)d problems.",
+                    len(exc.problems),
+                )
                 % {"bank": bank.label, "count": len(exc.problems)},
             )
             for problem in exc.problems:
@@ -352,7 +365,7 @@ class QuestionBankAdmin(DraftOnlyAdmin):
                 text = upload.read().decode("utf-8")
                 draft = bank_import_draft(text=text, source=upload.name)
             except UnicodeDecodeError:
-                problems = [f"{upload.name}: the file is not UTF-8 text"]
+                problems = [_("%(file)s: the file is not UTF-8 text") % {"file": upload.name}]
             except BankError as exc:
                 problems = [str(problem) for problem in exc.problems]
             except BankDraftExistsError as exc:
@@ -367,7 +380,7 @@ class QuestionBankAdmin(DraftOnlyAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import a question bank",
+            "title": _("Import a question bank"),
             "form": form,
             "problems": problems,
         }
@@ -398,8 +411,19 @@ class QuestionBankAdmin(DraftOnlyAdmin):
         return TemplateResponse(request, "admin/banks/questionbank/preview.html", context)
 
 
+# One whole sentence per strategy, so that each language writes the strategy's name its own way.
+SUGGESTED_TARGET = {
+    "operational_excellence": gettext_lazy(
+        "Suggested target for operational excellence: %(target)s"
+    ),
+    "product_leadership": gettext_lazy("Suggested target for product leadership: %(target)s"),
+    "customer_intimacy": gettext_lazy("Suggested target for customer intimacy: %(target)s"),
+}
+
+
 def _questionnaire(bank: Bank, discipline: str) -> list[dict[str, Any]]:
     """Return the bank laid out as the wizard shows it, with the discipline's suggested targets."""
+    sentence = str(SUGGESTED_TARGET[discipline])
     return [
         {
             "title": dimension.title,
@@ -407,7 +431,12 @@ def _questionnaire(bank: Bank, discipline: str) -> list[dict[str, Any]]:
                 {
                     "title": area.title,
                     "questions": [
-                        {"text": q.text, "help": q.help, "target": q.targets[discipline]}
+                        {
+                            "text": q.text,
+                            "help": q.help,
+                            "target": q.targets[discipline],
+                            "suggested": sentence % {"target": q.targets[discipline]},
+                        }
                         for q in area.questions
                     ],
                 }
@@ -461,7 +490,7 @@ class QuestionAdmin(DraftOnlyAdmin):
     list_select_related = ("area__dimension__bank",)
     fieldsets = ((None, {"fields": ("area",)}), *QUESTION_FIELDSETS)
 
-    @admin.display(description="statement")
+    @admin.display(description=gettext_lazy("statement"))
     def short_text(self, obj: Question) -> str:
         return obj.text if len(obj.text) <= 80 else obj.text[:77] + "…"
 

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from scoring.constants import (
@@ -121,33 +122,46 @@ class BankContent(models.Model):
 
 class QuestionBank(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
 
-    slug = models.SlugField(max_length=SLUG_MAX)
-    version = models.PositiveIntegerField()
-    title = models.CharField(max_length=TITLE_MAX)
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    scale_min = models.PositiveSmallIntegerField(default=SCALE_MIN)
-    scale_max = models.PositiveSmallIntegerField(default=SCALE_MAX)
-    pitfall_areas = models.JSONField(default=dict, blank=True)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    scale_min = models.PositiveSmallIntegerField(_("lowest scale point"), default=SCALE_MIN)
+    scale_max = models.PositiveSmallIntegerField(_("highest scale point"), default=SCALE_MAX)
+    pitfall_areas = models.JSONField(_("pitfall areas"), default=dict, blank=True)
     pitfall_remedies = models.JSONField(
-        default=dict, blank=True, help_text="Question codes that answer each pitfall."
+        _("pitfall remedies"),
+        default=dict,
+        blank=True,
+        help_text=_("Question codes that answer each pitfall."),
     )
     pulse_questions = models.JSONField(
-        default=list, blank=True, help_text="Question codes always asked in pulse check-ins."
+        _("pulse questions"),
+        default=list,
+        blank=True,
+        help_text=_("Question codes always asked in pulse check-ins."),
     )
     copied_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     history = HistoricalRecords(table_name="assessments_historicalquestionbank")
 
     objects = DraftOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("question bank version")
+        verbose_name_plural = _("question bank versions")
         db_table = "assessments_questionbank"  # kept from before the app split
         ordering = ["slug", "-version"]
         constraints = [
@@ -209,14 +223,21 @@ class Dimension(BankContent):
     parent_field = "bank"
     parent_status = "status"
 
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="dimensions")
-    code = models.CharField(max_length=DIMENSION_CODE_MAX)
-    title = models.CharField(max_length=TITLE_MAX)
-    weight = models.FloatField(default=1.0)
-    position = models.PositiveSmallIntegerField(default=0)
+    bank = models.ForeignKey(
+        QuestionBank,
+        verbose_name=_("bank version"),
+        on_delete=models.CASCADE,
+        related_name="dimensions",
+    )
+    code = models.CharField(_("code"), max_length=DIMENSION_CODE_MAX)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    weight = models.FloatField(_("weight"), default=1.0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     history = HistoricalRecords(table_name="assessments_historicaldimension")
 
     class Meta:
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
         db_table = "assessments_dimension"  # kept from before the app split
         ordering = ["bank", "position", "id"]
         constraints = [
@@ -232,14 +253,18 @@ class Area(BankContent):
     parent_field = "dimension"
     parent_status = "bank__status"
 
-    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="areas")
-    code = models.CharField(max_length=AREA_CODE_MAX)
-    title = models.CharField(max_length=TITLE_MAX)
-    weight = models.FloatField(default=1.0)
-    position = models.PositiveSmallIntegerField(default=0)
+    dimension = models.ForeignKey(
+        Dimension, verbose_name=_("dimension"), on_delete=models.CASCADE, related_name="areas"
+    )
+    code = models.CharField(_("code"), max_length=AREA_CODE_MAX)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    weight = models.FloatField(_("weight"), default=1.0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     history = HistoricalRecords(table_name="assessments_historicalarea")
 
     class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
         db_table = "assessments_area"  # kept from before the app split
         ordering = ["dimension__position", "position", "id"]
         constraints = [
@@ -257,59 +282,86 @@ class Question(BankContent):
     parent_field = "area"
     parent_status = "dimension__bank__status"
 
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="questions")
-    code = models.CharField(max_length=QUESTION_CODE_MAX)
-    text = models.TextField(
-        help_text="A statement rated from 1 (not at all) to 5 (fully, routinely)."
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="questions"
     )
-    help = models.TextField(blank=True)
-    weight = models.FloatField(default=1.0)
-    position = models.PositiveSmallIntegerField(default=0)
+    code = models.CharField(_("code"), max_length=QUESTION_CODE_MAX)
+    text = models.TextField(
+        _("statement"),
+        help_text=_("A statement rated from 1 (not at all) to 5 (fully, routinely)."),
+    )
+    help = models.TextField(_("help text"), blank=True)
+    weight = models.FloatField(_("weight"), default=1.0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     continues = models.CharField(
+        _("continues"),
         max_length=QUESTION_CODE_MAX,
         blank=True,
-        help_text="Code of the question in the previous version that this one continues.",
+        help_text=_("Code of the question in the previous version that this one continues."),
     )
-    target_operational_excellence = models.PositiveSmallIntegerField(validators=scale_validators)
-    target_product_leadership = models.PositiveSmallIntegerField(validators=scale_validators)
-    target_customer_intimacy = models.PositiveSmallIntegerField(validators=scale_validators)
+    target_operational_excellence = models.PositiveSmallIntegerField(
+        _("target for operational excellence"), validators=scale_validators
+    )
+    target_product_leadership = models.PositiveSmallIntegerField(
+        _("target for product leadership"), validators=scale_validators
+    )
+    target_customer_intimacy = models.PositiveSmallIntegerField(
+        _("target for customer intimacy"), validators=scale_validators
+    )
     # The action template lives on the question so an admin edits both on one page.
-    action_title = models.CharField(max_length=TITLE_MAX)
-    action_specific = models.TextField(help_text="May use {organization}, {segment} and {area}.")
-    action_kpi = models.CharField(max_length=KPI_MAX)
-    action_unit = models.CharField(max_length=UNIT_MAX)
-    action_owner_role = models.CharField(max_length=OWNER_ROLE_MAX)
-    action_effort = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="1 (trivial) to 5 (major project).",
+    action_title = models.CharField(_("action title"), max_length=TITLE_MAX)
+    action_specific = models.TextField(
+        _("what to do"),
+        # Translators: the words in braces are placeholders the admin types; keep them as they are.
+        help_text=_("May use {organization}, {segment} and {area}."),
     )
-    action_effort_days = models.FloatField(help_text="Person-days of work.")
-    action_duration_weeks = models.PositiveSmallIntegerField()
+    action_kpi = models.CharField(_("KPI"), max_length=KPI_MAX)
+    action_unit = models.CharField(_("KPI unit"), max_length=UNIT_MAX)
+    action_owner_role = models.CharField(_("owner role"), max_length=OWNER_ROLE_MAX)
+    action_effort = models.PositiveSmallIntegerField(
+        _("effort"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (trivial) to 5 (major project)."),
+    )
+    action_effort_days = models.FloatField(_("person-days"), help_text=_("Person-days of work."))
+    action_duration_weeks = models.PositiveSmallIntegerField(_("duration in weeks"))
     action_kpi_target = models.FloatField(
-        null=True, blank=True, help_text="In the KPI's own unit; empty: set at the first reading."
+        _("KPI target"),
+        null=True,
+        blank=True,
+        help_text=_("In the KPI's own unit; empty: set at the first reading."),
     )
     action_kpi_direction = models.CharField(
-        max_length=4, choices=KpiDirection, default=KpiDirection.UP
+        _("KPI direction"), max_length=4, choices=KpiDirection, default=KpiDirection.UP
     )
     # The action when practice goes beyond what the strategy needs ("scale back"); no title
     # means the question has none, and then practice above target never becomes a plan item.
-    scale_back_title = models.CharField(max_length=TITLE_MAX, blank=True)
-    scale_back_specific = models.TextField(blank=True)
-    scale_back_kpi = models.CharField(max_length=KPI_MAX, blank=True)
-    scale_back_unit = models.CharField(max_length=UNIT_MAX, blank=True)
-    scale_back_owner_role = models.CharField(max_length=OWNER_ROLE_MAX, blank=True)
-    scale_back_effort = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    scale_back_title = models.CharField(_("scale-back title"), max_length=TITLE_MAX, blank=True)
+    scale_back_specific = models.TextField(_("scale-back: what to do"), blank=True)
+    scale_back_kpi = models.CharField(_("scale-back KPI"), max_length=KPI_MAX, blank=True)
+    scale_back_unit = models.CharField(_("scale-back KPI unit"), max_length=UNIT_MAX, blank=True)
+    scale_back_owner_role = models.CharField(
+        _("scale-back owner role"), max_length=OWNER_ROLE_MAX, blank=True
     )
-    scale_back_effort_days = models.FloatField(null=True, blank=True)
-    scale_back_duration_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
-    scale_back_kpi_target = models.FloatField(null=True, blank=True)
+    scale_back_effort = models.PositiveSmallIntegerField(
+        _("scale-back effort"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    scale_back_effort_days = models.FloatField(_("scale-back person-days"), null=True, blank=True)
+    scale_back_duration_weeks = models.PositiveSmallIntegerField(
+        _("scale-back duration in weeks"), null=True, blank=True
+    )
+    scale_back_kpi_target = models.FloatField(_("scale-back KPI target"), null=True, blank=True)
     scale_back_kpi_direction = models.CharField(
-        max_length=4, choices=KpiDirection, default=KpiDirection.DOWN
+        _("scale-back KPI direction"), max_length=4, choices=KpiDirection, default=KpiDirection.DOWN
     )
     history = HistoricalRecords(table_name="assessments_historicalquestion")
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         db_table = "assessments_question"  # kept from before the app split
         ordering = ["area__dimension__position", "area__position", "position", "id"]
         constraints = [
@@ -336,25 +388,34 @@ class Question(BankContent):
 
 class ConsistencyRule(BankContent):
     class Severity(models.TextChoices):
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
+        LOW = "low", pgettext_lazy("severity", "Low")
+        MEDIUM = "medium", pgettext_lazy("severity", "Medium")
+        HIGH = "high", pgettext_lazy("severity", "High")
 
     parent_field = "bank"
     parent_status = "status"
 
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="rules")
-    code = models.CharField(max_length=RULE_CODE_MAX)
-    severity = models.CharField(max_length=10, choices=Severity)
-    message = models.TextField()
-    condition = models.JSONField(help_text="The `when` condition, as in the bank's YAML format.")
-    remedies = models.JSONField(
-        default=list, blank=True, help_text="Codes of the questions whose plan items fix it."
+    bank = models.ForeignKey(
+        QuestionBank, verbose_name=_("bank version"), on_delete=models.CASCADE, related_name="rules"
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    code = models.CharField(_("code"), max_length=RULE_CODE_MAX)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity)
+    message = models.TextField(_("message"))
+    condition = models.JSONField(
+        _("condition"), help_text=_("The `when` condition, as in the bank's YAML format.")
+    )
+    remedies = models.JSONField(
+        _("remedies"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the questions whose plan items fix it."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     history = HistoricalRecords(table_name="assessments_historicalconsistencyrule")
 
     class Meta:
+        verbose_name = _("consistency rule")
+        verbose_name_plural = _("consistency rules")
         db_table = "assessments_consistencyrule"  # kept from before the app split
         ordering = ["bank", "position", "id"]
         constraints = [

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from banks.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
 from scoring.bank import (
@@ -69,7 +70,10 @@ class BankInvalidError(Exception):
 def bank_import(*, bank: Bank, publish: bool) -> QuestionBank:
     """Store a validated bank as a new version; publishing retires the previous one."""
     if QuestionBank.objects.filter(slug=bank.slug, version=bank.version).exists():
-        raise BankVersionExistsError(f"{bank.slug} version {bank.version} is already loaded")
+        raise BankVersionExistsError(
+            _("%(slug)s version %(version)s is already loaded")
+            % {"slug": bank.slug, "version": bank.version}
+        )
     data = bank_to_dict(bank)
     _refuse_texts_by_language(data, source=f"{bank.slug} v{bank.version}")
     row = _create_draft(data)
@@ -167,7 +171,7 @@ class BankTextsByLanguageError(BankError):
 
 def _refuse_texts_by_language(data: dict[str, Any], *, source: str) -> None:
     problems = [
-        BankProblem(path=path, message="texts by language cannot be stored yet; use one text")
+        BankProblem(path=path, message=_("texts by language cannot be stored yet; use one text"))
         for path in _language_mappings(data, "")
     ]
     if problems:
@@ -197,7 +201,8 @@ def bank_draft_from(*, bank_row: QuestionBank) -> QuestionBank:
     draft = next((row for row in locked if row.status == QuestionBank.Status.DRAFT), None)
     if draft is not None:
         raise BankDraftExistsError(
-            f"The draft {draft.label} exists already; edit or publish it first"
+            _("The draft %(draft)s exists already; edit or publish it first")
+            % {"draft": draft.label}
         )
     data = bank_as_dict(bank_row)
     for dimension in data["dimensions"]:
@@ -222,7 +227,9 @@ def bank_publish(*, bank_row: QuestionBank) -> QuestionBank:
     """Validate a draft, make it the published version and retire the version it replaces."""
     bank_row = QuestionBank.objects.select_for_update().get(pk=bank_row.pk)
     if bank_row.status != QuestionBank.Status.DRAFT:
-        raise BankNotDraftError(f"{bank_row.label} is not a draft; only a draft can be published")
+        raise BankNotDraftError(
+            _("%(bank)s is not a draft; only a draft can be published") % {"bank": bank_row.label}
+        )
     problems = bank_problems(bank_row=bank_row)
     if problems:
         raise BankInvalidError(problems)
@@ -248,7 +255,8 @@ def bank_import_draft(*, text: str, source: str) -> QuestionBank:
     draft = next((row for row in existing if row.status == QuestionBank.Status.DRAFT), None)
     if draft is not None:
         raise BankDraftExistsError(
-            f"The draft {draft.label} exists already; publish or delete it first"
+            _("The draft %(draft)s exists already; publish or delete it first")
+            % {"draft": draft.label}
         )
     if existing:
         bank = replace(bank, version=max(row.version for row in existing) + 1)
@@ -267,8 +275,8 @@ def bank_preview(
     bank = bank_to_engine(bank_row)
     answers = {code: Answer(current=current) for code in bank.questions}
     data = AssessmentInput(
-        strategy=Strategy(value_discipline=value_discipline, segment="sample customers"),
-        organization=OrganizationInfo(name="Sample organization", capacity_days_per_month=4),
+        strategy=Strategy(value_discipline=value_discipline, segment=_("sample customers")),
+        organization=OrganizationInfo(name=_("Sample organization"), capacity_days_per_month=4),
         plan_start=timezone.localdate(),
         responses=(Response(level="owner", answers=answers),),
     )

@@ -5,7 +5,9 @@ from typing import Any, ClassVar, cast
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.utils.functional import Promise
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.addresses import normalize_email
@@ -45,8 +47,8 @@ class OrganizationForm(_TimeZoneMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ("name", "industry", "size_band", "capacity_days_per_month", "time_zone")
-        help_texts: ClassVar[dict[str, str]] = {
-            "capacity_days_per_month": (
+        help_texts: ClassVar[dict[str, Any]] = {
+            "capacity_days_per_month": _(
                 "How many person-days a month your team can spend on improvement work "
                 "beside the daily business. Your action plan is scheduled against it."
             ),
@@ -55,7 +57,7 @@ class OrganizationForm(_TimeZoneMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Save"))
+        self.helper.add_input(Submit("submit", gettext("Save")))
         if not self.is_bound:
             # static/js/time_zone.js puts the browser's zone here until the owner picks one.
             self.fields["time_zone"].widget.attrs["data-propose-browser-zone"] = ""
@@ -124,18 +126,18 @@ class OrganizationSettingsForm(_TimeZoneMixin, forms.ModelForm):
         return name
 
 
-DISCIPLINE_EXPLANATIONS: dict[str, str] = {
-    ValueDiscipline.OPERATIONAL_EXCELLENCE: (
+DISCIPLINE_EXPLANATIONS: dict[str, str | Promise] = {
+    ValueDiscipline.OPERATIONAL_EXCELLENCE: _(
         "Customers come to you because you are reliable, quick and good value. You win by "
         "running a tight, efficient operation with few surprises. Think of a discount "
         "supermarket or a busy bakery that always has fresh bread at a fair price."
     ),
-    ValueDiscipline.PRODUCT_LEADERSHIP: (
+    ValueDiscipline.PRODUCT_LEADERSHIP: _(
         "Customers come to you for the best or newest product. You win by creating and "
         "improving what you sell faster than others. Think of a craft brewery that keeps "
         "launching new beers, or a workshop known for its designs."
     ),
-    ValueDiscipline.CUSTOMER_INTIMACY: (
+    ValueDiscipline.CUSTOMER_INTIMACY: _(
         "Customers come to you because you know them and tailor what you do to them. You win "
         "through relationships and service. Think of a family accountant or a shop whose "
         "staff know every regular by name."
@@ -149,14 +151,14 @@ class StrategyForm(forms.ModelForm):
     class Meta:
         model = StrategyProfile
         fields = ("target_customers", "segment", "primary_value", "value_discipline", "goals")
-        labels: ClassVar[dict[str, str]] = {
-            "target_customers": "Who are your customers?",
-            "primary_value": "What do your customers value most in what you offer?",
-            "value_discipline": "How does your business operate to win them?",
-            "goals": "What do you want to achieve in the next year or two?",
+        labels: ClassVar[dict[str, Any]] = {
+            "target_customers": _("Who are your customers?"),
+            "primary_value": _("What do your customers value most in what you offer?"),
+            "value_discipline": _("How does your business operate to win them?"),
+            "goals": _("What do you want to achieve in the next year or two?"),
         }
-        help_texts: ClassVar[dict[str, str]] = {
-            "goals": "Optional. For example: “open a second shop”, “cut waste by a third”.",
+        help_texts: ClassVar[dict[str, Any]] = {
+            "goals": _("Optional. For example: “open a second shop”, “cut waste by a third”."),
         }
         widgets: ClassVar[dict[str, Any]] = {
             "target_customers": forms.Textarea(attrs={"rows": 3}),
@@ -176,28 +178,28 @@ class StrategyForm(forms.ModelForm):
             (value, format_html("<strong>{}</strong>: {}", label, DISCIPLINE_EXPLANATIONS[value]))
             for value, label in ValueDiscipline.choices
         ]
-        self.fields["value_discipline"].help_text = (
+        self.fields["value_discipline"].help_text = _(
             "Most successful small businesses pick one of these and are merely good enough "
             "at the other two. Choose the one that describes why customers pick you."
         )
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset("1 · Your customers", "target_customers", "segment"),
-            Fieldset("2 · The value you offer", "primary_value"),
-            Fieldset("3 · How you operate", "value_discipline"),
-            Fieldset("4 · Your goals", "goals"),
+            Fieldset(gettext("1 · Your customers"), "target_customers", "segment"),
+            Fieldset(gettext("2 · The value you offer"), "primary_value"),
+            Fieldset(gettext("3 · How you operate"), "value_discipline"),
+            Fieldset(gettext("4 · Your goals"), "goals"),
         )
-        self.helper.add_input(Submit("submit", "Save the strategy"))
+        self.helper.add_input(Submit("submit", gettext("Save the strategy")))
 
 
 class MemberInviteForm(forms.Form):
-    email = forms.EmailField(label="Their e-mail address")
+    email = forms.EmailField(label=_("Their e-mail address"))
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=Membership.Role.choices,
         initial=Membership.Role.MANAGER,
         widget=forms.RadioSelect,
-        help_text=(
+        help_text=_(
             "A co-owner can change the strategy, invite people and close cycles. A manager "
             "answers the questionnaire at manager level and sees the results."
         ),
@@ -206,7 +208,7 @@ class MemberInviteForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Add the member"))
+        self.helper.add_input(Submit("submit", gettext("Add the member")))
 
     def clean_email(self) -> str:
         return normalize_email(self.cleaned_data["email"])

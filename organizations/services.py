@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from organizations.addresses import normalize_email
 from organizations.models import Membership, Organization, StrategyProfile
@@ -115,7 +116,10 @@ def member_invite(
             user.save()
             EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
         elif Membership.objects.filter(user=user, organization=organization).exists():
-            raise MembershipError(f"{email} is a member of {organization.name} already.")
+            raise MembershipError(
+                _("%(email)s is a member of %(organization)s already.")
+                % {"email": email, "organization": organization.name}
+            )
         membership = Membership.objects.create(user=user, organization=organization, role=role)
         new_account = not (address and address.verified)
     emailed = _send_member_mail(
@@ -147,7 +151,8 @@ def _send_member_mail(
     }
     try:
         send_mail(
-            f"You have been added to {membership.organization.mail_name} on Resonance",
+            _("You have been added to %(organization)s on Resonance")
+            % {"organization": membership.organization.mail_name},
             render_to_string("organizations/email_member.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [user.email],

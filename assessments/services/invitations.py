@@ -21,7 +21,9 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models import Assessment, Invitation, Response
 from banks.selectors import bank_answer_minutes
@@ -42,15 +44,15 @@ class InvitationUnknownError(Exception):
 class InvitationGoneError(Exception):
     """The link existed but no longer opens the questionnaire."""
 
-    REASONS: ClassVar[dict[str, str]] = {
-        "revoked": "This invitation was withdrawn by the organization.",
-        "used": "The answers for this invitation were submitted already. Thank you!",
-        "closed": "This assessment cycle is closed, so it no longer takes answers.",
-        "expired": "This invitation link has expired.",
+    REASONS: ClassVar[dict[str, str | Promise]] = {
+        "revoked": gettext_lazy("This invitation was withdrawn by the organization."),
+        "used": gettext_lazy("The answers for this invitation were submitted already. Thank you!"),
+        "closed": gettext_lazy("This assessment cycle is closed, so it no longer takes answers."),
+        "expired": gettext_lazy("This invitation link has expired."),
     }
 
     def __init__(self, reason: str, invitation: Invitation) -> None:
-        super().__init__(self.REASONS[reason])
+        super().__init__(str(self.REASONS[reason]))
         self.reason = reason
         self.invitation = invitation
 
@@ -104,7 +106,7 @@ def invitations_create(
 ) -> InvitationBatch:
     """Invite each (e-mail, level) once to the cycle and send each a personal link."""
     if assessment.status != Assessment.Status.OPEN:
-        raise InvitationError("This cycle is closed: nobody new can be invited.")
+        raise InvitationError(_("This cycle is closed: nobody new can be invited."))
     batch = InvitationBatch()
     for raw_email, level in entries:
         email = normalize_email(raw_email)
@@ -209,11 +211,15 @@ def response_for_invitation(*, invitation: Invitation) -> Response:
 
 def _ensure_changeable(invitation: Invitation) -> None:
     if invitation.revoked_at is not None:
-        raise InvitationError(f"The invitation of {invitation.email} was withdrawn already.")
+        raise InvitationError(
+            _("The invitation of %(email)s was withdrawn already.") % {"email": invitation.email}
+        )
     if Response.objects.filter(invitation=invitation, submitted_at__isnull=False).exists():
-        raise InvitationError(f"{invitation.email} has submitted their answers already.")
+        raise InvitationError(
+            _("%(email)s has submitted their answers already.") % {"email": invitation.email}
+        )
     if invitation.assessment.status != Assessment.Status.OPEN:
-        raise InvitationError("This cycle is closed.")
+        raise InvitationError(_("This cycle is closed."))
 
 
 def _send(*, invitation: Invitation, token: str, site_url: str, reminder: bool = False) -> bool:

@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from organizations.models import Membership, Organization
 
@@ -97,7 +98,8 @@ def _send(*, organization: WithAnnotations[Organization, LatestCycle], now: date
         for email in owners:
             # One message per owner, so no owner's address is shown to anyone else.
             send_mail(
-                f"Time to reassess {organization.mail_name} on Resonance",
+                _("Time to reassess %(organization)s on Resonance")
+                % {"organization": organization.mail_name},
                 render_to_string("assessments/email_reminder.txt", context),
                 settings.DEFAULT_FROM_EMAIL,
                 [email],
