@@ -24,6 +24,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.accounts.factories import PASSWORD, TOTP_SECRET
+from tests.conftest import ARTIFACTS
 from tests.e2e.journey import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -39,6 +40,8 @@ CHARTS = """() => [...document.querySelectorAll("figure.chart")].map(f => ({
   rows: f.querySelectorAll("details.chart-data tbody tr").length,
   summary: (f.querySelector("details.chart-data summary") || {}).textContent || "",
 }))"""
+# Pages whose first chart is pictured with its data table open (test-artifacts/).
+SHOTS = ("report", "client-dashboard")
 # How long to wait for the page's charts to be drawn before scanning (ms).
 CHART_WAIT = 10_000
 
@@ -222,6 +225,15 @@ def _in_language(browser: Browser, base: str, context: BrowserContext, language:
     return localized
 
 
+def _shot_chart_data(page: Page, name: str) -> None:
+    """Open the page's first "Show the data" and keep a picture of it, to look at."""
+    details = page.locator("details.chart-data").first
+    if details.count():
+        details.locator("summary").click()
+        ARTIFACTS.mkdir(exist_ok=True)
+        details.locator("xpath=..").screenshot(path=str(ARTIFACTS / f"{name}-chart-data.png"))
+
+
 def _scan(page: Page, url: str) -> dict[str, Any]:
     reply = page.goto(url)
     if reply is None or reply.status >= 400:
@@ -268,6 +280,8 @@ def scans(browser, live_server, django_db_setup, django_db_blocker) -> dict[tupl
                             continue
                         try:
                             results[(language, name)] = _scan(page, base + target.url(data))
+                            if name in SHOTS:
+                                _shot_chart_data(page, f"a11y-{name}-{language}")
                         except Exception as exc:
                             results[(language, name)] = {"error": f"{type(exc).__name__}: {exc}"}
                     context.close()
