@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from banks.admin_translations import TranslationsAdminMixin
 from banks.forms import SCALE_ANCHORS
 from banks.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
+from banks.selectors import bank_missing_translations
 from banks.services import (
     BankDraftExistsError,
     BankInvalidError,
@@ -30,12 +32,15 @@ from banks.services import (
     bank_preview,
     bank_problems,
     bank_publish,
+    bank_text_language,
     bank_to_engine,
+    language_name,
 )
 from organizations.models import ValueDiscipline
 from reports.bands import band_label
 from scoring.bank import Bank, BankError
 from scoring.constants import DISCIPLINES
+from scoring.text import localize
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
@@ -197,14 +202,14 @@ QUESTION_FIELDSETS: "_FieldsetSpec" = (
 )
 
 
-class DimensionInline(DraftOnlyInline, admin.TabularInline):
+class DimensionInline(TranslationsAdminMixin, DraftOnlyInline, admin.TabularInline):
     model = Dimension
     extra = 0
     fields = ("position", "code", "title", "weight")
     show_change_link = True
 
 
-class RuleInline(DraftOnlyInline, admin.StackedInline):
+class RuleInline(TranslationsAdminMixin, DraftOnlyInline, admin.StackedInline):
     model = ConsistencyRule
     extra = 0
     fields = (("code", "severity", "position"), "message", "condition", "remedies")
@@ -236,11 +241,11 @@ class BankImportForm(forms.Form):
 
 
 @admin.register(QuestionBank)
-class QuestionBankAdmin(DraftOnlyAdmin):
+class QuestionBankAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
     list_display = ("slug", "version", "title", "status", "published_at")
     list_filter = ("status", "slug")
     search_fields = ("slug", "title")
-    readonly_fields = ("status", "published_at", "created_at", "copied_from")
+    readonly_fields = ("status", "language", "published_at", "created_at", "copied_from")
     inlines = (DimensionInline, RuleInline)
     change_form_template = "admin/banks/questionbank/change_form.html"
     change_list_template = "admin/banks/questionbank/change_list.html"
@@ -263,6 +268,22 @@ class QuestionBankAdmin(DraftOnlyAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        bank = self.get_object(request, object_id)
+        if bank is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "missing_translations": bank_missing_translations(bank_row=bank),
+                "bank_language_name": language_name(bank.language),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def _bank(self, request: HttpRequest, pk: int, *, change: bool) -> QuestionBank:
         bank = get_object_or_404(QuestionBank, pk=pk)
@@ -392,9 +413,16 @@ class QuestionBankAdmin(DraftOnlyAdmin):
         if discipline not in DISCIPLINES:
             discipline = DISCIPLINES[0]
         problems = [str(p) for p in bank_problems(bank_row=bank)]
-        result = None if problems else bank_preview(bank_row=bank, value_discipline=discipline)
+        language = bank_text_language()
+        result = (
+            None
+            if problems
+            else bank_preview(bank_row=bank, value_discipline=discipline, language=language)
+        )
         context = {
-            "questionnaire": [] if problems else _questionnaire(bank_to_engine(bank), discipline),
+            "questionnaire": []
+            if problems
+            else _questionnaire(bank_to_engine(bank), discipline, language),
             "scale": SCALE_ANCHORS,
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -421,19 +449,19 @@ SUGGESTED_TARGET = {
 }
 
 
-def _questionnaire(bank: Bank, discipline: str) -> list[dict[str, Any]]:
+def _questionnaire(bank: Bank, discipline: str, language: str) -> list[dict[str, Any]]:
     """Return the bank laid out as the wizard shows it, with the discipline's suggested targets."""
     sentence = str(SUGGESTED_TARGET[discipline])
     return [
         {
-            "title": dimension.title,
+            "title": localize(dimension.title, language),
             "areas": [
                 {
-                    "title": area.title,
+                    "title": localize(area.title, language),
                     "questions": [
                         {
-                            "text": q.text,
-                            "help": q.help,
+                            "text": localize(q.text, language),
+                            "help": localize(q.help, language),
                             "target": q.targets[discipline],
                             "suggested": sentence % {"target": q.targets[discipline]},
                         }
@@ -447,7 +475,7 @@ def _questionnaire(bank: Bank, discipline: str) -> list[dict[str, Any]]:
     ]
 
 
-class AreaInline(DraftOnlyInline, admin.TabularInline):
+class AreaInline(TranslationsAdminMixin, DraftOnlyInline, admin.TabularInline):
     model = Area
     extra = 0
     fields = ("position", "code", "title", "weight")
@@ -455,7 +483,7 @@ class AreaInline(DraftOnlyInline, admin.TabularInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(DraftOnlyAdmin):
+class DimensionAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
     draft_parent = ("bank", "status")
     list_display = ("code", "title", "bank", "weight")
     list_select_related = ("bank",)
@@ -464,7 +492,7 @@ class DimensionAdmin(DraftOnlyAdmin):
     inlines = (AreaInline,)
 
 
-class QuestionInline(DraftOnlyInline, admin.StackedInline):
+class QuestionInline(TranslationsAdminMixin, DraftOnlyInline, admin.StackedInline):
     model = Question
     extra = 0
     fieldsets = QUESTION_FIELDSETS
@@ -472,7 +500,7 @@ class QuestionInline(DraftOnlyInline, admin.StackedInline):
 
 
 @admin.register(Area)
-class AreaAdmin(DraftOnlyAdmin):
+class AreaAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
     draft_parent = ("dimension", "bank__status")
     list_display = ("code", "title", "dimension", "weight")
     list_select_related = ("dimension",)
@@ -482,7 +510,7 @@ class AreaAdmin(DraftOnlyAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(DraftOnlyAdmin):
+class QuestionAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
     draft_parent = ("area", "dimension__bank__status")
     list_display = ("code", "short_text", "area", "weight")
     list_filter = ("area__dimension__bank", "area__dimension__code", "area__code")
@@ -496,7 +524,7 @@ class QuestionAdmin(DraftOnlyAdmin):
 
 
 @admin.register(ConsistencyRule)
-class ConsistencyRuleAdmin(DraftOnlyAdmin):
+class ConsistencyRuleAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
     draft_parent = ("bank", "status")
     list_display = ("code", "severity", "bank")
     list_select_related = ("bank",)

@@ -6,14 +6,16 @@ from typing import Any, ClassVar, TypeVar, cast
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from scoring.constants import (
     AREA_CODE_MAX,
+    DEFAULT_LANGUAGE,
     DIMENSION_CODE_MAX,
     KPI_MAX,
+    LANGUAGE_CODE_MAX,
     OWNER_ROLE_MAX,
     QUESTION_CODE_MAX,
     RULE_CODE_MAX,
@@ -77,7 +79,66 @@ class BankContentQuerySet(DraftOnlyQuerySet[_Content]):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class BankContent(models.Model):
+class Translated(models.Model):
+    """A bank row whose texts may come in several languages.
+
+    The text columns hold the bank's own language (QuestionBank.language); `translations`
+    holds the others, {"de": {"text": "...", "help": "..."}, ...}. A JSON field rather than
+    django-modeltranslation's column per language or django-parler's translation tables:
+    a bank version is published once and never changes, its languages arrive as data in the
+    YAML file, and adding a language must not need a migration nor a join on every
+    questionnaire page. The engine reads the same maps ({en: ..., de: ...}) the file holds.
+    """
+
+    # The text columns a translation may replace.
+    translated_fields: ClassVar[tuple[str, ...]]
+
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_("Texts in other languages: {language: {field: text}}."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def text_in(self, field: str, language: str | None) -> str:
+        """Return a text in language, else in the bank's own language (the column)."""
+        default: str = getattr(self, field)
+        if not language or not self.translations:
+            return default
+        for code in (language, language.split("-")[0]):
+            text = (self.translations.get(code) or {}).get(field)
+            if text:
+                return str(text)
+        return default
+
+    @property
+    def i18n(self) -> "LocalizedTexts":
+        """Return the texts in the active language: `{{ question.i18n.text }}` in a template."""
+        return LocalizedTexts(self, get_language())
+
+
+class LocalizedTexts:
+    """A row's texts in one language, read as attributes (for templates)."""
+
+    __slots__ = ("language", "row")
+
+    def __init__(self, row: Translated, language: str | None) -> None:
+        self.row = row
+        self.language = language
+
+    def __getattr__(self, name: str) -> str:
+        if name not in type(self.row).translated_fields:
+            raise AttributeError(name)
+        return self.row.text_in(name, self.language)
+
+    def __str__(self) -> str:
+        return self.row.text_in(type(self.row).translated_fields[0], self.language)
+
+
+class BankContent(Translated):
     """A row inside a bank version; it can only be written while the version is a draft."""
 
     # The foreign key to the parent row, and the path from the parent to the bank's status.
@@ -120,7 +181,9 @@ class BankContent(models.Model):
             raise BankLockedError(LOCKED_MESSAGE.format(f"The bank version of {self}"))
 
 
-class QuestionBank(models.Model):
+class QuestionBank(Translated):
+    translated_fields = ("title",)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -129,6 +192,12 @@ class QuestionBank(models.Model):
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=TITLE_MAX)
+    language = models.CharField(
+        _("language"),
+        max_length=LANGUAGE_CODE_MAX,
+        default=DEFAULT_LANGUAGE,
+        help_text=_("The language of the text columns; translations fall back to it."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     scale_min = models.PositiveSmallIntegerField(_("lowest scale point"), default=SCALE_MIN)
     scale_max = models.PositiveSmallIntegerField(_("highest scale point"), default=SCALE_MAX)
@@ -200,7 +269,7 @@ class QuestionBank(models.Model):
     def label(self) -> str:
         """Return the version as people read it, e.g. "SMB strategic alignment, version 2"."""
         return _("“%(title)s”, version %(version)s") % {
-            "title": self.title or self.slug,
+            "title": self.text_in("title", get_language()) or self.slug,
             "version": self.version,
         }
 
@@ -220,6 +289,7 @@ class QuestionBank(models.Model):
 
 
 class Dimension(BankContent):
+    translated_fields = ("title",)
     parent_field = "bank"
     parent_status = "status"
 
@@ -250,6 +320,7 @@ class Dimension(BankContent):
 
 
 class Area(BankContent):
+    translated_fields = ("title",)
     parent_field = "dimension"
     parent_status = "bank__status"
 
@@ -279,6 +350,20 @@ class Area(BankContent):
 class Question(BankContent):
     """A statement rated on the bank's scale, with its targets and its SMART action template."""
 
+    translated_fields = (
+        "text",
+        "help",
+        "action_title",
+        "action_specific",
+        "action_kpi",
+        "action_unit",
+        "action_owner_role",
+        "scale_back_title",
+        "scale_back_specific",
+        "scale_back_kpi",
+        "scale_back_unit",
+        "scale_back_owner_role",
+    )
     parent_field = "area"
     parent_status = "dimension__bank__status"
 
@@ -392,6 +477,7 @@ class ConsistencyRule(BankContent):
         MEDIUM = "medium", pgettext_lazy("severity", "Medium")
         HIGH = "high", pgettext_lazy("severity", "High")
 
+    translated_fields = ("message",)
     parent_field = "bank"
     parent_status = "status"
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from banks.services import BankVersionExistsError, bank_import
+from banks.services import BankVersionExistsError, bank_import, bank_languages
 from scoring.bank import BankError, load_bank_yaml
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 % {"path": path, "reason": exc.reason, "byte": exc.start}
             ) from None
         try:
-            bank = load_bank_yaml(text, source=str(path))
+            bank = load_bank_yaml(text, source=str(path), languages=bank_languages())
             row = bank_import(bank=bank, publish=not draft)
         except BankError as exc:
             for problem in exc.problems:
