@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.template.loader import render_to_string
@@ -29,6 +29,8 @@ from django.utils.translation import ngettext
 
 from alerts import webhooks
 from alerts.models import AlertSettings, Digest, DriftEvent, EventKind, WebhookPost
+from organizations.languages import language_active, language_of, language_override
+from organizations.mail import send_mail
 from organizations.models import Membership, Organization, grant_in_force
 from pulses.models import Pulse
 from pulses.selectors import latest_area_drops
@@ -497,6 +499,22 @@ def digest_send(*, digest_id: int) -> bool:
     if digest is None or digest.sent_at is not None:
         return False
     news = _news(digest.events.select_related("organization"))
+    with language_override(_digest_language(digest, news)):
+        return _digest_send_written(digest=digest, news=news)
+
+
+def _digest_language(digest: Digest, news: list[OrganizationNews]) -> str:
+    """Return the recipient's stored language, else the first organization's."""
+    try:
+        stored = digest.recipient.preferences.language
+    except ObjectDoesNotExist:
+        stored = ""
+    if stored:
+        return str(stored)
+    return language_of(news[0].organization) if news else language_active()
+
+
+def _digest_send_written(*, digest: Digest, news: list[OrganizationNews]) -> bool:
     count = sum(len(item.lines) for item in news)
     send_mail(
         ngettext(

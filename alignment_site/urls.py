@@ -33,6 +33,9 @@ urlpatterns = [
         name="javascript-catalog",
     ),
     path("accounts/", include("accounts.urls")),
+    # The language switcher posts here. It stands in for django.conf.urls.i18n (same path and
+    # name): Django's set_language does the work, and a logged-in user's choice is also stored.
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("app/", include("organizations.urls")),

@@ -22,6 +22,7 @@ from banks.models import SCALE_MAX, SCALE_MIN, Question
 from banks.selectors import bank_target
 from banks.services import bank_layout
 from organizations.addresses import normalize_email
+from organizations.languages import language_field
 from organizations.models import Level, Organization
 
 
@@ -337,6 +338,14 @@ class InvitationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "chris@example.com"}),
         help_text=_("One per line, or separated by commas."),
+    )
+    language = language_field(
+        label=_("Language of these invitations"),
+        blank_label=_("The organization's language"),
+        help_text=_(
+            "The e-mail and the questionnaire are in this language; each person can still "
+            "switch on the page. Invite people who read another language in a separate batch."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from banks.models import SCALE_MAX, SCALE_MIN, Question, QuestionBank, scale_validators
+from organizations.languages import language_choices
 from organizations.models import Level, Organization
 
 
@@ -74,6 +75,10 @@ class Invitation(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     # The automatic reminder goes once per person; this records that it went.
     auto_reminded_at = models.DateTimeField(null=True, blank=True)
+    # The language the owner chose for this person's mails and pages; blank: the organization's.
+    language = models.CharField(
+        _("language"), max_length=8, choices=language_choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["assessment", "created_at"]

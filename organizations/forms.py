@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.addresses import normalize_email
+from organizations.languages import language_active, language_field, language_supported
 from organizations.models import Membership, Organization, StrategyProfile, ValueDiscipline
 from organizations.zones import time_zone_choices
 
@@ -41,12 +42,44 @@ class _TimeZoneMixin:
         return self.cleaned_data.get("time_zone") or self.instance.time_zone
 
 
-class OrganizationForm(_TimeZoneMixin, forms.ModelForm):
+def _organization_language_field() -> forms.ChoiceField:
+    # Left out of a post (an older page, a script): the language stays what it was, or for a
+    # new organization the language its owner uses.
+    return language_field(
+        label=_("Language of reports and e-mails"),
+        help_text=_(
+            "Reports, PDFs and the e-mails to the people you invite are written in this "
+            "language. Everyone still sees the pages in their own language."
+        ),
+        required=False,
+    )
+
+
+class _LanguageMixin:
+    instance: Organization
+    cleaned_data: dict[str, Any]
+
+    def clean_language(self) -> str:
+        chosen = language_supported(self.cleaned_data.get("language"))
+        if chosen:
+            return chosen
+        return self.instance.language if self.instance.pk else language_active()
+
+
+class OrganizationForm(_LanguageMixin, _TimeZoneMixin, forms.ModelForm):
     time_zone = TimeZoneField(initial="UTC")
+    language = _organization_language_field()
 
     class Meta:
         model = Organization
-        fields = ("name", "industry", "size_band", "capacity_days_per_month", "time_zone")
+        fields = (
+            "name",
+            "industry",
+            "size_band",
+            "capacity_days_per_month",
+            "time_zone",
+            "language",
+        )
         help_texts: ClassVar[dict[str, Any]] = {
             "capacity_days_per_month": _(
                 "How many person-days a month your team can spend on improvement work "
@@ -61,12 +94,15 @@ class OrganizationForm(_TimeZoneMixin, forms.ModelForm):
         if not self.is_bound:
             # static/js/time_zone.js puts the browser's zone here until the owner picks one.
             self.fields["time_zone"].widget.attrs["data-propose-browser-zone"] = ""
+            # The language the owner reads the site in, until they pick another.
+            self.fields["language"].initial = language_active()
 
 
-class OrganizationSettingsForm(_TimeZoneMixin, forms.ModelForm):
+class OrganizationSettingsForm(_LanguageMixin, _TimeZoneMixin, forms.ModelForm):
     """What an owner may change after creation; each saved change lands in the history."""
 
     time_zone = TimeZoneField()
+    language = _organization_language_field()
 
     class Meta:
         model = Organization
@@ -77,6 +113,7 @@ class OrganizationSettingsForm(_TimeZoneMixin, forms.ModelForm):
             "capacity_days_per_month",
             "review_interval_days",
             "time_zone",
+            "language",
         )
         labels: ClassVar[dict[str, Any]] = {
             "name": _("Name"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from organizations.languages import language_choices, language_default
 from organizations.mail import header_text
 from organizations.zones import DEFAULT_TIME_ZONE, time_zone_validate
 
@@ -73,6 +74,15 @@ class Organization(models.Model):
         default=DEFAULT_TIME_ZONE,
         validators=[time_zone_validate],
         help_text=_("Times of this organization are shown in this zone, e.g. Europe/London."),
+    )
+    # Reports, PDFs and mails to the organization's people are written in it (§12); the pages
+    # themselves follow each person's own language.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=language_choices,
+        default=language_default,
+        help_text=_("Reports, PDFs and e-mails to your people are written in this language."),
     )
     # When the owners were last reminded that a reassessment is due (null: not due or done).
     reminded_at = models.DateTimeField(null=True, blank=True)

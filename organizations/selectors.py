@@ -99,6 +99,7 @@ def organization_settings_history(
         "capacity_days_per_month": _("Capacity (person-days a month)"),
         "review_interval_days": _("Reassess every … days"),
         "time_zone": _("Time zone"),
+        "language": _("Language of reports and e-mails"),
     }
     # One record more than shown: the oldest shown change needs its predecessor to compare with.
     records = list(

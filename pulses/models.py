@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
 from banks.models import SCALE_MAX, SCALE_MIN, Question, scale_validators
+from organizations.languages import language_choices
 from organizations.models import Level, Organization
 
 
@@ -126,6 +127,11 @@ class PulseLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
     submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
+    # The language the owner chose for the person's invitation to the cycle; blank: the
+    # organization's. Copied when the link is made, so the page needs no query for it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=language_choices, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("pulse link")

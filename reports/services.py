@@ -28,6 +28,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from assessments.models import Answer, Assessment
 from assessments.services.cycles import CycleError, assessment_close, assessment_reopen
 from banks.services import bank_to_engine
+from organizations.languages import language_active, language_of, organization_language
 from organizations.zones import organization_zone, zone_of
 from reports.models import ActionItem, Report
 from reports.numbers import area_views
@@ -162,7 +163,8 @@ def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
             "people are not shown, to keep them anonymous.",
             others,
         ) % {"count": others, "min": MIN_GROUP_SIZE}
-    result = score_assessment(bank, data, top_k=0)
+    # Area and dimension titles in the active language (the organization's, in a report build).
+    result = score_assessment(bank, data, top_k=0, language=language_active())
     areas = []
     for dimension in result.dimensions:
         for area in dimension.areas:
@@ -545,8 +547,10 @@ class _Built:
 
 def _report_compute(*, report: Report, timer: _Timer) -> _Built:
     """Do the slow work outside any transaction: score, draw, render."""
-    # Dates in the plan, the charts and the PDF are the organization's calendar days.
-    with organization_zone(report.assessment.organization):
+    # Dates in the plan, the charts and the PDF are the organization's calendar days, and
+    # every word of them is in the organization's language.
+    organization = report.assessment.organization
+    with organization_zone(organization), organization_language(organization):
         return _report_compute_in_zone(report=report, timer=timer)
 
 
@@ -558,7 +562,9 @@ def _report_compute_in_zone(*, report: Report, timer: _Timer) -> _Built:
     with timer.phase("score", _("Scoring the answers failed")):
         bank = bank_to_engine(assessment.bank)
         data = assessment_engine_input(assessment=assessment)
-        result = result_to_dict(score_assessment(bank, data))
+        result = result_to_dict(
+            score_assessment(bank, data, language=language_of(assessment.organization))
+        )
         perception = perception_matrix(bank=bank, data=data)
         perception["comments"] = area_comments(assessment=assessment)
         existing = {item.question_code: item for item in assessment.action_items.all()}

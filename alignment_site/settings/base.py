@@ -58,9 +58,13 @@ MIDDLEWARE = [
     "organizations.zones.TimeZoneResetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the request: the switcher's cookie, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in user's stored language wins over the browser's (needs request.user).
+    "accounts.middleware.UserLanguageMiddleware",
     # Logs refused requests (403/404/410…) of users and on /app/; needs request.user.
     "accounts.security.RefusedAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
@@ -28,6 +27,8 @@ from django.utils.translation import gettext_lazy
 from assessments.models import Assessment, Invitation, Response
 from banks.selectors import bank_answer_minutes
 from organizations.addresses import normalize_email
+from organizations.languages import language_for_person, language_override, language_supported
+from organizations.mail import send_mail
 from organizations.models import Level
 from organizations.zones import organization_zone
 
@@ -102,9 +103,17 @@ class InvitationBatch:
 
 
 def invitations_create(
-    *, assessment: Assessment, entries: Iterable[tuple[str, str]], site_url: str
+    *,
+    assessment: Assessment,
+    entries: Iterable[tuple[str, str]],
+    site_url: str,
+    language: str = "",
 ) -> InvitationBatch:
-    """Invite each (e-mail, level) once to the cycle and send each a personal link."""
+    """Invite each (e-mail, level) once to the cycle and send each a personal link.
+
+    `language` is the one chosen for these people's mails and pages; blank: the organization's.
+    """
+    language = language_supported(language) or ""
     if assessment.status != Assessment.Status.OPEN:
         raise InvitationError(_("This cycle is closed: nobody new can be invited."))
     batch = InvitationBatch()
@@ -121,6 +130,7 @@ def invitations_create(
                     level=level,
                     token_hash=digest,
                     expires_at=_expiry(),
+                    language=language,
                 )
         except IntegrityError:
             # The partial unique constraint: an active invitation for this address exists.
@@ -223,6 +233,16 @@ def _ensure_changeable(invitation: Invitation) -> None:
 
 
 def _send(*, invitation: Invitation, token: str, site_url: str, reminder: bool = False) -> bool:
+    # The mail is in the language chosen for this person, else the organization's.
+    with language_override(language_for_person(invitation, invitation.assessment.organization)):
+        return _send_in_language(
+            invitation=invitation, token=token, site_url=site_url, reminder=reminder
+        )
+
+
+def _send_in_language(
+    *, invitation: Invitation, token: str, site_url: str, reminder: bool = False
+) -> bool:
     assessment = invitation.assessment
     minutes = bank_answer_minutes(bank=assessment.bank)
     context = {

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.languages import organization_language
+from organizations.mail import send_mail
 from organizations.models import Membership, Organization
 
 if TYPE_CHECKING:
@@ -80,6 +81,13 @@ def reassessment_reminders_send(*, now: datetime | None = None) -> int:
 
 
 def _send(*, organization: WithAnnotations[Organization, LatestCycle], now: datetime) -> bool:
+    with organization_language(organization):
+        return _send_written(organization=organization, now=now)
+
+
+def _send_written(
+    *, organization: WithAnnotations[Organization, LatestCycle], now: datetime
+) -> bool:
     owners = list(
         Membership.objects.filter(organization=organization, role=Membership.Role.OWNER)
         .exclude(user__email="")

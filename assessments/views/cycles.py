@@ -286,6 +286,7 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
                 assessment=assessment,
                 entries=form.entries(),
                 site_url=request.build_absolute_uri("/"),
+                language=form.cleaned_data["language"],
             )
         except invitations.InvitationError as exc:
             messages.error(request, str(exc))

@@ -38,6 +38,7 @@ from assessments.selectors import (
 )
 from assessments.services import cycles, invitations
 from banks.forms import SCALE_ANCHORS
+from organizations.languages import language_for_person, request_language_activate
 from organizations.models import Level, ValueDiscipline
 from organizations.selectors import membership_role
 from organizations.zones import organization_zone_activate
@@ -321,6 +322,9 @@ def _link_problem(request: HtmxHttpRequest, exc: Exception) -> HttpResponse:
     context: dict[str, Any] = {"reason": "unknown"}
     if isinstance(exc, invitations.InvitationGoneError):
         organization_zone_activate(exc.invitation.assessment.organization)
+        request_language_activate(
+            request, language_for_person(exc.invitation, exc.invitation.assessment.organization)
+        )
         context = {"reason": exc.reason, "message": str(exc), "invitation": exc.invitation}
     return render(request, "assessments/respondent/link_problem.html", context, status=status)
 
@@ -340,6 +344,10 @@ def respondent_link(view: RespondentView) -> Callable[..., HttpResponse]:
         except (invitations.InvitationUnknownError, invitations.InvitationGoneError) as exc:
             return _link_problem(request, exc)
         organization_zone_activate(invitation.assessment.organization)
+        # The language the owner chose for this person, unless they chose one on the page.
+        request_language_activate(
+            request, language_for_person(invitation, invitation.assessment.organization)
+        )
         wizard = Wizard(
             assessment=invitation.assessment,
             response=invitations.invitation_response(invitation=invitation),

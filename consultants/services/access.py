@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +17,8 @@ from django.utils.translation import gettext as _
 from consultants.models import ConsultantAccess
 from consultants.selectors import verified_addresses_of
 from organizations.addresses import normalize_email
+from organizations.languages import organization_language
+from organizations.mail import send_mail
 from organizations.models import Membership, Organization
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,11 @@ def consultant_grant(
 
 
 def _send_grant_mail(*, grant: ConsultantAccess, site_url: str) -> bool:
+    with organization_language(grant.organization):
+        return _send_grant_mail_written(grant=grant, site_url=site_url)
+
+
+def _send_grant_mail_written(*, grant: ConsultantAccess, site_url: str) -> bool:
     base = site_url.rstrip("/")
     context = {
         "grant": grant,
