@@ -92,6 +92,34 @@ class DraftOnlyInline:
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return not is_locked(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
+    def get_formset(self, request: HttpRequest, obj: Model | None = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+        if isinstance(self, admin.TabularInline):
+            return labelled_formset(formset)
+        return formset
+
+
+def labelled_formset(formset: Any) -> Any:
+    """Give every field of a table-like inline an accessible name.
+
+    A tabular inline names its columns once, in the table head; its inputs have no <label>, so
+    screen readers announce "edit text" and axe reports them (rule "label", critical). Each
+    input gets an aria-label: the column's name and the row's number.
+    """
+
+    class LabelledFormSet(formset):
+        def add_fields(self, form: forms.Form, index: int | None) -> None:
+            super().add_fields(form, index)
+            for name, field in form.fields.items():
+                if field.widget.is_hidden:
+                    continue
+                label = str(field.label or name)
+                if index is not None:
+                    label = _("%(field)s, row %(row)d") % {"field": label, "row": index + 1}
+                field.widget.attrs.setdefault("aria-label", label)
+
+    return LabelledFormSet
+
 
 class DraftOnlyAdmin(SimpleHistoryAdmin):
     """Bank rows: published and retired versions are shown read-only, with a notice."""

@@ -22,15 +22,15 @@ OVER: Final = "#e0a800"  # practice beyond the target
 OTHER_DISCIPLINE: Final = "#8fa3c0"  # value disciplines the owner did not declare
 NO_DATA: Final = "#d0d5db"
 # Mean answer 1 → 3 → 5, for heatmaps.
-SCALE: Final = ("#b02a37", "#f3e3a0", "#2f8f5b")
+SCALE: Final = ("#b02a37", "#f3e3a0", "#287f51")
 
 QUADRANT_COLOURS: Final = {
-    "quick_win": "#2f8f5b",
+    "quick_win": "#287f51",
     "major_project": "#1f6f8b",
     "fill_in": "#e0a800",
-    "thankless": "#9aa3ad",
+    "thankless": "#6c757d",
 }
-STATUS_COLOURS: Final = {"todo": "#9aa3ad", "in_progress": "#1f6f8b", "done": "#2f8f5b"}
+STATUS_COLOURS: Final = {"todo": "#6c757d", "in_progress": "#1f6f8b", "done": "#287f51"}
 # One line per dimension on trend charts, in bank order; repeats after six.
 DIMENSION_COLOURS: Final = ("#2a9d8f", "#e76f51", "#8d6cab", "#e9c46a", "#457b9d", "#6a994e")
 

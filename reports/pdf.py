@@ -33,6 +33,8 @@ PDF_TEMPLATE = "reports/pdf/report.html"
 # The origin the PDF's HTML is rendered under. It never resolves: the fetcher below answers
 # for it from the static files on disk and refuses every other URL.
 PDF_ORIGIN = "https://resonance.invalid/"
+# Every PDF is tagged (WeasyPrint's PDF/UA-1 variant: structure tags, language, title).
+PDF_VARIANT = "pdf/ua-1"
 
 
 # --- Charts ------------------------------------------------------------------------------------
@@ -152,10 +154,13 @@ def html_to_pdf(html: str, *, fetcher: Any | None = None, report_style: bool = F
     from weasyprint import HTML
 
     svg_text.install()
-    options: dict[str, Any] = {}
+    # Tagged for assistive technology (PDF/UA-1): a structure tree of headings, paragraphs,
+    # tables and figures with their alt text, the document's language from <html lang> and its
+    # <title> shown as the window title.
+    options: dict[str, Any] = {"pdf_variant": PDF_VARIANT}
     if report_style:
         stylesheet, font_config = _print_resources()
-        options = {"stylesheets": [stylesheet], "font_config": font_config}
+        options |= {"stylesheets": [stylesheet], "font_config": font_config}
     pdf: bytes = HTML(
         string=html, base_url=PDF_ORIGIN, url_fetcher=fetcher or static_only_fetcher()
     ).write_pdf(**options)

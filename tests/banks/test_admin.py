@@ -175,3 +175,17 @@ def test_draft_edits_are_recorded_in_the_history(admin_client, default_bank):
         admin_client.get(reverse("admin:banks_question_history", args=[question.pk])).status_code
         == 200
     )
+
+
+def test_every_input_of_a_table_like_inline_has_a_name(admin_client, default_bank):
+    """Tabular inlines have no <label> per input: each gets its column's name and row."""
+    draft = bank_draft_from(bank_row=default_bank)
+    html = admin_client.get(_change_url(draft)).content.decode()
+    assert 'name="dimensions-0-title"' in html
+    inputs = re.findall(r"<input[^>]*>", html)
+    title = next(tag for tag in inputs if 'name="dimensions-0-title"' in tag)
+    delete = next(tag for tag in inputs if 'name="dimensions-1-DELETE"' in tag)
+    assert re.search(r'aria-label="Title[^"]*, row 1"', title)
+    assert 'aria-label="Delete, row 2"' in delete
+    stacked = admin_client.get(_change_url(Area.objects.filter(dimension__bank=draft).first()))
+    assert 'aria-label="Text, row 1"' not in stacked.content.decode()  # stacked rows have labels

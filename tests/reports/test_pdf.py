@@ -3,10 +3,12 @@
 import base64
 import dataclasses
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,38 @@ def test_pdf_is_a4_with_header_and_page_numbers(pdf_file):
     second = _text(pdf_file, 2)
     assert "Crumb & Co · cycle 2026-Q4" in second
     assert f"Page 2 of {pages}" in second
+
+
+def _pdf_objects(raw: bytes) -> bytes:
+    """The PDF's bytes with every compressed stream inflated (the catalog sits in one)."""
+    parts = [raw]
+    for found in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.DOTALL):
+        try:
+            parts.append(zlib.decompress(found.group(1)))
+        except zlib.error:
+            continue  # an image or a font, not objects
+    return b"\n".join(parts)
+
+
+@needs_poppler
+def test_pdf_is_tagged_with_its_language_and_title(pdf_file):
+    """PDF/UA-1: a structure tree for assistive technology, the document's language, a title."""
+    command = [shutil.which("pdfinfo") or "pdfinfo", str(pdf_file)]
+    info = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+    fields = {key: value.strip() for key, value in re.findall(r"^([^:]+):(.*)$", info, re.M)}
+    assert fields["Tagged"] == "yes"
+    assert fields["Title"].startswith("Strategic alignment report")
+    tree = subprocess.run(  # noqa: S603
+        [*command[:1], "-struct", str(pdf_file)], check=True, capture_output=True, text=True
+    ).stdout
+    for tag in ("H1", "H2", "P", "Table", "TH", "Figure"):
+        assert re.search(rf"^\s*{tag}\b", tree, re.M), tag
+    catalog = _pdf_objects(pdf_file.read_bytes())
+    assert b"/StructTreeRoot" in catalog
+    assert b"/MarkInfo <</Marked true>>" in catalog
+    assert re.search(rb"/Lang \((en|de|fr|es)[^)]*\)", catalog)
+    assert b"/DisplayDocTitle true" in catalog
+    assert b'pdfuaid:part="1"' in catalog  # the XMP metadata declares PDF/UA-1
 
 
 @needs_poppler
