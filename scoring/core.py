@@ -132,6 +132,8 @@ class BankIndex:
     area_weight: tuple[float, ...]
     area_dimension: tuple[int, ...]
     area_questions: tuple[tuple[int, ...], ...]
+    # The slice of each area's questions (they are contiguous, area by area).
+    area_span: tuple[slice, ...]
     # The fewest answered questions that are not "under 60 %" of the area.
     area_needed: tuple[int, ...]
     area_position: Mapping[str, int]
@@ -139,6 +141,7 @@ class BankIndex:
     dimension_titles: tuple[Text, ...]
     dimension_weight: tuple[float, ...]
     dimension_areas: tuple[tuple[int, ...], ...]
+    dimension_questions: tuple[tuple[int, ...], ...]
     dimension_position: Mapping[str, int]
     # Per rule: the question and area codes its condition mentions.
     rule_mentions: tuple[tuple[frozenset[str], frozenset[str]], ...]
@@ -229,12 +232,16 @@ def bank_index(bank: Bank) -> BankIndex:
         area_weight=tuple(area.weight for area, _ in areas),
         area_dimension=tuple(d for _, d in areas),
         area_questions=tuple(area_questions),
+        area_span=tuple(slice(qs[0], qs[-1] + 1) if qs else slice(0, 0) for qs in area_questions),
         area_needed=tuple(_needed(len(qs)) for qs in area_questions),
         area_position={area.code: a for a, (area, _) in enumerate(areas)},
         dimension_codes=tuple(d.code for d in bank.dimensions),
         dimension_titles=tuple(d.title for d in bank.dimensions),
         dimension_weight=tuple(d.weight for d in bank.dimensions),
         dimension_areas=tuple(dimension_areas),
+        dimension_questions=tuple(
+            tuple(i for a in areas_of for i in area_questions[a]) for areas_of in dimension_areas
+        ),
         dimension_position={d.code: i for i, d in enumerate(bank.dimensions)},
         rule_mentions=tuple(
             (refs.questions, refs.areas)
@@ -646,16 +653,20 @@ def uplifts(index: BankIndex, scores: Scores, candidates: Sequence[int]) -> list
 def candidate_gains(
     index: BankIndex, scores: Scores, candidates: Sequence[int]
 ) -> tuple[list[float], list[float]]:
-    """Return, per candidate, AI(C_q := T_q) - AI and the rise of its dimension's score."""
+    """Return AI(C_q := T_q) - AI per candidate, and the rise of q's dimension score.
+
+    The rises are per question position (0.0 but for the candidates), as select_plan reads
+    them.
+    """
     # Setting C_q := T_q removes q's term from its area's misfit sum, which raises the area
     # score by 100·w(T/5)m / Σw(T/5) (unless the score was held at 0); that moves the
     # dimension's weighted mean by the area's share of the scored weight, and AI by half the
     # change of the weighted mean plus half the change of the minimum (which needs only the
     # lowest and second-lowest dimension scores).
     ai = scores.alignment_index
+    rises = [0.0] * len(index.codes)
     if ai is None:
-        zeros = [0.0] * len(candidates)
-        return zeros, list(zeros)
+        return [0.0] * len(candidates), rises
     area_of = index.area_of
     area_dimension = index.area_dimension
     area_weight = index.area_weight
@@ -671,14 +682,12 @@ def candidate_gains(
     lowest, lowest_at = ordered[0]
     second = ordered[1][0] if len(ordered) > 1 else None
     gains = []
-    rises = []
     for i in candidates:
         a = area_of[i]
         old = area_score[a]
         if old is None:
             # Coverage does not change, so the area stays out of its dimension.
             gains.append(0.0)
-            rises.append(0.0)
             continue
         d = area_dimension[a]
         den = area_den[a]
@@ -689,7 +698,7 @@ def candidate_gains(
         else:  # the area score is held at 0 (possible on scales wider than 1..5)
             area_gain = area_score_of(area_num[a] - contribution[i], den) - old
         dimension_gain = area_weight[a] * area_gain / scored_weight[d]
-        rises.append(dimension_gain)
+        rises[i] = dimension_gain
         half_mean_gain = 0.5 * (dimension_weight[d] * dimension_gain / total_weight)
         if d == lowest_at:
             raised = lowest + dimension_gain

@@ -151,7 +151,7 @@ def score_assessment(
         plan_candidates,
         reserved,
         top_k,
-        dict(zip(candidates, rises, strict=True)),
+        rises,
     )
     plan: tuple[ActionItem, ...] = ()
     if picks:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -395,8 +394,8 @@ class _PlanState:
         dimensions = set()
         for a in areas:
             num = 0.0
-            for j in index.area_questions[a]:
-                num += contribution[j]
+            for c in contribution[index.area_span[a]]:
+                num += c
             area_score[a] = area_score_of(num, self.area_den[a])
             dimensions.add(index.area_dimension[a])
         dimension_score = list(self.dimension_score)
@@ -428,24 +427,17 @@ _Ranked: TypeAlias = tuple[float, str, int]  # (-value, code, position)
 _ROUND_REACH = 2e-9
 
 
-def _sorted_rounded(rows: list[_Ranked]) -> list[_Ranked]:
-    """Sort (-value, code, i) rows as if every value were rounded to 9 decimals (round is slow).
+def _best_of(options: Sequence[tuple[float, int]], best_value: float, codes: Sequence[str]) -> int:
+    """Return the position of the best (value, position) option, values rounded to 9 decimals.
 
-    Only values within reach of a neighbour can compare differently once rounded; those are
-    rounded and the list sorted again.
+    best_value is the highest value. Only the options within reach of it can be the best
+    once rounded, ties by code; round() is slow, so a lone one is taken as it is.
     """
-    rows.sort()
-    values = [row[0] for row in rows]
-    if len(values) < 2 or min(map(operator.sub, values[1:], values[:-1])) > _ROUND_REACH:
-        return rows  # no two values close enough for rounding to matter
-    near = {j for j in range(1, len(rows)) if rows[j][0] - rows[j - 1][0] <= _ROUND_REACH}
-    if near:
-        near.update([j - 1 for j in near])
-        for j in near:
-            value, code, i = rows[j]
-            rows[j] = (round(value, COMPARE_DECIMALS), code, i)
-        rows.sort()
-    return rows
+    floor = best_value - _ROUND_REACH
+    close = [option for option in options if option[0] >= floor]
+    if len(close) == 1:
+        return close[0][1]
+    return min((-round(value, COMPARE_DECIMALS), codes[i], i) for value, i in close)[2]
 
 
 def select_plan(
@@ -454,7 +446,7 @@ def select_plan(
     candidates: Mapping[int, float],
     reserved: Sequence[Sequence[int]],
     top_k: int,
-    dimension_gains: Mapping[int, float] | None = None,
+    dimension_gains: Sequence[float] | None = None,
 ) -> tuple[list[PlanPick], float | None]:
     """Choose the plan of DESIGN.md section 6 (v2) and return it with plan_projected_index.
 
@@ -462,7 +454,8 @@ def select_plan(
     reserved lists, in order, the remedies of each fired high rule and then of each fired
     pitfall. value = gain · feasibility, compared rounded to 9 decimals, ties by code; the
     gain is that of the moment of the pick, so the gains add up to the final index minus AI.
-    dimension_gains, when given, holds each candidate's dimension rise (of candidate_gains).
+    dimension_gains, when given, holds per question position the rise of its dimension's
+    score (of candidate_gains; only the candidates' are read).
     """
     if not candidates or top_k <= 0 or scores.alignment_index is None:
         return [], scores.alignment_index
@@ -471,25 +464,19 @@ def select_plan(
     area_of = index.area_of
     question_dimension = index.question_dimension
     if dimension_gains is None:
-        delta = {i: state.dimension_gain(i) for i in candidates}
+        delta = [0.0] * len(codes)
+        for i in candidates:
+            delta[i] = state.dimension_gain(i)
     else:
-        delta = dict(dimension_gains)
-    picks: list[PlanPick] = []
+        delta = list(dimension_gains)
+    picks: list[tuple[int, float]] = []
     picked: set[int] = set()
     touched: set[int] = set()
-    places = COMPARE_DECIMALS
     gain_of = state.gain
-
-    def key_of(i: int) -> _Ranked:
-        return (
-            -round(gain_of(question_dimension[i], delta[i]) * candidates[i], places),
-            codes[i],
-            i,
-        )
 
     def take(i: int) -> bool:
         gain, clamped = state.reach_target(i, delta[i])
-        picks.append(PlanPick(i, gain))
+        picks.append((i, gain))
         picked.add(i)
         touched.add(area_of[i])
         if clamped:
@@ -503,11 +490,15 @@ def select_plan(
     for remedies in reserved:
         if len(picks) >= top_k:
             break
-        if any(i in picked for i in remedies):
+        if not picked.isdisjoint(remedies):
             continue
-        keys = [key_of(i) for i in remedies if i in candidates]
-        if keys:
-            take(min(keys)[2])
+        options = [
+            (gain_of(question_dimension[i], delta[i]) * candidates[i], i)
+            for i in remedies
+            if i in candidates
+        ]
+        if options:
+            take(_best_of(options, max([value for value, _ in options]), codes))
 
     # Outside the lowest dimension a gain is half the candidate's share of the weighted mean,
     # which no pick changes (but in an area held at 0): those values are sorted once. Inside
@@ -517,14 +508,7 @@ def select_plan(
     # once more rounded to 9 decimals, ties by code: the same choice as comparing them all
     # rounded, without rounding them all.
     weights = index.dimension_weight
-    half: dict[int, float] = {}
-    by_dimension: dict[int, list[int]] = {}
-    for i in candidates:
-        d = question_dimension[i]
-        if d in by_dimension:
-            by_dimension[d].append(i)
-        else:
-            by_dimension[d] = [i]
+    half = [0.0] * len(codes)
     bounded: dict[int, list[_Ranked]] = {}
 
     def orders() -> list[_Ranked]:
@@ -533,7 +517,7 @@ def select_plan(
         rows = []
         for i, f in candidates.items():
             if i not in picked:
-                # The value exactly as key_of computes it outside the lowest dimension.
+                # The value exactly as state.gain computes it outside the lowest dimension.
                 h = half[i] = 0.5 * (weights[question_dimension[i]] * delta[i] / total)
                 rows.append((-(h * f), codes[i], i))
         rows.sort()
@@ -544,8 +528,8 @@ def select_plan(
         if rows is None:
             rows = [
                 (-((half[i] + 0.5 * delta[i]) * candidates[i]), codes[i], i)
-                for i in by_dimension.get(d, ())
-                if i not in picked
+                for i in index.dimension_questions[d]
+                if i in candidates and i not in picked
             ]
             rows.sort()
             bounded[d] = rows
@@ -583,12 +567,10 @@ def select_plan(
                 best_value = -negated
         if not options:  # pragma: no cover - a candidate always remains here
             break
-        floor = best_value - reach
-        choice = min((-round(value, places), codes[i], i) for value, i in options if value >= floor)
-        if take(choice[2]):
+        if take(_best_of(options, best_value, codes)):
             flat = orders()
             cursor = 0
-    return picks, state.exact_index(touched)
+    return records(PlanPick, picks), state.exact_index(touched)
 
 
 def _prepared(
