@@ -104,19 +104,18 @@ def _median(values: list[float]) -> float:
 _ROUNDING_REACH = 2e-12
 _ROUNDED_RANGE = 1000.0
 
-_Row: TypeAlias = tuple[str, str, str, float, float, str]
 _Keyed: TypeAlias = tuple[float, str, str, str, float, float, str]
 
 
-def _rank(rows: list[_Row]) -> tuple[Priority, ...]:
-    """Rank (question, area, dimension, uplift, feasibility, direction) rows into priorities."""
-    if not rows:
+def _rank(keyed: list[_Keyed]) -> tuple[Priority, ...]:
+    """Rank (-uplift·feasibility, question, area, dimension, uplift, feasibility, direction)."""
+    if not keyed:
         return ()
     # A value at its median counts as high (the rule of quadrant_of, inlined for speed).
-    high_uplift = _median([row[3] for row in rows]) - EPSILON
-    high_feasibility = _median([row[4] for row in rows]) - EPSILON
+    high_uplift = _median([row[4] for row in keyed]) - EPSILON
+    high_feasibility = _median([row[5] for row in keyed]) - EPSILON
     ranked = []
-    for _, question, area, dimension, uplift, feasibility, direction in _sorted_by_priority(rows):
+    for _, question, area, dimension, uplift, feasibility, direction in _sorted_by_priority(keyed):
         if uplift >= high_uplift:
             quadrant = "quick_win" if feasibility >= high_feasibility else "major_project"
         else:
@@ -136,8 +135,8 @@ def _rank(rows: list[_Row]) -> tuple[Priority, ...]:
     return tuple(records(Priority, ranked))
 
 
-def _sorted_by_priority(rows: list[_Row]) -> list[_Keyed]:
-    """Return (-priority, question, area, dimension, uplift, feasibility, direction), best first.
+def _sorted_by_priority(keyed: list[_Keyed]) -> list[_Keyed]:
+    """Sort (-priority, question, area, dimension, uplift, feasibility, direction), best first.
 
     Priorities equal but for the last bits of float arithmetic are a tie, broken by code
     (codes are unique, so the tuples never compare beyond it): the order is that of
@@ -145,7 +144,7 @@ def _sorted_by_priority(rows: list[_Row]) -> list[_Keyed]:
     neighbour are rounded; the others compare with everything exactly as their rounded values
     would.
     """
-    keyed = sorted([(-(u * f), q, a, d, u, f, r) for q, a, d, u, f, r in rows])
+    keyed.sort()
     near: Iterable[int]
     if keyed[0][0] < -_ROUNDED_RANGE or keyed[-1][0] > _ROUNDED_RANGE:
         near = range(len(keyed))
@@ -162,12 +161,11 @@ def _sorted_by_priority(rows: list[_Row]) -> list[_Keyed]:
 
 def rank_priorities(candidates: Iterable[Candidate]) -> tuple[Priority, ...]:
     """Return the priorities best first (priority desc, then code), with their quadrants."""
-    return _rank(
-        [
-            (c.question, c.area, c.dimension, c.uplift, feasibility_of(c.effort), c.direction)
-            for c in candidates
-        ]
-    )
+    keyed = []
+    for c in candidates:
+        f = feasibility_of(c.effort)
+        keyed.append((-(c.uplift * f), c.question, c.area, c.dimension, c.uplift, f, c.direction))
+    return _rank(keyed)
 
 
 def rank_priorities_at(
@@ -175,28 +173,30 @@ def rank_priorities_at(
     uplifts: Sequence[float],
     *,
     codes: Sequence[str],
-    area_of: Sequence[int],
     area_codes: Sequence[str],
-    area_dimension: Sequence[int],
     dimension_codes: Sequence[str],
     feasibility: Sequence[float],
     directions: Sequence[str],
 ) -> tuple[Priority, ...]:
-    """Rank candidate question positions, reading codes and feasibility from bank arrays."""
-    rows = []
-    for i, uplift, direction in zip(candidates, uplifts, directions, strict=True):
-        a = area_of[i]
-        rows.append(
+    """Rank candidate question positions, reading codes and feasibility from bank arrays.
+
+    codes, area_codes and dimension_codes are per question position (its own code, its
+    area's and its dimension's).
+    """
+    return _rank(
+        [
             (
+                -(u * feasibility[i]),
                 codes[i],
-                area_codes[a],
-                dimension_codes[area_dimension[a]],
-                uplift,
+                area_codes[i],
+                dimension_codes[i],
+                u,
                 feasibility[i],
-                direction,
+                r,
             )
-        )
-    return _rank(rows)
+            for i, u, r in zip(candidates, uplifts, directions, strict=True)
+        ]
+    )
 
 
 _PLACEHOLDERS = ("organization", "segment", "area")
@@ -492,26 +492,27 @@ def select_plan(
             break
         if not picked.isdisjoint(remedies):
             continue
-        options = [
+        remedy_options = [
             (gain_of(question_dimension[i], delta[i]) * candidates[i], i)
             for i in remedies
             if i in candidates
         ]
-        if options:
-            take(_best_of(options, max([value for value, _ in options]), codes))
+        if remedy_options:
+            take(_best_of(remedy_options, max([value for value, _ in remedy_options]), codes))
 
     # Outside the lowest dimension a gain is half the candidate's share of the weighted mean,
     # which no pick changes (but in an area held at 0): those values are sorted once. Inside
     # it the minimum rises too, by at most the candidate's own dimension gain: a dimension's
     # candidates are sorted by that bound when it first is the lowest, and a scan stops once
     # the bound cannot win. Values are compared unrounded, and those within reach of the best
-    # once more rounded to 9 decimals, ties by code: the same choice as comparing them all
-    # rounded, without rounding them all.
+    # once more rounded to 9 decimals, ties by code (_best_of): the same choice as comparing
+    # them all rounded, without rounding them all. The scans collect every value within reach
+    # of the best, so the order of equal values in the sorted lists does not matter.
     weights = index.dimension_weight
     half = [0.0] * len(codes)
-    bounded: dict[int, list[_Ranked]] = {}
+    bounded: dict[int, list[tuple[float, int]]] = {}
 
-    def orders() -> list[_Ranked]:
+    def orders() -> list[tuple[float, int]]:
         total = state.total_weight
         bounded.clear()
         rows = []
@@ -519,15 +520,15 @@ def select_plan(
             if i not in picked:
                 # The value exactly as state.gain computes it outside the lowest dimension.
                 h = half[i] = 0.5 * (weights[question_dimension[i]] * delta[i] / total)
-                rows.append((-(h * f), codes[i], i))
+                rows.append((-(h * f), i))
         rows.sort()
         return rows
 
-    def bounded_of(d: int) -> list[_Ranked]:
+    def bounded_of(d: int) -> list[tuple[float, int]]:
         rows = bounded.get(d)
         if rows is None:
             rows = [
-                (-((half[i] + 0.5 * delta[i]) * candidates[i]), codes[i], i)
+                (-((half[i] + 0.5 * delta[i]) * candidates[i]), i)
                 for i in index.dimension_questions[d]
                 if i in candidates and i not in picked
             ]
@@ -544,7 +545,7 @@ def select_plan(
         second = state.second
         best_value = -math.inf
         options: list[tuple[float, int]] = []
-        for bound, _, i in bounded_of(lowest_at):
+        for bound, i in bounded_of(lowest_at):
             if i in picked:
                 continue
             if -bound < best_value - reach:
@@ -555,9 +556,10 @@ def select_plan(
             options.append((value, i))
             if value > best_value:
                 best_value = value
-        while cursor < len(flat) and flat[cursor][2] in picked:
+        while cursor < len(flat) and flat[cursor][1] in picked:
             cursor += 1
-        for negated, _, i in flat[cursor:]:
+        for j in range(cursor, len(flat)):
+            negated, i = flat[j]
             if i in picked or question_dimension[i] == lowest_at:
                 continue
             if -negated < best_value - reach:
@@ -596,6 +598,10 @@ def _prepared(
     return texts
 
 
+# The most filled texts kept per bank (a few megabytes); past it the memo starts afresh.
+_FILLED_TEXTS = 10_000
+
+
 def build_items(
     picks: Sequence[PlanPick],
     *,
@@ -623,23 +629,37 @@ def build_items(
         weekly_capacity(capacity_days_per_month),
     )
     week = timedelta(days=7)
+    filled_texts = index.filled_texts
     rows = []
     for pick, template, start_week in zip(picks, templates, starts, strict=True):
         i = pick.question
         a = index.area_of[i]
-        values = {"organization": organization, "segment": segment, "area": area_titles[a]}
         c = current[i]
         practice_from = 0.0 if c is None else c
         start = plan_start + week * start_week
         duration = template.duration_weeks
-        title, specific, kpi, unit, owner_role = _prepared(index, template, language)
+        texts = _prepared(index, template, language)
+        title, specific, kpi, unit, owner_role = texts
+        # The filled texts, kept per template and values: an organization's plans repeat them.
+        key = (texts, organization, segment, area_titles[a])
+        filled = filled_texts.get(key)
+        if filled is None:
+            if len(filled_texts) >= _FILLED_TEXTS:
+                filled_texts.clear()
+            values = {"organization": organization, "segment": segment, "area": area_titles[a]}
+            filled = filled_texts[key] = (
+                title.format_map(values),
+                specific.format_map(values),
+                kpi.format_map(values),
+            )
+        filled_title, filled_specific, filled_kpi = filled
         rows.append(
             (  # the fields of ActionItem
                 index.codes[i],
                 "scale_back" if practice_from > target[i] else "raise",
-                title.format_map(values),
-                specific.format_map(values),
-                kpi.format_map(values),
+                filled_title,
+                filled_specific,
+                filled_kpi,
                 unit,
                 template.kpi_direction,
                 None,
