@@ -346,9 +346,9 @@ def _dimension_results(
             dimension_titles[d],
             index.dimension_weight[d],
             scores.dimension_score[d],
-            tuple(areas[a] for a in area_indexes),
+            tuple(areas[span]),  # its areas: contiguous, dimension by dimension
         )
-        for d, area_indexes in enumerate(index.dimension_areas)
+        for d, span in enumerate(index.dimension_span)
     )
 
 
