@@ -36,6 +36,7 @@ __all__ = [
     "Scores",
     "aggregate",
     "alignment_by_discipline",
+    "alignment_from_areas",
     "area_score_of",
     "band_for",
     "bank_index",
@@ -752,12 +753,12 @@ def alignment_by_discipline(
         area_scores[1].append(area_score_of(n1, d1))
         area_scores[2].append(area_score_of(n2, d2))
     return {
-        d: _index_from_areas(index, area_scores[k], complete=complete)
+        d: alignment_from_areas(index, area_scores[k], complete=complete)
         for k, d in enumerate(DISCIPLINES)
     }
 
 
-def _index_from_areas(
+def alignment_from_areas(
     index: BankIndex, area_score: Sequence[float | None], *, complete: bool
 ) -> float | None:
     """Return AI from the area scores (complete: none is None, no dimension is empty)."""

@@ -11,7 +11,13 @@ from typing import NamedTuple, TypeAlias
 
 from scoring.bank import ActionTemplate
 from scoring.constants import COMPARE_DECIMALS, EPSILON, MONTHS_PER_YEAR, WEEKS_PER_YEAR
-from scoring.core import BankIndex, Scores, area_score_of, feasibility_of, weighted_mean
+from scoring.core import (
+    BankIndex,
+    Scores,
+    alignment_from_areas,
+    area_score_of,
+    feasibility_of,
+)
 from scoring.records import records
 from scoring.text import localize
 
@@ -287,6 +293,7 @@ class _PlanState:
         "area_den",
         "area_num",
         "area_score",
+        "complete",
         "contribution",
         "dimension_score",
         "index",
@@ -303,6 +310,8 @@ class _PlanState:
         self.area_num = list(scores.area_num)
         self.area_den = scores.area_den
         self.area_score = list(scores.area_score)
+        # Every area scored (and no dimension empty); picks never change which areas are.
+        self.complete = index.no_empty_dimension and None not in self.area_score
         self.dimension_score = list(scores.dimension_score)
         self.scored_weight = scores.dimension_scored_weight
         weights = index.dimension_weight
@@ -385,39 +394,19 @@ class _PlanState:
     def exact_index(self, areas: Iterable[int]) -> float | None:
         """Return AI of the current `cur` summed as a full scoring sums it.
 
-        Each changed area is re-summed in question order and each changed dimension re-averaged,
-        so the result is the index a re-score of `cur` gives, to the last bit.
+        Each changed area is re-summed in question order and the index computed from the area
+        scores as score() computes it, so the result is the index a re-score of `cur` gives,
+        to the last bit.
         """
         index = self.index
         contribution = self.contribution
         area_score = list(self.area_score)
-        dimensions = set()
         for a in areas:
             num = 0.0
             for c in contribution[index.area_span[a]]:
                 num += c
             area_score[a] = area_score_of(num, self.area_den[a])
-            dimensions.add(index.area_dimension[a])
-        dimension_score = list(self.dimension_score)
-        area_weight = index.area_weight
-        for d in dimensions:
-            values = []
-            weights = []
-            for b in index.dimension_areas[d]:
-                s = area_score[b]
-                if s is not None:
-                    values.append(s)
-                    weights.append(area_weight[b])
-            dimension_score[d] = weighted_mean(values, weights)
-        values = []
-        weights = []
-        for e, s in enumerate(dimension_score):
-            if s is not None:
-                values.append(s)
-                weights.append(index.dimension_weight[e])
-        if not values:
-            return None
-        return 0.5 * weighted_mean(values, weights) + 0.5 * min(values)
+        return alignment_from_areas(index, area_score, complete=self.complete)
 
 
 _Ranked: TypeAlias = tuple[float, str, int]  # (-value, code, position)
