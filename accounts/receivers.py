@@ -10,9 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import ngettext
 
 from accounts import services
+from accounts.middleware import LANGUAGE_COOKIE_PENDING
+from organizations.languages import CHOSEN_ATTRIBUTE
 
 
 @receiver(user_logged_in, dispatch_uid="resonance_session_verified")
@@ -21,6 +24,21 @@ def remember_verification(
 ) -> None:
     if request is not None and hasattr(request, "session"):
         services.session_mark_verified(request=request, user=user)
+
+
+@receiver(user_logged_in, dispatch_uid="resonance_stored_language")
+def restore_language(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    # The stored language applies from the first page after log-in, and the switcher's cookie
+    # is set to it, so the pages stay in it after logging out on this browser too.
+    if request is None or not hasattr(request, "session"):
+        return
+    code = services.user_language(user=user)
+    request.session[services.SESSION_LANGUAGE] = code
+    if code:
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        setattr(request, CHOSEN_ATTRIBUTE, True)
+        setattr(request, LANGUAGE_COOKIE_PENDING, code)
 
 
 @receiver(password_reset, dispatch_uid="resonance_reset_verifies_sole_address")

@@ -9,7 +9,12 @@ from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 from knox.models import AuthToken
 
+from accounts.models import Preferences
+from organizations.languages import language_supported
+
 SESSION_VERIFIED = "resonance_verified"
+# The user's stored language, kept in the session so pages need no query for it ("": none).
+SESSION_LANGUAGE = "resonance_language"
 
 
 def user_has_verified_address(*, user: Any) -> bool:
@@ -40,3 +45,29 @@ def api_tokens_revoke_all(*, user: Any) -> int:
     """Revoke every API token of the user; return how many there were."""
     deleted, _by_model = AuthToken.objects.filter(user=user).delete()
     return deleted
+
+
+def user_language(*, user: Any) -> str:
+    """Return the language the user chose and stored, or "" when the browser decides."""
+    stored = Preferences.objects.filter(user=user).values_list("language", flat=True).first()
+    return language_supported(stored) or ""
+
+
+def user_language_save(*, user: Any, language: str, request: HttpRequest | None = None) -> str:
+    """Store the user's language ("" lets the browser decide again); return what was stored."""
+    code = language_supported(language) or ""
+    Preferences.objects.update_or_create(user=user, defaults={"language": code})
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_LANGUAGE] = code
+    return code
+
+
+def session_language(*, request: HttpRequest, user: Any) -> str:
+    """Return the user's stored language, read from the database once per session.
+
+    A choice made in another session (another browser) shows here from the next log-in.
+    """
+    cached = request.session.get(SESSION_LANGUAGE)
+    if cached is None:
+        cached = request.session[SESSION_LANGUAGE] = user_language(user=user)
+    return language_supported(cached) or ""

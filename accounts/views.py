@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.views import LoginView as AllauthLoginView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,11 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
+from accounts import services
 from accounts.http import AuthenticatedHttpRequest
 from api import tokens
 from api.forms import TokenCreateForm
 from banks.selectors import bank_answer_minutes, bank_published
+from organizations.languages import language_supported
 
 
 @login_required
@@ -73,3 +77,21 @@ class LoginView(AllauthLoginView):
 
 
 login_view = LoginView.as_view()
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch the language (Django's set_language) and store it on a logged-in user's account.
+
+    Django's view sets the cookie and redirects to `next` only on this site; a code that is not
+    one of the site's languages changes nothing.
+    """
+    code = language_supported(request.POST.get("language"))
+    response = set_language(request)
+    if code is None or request.POST.get("language") != code:
+        # Django accepts any language it has translations for; this site speaks four.
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+        return response
+    if request.user.is_authenticated:
+        services.user_language_save(user=request.user, language=code, request=request)
+    return response

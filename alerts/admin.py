@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from alerts.models import AlertSettings, Digest, DriftEvent, WebhookPost
 from alerts.webhooks import masked
@@ -18,7 +19,7 @@ class AlertSettingsAdmin(admin.ModelAdmin):
     exclude = ("webhook_url",)  # a secret: the admin shows it masked, like the app
     readonly_fields = ("webhook",)
 
-    @admin.display(description="webhook")
+    @admin.display(description=_("webhook"))
     def webhook(self, obj: AlertSettings) -> str:
         return masked(obj.webhook_url)
 

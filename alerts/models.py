@@ -22,21 +22,30 @@ class AlertSettings(models.Model):
     """What the owners of one organization want to hear about, and where besides e-mail."""
 
     organization = models.OneToOneField(
-        Organization, on_delete=models.CASCADE, related_name="alert_settings"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="alert_settings",
+        verbose_name=_("organization"),
     )
-    kinds = models.JSONField(default=all_kinds)
+    kinds = models.JSONField(default=all_kinds, verbose_name=_("kinds"))
     # A Slack or Teams incoming webhook: a secret, so pages only ever show it masked.
-    webhook_url = models.CharField(max_length=500, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    webhook_url = models.CharField(max_length=500, blank=True, verbose_name=_("webhook url"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
 
     class Meta:
-        verbose_name_plural = "alert settings"
+        verbose_name = _("alert settings")
+        verbose_name_plural = _("alert settings")
 
     def __str__(self) -> str:
-        return f"alert settings of {self.organization_id}"
+        return _("alert settings of %(organization)s") % {"organization": self.organization_id}
 
 
 class DriftEvent(models.Model):
@@ -44,16 +53,23 @@ class DriftEvent(models.Model):
     task may see the same overdue action every day, it is recorded (and told) once."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="drift_events"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="drift_events",
+        verbose_name=_("organization"),
     )
-    kind = models.CharField(max_length=20, choices=EventKind)
-    subject = models.CharField(max_length=64)
-    period = models.CharField(max_length=32)
+    kind = models.CharField(max_length=20, choices=EventKind, verbose_name=_("kind"))
+    subject = models.CharField(max_length=64, verbose_name=_("subject"))
+    period = models.CharField(max_length=32, verbose_name=_("period"))
     # What the digest says about it: names and figures as they were when it was recorded.
-    detail = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    detail = models.JSONField(default=dict, verbose_name=_("detail"))
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
 
     class Meta:
+        verbose_name = _("drift event")
+        verbose_name_plural = _("drift events")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "kind", "subject", "period"], name="drift_event_once"
@@ -69,20 +85,28 @@ class Digest(models.Model):
     """The weekly e-mail to one person: at most one per recipient per ISO week."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drift_digests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="drift_digests",
+        verbose_name=_("recipient"),
     )
-    week = models.CharField(max_length=8)  # ISO week, e.g. 2026-W49
-    events = models.ManyToManyField(DriftEvent, related_name="digests")
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    week = models.CharField(max_length=8, verbose_name=_("week"))  # ISO week, e.g. 2026-W49
+    events = models.ManyToManyField(DriftEvent, related_name="digests", verbose_name=_("events"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
 
     class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
         constraints = [
             models.UniqueConstraint(fields=["recipient", "week"], name="digest_once_a_week")
         ]
 
     def __str__(self) -> str:
-        return f"digest {self.week} for {self.recipient_id}"
+        return _("digest %(week)s for %(recipient)s") % {
+            "week": self.week,
+            "recipient": self.recipient_id,
+        }
 
 
 class WebhookPost(models.Model):
@@ -94,17 +118,26 @@ class WebhookPost(models.Model):
         FAILED = "failed", _("Failed")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="webhook_posts"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="webhook_posts",
+        verbose_name=_("organization"),
     )
-    week = models.CharField(max_length=8)
-    events = models.ManyToManyField(DriftEvent, related_name="webhook_posts")
-    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    week = models.CharField(max_length=8, verbose_name=_("week"))
+    events = models.ManyToManyField(
+        DriftEvent, related_name="webhook_posts", verbose_name=_("events")
+    )
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.PENDING, verbose_name=_("status")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.CharField(max_length=300, blank=True, verbose_name=_("last error"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
 
     class Meta:
+        verbose_name = _("webhook post")
+        verbose_name_plural = _("webhook posts")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "week"], name="webhook_post_once_a_week"
@@ -112,4 +145,7 @@ class WebhookPost(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"webhook post {self.week} for {self.organization_id}"
+        return _("webhook post %(week)s for %(organization)s") % {
+            "week": self.week,
+            "organization": self.organization_id,
+        }

@@ -13,20 +13,24 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alerts import webhooks
 from alerts.models import AlertSettings, Digest, DriftEvent, EventKind, WebhookPost
+from organizations.languages import language_active, language_of, language_override
+from organizations.mail import send_mail
 from organizations.models import Membership, Organization, grant_in_force
 from pulses.models import Pulse
 from pulses.selectors import latest_area_drops
@@ -420,10 +424,14 @@ def describe(event: DriftEvent, *, organization_name: str = "") -> str:
             "due": _date(d.get("due")),
         }
     if event.kind == EventKind.CYCLE_STALE:
-        return _(
+        days = d.get("days", "")
+        return ngettext(
+            "The last full cycle started on %(started)s; the review interval is %(days)s day: "
+            "time to reassess.",
             "The last full cycle started on %(started)s; the review interval is %(days)s days: "
-            "time to reassess."
-        ) % {"started": _date(d.get("started")), "days": d.get("days", "")}
+            "time to reassess.",
+            days if isinstance(days, int) else 2,
+        ) % {"started": _date(d.get("started")), "days": _number(days)}
     if event.kind == EventKind.KPI_BEHIND:
         return _(
             "“%(title)s”: %(kpi)s is behind its plan — %(value)s %(unit)s on %(on)s, "
@@ -431,19 +439,32 @@ def describe(event: DriftEvent, *, organization_name: str = "") -> str:
         ) % {
             "title": d.get("title", ""),
             "kpi": d.get("kpi", ""),
-            "value": d.get("value", ""),
+            "value": _number(d.get("value", "")),
             "unit": d.get("unit", ""),
             "on": _date(d.get("on")),
-            "expected": d.get("expected", ""),
+            "expected": _number(d.get("expected", "")),
         }
     if event.kind == EventKind.PULSE_DROP:
         return _("%(area)s fell from %(previous)s to %(current)s in the pulse of %(on)s.") % {
             "area": d.get("area", ""),
-            "previous": d.get("previous", ""),
-            "current": d.get("current", ""),
+            "previous": _number(d.get("previous", "")),
+            "current": _number(d.get("current", "")),
             "on": _date(d.get("on")),
         }
     return str(event)
+
+
+def _number(value: Any) -> str:
+    """A stored figure ("12.5", 70) written the way the active language writes numbers."""
+    from django.utils import formats
+
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return formats.number_format(number)
 
 
 def _date(value: str | None) -> str:
@@ -478,9 +499,30 @@ def digest_send(*, digest_id: int) -> bool:
     if digest is None or digest.sent_at is not None:
         return False
     news = _news(digest.events.select_related("organization"))
+    with language_override(_digest_language(digest, news)):
+        return _digest_send_written(digest=digest, news=news)
+
+
+def _digest_language(digest: Digest, news: list[OrganizationNews]) -> str:
+    """Return the recipient's stored language, else the first organization's."""
+    try:
+        stored = digest.recipient.preferences.language
+    except ObjectDoesNotExist:
+        stored = ""
+    if stored:
+        return str(stored)
+    return language_of(news[0].organization) if news else language_active()
+
+
+def _digest_send_written(*, digest: Digest, news: list[OrganizationNews]) -> bool:
     count = sum(len(item.lines) for item in news)
     send_mail(
-        _("Resonance: %(count)s thing(s) to look at this week") % {"count": count},
+        ngettext(
+            "Resonance: %(count)s thing to look at this week",
+            "Resonance: %(count)s things to look at this week",
+            count,
+        )
+        % {"count": count},
         render_to_string("alerts/email_digest.txt", {"news": news, "week": digest.week}),
         settings.DEFAULT_FROM_EMAIL,
         [digest.recipient.email],

@@ -10,6 +10,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import AnswerForm
 from assessments.models import Assessment
@@ -26,8 +28,8 @@ from reports.kpi_files import RawRow
 from reports.models import ActionItem, KpiReading, Report
 from reports.selectors import action_item_can_edit, action_note_can_edit
 
-NOT_A_MEMBER = "Only members of the organization answer its questionnaire."
-KPI_RECORD_FORBIDDEN = (
+NOT_A_MEMBER = _("Only members of the organization answer its questionnaire.")
+KPI_RECORD_FORBIDDEN = _(
     "Only an owner, a consultant with access or the member the action is assigned to records "
     "its KPI."
 )
@@ -103,7 +105,8 @@ def answer_set_save(
         problems = {} if form.is_valid() else _form_errors(form)
         if code in seen:
             problems.setdefault("question", []).append(
-                f"This question is answered twice in the set (first at position {seen[code]})."
+                gettext("This question is answered twice in the set (first at position %(first)s).")
+                % {"first": seen[code]}
             )
         seen.setdefault(code, position)
         forms.append(form)
@@ -143,7 +146,7 @@ def answer_set_save(
     )
 
 
-CONSULTANT_NOTE_FORBIDDEN = "Only a consultant with access to the organization writes this note."
+CONSULTANT_NOTE_FORBIDDEN = _("Only a consultant with access to the organization writes this note.")
 FORM_FIELDS = ("assignee", "due", "status", "progress_note", "consultant_note")
 
 
@@ -177,7 +180,7 @@ def report_rebuild(*, assessment: Assessment, user: User) -> Report:
         raise ConflictError(str(exc)) from exc
 
 
-CLOSE_FORBIDDEN = "Only an owner of the organization may close its cycles."
+CLOSE_FORBIDDEN = _("Only an owner of the organization may close its cycles.")
 
 
 def cycle_close(*, assessment: Assessment, user: User) -> Report:

@@ -1,5 +1,6 @@
 """Page-numbered lists whose page size a client may choose within a bound."""
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -19,7 +20,11 @@ class ApiPagination(PageNumberPagination):
             return self.page_size
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
             raise ValidationError(
-                {"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]}
+                {
+                    "page_size": [
+                        _("Give a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+                    ]
+                }
             )
         return int(raw)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -227,7 +228,7 @@ class FormValue(serializers.Field):
         if data is None:
             return None
         if isinstance(data, bool) or not isinstance(data, int | str):
-            raise serializers.ValidationError("Give a string, a whole number or null.")
+            raise serializers.ValidationError(_("Give a string, a whole number or null."))
         return str(data)
 
     def to_representation(self, value: Any) -> Any:
@@ -239,7 +240,7 @@ class StringValue(FormValue):
 
     def to_internal_value(self, data: Any) -> str | None:
         if data is not None and not isinstance(data, str):
-            raise serializers.ValidationError("Give a string or null.")
+            raise serializers.ValidationError(_("Give a string or null."))
         return super().to_internal_value(data)
 
 
@@ -315,7 +316,7 @@ class StrictBooleanField(serializers.BooleanField):
 
     def to_internal_value(self, data: Any) -> bool:
         if not isinstance(data, bool):
-            raise serializers.ValidationError("Give true or false.")
+            raise serializers.ValidationError(_("Give true or false."))
         return data
 
 

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -55,7 +56,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def get_object(self) -> Any:
         raw = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
-            raise Http404("No such object.")
+            raise Http404(_("No such object."))
         return super().get_object()
 
 
@@ -95,7 +96,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         organization = self.get_object()
         assessment = assessment_latest_scored(organization=organization)
         if assessment is None:
-            raise Http404("This organization has no scored result yet.")
+            raise Http404(_("This organization has no scored result yet."))
         report = assessment.report
         report.assessment = assessment
         return Response(serializers.ResultSerializer(report).data)
@@ -227,7 +228,7 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         user = cast(User, request.user)  # IsAuthenticated, the default, let only users in
         if not raw_answers.raw_answers_can_export(user=user, organization=cycle.organization):
             return Response(
-                {"detail": "Only owners and consultants read the raw answers."},
+                {"detail": _("Only owners and consultants read the raw answers.")},
                 status=status.HTTP_403_FORBIDDEN,
             )
         chunks = raw_answers.raw_answer_json(organization=cycle.organization, cycle_id=cycle.pk)

@@ -1,6 +1,7 @@
 """Django admin for assessment cycles."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Response
 from organizations.admin_zones import OrganizationZoneAdmin, local_time_column
@@ -23,5 +24,5 @@ class AssessmentAdmin(OrganizationZoneAdmin):
     readonly_fields = ("strategy_snapshot", "created_at", "closed_at")
     inlines = (ResponseInline,)
 
-    created_local = local_time_column("created_at", "created (organization's time)")
-    closed_local = local_time_column("closed_at", "closed (organization's time)")
+    created_local = local_time_column("created_at", _("created (organization's time)"))
+    closed_local = local_time_column("closed_at", _("closed (organization's time)"))

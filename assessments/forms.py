@@ -22,6 +22,7 @@ from banks.models import SCALE_MAX, SCALE_MIN, Question
 from banks.selectors import bank_target
 from banks.services import bank_layout
 from organizations.addresses import normalize_email
+from organizations.languages import language_field
 from organizations.models import Level, Organization
 
 
@@ -70,9 +71,9 @@ def _clean_closes_on(value: date | None) -> date | None:
 
 class CycleStartForm(forms.Form):
     label = forms.CharField(
-        label="Name of the cycle",
+        label=_("Name of the cycle"),
         max_length=40,
-        help_text="Usually the quarter, for example “2026-Q4”. You will compare cycles by it.",
+        help_text=_("Usually the quarter, for example “2026-Q4”. You will compare cycles by it."),
     )
     remind_after_days = _remind_after_days_field()
     closes_on = _closes_on_field()
@@ -81,7 +82,7 @@ class CycleStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Start the cycle"))
+        self.helper.add_input(Submit("submit", gettext("Start the cycle")))
 
     def clean_label(self) -> str:
         label = self.cleaned_data["label"].strip()
@@ -108,13 +109,13 @@ class CycleScheduleForm(forms.Form):
         return _clean_closes_on(self.cleaned_data["closes_on"])
 
 
-SCALE_CHOICES = [*SCALE_ANCHORS, (DONT_KNOW, "Don't know")]
+SCALE_CHOICES = [*SCALE_ANCHORS, (DONT_KNOW, _("Don't know"))]
 
 
 TARGET_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 
-NOT_IN_QUESTIONNAIRE = "This question is not part of this questionnaire."
+NOT_IN_QUESTIONNAIRE = _("This question is not part of this questionnaire.")
 
 
 class AnswerForm(forms.Form):
@@ -127,8 +128,8 @@ class AnswerForm(forms.Form):
     current = forms.ChoiceField(
         choices=SCALE_CHOICES,
         error_messages={
-            "required": "Pick a point on the scale, or “don't know”, to save this answer.",
-            "invalid_choice": "Pick a whole number from 1 to 5, or “don't know”.",
+            "required": _("Pick a point on the scale, or “don't know”, to save this answer."),
+            "invalid_choice": _("Pick a whole number from 1 to 5, or “don't know”."),
         },
     )
     target = forms.TypedChoiceField(
@@ -136,14 +137,16 @@ class AnswerForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        error_messages={"invalid_choice": "The target must be a whole number from 1 to 5."},
+        error_messages={"invalid_choice": _("The target must be a whole number from 1 to 5.")},
     )
     comment = forms.CharField(
         required=False,
         max_length=COMMENT_MAX_LENGTH,
         error_messages={
-            "max_length": "Keep the comment under %(limit_value)s characters "
-            "(it has %(show_value)s). Nothing was saved."
+            "max_length": _(
+                "Keep the comment under %(limit_value)s characters "
+                "(it has %(show_value)s). Nothing was saved."
+            )
         },
     )
 
@@ -167,7 +170,7 @@ class AnswerForm(forms.Form):
         cleaned = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if not self.with_target:
             if self.data.get("target"):
-                self.add_error("target", "Only the owner states what the strategy needs.")
+                self.add_error("target", gettext("Only the owner states what the strategy needs."))
             cleaned["target"] = None
         elif cleaned.get("target") is not None and cleaned.get("question") is not None:
             # An owner who keeps the bank's suggestion states no override of their own.
@@ -178,11 +181,21 @@ class AnswerForm(forms.Form):
 
     def error_list(self) -> list[str]:
         """Return every error as one sentence, the field's name first where it helps."""
-        names = {"current": "Rating", "target": "What our strategy needs", "comment": "Comment"}
+        names = {
+            "current": gettext("Rating"),
+            "target": gettext("What our strategy needs"),
+            "comment": gettext("Comment"),
+        }
         messages: list[str] = []
         for name, errors in self.errors.items():
-            prefix = f"{names[name]}: " if name in names else ""
-            messages.extend(prefix + str(error) for error in errors)
+            for error in errors:
+                if name in names:
+                    # Translators: a field's name, then one of its error messages.
+                    messages.append(
+                        gettext("%(field)s: %(error)s") % {"field": names[name], "error": error}
+                    )
+                else:
+                    messages.append(str(error))
         return messages
 
 
@@ -315,22 +328,30 @@ class InvitationForm(forms.Form):
     MAX_ADDRESSES = 100
 
     managers = forms.CharField(
-        label="Managers' e-mail addresses",
+        label=_("Managers' e-mail addresses"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "ana@example.com, ben@example.com"}),
-        help_text="One per line, or separated by commas.",
+        help_text=_("One per line, or separated by commas."),
     )
     staff = forms.CharField(
-        label="Staff e-mail addresses",
+        label=_("Staff e-mail addresses"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "chris@example.com"}),
-        help_text="One per line, or separated by commas.",
+        help_text=_("One per line, or separated by commas."),
+    )
+    language = language_field(
+        label=_("Language of these invitations"),
+        blank_label=_("The organization's language"),
+        help_text=_(
+            "The e-mail and the questionnaire are in this language; each person can still "
+            "switch on the page. Invite people who read another language in a separate batch."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Send the invitations"))
+        self.helper.add_input(Submit("submit", gettext("Send the invitations")))
 
     def _clean_addresses(self, name: str) -> list[str]:
         addresses = _split_addresses(self.cleaned_data.get(name, ""))
@@ -342,7 +363,7 @@ class InvitationForm(forms.Form):
                 bad.append(address)
         if bad:
             raise forms.ValidationError(
-                "Not an e-mail address: %(bad)s", params={"bad": ", ".join(bad)}
+                _("Not an e-mail address: %(bad)s"), params={"bad": ", ".join(bad)}
             )
         return list(dict.fromkeys(normalize_email(address) for address in addresses))
 
@@ -360,14 +381,14 @@ class InvitationForm(forms.Form):
         both = set(managers) & set(staff)
         if both:
             raise forms.ValidationError(
-                "Invite each person at one level only: %(both)s",
+                _("Invite each person at one level only: %(both)s"),
                 params={"both": ", ".join(sorted(both))},
             )
         if not managers and not staff:
-            raise forms.ValidationError("Enter at least one e-mail address.")
+            raise forms.ValidationError(_("Enter at least one e-mail address."))
         if len(managers) + len(staff) > self.MAX_ADDRESSES:
             raise forms.ValidationError(
-                "Invite at most %(n)s people at a time.", params={"n": self.MAX_ADDRESSES}
+                _("Invite at most %(n)s people at a time."), params={"n": self.MAX_ADDRESSES}
             )
         return cleaned
 

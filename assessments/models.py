@@ -5,23 +5,25 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from banks.models import SCALE_MAX, SCALE_MIN, Question, QuestionBank, scale_validators
+from organizations.languages import language_choices
 from organizations.models import Level, Organization
 
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
-        SCORED = "scored", "Scored"
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        SCORED = "scored", _("Scored")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="assessments"
     )
     bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="assessments")
-    label = models.CharField(max_length=40, help_text="For example “2026-Q4”.")
+    label = models.CharField(max_length=40, help_text=_("For example “2026-Q4”."))
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     strategy_snapshot = models.JSONField(default=dict)
     created_by = models.ForeignKey(
@@ -62,7 +64,7 @@ class Invitation(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     level = models.CharField(
-        max_length=10, choices=[(Level.MANAGER, "Manager"), (Level.STAFF, "Staff")]
+        max_length=10, choices=[(Level.MANAGER, _("Manager")), (Level.STAFF, _("Staff"))]
     )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -73,6 +75,10 @@ class Invitation(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     # The automatic reminder goes once per person; this records that it went.
     auto_reminded_at = models.DateTimeField(null=True, blank=True)
+    # The language the owner chose for this person's mails and pages; blank: the organization's.
+    language = models.CharField(
+        _("language"), max_length=8, choices=language_choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["assessment", "created_at"]
@@ -124,17 +130,17 @@ class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     current = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=scale_validators, help_text="Empty means “don't know”."
+        null=True, blank=True, validators=scale_validators, help_text=_("Empty means “don't know”.")
     )
     target = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=scale_validators, help_text="Owner only."
+        null=True, blank=True, validators=scale_validators, help_text=_("Owner only.")
     )
     comment = models.TextField(blank=True, max_length=2000)
     updated_at = models.DateTimeField(auto_now=True)
     # The questionnaire numbers each change it sends; a batch that arrives late (a retry, a tab
     # closed mid-save) never overwrites an answer saved from a later change.
     client_seq = models.BigIntegerField(
-        default=0, help_text="Sequence number of the questionnaire change last saved."
+        default=0, help_text=_("Sequence number of the questionnaire change last saved.")
     )
 
     class Meta:

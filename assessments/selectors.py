@@ -158,7 +158,7 @@ class Questionnaire:
         for step in self.steps:
             if step.dimension.code == code:
                 return step
-        raise Http404("No such step in this questionnaire.")
+        raise Http404(_("No such step in this questionnaire."))
 
     def neighbours(self, code: str) -> tuple[DimensionStep | None, DimensionStep | None]:
         """Return the steps before and after the given one."""
@@ -313,7 +313,7 @@ def participation(*, assessment: Assessment) -> list[LevelCount]:
     return [
         LevelCount(
             level=level.value,
-            label=level.label,
+            label=str(level.label),
             invited=invited.get(level.value, 0),
             started=started.get(level.value, 0),
             submitted=submitted.get(level.value, 0),

@@ -11,13 +11,17 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from banks.admin_translations import TranslationsAdminMixin
 from banks.forms import SCALE_ANCHORS
 from banks.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
+from banks.selectors import bank_missing_translations
 from banks.services import (
     BankDraftExistsError,
     BankInvalidError,
@@ -28,20 +32,29 @@ from banks.services import (
     bank_preview,
     bank_problems,
     bank_publish,
+    bank_text_language,
     bank_to_engine,
+    language_name,
 )
 from organizations.models import ValueDiscipline
 from reports.bands import band_label
 from scoring.bank import Bank, BankError
 from scoring.constants import DISCIPLINES
+from scoring.text import localize
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
 
-LOCKED_NOTICE = gettext_lazy(
-    "{bank} is {status} and read-only: assessments that use it must keep their scores. "
-    "To change it, open the bank version and choose “New draft from this version”."
-)
+LOCKED_NOTICES: dict[str, Promise] = {
+    QuestionBank.Status.PUBLISHED: gettext_lazy(
+        "%(bank)s is published and read-only: assessments that use it must keep their scores. "
+        "To change it, open the bank version and choose “New draft from this version”."
+    ),
+    QuestionBank.Status.RETIRED: gettext_lazy(
+        "%(bank)s is retired and read-only: assessments that use it must keep their scores. "
+        "To change it, open the bank version and choose “New draft from this version”."
+    ),
+}
 
 
 method_decorator_post = method_decorator(require_POST)
@@ -109,19 +122,15 @@ class DraftOnlyAdmin(SimpleHistoryAdmin):
         obj = self.get_object(request, object_id)
         bank = bank_of(obj)
         if request.method == "GET" and bank is not None and not bank.is_draft:
-            messages.warning(
-                request,
-                str(LOCKED_NOTICE).format(
-                    bank=bank.label, status=bank.get_status_display().lower()
-                ),
-            )
+            notice = LOCKED_NOTICES.get(bank.status, LOCKED_NOTICES[QuestionBank.Status.RETIRED])
+            messages.warning(request, str(notice) % {"bank": bank.label})
         return super().change_view(request, object_id, form_url, extra_context)
 
 
 QUESTION_FIELDSETS: "_FieldsetSpec" = (
     (None, {"fields": ("code", "text", "help", "weight", "position", "continues")}),
     (
-        "What each strategy needs (targets, 1–5)",
+        gettext_lazy("What each strategy needs (targets, 1–5)"),
         {
             "fields": (
                 (
@@ -133,7 +142,7 @@ QUESTION_FIELDSETS: "_FieldsetSpec" = (
         },
     ),
     (
-        "SMART action template",
+        gettext_lazy("SMART action template"),
         {
             "fields": (
                 "action_title",
@@ -146,10 +155,12 @@ QUESTION_FIELDSETS: "_FieldsetSpec" = (
         },
     ),
     (
-        "Scale-back template (when practice goes beyond what the strategy needs)",
+        gettext_lazy("Scale-back template (when practice goes beyond what the strategy needs)"),
         {
             "classes": ("collapse",),
-            "description": "Leave the title empty when going beyond the target needs no action.",
+            "description": gettext_lazy(
+                "Leave the title empty when going beyond the target needs no action."
+            ),
             "fields": (
                 "scale_back_title",
                 "scale_back_specific",
@@ -163,14 +174,14 @@ QUESTION_FIELDSETS: "_FieldsetSpec" = (
 )
 
 
-class DimensionInline(DraftOnlyInline, admin.TabularInline):
+class DimensionInline(TranslationsAdminMixin, DraftOnlyInline, admin.TabularInline):
     model = Dimension
     extra = 0
     fields = ("position", "code", "title", "weight")
     show_change_link = True
 
 
-class RuleInline(DraftOnlyInline, admin.StackedInline):
+class RuleInline(TranslationsAdminMixin, DraftOnlyInline, admin.StackedInline):
     model = ConsistencyRule
     extra = 0
     fields = (("code", "severity", "position"), "message", "condition", "remedies")
@@ -181,7 +192,7 @@ BANK_FILE_MAX_BYTES = 2 * 1024 * 1024  # the default bank is about 75 KB
 
 class BankImportForm(forms.Form):
     file = forms.FileField(
-        label="Question bank file (YAML)",
+        label=gettext_lazy("Question bank file (YAML)"),
         help_text=gettext_lazy(
             "The format that “Download YAML” produces and the README's “The question bank” "
             "section describes. It is loaded as a new draft version."
@@ -192,18 +203,21 @@ class BankImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > BANK_FILE_MAX_BYTES:
             raise forms.ValidationError(
-                f"This file is {upload.size / 1024 / 1024:.1f} MB; a question bank file can be "
-                f"at most {BANK_FILE_MAX_BYTES // 1024 // 1024} MB."
+                _("This file is %(size)s MB; a question bank file can be at most %(limit)s MB.")
+                % {
+                    "size": number_format(upload.size / 1024 / 1024, decimal_pos=1),
+                    "limit": number_format(BANK_FILE_MAX_BYTES // 1024 // 1024),
+                }
             )
         return upload
 
 
 @admin.register(QuestionBank)
-class QuestionBankAdmin(DraftOnlyAdmin):
+class QuestionBankAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
     list_display = ("slug", "version", "title", "status", "published_at")
     list_filter = ("status", "slug")
     search_fields = ("slug", "title")
-    readonly_fields = ("status", "published_at", "created_at", "copied_from")
+    readonly_fields = ("status", "language", "published_at", "created_at", "copied_from")
     inlines = (DimensionInline, RuleInline)
     change_form_template = "admin/banks/questionbank/change_form.html"
     change_list_template = "admin/banks/questionbank/change_list.html"
@@ -226,6 +240,22 @@ class QuestionBankAdmin(DraftOnlyAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        bank = self.get_object(request, object_id)
+        if bank is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "missing_translations": bank_missing_translations(bank_row=bank),
+                "bank_language_name": language_name(bank.language),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def _bank(self, request: HttpRequest, pk: int, *, change: bool) -> QuestionBank:
         bank = get_object_or_404(QuestionBank, pk=pk)
@@ -279,7 +309,11 @@ class QuestionBankAdmin(DraftOnlyAdmin):
         except BankInvalidError as exc:
             messages.error(
                 request,
-                _("%(bank)s was not published: %(count)d problem(s).")
+                ngettext(
+                    "%(bank)s was not published: %(count)d problem.",
+                    "%(bank)s was not published: %(count)d problems.",
+                    len(exc.problems),
+                )
                 % {"bank": bank.label, "count": len(exc.problems)},
             )
             for problem in exc.problems:
@@ -324,7 +358,7 @@ class QuestionBankAdmin(DraftOnlyAdmin):
                 text = upload.read().decode("utf-8")
                 draft = bank_import_draft(text=text, source=upload.name)
             except UnicodeDecodeError:
-                problems = [f"{upload.name}: the file is not UTF-8 text"]
+                problems = [_("%(file)s: the file is not UTF-8 text") % {"file": upload.name}]
             except BankError as exc:
                 problems = [str(problem) for problem in exc.problems]
             except BankDraftExistsError as exc:
@@ -339,7 +373,7 @@ class QuestionBankAdmin(DraftOnlyAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import a question bank",
+            "title": _("Import a question bank"),
             "form": form,
             "problems": problems,
         }
@@ -351,9 +385,16 @@ class QuestionBankAdmin(DraftOnlyAdmin):
         if discipline not in DISCIPLINES:
             discipline = DISCIPLINES[0]
         problems = [str(p) for p in bank_problems(bank_row=bank)]
-        result = None if problems else bank_preview(bank_row=bank, value_discipline=discipline)
+        language = bank_text_language()
+        result = (
+            None
+            if problems
+            else bank_preview(bank_row=bank, value_discipline=discipline, language=language)
+        )
         context = {
-            "questionnaire": [] if problems else _questionnaire(bank_to_engine(bank), discipline),
+            "questionnaire": []
+            if problems
+            else _questionnaire(bank_to_engine(bank), discipline, language),
             "scale": SCALE_ANCHORS,
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -370,16 +411,32 @@ class QuestionBankAdmin(DraftOnlyAdmin):
         return TemplateResponse(request, "admin/banks/questionbank/preview.html", context)
 
 
-def _questionnaire(bank: Bank, discipline: str) -> list[dict[str, Any]]:
+# One whole sentence per strategy, so that each language writes the strategy's name its own way.
+SUGGESTED_TARGET = {
+    "operational_excellence": gettext_lazy(
+        "Suggested target for operational excellence: %(target)s"
+    ),
+    "product_leadership": gettext_lazy("Suggested target for product leadership: %(target)s"),
+    "customer_intimacy": gettext_lazy("Suggested target for customer intimacy: %(target)s"),
+}
+
+
+def _questionnaire(bank: Bank, discipline: str, language: str) -> list[dict[str, Any]]:
     """Return the bank laid out as the wizard shows it, with the discipline's suggested targets."""
+    sentence = str(SUGGESTED_TARGET[discipline])
     return [
         {
-            "title": dimension.title,
+            "title": localize(dimension.title, language),
             "areas": [
                 {
-                    "title": area.title,
+                    "title": localize(area.title, language),
                     "questions": [
-                        {"text": q.text, "help": q.help, "target": q.targets[discipline]}
+                        {
+                            "text": localize(q.text, language),
+                            "help": localize(q.help, language),
+                            "target": q.targets[discipline],
+                            "suggested": sentence % {"target": q.targets[discipline]},
+                        }
                         for q in area.questions
                     ],
                 }
@@ -390,7 +447,7 @@ def _questionnaire(bank: Bank, discipline: str) -> list[dict[str, Any]]:
     ]
 
 
-class AreaInline(DraftOnlyInline, admin.TabularInline):
+class AreaInline(TranslationsAdminMixin, DraftOnlyInline, admin.TabularInline):
     model = Area
     extra = 0
     fields = ("position", "code", "title", "weight")
@@ -398,7 +455,7 @@ class AreaInline(DraftOnlyInline, admin.TabularInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(DraftOnlyAdmin):
+class DimensionAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
     draft_parent = ("bank", "status")
     list_display = ("code", "title", "bank", "weight")
     list_select_related = ("bank",)
@@ -407,7 +464,7 @@ class DimensionAdmin(DraftOnlyAdmin):
     inlines = (AreaInline,)
 
 
-class QuestionInline(DraftOnlyInline, admin.StackedInline):
+class QuestionInline(TranslationsAdminMixin, DraftOnlyInline, admin.StackedInline):
     model = Question
     extra = 0
     fieldsets = QUESTION_FIELDSETS
@@ -415,7 +472,7 @@ class QuestionInline(DraftOnlyInline, admin.StackedInline):
 
 
 @admin.register(Area)
-class AreaAdmin(DraftOnlyAdmin):
+class AreaAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
     draft_parent = ("dimension", "bank__status")
     list_display = ("code", "title", "dimension", "weight")
     list_select_related = ("dimension",)
@@ -425,7 +482,7 @@ class AreaAdmin(DraftOnlyAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(DraftOnlyAdmin):
+class QuestionAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
     draft_parent = ("area", "dimension__bank__status")
     list_display = ("code", "short_text", "area", "weight")
     list_filter = ("area__dimension__bank", "area__dimension__code", "area__code")
@@ -433,13 +490,13 @@ class QuestionAdmin(DraftOnlyAdmin):
     list_select_related = ("area__dimension__bank",)
     fieldsets = ((None, {"fields": ("area",)}), *QUESTION_FIELDSETS)
 
-    @admin.display(description="statement")
+    @admin.display(description=gettext_lazy("statement"))
     def short_text(self, obj: Question) -> str:
         return obj.text if len(obj.text) <= 80 else obj.text[:77] + "…"
 
 
 @admin.register(ConsistencyRule)
-class ConsistencyRuleAdmin(DraftOnlyAdmin):
+class ConsistencyRuleAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
     draft_parent = ("bank", "status")
     list_display = ("code", "severity", "bank")
     list_select_related = ("bank",)

@@ -1,9 +1,12 @@
 """Reads about question banks."""
 
 import math
+from dataclasses import dataclass
 
-from banks.models import Question, QuestionBank
-from banks.services import TARGET_FIELDS
+from django.utils.translation import gettext as _
+
+from banks.models import Area, ConsistencyRule, Dimension, Question, QuestionBank, Translated
+from banks.services import TARGET_FIELDS, bank_languages, field_name, language_name
 
 
 def bank_published(*, slug: str = "smb-alignment") -> QuestionBank | None:
@@ -45,3 +48,78 @@ def question_lineage(*, bank_row: QuestionBank) -> dict[str, str]:
         .exclude(continues="")
         .values_list("code", "continues")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MissingTexts:
+    """One bank row's texts that have no translation into a language."""
+
+    label: str  # which row, as an admin reads it: "Question market.customers.feedback"
+    fields: tuple[str, ...]  # the texts' names: "text", "action title"
+
+
+@dataclass(frozen=True, slots=True)
+class MissingTranslations:
+    """What a bank version lacks in one language: counts, and which rows and fields."""
+
+    language: str
+    name: str
+    missing: int  # texts without a translation
+    total: int  # texts that need one (every non-empty text of the bank's own language)
+    rows: tuple[MissingTexts, ...]
+
+
+def _labelled_rows(bank_row: QuestionBank) -> list[tuple[str, Translated]]:
+    rows: list[tuple[str, Translated]] = [(_("Bank title"), bank_row)]
+    rows += [
+        (_("Dimension %(code)s") % {"code": row.code}, row)
+        for row in Dimension.objects.filter(bank=bank_row).order_by("position", "id")
+    ]
+    rows += [
+        (_("Area %(code)s") % {"code": row.code}, row)
+        for row in Area.objects.filter(dimension__bank=bank_row).order_by(
+            "dimension__position", "position", "id"
+        )
+    ]
+    rows += [
+        (_("Question %(code)s") % {"code": row.code}, row)
+        for row in Question.objects.filter(area__dimension__bank=bank_row)
+    ]
+    rows += [
+        (_("Rule %(code)s") % {"code": row.code}, row)
+        for row in ConsistencyRule.objects.filter(bank=bank_row).order_by("position", "id")
+    ]
+    return rows
+
+
+def bank_missing_translations(*, bank_row: QuestionBank) -> list[MissingTranslations]:
+    """Return, per language the site offers besides the bank's own, the texts not translated.
+
+    Empty texts (a question without help, a question without a scale-back action) need no
+    translation and are not counted.
+    """
+    rows = _labelled_rows(bank_row)
+    result = []
+    for code in bank_languages():
+        if code == bank_row.language:
+            continue
+        total = 0
+        missing: list[MissingTexts] = []
+        for label, row in rows:
+            given = (row.translations or {}).get(code) or {}
+            needed = [column for column in row.translated_fields if getattr(row, column)]
+            total += len(needed)
+            absent = [column for column in needed if not given.get(column)]
+            if absent:
+                names = tuple(field_name(type(row), column) for column in absent)
+                missing.append(MissingTexts(label=label, fields=names))
+        result.append(
+            MissingTranslations(
+                language=code,
+                name=language_name(code),
+                missing=sum(len(m.fields) for m in missing),
+                total=total,
+                rows=tuple(missing),
+            )
+        )
+    return result

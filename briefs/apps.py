@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BriefsConfig(AppConfig):
     name = "briefs"
-    verbose_name = "Team briefs"
+    verbose_name = _("Team briefs")
 
     def ready(self) -> None:
         # Tasks are queued by name from Celery's registry, so every process registers them.

@@ -103,9 +103,9 @@ def brief_link_resolve(*, token: str, now: datetime | None = None) -> BriefLink:
     if not token or len(token) > TOKEN_MAX_LENGTH:
         raise BriefLinkUnknownError
     try:
-        link = BriefLink.objects.select_related("brief__assessment__organization").get(
-            token_hash=token_digest(token)
-        )
+        link = BriefLink.objects.select_related(
+            "brief__assessment__organization", "invitation"
+        ).get(token_hash=token_digest(token))
     except BriefLink.DoesNotExist:
         raise BriefLinkUnknownError from None
     if cycle_superseded(assessment=link.brief.assessment):

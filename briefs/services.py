@@ -14,7 +14,6 @@ from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +25,8 @@ from assessments.selectors import snapshot_labels
 from assessments.services.invitations import TOKEN_BYTES, token_digest
 from briefs.models import Brief, BriefLink, BriefPost, BriefVersion
 from briefs.selectors import brief_latest_version, cycle_superseded
+from organizations.languages import language_for_person, language_override
+from organizations.mail import send_mail
 from reports.models import Report
 
 logger = logging.getLogger(__name__)
@@ -183,6 +184,17 @@ def brief_links_send(*, brief_id: int, site_url: str | None = None) -> int:
 
 
 def _mail_link(
+    *, brief: Brief, link: BriefLink, email: str, token: str, site_url: str | None
+) -> bool:
+    # In the language chosen for the person's invitation, else the organization's.
+    language = language_for_person(link.invitation, brief.assessment.organization)
+    with language_override(language):
+        return _mail_link_written(
+            brief=brief, link=link, email=email, token=token, site_url=site_url
+        )
+
+
+def _mail_link_written(
     *, brief: Brief, link: BriefLink, email: str, token: str, site_url: str | None
 ) -> bool:
     organization = brief.assessment.organization

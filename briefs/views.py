@@ -17,6 +17,7 @@ from accounts.http import AuthenticatedHttpRequest
 from briefs import selectors, services
 from briefs.forms import BriefAnswerForm, BriefForm, BriefPostForm
 from briefs.models import Brief, BriefLink, BriefVersion
+from organizations.languages import language_for_person, request_language_activate
 from organizations.zones import organization_zone_activate
 
 # --- The owner's desk ------------------------------------------------------------------------
@@ -168,6 +169,12 @@ def _reader_context(brief: Brief, version: BriefVersion) -> dict[str, Any]:
 # --- A reader's personal link (no account) ---------------------------------------------------
 
 
+def _link_language_activate(request: HttpRequest, link: BriefLink) -> None:
+    """Show the page in the language chosen for the reader's invitation, unless they chose."""
+    organization = link.brief.assessment.organization
+    request_language_activate(request, language_for_person(link.invitation, organization))
+
+
 def _link_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
     if isinstance(exc, selectors.BriefLinkGoneError):
         context = {"reason": exc.reason, "message": str(exc), "link": exc.link}
@@ -185,6 +192,7 @@ def _read_page(
     status: int = 200,
 ) -> HttpResponse:
     organization_zone_activate(link.brief.assessment.organization)
+    _link_language_activate(request, link)
     version = selectors.brief_latest_version(brief=link.brief)
     if version is None:
         return _link_problem(request, selectors.BriefLinkUnknownError())
@@ -221,6 +229,7 @@ def brief_mark_read(request: HttpRequest, token: str) -> HttpResponse:
         link = selectors.brief_link_resolve(token=token)
     except (selectors.BriefLinkUnknownError, selectors.BriefLinkGoneError) as exc:
         return _link_problem(request, exc)
+    _link_language_activate(request, link)
     services.brief_link_mark_read(link=link)
     messages.success(request, _("Thank you: the brief is marked as read."))
     return redirect("briefs:read", token=token)

@@ -57,27 +57,28 @@ def _cell(value: Any) -> Any:
     return safe_text(str(value))
 
 
-def table_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def table_csv(headers: Sequence[object], rows: Iterable[Sequence[Any]]) -> str:
     """Return the table as CSV text, with a header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([str(header) for header in headers])  # headers may be lazy translations
     for row in rows:
         writer.writerow(["" if value is None else _cell(value) for value in row])
     return buffer.getvalue()
 
 
-def table_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+def table_xlsx(sheets: Sequence[tuple[object, Sequence[object], Iterable[Sequence[Any]]]]) -> bytes:
     """Return a workbook with one sheet per (title, headers, rows), headers in bold."""
     workbook = Workbook()
     if workbook.active is not None:  # always: a new workbook starts with one empty sheet
         workbook.remove(workbook.active)
     for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])  # Excel's limit on sheet names
-        sheet.append(list(headers))
+        names = [str(header) for header in headers]  # headers may be lazy translations
+        sheet = workbook.create_sheet(title=str(title)[:31])  # Excel's limit on sheet names
+        sheet.append(names)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        widths = [len(header) for header in headers]
+        widths = [len(name) for name in names]
         for row in rows:
             values = [_cell(value) for value in row]
             sheet.append(values)
@@ -99,7 +100,7 @@ def download(content: str | bytes, *, filename: str, content_type: str) -> HttpR
 
 
 def table_csv_stream(
-    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, prepared: bool = False
+    headers: Sequence[object], rows: Iterable[Sequence[Any]], *, prepared: bool = False
 ) -> Iterator[str]:
     """Yield the table as CSV text in chunks, with a header row, holding one chunk at a time.
 
@@ -108,7 +109,7 @@ def table_csv_stream(
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([str(header) for header in headers])  # headers may be lazy translations
     chunk: list[Sequence[Any]] = []
     for row in rows:
         chunk.append(row if prepared else ["" if value is None else _cell(value) for value in row])
@@ -124,8 +125,8 @@ def table_csv_stream(
 
 def table_xlsx_file(
     *,
-    title: str,
-    headers: Sequence[str],
+    title: object,
+    headers: Sequence[object],
     rows: Iterable[Sequence[Any]],
     widths: Sequence[int],
     prepared: bool = False,
@@ -149,11 +150,11 @@ def table_xlsx_file(
             "default_date_format": "yyyy-mm-dd hh:mm",
         },
     )
-    sheet = workbook.add_worksheet(title[:31])  # Excel's limit on sheet names
+    sheet = workbook.add_worksheet(str(title)[:31])  # Excel's limit on sheet names
     for i, width in enumerate(widths):
         sheet.set_column(i, i, width)
     sheet.freeze_panes(1, 0)
-    sheet.write_row(0, 0, list(headers), workbook.add_format({"bold": True}))
+    sheet.write_row(0, 0, [str(header) for header in headers], workbook.add_format({"bold": True}))
     write_row = sheet.write_row
     for number, row in enumerate(rows, start=1):
         write_row(number, 0, row if prepared else [_cell(value) for value in row])

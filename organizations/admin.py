@@ -1,6 +1,7 @@
 """Django admin for organizations and their strategy."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from consultants.admin import ConsultantAccessInline
 from organizations.admin_zones import OrganizationZoneAdmin, local_time_column
@@ -28,7 +29,7 @@ class OrganizationAdmin(OrganizationZoneAdmin):
     search_fields = ("name",)
     inlines = (MembershipInline, ConsultantAccessInline)
 
-    created_local = local_time_column("created_at", "created (organization's time)")
+    created_local = local_time_column("created_at", _("created (organization's time)"))
 
 
 @admin.register(StrategyProfile)

@@ -8,7 +8,7 @@ date-time inputs read) with that organization's zone active, and says so at the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import Model
@@ -19,6 +19,9 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Organization
 from organizations.zones import zone_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TIME_FORMAT = "j M Y, H:i T"
 
@@ -33,7 +36,7 @@ def organization_of(obj: Model, path: str) -> Organization | None:
     return target if isinstance(target, Organization) else None
 
 
-def local_time_column(field: str, description: str) -> Callable[[Any, Model], str]:
+def local_time_column(field: str, description: StrOrPromise) -> Callable[[Any, Model], str]:
     """Return a list column showing `field` in the row's organization's zone, zone named."""
 
     @admin.display(description=description, ordering=field)

@@ -5,22 +5,24 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from organizations.languages import language_choices, language_default
 from organizations.mail import header_text
 from organizations.zones import DEFAULT_TIME_ZONE, time_zone_validate
 
 
 class ValueDiscipline(models.TextChoices):
-    OPERATIONAL_EXCELLENCE = "operational_excellence", "Operational excellence"
-    PRODUCT_LEADERSHIP = "product_leadership", "Product leadership"
-    CUSTOMER_INTIMACY = "customer_intimacy", "Customer intimacy"
+    OPERATIONAL_EXCELLENCE = "operational_excellence", _("Operational excellence")
+    PRODUCT_LEADERSHIP = "product_leadership", _("Product leadership")
+    CUSTOMER_INTIMACY = "customer_intimacy", _("Customer intimacy")
 
 
 class Level(models.TextChoices):
-    OWNER = "owner", "Owner"
-    MANAGER = "manager", "Manager"
-    STAFF = "staff", "Staff"
+    OWNER = "owner", _("Owner")
+    MANAGER = "manager", _("Manager")
+    STAFF = "staff", _("Staff")
 
 
 def grant_in_force(prefix: str = "") -> Q:
@@ -34,44 +36,53 @@ def grant_in_force(prefix: str = "") -> Q:
 
 class Organization(models.Model):
     class Industry(models.TextChoices):
-        FOOD = "food", "Food and drink"
-        RETAIL = "retail", "Retail"
-        HOSPITALITY = "hospitality", "Hospitality and tourism"
-        MANUFACTURING = "manufacturing", "Manufacturing"
-        CONSTRUCTION = "construction", "Construction and trades"
-        PROFESSIONAL = "professional", "Professional services"
-        TECHNOLOGY = "technology", "Technology"
-        HEALTH = "health", "Health and care"
-        OTHER = "other", "Other"
+        FOOD = "food", _("Food and drink")
+        RETAIL = "retail", _("Retail")
+        HOSPITALITY = "hospitality", _("Hospitality and tourism")
+        MANUFACTURING = "manufacturing", _("Manufacturing")
+        CONSTRUCTION = "construction", _("Construction and trades")
+        PROFESSIONAL = "professional", _("Professional services")
+        TECHNOLOGY = "technology", _("Technology")
+        HEALTH = "health", _("Health and care")
+        OTHER = "other", _("Other")
 
     class SizeBand(models.TextChoices):
-        MICRO = "micro", "1–9 people"
-        SMALL = "small", "10–49 people"
-        MEDIUM = "medium", "50–249 people"
+        MICRO = "micro", _("1–9 people")
+        SMALL = "small", _("10–49 people")
+        MEDIUM = "medium", _("50–249 people")
 
     name = models.CharField(max_length=120)
     industry = models.CharField(max_length=20, choices=Industry)
     size_band = models.CharField(max_length=10, choices=SizeBand)
     capacity_days_per_month = models.DecimalField(
-        "capacity for improvement work (person-days per month)",
+        _("capacity for improvement work (person-days per month)"),
         max_digits=5,
         decimal_places=1,
         default=4,
         validators=[MinValueValidator(0.5), MaxValueValidator(500)],
     )
     review_interval_days = models.PositiveSmallIntegerField(
-        "review interval (days)",
+        _("review interval (days)"),
         default=90,
         validators=[MinValueValidator(7), MaxValueValidator(730)],
-        help_text="How often the business should reassess; a reminder is e-mailed after this.",
+        help_text=_("How often the business should reassess; a reminder is e-mailed after this."),
     )
     # An IANA name; pages, mails, PDFs and exports show the organization's times in it.
     time_zone = models.CharField(
-        "time zone",
+        _("time zone"),
         max_length=64,
         default=DEFAULT_TIME_ZONE,
         validators=[time_zone_validate],
-        help_text="Times of this organization are shown in this zone, e.g. Europe/London.",
+        help_text=_("Times of this organization are shown in this zone, e.g. Europe/London."),
+    )
+    # Reports, PDFs and mails to the organization's people are written in it (§12); the pages
+    # themselves follow each person's own language.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=language_choices,
+        default=language_default,
+        help_text=_("Reports, PDFs and e-mails to your people are written in this language."),
     )
     # When the owners were last reminded that a reassessment is due (null: not due or done).
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -104,8 +115,8 @@ class Organization(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        MANAGER = "manager", "Manager"
+        OWNER = "owner", _("Owner")
+        MANAGER = "manager", _("Manager")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -130,22 +141,24 @@ class StrategyProfile(models.Model):
     """The organization's current statement of strategy; each cycle keeps a snapshot."""
 
     class PrimaryValue(models.TextChoices):
-        PRICE = "price", "Price – we are the affordable choice"
-        QUALITY = "quality", "Quality – we are the best at what we make"
-        CONVENIENCE = "convenience", "Convenience – we are the easiest to buy from"
-        INNOVATION = "innovation", "Innovation – we offer what nobody else has yet"
-        SERVICE = "service", "Service – we know and look after every customer"
+        PRICE = "price", _("Price – we are the affordable choice")
+        QUALITY = "quality", _("Quality – we are the best at what we make")
+        CONVENIENCE = "convenience", _("Convenience – we are the easiest to buy from")
+        INNOVATION = "innovation", _("Innovation – we offer what nobody else has yet")
+        SERVICE = "service", _("Service – we know and look after every customer")
 
     organization = models.OneToOneField(
         Organization, on_delete=models.CASCADE, related_name="strategy"
     )
     target_customers = models.TextField(
-        "who your customers are", max_length=1000, help_text="Describe them in a sentence or two."
+        _("who your customers are"),
+        max_length=1000,
+        help_text=_("Describe them in a sentence or two."),
     )
     segment = models.CharField(
-        "customer segment in a few words",
+        _("customer segment in a few words"),
         max_length=120,
-        help_text="Used in your action plan, e.g. “budget-conscious families”.",
+        help_text=_("Used in your action plan, e.g. “budget-conscious families”."),
     )
     primary_value = models.CharField(max_length=20, choices=PrimaryValue)
     value_discipline = models.CharField(max_length=30, choices=ValueDiscipline)

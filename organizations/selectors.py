@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Membership, Organization, StrategyProfile, grant_in_force
@@ -83,7 +84,7 @@ def _display(record: Any, field: str) -> str:
     if value in choices:
         return str(choices[value])
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
+        return number_format(value.normalize())
     return str(value)
 
 
@@ -98,6 +99,7 @@ def organization_settings_history(
         "capacity_days_per_month": _("Capacity (person-days a month)"),
         "review_interval_days": _("Reassess every … days"),
         "time_zone": _("Time zone"),
+        "language": _("Language of reports and e-mails"),
     }
     # One record more than shown: the oldest shown change needs its predecessor to compare with.
     records = list(

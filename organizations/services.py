@@ -12,12 +12,14 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from organizations.addresses import normalize_email
+from organizations.languages import language_active, organization_language
+from organizations.mail import send_mail
 from organizations.models import Membership, Organization, StrategyProfile
 
 logger = logging.getLogger(__name__)
@@ -31,7 +33,11 @@ class MembershipError(Exception):
 
 @transaction.atomic
 def organization_create(*, owner: User, **fields: Any) -> Organization:
-    """Create an organization with the given user as its owner."""
+    """Create an organization with the given user as its owner.
+
+    Without a language given, its reports and mails are in the language the owner uses now.
+    """
+    fields.setdefault("language", language_active())
     organization = Organization.objects.create(**fields)
     Membership.objects.create(user=owner, organization=organization, role=Membership.Role.OWNER)
     return organization
@@ -44,6 +50,7 @@ SETTINGS_FIELDS = (
     "capacity_days_per_month",
     "review_interval_days",
     "time_zone",
+    "language",
 )
 
 
@@ -115,7 +122,10 @@ def member_invite(
             user.save()
             EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
         elif Membership.objects.filter(user=user, organization=organization).exists():
-            raise MembershipError(f"{email} is a member of {organization.name} already.")
+            raise MembershipError(
+                _("%(email)s is a member of %(organization)s already.")
+                % {"email": email, "organization": organization.name}
+            )
         membership = Membership.objects.create(user=user, organization=organization, role=role)
         new_account = not (address and address.verified)
     emailed = _send_member_mail(
@@ -125,6 +135,15 @@ def member_invite(
 
 
 def _send_member_mail(
+    *, membership: Membership, invited_by: User, new_account: bool, site_url: str
+) -> bool:
+    with organization_language(membership.organization):
+        return _send_member_mail_written(
+            membership=membership, invited_by=invited_by, new_account=new_account, site_url=site_url
+        )
+
+
+def _send_member_mail_written(
     *, membership: Membership, invited_by: User, new_account: bool, site_url: str
 ) -> bool:
     user = membership.user
@@ -147,7 +166,8 @@ def _send_member_mail(
     }
     try:
         send_mail(
-            f"You have been added to {membership.organization.mail_name} on Resonance",
+            _("You have been added to %(organization)s on Resonance")
+            % {"organization": membership.organization.mail_name},
             render_to_string("organizations/email_member.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [user.email],

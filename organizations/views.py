@@ -71,7 +71,11 @@ def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organization = organizations.organization_create(owner=request.user, **form.cleaned_data)
-        messages.success(request, f"{organization.name} is set up. Next: state your strategy.")
+        messages.success(
+            request,
+            _("%(organization)s is set up. Next: state your strategy.")
+            % {"organization": organization.name},
+        )
         return redirect("organizations:strategy", pk=organization.pk)
     return render(request, "organizations/organization_form.html", {"form": form})
 
@@ -165,7 +169,7 @@ def strategy(request: HttpRequest, pk: int) -> HttpResponse:
     form = StrategyForm(request.POST or None, instance=profile) if is_owner else None
     if form is not None and request.method == "POST" and form.is_valid():
         organizations.strategy_save(organization=organization, **form.cleaned_data)
-        messages.success(request, "Your strategy is saved.")
+        messages.success(request, _("Your strategy is saved."))
         return redirect(organization)
     return render(
         request,
@@ -196,9 +200,15 @@ def members(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             email = result.membership.user.email
             if result.emailed:
-                messages.success(request, f"{email} is a member now; we e-mailed them a way in.")
+                messages.success(
+                    request,
+                    _("%(email)s is a member now; we e-mailed them a way in.") % {"email": email},
+                )
             else:
-                messages.warning(request, f"{email} is a member now, but the e-mail failed.")
+                messages.warning(
+                    request,
+                    _("%(email)s is a member now, but the e-mail failed.") % {"email": email},
+                )
             return redirect("organizations:members", pk=organization.pk)
     return render(
         request,

@@ -130,7 +130,10 @@ def area_trend(*, organization: Organization) -> list[AreaSeries]:
 
 
 def pulse_label(pulse: Pulse) -> str:
-    """Return the short name a pulse has on charts and tables, e.g. "Pulse 2026-12-01"."""
+    """Return the short name a pulse has on charts and tables, e.g. "Pulse 2026-12-01".
+
+    The day stays in ISO form: short and read the same way in every language.
+    """
     return _("Pulse %(day)s") % {"day": timezone.localdate(pulse.opened_at).isoformat()}
 
 

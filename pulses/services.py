@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -28,6 +27,8 @@ from assessments.services.invitations import TOKEN_MAX_LENGTH, token_digest, tok
 from banks.models import Question
 from banks.services import bank_to_engine
 from organizations.addresses import normalize_email
+from organizations.languages import language_for_person, language_override
+from organizations.mail import send_mail
 from organizations.models import Level, Membership, Organization
 from pulses.models import Pulse, PulseAnswer, PulseLink, PulseQuestion, PulseSettings
 from reports.models import ActionItem
@@ -218,10 +219,16 @@ def pulse_open(*, organization_id: int, now: datetime) -> Pulse | None:
             PulseQuestion(pulse=pulse, question=question, position=n)
             for n, question in enumerate(questions)
         )
+        languages = _invitation_languages(assessment=assessment)
         for email, level in pulse_recipients(assessment=assessment):
             token, digest = token_new()
             link = PulseLink(
-                pulse=pulse, email=email, level=level, token_hash=digest, expires_at=closes_at
+                pulse=pulse,
+                email=email,
+                level=level,
+                token_hash=digest,
+                expires_at=closes_at,
+                language=languages.get(email, ""),
             )
             issued.append(_Issued(link=link, token=token))
         PulseLink.objects.bulk_create(item.link for item in issued)
@@ -235,7 +242,32 @@ def pulse_link_url(*, token: str, site_url: str | None = None) -> str:
     return (site_url or settings.SITE_URL).rstrip("/") + reverse("pulses:respond", args=[token])
 
 
+def pulse_link_language(*, link: PulseLink) -> str:
+    """Return the language of a pulse link's mail and page.
+
+    The one the owner chose for the person's invitation to the cycle the pulse follows up
+    (copied onto the link), else the organization's.
+    """
+    return language_for_person(link, link.pulse.organization)
+
+
+def _invitation_languages(*, assessment: Assessment) -> dict[str, str]:
+    """Return the language chosen for each invitee of the cycle who was given one."""
+    chosen = (
+        assessment.invitations.filter(revoked_at__isnull=True)
+        .exclude(language="")
+        .order_by("pk")
+        .values_list("email", "language")
+    )
+    return {normalize_email(email): language for email, language in chosen}
+
+
 def _send(*, link: PulseLink, pulse: Pulse, token: str, question_count: int) -> bool:
+    with language_override(pulse_link_language(link=link)):
+        return _send_written(link=link, pulse=pulse, token=token, question_count=question_count)
+
+
+def _send_written(*, link: PulseLink, pulse: Pulse, token: str, question_count: int) -> bool:
     organization = pulse.organization
     context = {
         "organization": organization,

@@ -22,6 +22,7 @@ from assessments.services.cycles import AnswerChange
 from assessments.views.questionnaire import batch_body, batch_too_big
 from banks.forms import SCALE_ANCHORS
 from organizations.access import require_owner
+from organizations.languages import language_chosen, request_language_activate
 from organizations.selectors import is_owner, organization_get
 from pulses import selectors, services
 from pulses.charts import area_trend_context
@@ -54,6 +55,9 @@ def pulse_link(view: PulseView) -> Callable[..., HttpResponse]:
             link = services.pulse_link_resolve(token=token)
         except (services.PulseLinkUnknownError, services.PulseLinkGoneError) as exc:
             return _link_problem(request, exc)
+        if not language_chosen(request):
+            # The language chosen for the person's invitation, unless they chose on the page.
+            request_language_activate(request, services.pulse_link_language(link=link))
         return view(request, link, token)
 
     return wrapper

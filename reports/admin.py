@@ -1,6 +1,7 @@
 """Django admin for reports and action items."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from organizations.admin_zones import OrganizationZoneAdmin, local_time_column
 from reports.models import ActionItem, Report
@@ -14,7 +15,10 @@ class ReportAdmin(OrganizationZoneAdmin):
     list_filter = ("status", "band")
     readonly_fields = ("result", "queued_at", "started_at", "finished_at", "duration_ms", "error")
 
-    finished_local = local_time_column("finished_at", "finished (organization's time)")
+    finished_local = local_time_column(
+        "finished_at",
+        _("finished (organization's time)"),
+    )
 
 
 @admin.register(ActionItem)

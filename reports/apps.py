@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "Reports and action plans"
+    verbose_name = _("Reports and action plans")
 
     def ready(self) -> None:
         # Register the tasks in every process (web, manage.py), not only in workers: the

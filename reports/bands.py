@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from scoring.constants import BAND_ALIGNED, BAND_PARTIAL, BAND_RESONANT, BANDS
 
@@ -21,6 +22,15 @@ BAND_LABELS: dict[str, Promise] = {
     "aligned": _("Aligned"),
     "resonant": _("Resonant"),
     INSUFFICIENT_DATA: _("Insufficient data"),
+}
+# The band's name inside a sentence ("…which puts it in the “partially aligned” band"); a
+# language that capitalises nouns keeps its capitals here.
+BAND_LABELS_IN_SENTENCE: dict[str, Promise] = {
+    "misaligned": pgettext_lazy("band name inside a sentence", "misaligned"),
+    "partially_aligned": pgettext_lazy("band name inside a sentence", "partially aligned"),
+    "aligned": pgettext_lazy("band name inside a sentence", "aligned"),
+    "resonant": pgettext_lazy("band name inside a sentence", "resonant"),
+    INSUFFICIENT_DATA: pgettext_lazy("band name inside a sentence", "insufficient data"),
 }
 BAND_MEANINGS: dict[str, Promise] = {
     "misaligned": _(
@@ -35,7 +45,7 @@ BAND_MEANINGS: dict[str, Promise] = {
     INSUFFICIENT_DATA: _("too few questions were answered to compute a score"),
 }
 
-if set(BAND_LABELS) != set(BANDS) or set(BAND_MEANINGS) != set(BANDS):
+if any(set(names) != set(BANDS) for names in (BAND_LABELS, BAND_LABELS_IN_SENTENCE, BAND_MEANINGS)):
     # A band the engine gained (or lost) would otherwise show its bare code on every page.
     raise ImproperlyConfigured(f"reports.bands must name exactly the engine's bands: {BANDS}")
 
@@ -43,6 +53,11 @@ if set(BAND_LABELS) != set(BANDS) or set(BAND_MEANINGS) != set(BANDS):
 def band_label(band: str) -> str:
     """Return the band's name for people ("Partially aligned"); an unknown code as it is."""
     return str(BAND_LABELS.get(band, band))
+
+
+def band_label_in_sentence(band: str) -> str:
+    """Return the band's name as written inside a sentence ("partially aligned" in English)."""
+    return str(BAND_LABELS_IN_SENTENCE.get(band, band))
 
 
 def band_meaning(band: str) -> str:

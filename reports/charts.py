@@ -13,12 +13,13 @@ from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
-from django.utils.translation import gettext
+from django.utils.formats import date_format, get_format, number_format
+from django.utils.translation import gettext, ngettext, pgettext
 
 from reports.chart_text import chart_text
 from reports.content import QUADRANT_LABELS, ReportContent, signed, spread_positions
 from reports.models import ActionItem
-from reports.numbers import scale_mean
+from reports.numbers import decimal_text, scale_mean, short_number
 from reports.palette import (
     GRID,
     GUIDE,
@@ -49,9 +50,15 @@ def _layout(**extra: Any) -> dict[str, Any]:
         "plot_bgcolor": "white",
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "hoverlabel": {"font": FONT},
+        "separators": plotly_separators(),
     }
     layout.update(extra)
     return layout
+
+
+def plotly_separators() -> str:
+    """Return Plotly's `separators` for the active language: its decimal, then its thousands."""
+    return f"{get_format('DECIMAL_SEPARATOR')}{get_format('THOUSAND_SEPARATOR')}"
 
 
 def trend_layout(*, height: int, y_title: str) -> dict[str, Any]:
@@ -63,6 +70,7 @@ def trend_layout(*, height: int, y_title: str) -> dict[str, Any]:
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "separators": plotly_separators(),
         "height": height,
         # Above the plot: a legend below it would spill out of the figure's box.
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
@@ -117,19 +125,22 @@ def radar_figure(content: ReportContent) -> dict[str, Any]:
         go.Scatterpolar(
             r=[d.mean_target for d in rows] + [rows[0].mean_target] if rows else [],
             theta=theta,
-            name="What the strategy needs",
+            name=gettext("What the strategy needs"),
             line={"color": TARGET, "dash": "dash", "width": 2},
             customdata=[[chart_text(d.title)] for d in rows] + [[chart_text(rows[0].title)]]
             if rows
             else [],
-            hovertemplate="%{customdata[0]}<br>target %{r:.1f}<extra></extra>",
+            # Plotly fills in its %{...} fields: the translated words go around them.
+            hovertemplate="%{customdata[0]}<br>"
+            + gettext("target %(value)s") % {"value": "%{r:.1f}"}
+            + "<extra></extra>",
         )
     )
     fig.add_trace(
         go.Scatterpolar(
             r=[d.mean_current for d in rows] + [rows[0].mean_current] if rows else [],
             theta=theta,
-            name="Current practice",
+            name=gettext("Current practice"),
             fill="toself",
             fillcolor=INK_FILL,
             line={"color": INK, "width": 3},
@@ -137,8 +148,11 @@ def radar_figure(content: ReportContent) -> dict[str, Any]:
             + [[chart_text(rows[0].title), rows[0].score]]
             if rows
             else [],
-            hovertemplate="%{customdata[0]}<br>practice %{r:.1f}<br>score %{customdata[1]:.0f}"
-            "<extra></extra>",
+            hovertemplate="%{customdata[0]}<br>"
+            + gettext("practice %(value)s") % {"value": "%{r:.1f}"}
+            + "<br>"
+            + gettext("score %(score)s") % {"score": "%{customdata[1]:.0f}"}
+            + "<extra></extra>",
         )
     )
     fig.update_layout(
@@ -165,9 +179,14 @@ def area_gap_figure(content: ReportContent) -> dict[str, Any]:
     hover = [
         f"{chart_text(a.title)} ({chart_text(a.dimension_title)})<br>"
         + (
-            "insufficient data"
+            gettext("insufficient data")
             if a.score is None
-            else f"score {a.score:.0f} · practice {a.mean_current:.1f} vs target {a.mean_target:.1f}"
+            else gettext("score %(score)s · practice %(practice)s vs target %(target)s")
+            % {
+                "score": f"{a.score:.0f}",
+                "practice": decimal_text(a.mean_current or 0.0, 1),
+                "target": decimal_text(a.mean_target or 0.0, 1),
+            }
         )
         for a in areas
     ]
@@ -179,7 +198,7 @@ def area_gap_figure(content: ReportContent) -> dict[str, Any]:
             marker={"color": colours},
             hovertext=hover,
             hoverinfo="text",
-            text=["no data" if a.score is None else signed(a.gap or 0.0) for a in areas],
+            text=[gettext("no data") if a.score is None else signed(a.gap or 0.0) for a in areas],
             textposition="outside",
             cliponaxis=False,
         )
@@ -188,7 +207,7 @@ def area_gap_figure(content: ReportContent) -> dict[str, Any]:
         _layout(
             height=max(320, 34 * len(areas) + 90),
             xaxis={
-                "title": {"text": "mean answer minus target<br>(points on the 1–5 scale)"},
+                "title": {"text": gettext("mean answer minus target<br>(points on the 1–5 scale)")},
                 "zeroline": True,
                 "zerolinecolor": INK,
                 "zerolinewidth": 2,
@@ -212,7 +231,10 @@ def perception_figure(content: ReportContent) -> dict[str, Any] | None:
     rows = list(reversed(perception["areas"]))
     columns = [chart_text(f"{g['label']} ({g['respondents']})") for g in groups]
     z = [row["values"] for row in rows]
-    text = [["–" if v is None else f"{scale_mean(v):.1f}" for v in row["values"]] for row in rows]
+    text = [
+        ["–" if v is None else decimal_text(scale_mean(v), 1) for v in row["values"]]
+        for row in rows
+    ]
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -223,7 +245,7 @@ def perception_figure(content: ReportContent) -> dict[str, Any] | None:
             zmin=1,
             zmax=5,
             colorscale=[[0, SCALE[0]], [0.5, SCALE[1]], [1, SCALE[2]]],
-            colorbar={"title": {"text": "mean<br>answer"}, "thickness": 12},
+            colorbar={"title": {"text": gettext("mean<br>answer")}, "thickness": 12},
             hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
             xgap=2,
             ygap=2,
@@ -255,7 +277,7 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
                     x=[x for x, _ in picked],
                     y=[p.uplift for _, p in picked],
                     mode="markers+text",
-                    name=chart_text(label),
+                    name=chart_text(str(label)),
                     marker={
                         "color": QUADRANT_COLOURS[quadrant],
                         "size": [14 if p.rank <= plan_size else 8 for _, p in picked],
@@ -265,7 +287,11 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
                     textposition="top center",
                     hovertext=[
                         f"#{p.rank} {_wrap(chart_text(p.text), 50)}<br>{chart_text(p.area_title)}<br>"
-                        f"uplift {p.uplift:.2f} · feasibility {p.feasibility:.1f}"
+                        + gettext("uplift %(uplift)s · feasibility %(feasibility)s")
+                        % {
+                            "uplift": decimal_text(p.uplift, 2),
+                            "feasibility": decimal_text(p.feasibility, 1),
+                        }
                         for _, p in picked
                     ],
                     hoverinfo="text",
@@ -280,10 +306,10 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
         ):
             fig.add_shape(type="line", line={"color": GUIDE, "dash": "dot"}, **shape)
         corners = (
-            (0.99, 0.99, "Quick wins", "right", "top"),
-            (0.01, 0.99, "Major projects", "left", "top"),
-            (0.99, 0.01, "Fill-ins", "right", "bottom"),
-            (0.01, 0.01, "Thankless tasks", "left", "bottom"),
+            (0.99, 0.99, pgettext("matrix quadrant", "Quick wins"), "right", "top"),
+            (0.01, 0.99, pgettext("matrix quadrant", "Major projects"), "left", "top"),
+            (0.99, 0.01, pgettext("matrix quadrant", "Fill-ins"), "right", "bottom"),
+            (0.01, 0.01, pgettext("matrix quadrant", "Thankless tasks"), "left", "bottom"),
         )
         for x, y, text, xanchor, yanchor in corners:
             fig.add_annotation(
@@ -302,12 +328,12 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
         _layout(
             height=420,
             xaxis={
-                "title": {"text": "feasibility (1 = trivial, 0.2 = major project)"},
+                "title": {"text": gettext("feasibility (1 = trivial, 0.2 = major project)")},
                 "range": [0.08, 1.1],
                 "gridcolor": GRID,
             },
             yaxis={
-                "title": {"text": "index points gained if brought to target"},
+                "title": {"text": gettext("index points gained if brought to target")},
                 "rangemode": "tozero",
                 "gridcolor": GRID,
             },
@@ -321,7 +347,14 @@ def matrix_figure(content: ReportContent, plan_size: int) -> dict[str, Any]:
 def fit_figure(content: ReportContent) -> dict[str, Any]:
     """Return how closely practice matches each value discipline (-1..1), the declared one dark."""
     rows = list(content.fit)
-    labels = [chart_text(row.label + (" (declared)" if row.declared else "")) for row in rows]
+    labels = [
+        chart_text(
+            gettext("%(discipline)s (declared)") % {"discipline": row.label}
+            if row.declared
+            else row.label
+        )
+        for row in rows
+    ]
     fig = go.Figure(
         go.Bar(
             x=labels,
@@ -334,8 +367,12 @@ def fit_figure(content: ReportContent) -> dict[str, Any]:
                 },
             },
             text=[
-                ("–" if row.match is None else f"{row.match:.2f}")
-                + (" ★ better fit" if row.best else "")
+                (
+                    gettext("%(match)s ★ better fit")
+                    % {"match": "–" if row.match is None else decimal_text(row.match, 2)}
+                )
+                if row.best
+                else ("–" if row.match is None else decimal_text(row.match, 2))
                 for row in rows
             ],
             textposition="outside",
@@ -348,7 +385,7 @@ def fit_figure(content: ReportContent) -> dict[str, Any]:
             height=320,
             yaxis={
                 "range": [-1.15, 1.15],
-                "title": {"text": "match (−1 to 1)"},
+                "title": {"text": gettext("match (−1 to 1)")},
                 "gridcolor": GRID,
                 "zeroline": True,
                 "zerolinecolor": MUTED,
@@ -378,7 +415,7 @@ def gantt_figure(plan: Sequence[ActionItem], *, today: date | None = None) -> di
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": name,
+                "name": str(name),
                 "y": [lab for lab, _ in picked],
                 "x": [max(1, (it.due - it.start).days) * DAY_MS for _, it in picked],
                 "base": [it.start.isoformat() for _, it in picked],
@@ -418,7 +455,7 @@ def gantt_figure(plan: Sequence[ActionItem], *, today: date | None = None) -> di
                 "x": day,
                 "y": 1,
                 "yref": "paper",
-                "text": "today",
+                "text": gettext("today"),
                 "showarrow": False,
                 "yanchor": "bottom",
                 "font": {"color": INK, "size": 11},
@@ -428,11 +465,20 @@ def gantt_figure(plan: Sequence[ActionItem], *, today: date | None = None) -> di
 
 
 def _gantt_hover(item: ActionItem) -> str:
-    assigned = f"<br>assigned to {chart_text(item.assignee)}" if item.assignee else ""
-    return (
-        f"{chart_text(item.title)}<br>{item.start:%d %b %Y} → {item.due:%d %b %Y}"
-        f"<br>{item.effort_days:g} person-days · {chart_text(item.owner_role)}{assigned}"
-    )
+    lines = [
+        chart_text(item.title),
+        f"{date_format(item.start, 'DATE_FORMAT')} → {date_format(item.due, 'DATE_FORMAT')}",
+        ngettext(
+            "%(days)s person-day · %(role)s",
+            "%(days)s person-days · %(role)s",
+            # The plural follows the number shown: 1 person-day, 1.5 person-days.
+            1 if item.effort_days == 1 else 2,
+        )
+        % {"days": short_number(item.effort_days), "role": chart_text(item.owner_role)},
+    ]
+    if item.assignee:
+        lines.append(gettext("assigned to %(name)s") % {"name": chart_text(item.assignee)})
+    return "<br>".join(lines)
 
 
 def report_figures(content: ReportContent) -> dict[str, Any]:
@@ -496,7 +542,13 @@ def kpi_figure(item: ActionItem, readings: Sequence[Any]) -> dict[str, Any] | No
             "y": [float(reading.value) for reading in readings],
             "line": {"color": INK, "width": 2},
             "marker": {"color": INK, "size": 7},
-            "hovertemplate": f"%{{x|%d %b %Y}}: %{{y:,.4~f}} {unit}<extra></extra>",
+            # Written here rather than by Plotly, whose month names are always English.
+            "hovertext": [
+                f"{date_format(reading.measured_on, 'DATE_FORMAT')}: "
+                f"{number_format(reading.value.normalize(), use_l10n=True)} {unit}".rstrip()
+                for reading in readings
+            ],
+            "hoverinfo": "text",
         }
     )
     layout = _layout(

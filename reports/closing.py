@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
 from assessments.services.cycles import CycleError
+from organizations.languages import organization_language
+from organizations.mail import send_mail
 from organizations.models import Membership
 from organizations.zones import local_date_end, organization_zone
 from reports.services import assessment_close_and_report
@@ -88,6 +89,11 @@ def _close_one(*, pk: int, now: datetime) -> bool:
 
 
 def _tell_owners(*, assessment: Assessment, closed: bool) -> None:
+    with organization_language(assessment.organization):
+        _tell_owners_written(assessment=assessment, closed=closed)
+
+
+def _tell_owners_written(*, assessment: Assessment, closed: bool) -> None:
     organization = assessment.organization
     owners = (
         Membership.objects.filter(organization=organization, role=Membership.Role.OWNER)

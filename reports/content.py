@@ -12,55 +12,111 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import (
+    get_language,
+    gettext_lazy,
+    ngettext,
+    pgettext,
+    pgettext_lazy,
+)
+from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
 from organizations.models import ValueDiscipline
-from reports.bands import band_label, band_meaning
+from reports.bands import band_label, band_label_in_sentence, band_meaning
 from reports.evidence import pitfall_evidence_extra
 from reports.models import ActionItem
-from reports.numbers import scale_mean
+from reports.numbers import decimal_text, scale_mean
 from scoring.bank import Bank
 from scoring.engine import band_for
 from scoring.text import localize
 
 DISCIPLINE_LABELS = dict(ValueDiscipline.choices)
-QUADRANT_LABELS = {
-    "quick_win": "Quick win",
-    "major_project": "Major project",
-    "fill_in": "Fill-in",
-    "thankless": "Thankless task",
+# A value discipline's name inside a sentence ("…than the operational excellence you declared").
+DISCIPLINE_IN_SENTENCE: dict[str, Promise] = {
+    "operational_excellence": pgettext_lazy(
+        "value discipline inside a sentence", "operational excellence"
+    ),
+    "product_leadership": pgettext_lazy("value discipline inside a sentence", "product leadership"),
+    "customer_intimacy": pgettext_lazy("value discipline inside a sentence", "customer intimacy"),
 }
-PITFALL_LABELS = {
-    "communication": "Lack of clear communication",
-    "silos": "Functional silos",
-    "market_changes": "Ignoring market changes",
-    "culture": "Overlooking culture",
+QUADRANT_LABELS: dict[str, Promise] = {
+    # Translators: a quadrant of the impact/feasibility matrix: high impact, easy to do.
+    "quick_win": pgettext_lazy("matrix quadrant", "Quick win"),
+    # Translators: a quadrant of the impact/feasibility matrix: high impact, hard to do.
+    "major_project": pgettext_lazy("matrix quadrant", "Major project"),
+    # Translators: a quadrant of the impact/feasibility matrix: low impact, easy to do.
+    "fill_in": pgettext_lazy("matrix quadrant", "Fill-in"),
+    # Translators: a quadrant of the impact/feasibility matrix: low impact, hard to do.
+    "thankless": pgettext_lazy("matrix quadrant", "Thankless task"),
 }
-PITFALL_MEANING = {
-    "communication": "People see the business differently or disagree widely: the strategy is "
-    "not being explained in a way everyone shares.",
-    "silos": "One part of the business runs well ahead of another, so the parts pull in "
-    "different directions.",
-    "market_changes": "The business is not watching how its customers and competitors change.",
-    "culture": "A product-leadership strategy needs a culture that tries new things; this one "
-    "holds back.",
+PITFALL_LABELS: dict[str, Promise] = {
+    "communication": gettext_lazy("Lack of clear communication"),
+    "silos": gettext_lazy("Functional silos"),
+    "market_changes": gettext_lazy("Ignoring market changes"),
+    "culture": gettext_lazy("Overlooking culture"),
+}
+PITFALL_MEANING: dict[str, Promise] = {
+    "communication": gettext_lazy(
+        "People see the business differently or disagree widely: the strategy is not being "
+        "explained in a way everyone shares."
+    ),
+    "silos": gettext_lazy(
+        "One part of the business runs well ahead of another, so the parts pull in different "
+        "directions."
+    ),
+    "market_changes": gettext_lazy(
+        "The business is not watching how its customers and competitors change."
+    ),
+    "culture": gettext_lazy(
+        "A product-leadership strategy needs a culture that tries new things; this one holds back."
+    ),
+}
+# A quadrant's name inside a sentence ("…for little effort (a quick win in the matrix)").
+QUADRANT_IN_SENTENCE: dict[str, Promise] = {
+    "quick_win": pgettext_lazy("matrix quadrant inside a sentence", "quick win"),
+    "major_project": pgettext_lazy("matrix quadrant inside a sentence", "major project"),
+    "fill_in": pgettext_lazy("matrix quadrant inside a sentence", "fill-in"),
+    "thankless": pgettext_lazy("matrix quadrant inside a sentence", "thankless task"),
+}
+SEVERITY_LABELS: dict[str, Promise] = {
+    "high": pgettext_lazy("severity of a contradiction", "high"),
+    "medium": pgettext_lazy("severity of a contradiction", "medium"),
+    "low": pgettext_lazy("severity of a contradiction", "low"),
 }
 SEVERITY_WEIGHT = {"high": 5.0, "medium": 3.0, "low": 1.5}
 
 
 def signed(value: float, digits: int = 1) -> str:
-    """Return a difference with its sign, never "-0.0"."""
+    """Return a difference with its sign, never "-0.0", in the active language's decimals."""
     if abs(value) < 0.5 * 10**-digits:
         value = 0.0
-    return f"{value:+.{digits}f}"
+    return decimal_text(value, digits, sign=True)
 
 
 def fmt(value: float | None, digits: int = 0) -> str:
     """Return a score for people: rounded, or a dash when there is none."""
     if value is None:
         return "–"
-    return f"{value:.{digits}f}"
+    return decimal_text(value, digits)
+
+
+def discipline_label(code: str) -> str:
+    """Return a value discipline's name for people ("Product leadership")."""
+    return str(DISCIPLINE_LABELS.get(code, code))
+
+
+def discipline_in_sentence(code: str) -> str:
+    """Return a value discipline's name as written inside a sentence ("product leadership")."""
+    name = DISCIPLINE_IN_SENTENCE.get(code)
+    return discipline_label(code).lower() if name is None else str(name)
+
+
+def severity_label(severity: str) -> str:
+    """Return a contradiction's severity for people ("high")."""
+    return str(SEVERITY_LABELS.get(severity, severity))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +173,7 @@ class PriorityRow:
 
     @property
     def quadrant_label(self) -> str:
-        return QUADRANT_LABELS.get(self.quadrant, self.quadrant)
+        return str(QUADRANT_LABELS.get(self.quadrant, self.quadrant))
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,21 +259,27 @@ class ReportContent:
         return band_meaning(self.band)
 
     @property
+    def discipline_text(self) -> str:
+        """Return the declared value discipline as written inside a sentence."""
+        return discipline_in_sentence(self.discipline)
+
+    @property
     def respondent_total(self) -> int:
         return sum(self.respondents.values())
 
     @property
     def respondent_text(self) -> str:
-        parts = [
-            f"{n} {label if n == 1 else plural}"
-            for key, label, plural in (
-                ("owner", "owner", "owners"),
-                ("manager", "manager", "managers"),
-                ("staff", "staff member", "staff members"),
+        parts = []
+        if n := self.respondents.get("owner", 0):
+            parts.append(ngettext("%(count)d owner", "%(count)d owners", n) % {"count": n})
+        if n := self.respondents.get("manager", 0):
+            parts.append(ngettext("%(count)d manager", "%(count)d managers", n) % {"count": n})
+        if n := self.respondents.get("staff", 0):
+            parts.append(
+                ngettext("%(count)d staff member", "%(count)d staff members", n) % {"count": n}
             )
-            if (n := self.respondents.get(key, 0))
-        ]
-        return ", ".join(parts) if parts else "nobody"
+        # Translators: the separator between "2 owners", "3 managers" and "5 staff members".
+        return pgettext("list separator", ", ").join(parts) if parts else _("nobody")
 
     @property
     def areas(self) -> tuple[AreaRow, ...]:
@@ -233,30 +295,50 @@ class ReportContent:
     @property
     def summary(self) -> str:
         """Return the opening paragraph of the executive summary."""
-        people = ngettext(
-            "the answers of %(count)d person",
-            "the answers of %(count)d people",
+        based_on = ngettext(
+            "It is based on the answers of %(count)d person (%(who)s).",
+            "It is based on the answers of %(count)d people (%(who)s).",
             self.respondent_total,
-        ) % {"count": self.respondent_total}
-        who = f"{people} ({self.respondent_text})"
+        ) % {"count": self.respondent_total, "who": self.respondent_text}
         if self.index is None:
-            return (
-                f"{self.organization} has no alignment index for {self.cycle} yet: too few "
-                f"questions were answered to score any dimension. It is based on {who}."
+            return " ".join(
+                (
+                    _(
+                        "%(organization)s has no alignment index for %(cycle)s yet: too few "
+                        "questions were answered to score any dimension."
+                    )
+                    % {"organization": self.organization, "cycle": self.cycle},
+                    based_on,
+                )
             )
-        text = (
-            f"{self.organization} scores {fmt(self.index)} out of 100 on strategic alignment "
-            f"for {self.cycle}, which puts it in the “{self.band_label.lower()}” band: "
-            f"{self.band_meaning}. "
-        )
+        sentences = [
+            _(
+                "%(organization)s scores %(index)s out of 100 on strategic alignment for "
+                "%(cycle)s, which puts it in the “%(band)s” band: %(meaning)s."
+            )
+            % {
+                "organization": self.organization,
+                "index": fmt(self.index),
+                "cycle": self.cycle,
+                "band": band_label_in_sentence(self.band),
+                "meaning": self.band_meaning,
+            }
+        ]
         if self.weakest_title is not None and self.weighted_mean is not None:
-            text += (
-                f"Half of that index is the average of the dimensions ({fmt(self.weighted_mean)}); "
-                f"the other half is the weakest one, {self.weakest_title} "
-                f"({fmt(self.weakest_score)}), because a business is only as aligned as its "
-                "weakest part. "
+            sentences.append(
+                _(
+                    "Half of that index is the average of the dimensions (%(mean)s); the other "
+                    "half is the weakest one, %(weakest)s (%(weakest_score)s), because a "
+                    "business is only as aligned as its weakest part."
+                )
+                % {
+                    "mean": fmt(self.weighted_mean),
+                    "weakest": self.weakest_title,
+                    "weakest_score": fmt(self.weakest_score),
+                }
             )
-        return text + f"It is based on {who}."
+        sentences.append(based_on)
+        return " ".join(sentences)
 
     @property
     def declared_fit(self) -> FitRow | None:
@@ -324,9 +406,14 @@ def _dimension_rows(result: dict[str, Any], bank: Bank) -> tuple[DimensionRow, .
     return tuple(rows)
 
 
+def _text_language() -> str:
+    """Return the bank language of the active language: "de" for "de-at", "en" for "en-gb"."""
+    return (get_language() or "en").split("-")[0].lower()
+
+
 def _question_text(bank: Bank, code: str) -> str:
     try:
-        return " ".join(localize(bank.question(code).text).split())
+        return " ".join(localize(bank.question(code).text, _text_language()).split())
     except KeyError:
         return code
 
@@ -369,7 +456,7 @@ def _fit_rows(result: dict[str, Any]) -> tuple[tuple[FitRow, ...], str]:
     rows = tuple(
         FitRow(
             discipline=d,
-            label=DISCIPLINE_LABELS.get(d, d),
+            label=discipline_label(d),
             index=fit.get(d),
             match=match.get(d),
             declared=d == declared,
@@ -377,34 +464,36 @@ def _fit_rows(result: dict[str, Any]) -> tuple[tuple[FitRow, ...], str]:
         )
         for d in order
     )
-    declared_label = DISCIPLINE_LABELS.get(declared, declared).lower()
+    declared_label = discipline_in_sentence(declared)
     if better:
-        better_label = DISCIPLINE_LABELS.get(better, better).lower()
-        sentence = (
-            f"The pattern of your answers matches {better_label} (match {match[better]:.2f}) "
-            f"clearly better than the {declared_label} you declared "
-            f"(match {_match_text(match.get(declared))}): your operations serve another "
-            "strategy, so either the strategy statement or the way the business runs needs "
-            "to change."
-        )
+        sentence = _(
+            "The pattern of your answers matches %(better)s (match %(better_match)s) clearly "
+            "better than the %(declared)s you declared (match %(declared_match)s): your "
+            "operations serve another strategy, so either the strategy statement or the way the "
+            "business runs needs to change."
+        ) % {
+            "better": discipline_in_sentence(better),
+            "better_match": _match_text(match[better]),
+            "declared": declared_label,
+            "declared_match": _match_text(match.get(declared)),
+        }
     elif "profile_match" not in result:
-        sentence = "This report predates the strategy-fit comparison; rebuild it to see one."
+        sentence = _("This report predates the strategy-fit comparison; rebuild it to see one.")
     elif all(value is None for value in match.values()):
-        sentence = (
+        sentence = _(
             "There are too few answers, or they are all alike, to tell which value discipline "
             "your practice resembles."
         )
     else:
-        sentence = (
+        sentence = _(
             "Your practice does not clearly match another value discipline better than the "
-            f"{declared_label} you declared: close the gaps in the plan rather than change "
-            "strategy."
-        )
+            "%(declared)s you declared: close the gaps in the plan rather than change strategy."
+        ) % {"declared": declared_label}
     return rows, sentence
 
 
 def _match_text(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+    return "–" if value is None else decimal_text(value, 2)
 
 
 def _evidence_text(
@@ -414,38 +503,77 @@ def _evidence_text(
     area = titles.get(str(evidence.get("area")), str(evidence.get("area")))
     if kind == "perception_gap":
         if not comparable:
-            return f"The owner's view of {area} differs from the team's by a point or more."
-        direction = "more" if evidence["gap"] > 0 else "less"
+            return _("The owner's view of %(area)s differs from the team's by a point or more.") % {
+                "area": area
+            }
+        values = {"area": area, "gap": decimal_text(abs(evidence["gap"]), 1)}
+        if evidence["gap"] > 0:
+            return (
+                _(
+                    "In %(area)s the owner rates practice %(gap)s points more favourably than "
+                    "managers and staff do."
+                )
+                % values
+            )
         return (
-            f"In {area} the owner rates practice {abs(evidence['gap']):.1f} points {direction} "
-            "favourably than managers and staff do."
+            _(
+                "In %(area)s the owner rates practice %(gap)s points less favourably than "
+                "managers and staff do."
+            )
+            % values
         )
     if kind == "low_consensus":
         text = _question_text(bank, str(evidence["question"]))
-        return f"Answers to “{text}” spread widely (standard deviation {evidence['stdev']:.2f})."
+        return _("Answers to “%(question)s” spread widely (standard deviation %(stdev)s).") % {
+            "question": text,
+            "stdev": decimal_text(evidence["stdev"], 2),
+        }
     if kind == "low_consensus_share":
-        return (
-            f"People disagree widely on {evidence['flagged_questions']} of the "
-            f"{evidence['answered_questions']} answered questions."
-        )
-    if kind == "highest_dimension":
-        return f"Strongest dimension: {titles.get(evidence['dimension'], evidence['dimension'])} ({fmt(evidence['score'])})."
-    if kind == "lowest_dimension":
-        return f"Weakest dimension: {titles.get(evidence['dimension'], evidence['dimension'])} ({fmt(evidence['score'])})."
+        return ngettext(
+            "People disagree widely on %(flagged)s of the %(answered)s answered question.",
+            "People disagree widely on %(flagged)s of the %(answered)s answered questions.",
+            int(evidence["answered_questions"]),
+        ) % {
+            "flagged": evidence["flagged_questions"],
+            "answered": evidence["answered_questions"],
+        }
+    if kind in ("highest_dimension", "lowest_dimension"):
+        values = {
+            "dimension": titles.get(evidence["dimension"], evidence["dimension"]),
+            "score": fmt(evidence["score"]),
+        }
+        if kind == "highest_dimension":
+            return _("Strongest dimension: %(dimension)s (%(score)s).") % values
+        return _("Weakest dimension: %(dimension)s (%(score)s).") % values
     if kind == "spread":
-        return f"The gap between them is {fmt(evidence['spread'])} points."
+        return _("The gap between them is %(spread)s points.") % {"spread": fmt(evidence["spread"])}
     if kind == "area_below_floor":
-        return f"{area} scores {fmt(evidence['score'])}, below 60."
+        return _("%(area)s scores %(score)s, below 60.") % {
+            "area": area,
+            "score": fmt(evidence["score"]),
+        }
     if kind == "no_recent_assessment":
         last = evidence.get("last_assessed")
-        return (
-            f"The last assessment before this one was on {last}, more than a year earlier."
-            if last
-            else "No assessment in the twelve months before this one."
-        )
+        if not last:
+            return _("No assessment in the twelve months before this one.")
+        return _(
+            "The last assessment before this one was on %(day)s, more than a year earlier."
+        ) % {"day": _day_text(last)}
     if kind == "value_discipline":
-        return "The declared value discipline is product leadership, which depends on a culture that experiments."
+        return _(
+            "The declared value discipline is product leadership, which depends on a culture "
+            "that experiments."
+        )
     return None
+
+
+def _day_text(value: object) -> str:
+    """Return a stored ISO day ("2025-03-01") in the active language's date format."""
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return date_format(day, "DATE_FORMAT")
 
 
 def _pitfall_rows(
@@ -463,8 +591,8 @@ def _pitfall_rows(
         rows.append(
             PitfallRow(
                 code=pitfall["code"],
-                label=PITFALL_LABELS.get(pitfall["code"], pitfall["code"]),
-                meaning=PITFALL_MEANING.get(pitfall["code"], ""),
+                label=str(PITFALL_LABELS.get(pitfall["code"], pitfall["code"])),
+                meaning=str(PITFALL_MEANING.get(pitfall["code"], "")),
                 evidence=tuple(t for t in texts if t),
             )
         )
@@ -488,17 +616,20 @@ def _findings(
     if scored:
         weakest = min(scored, key=lambda d: d.score or 0.0)
         strongest = max(scored, key=lambda d: d.score or 0.0)
-        text = (
-            f"{weakest.title} scores {fmt(weakest.score)}, the lowest of the "
-            f"{len(scored)} dimensions. The weakest dimension makes up half of the index on its "
-            "own, so a point gained here counts more than anywhere else."
-        )
+        text = _(
+            "%(dimension)s scores %(score)s, the lowest of the %(count)s dimensions. The weakest "
+            "dimension makes up half of the index on its own, so a point gained here counts more "
+            "than anywhere else."
+        ) % {"dimension": weakest.title, "score": fmt(weakest.score), "count": len(scored)}
         if strongest is not weakest:
-            text += f" The strongest is {strongest.title} at {fmt(strongest.score)}."
+            text += " " + _("The strongest is %(dimension)s at %(score)s.") % {
+                "dimension": strongest.title,
+                "score": fmt(strongest.score),
+            }
         candidates.append(
             Finding(
                 "weakest",
-                f"Weakest: {weakest.title}",
+                _("Weakest: %(dimension)s") % {"dimension": weakest.title},
                 text,
                 2.0 + (100 - (weakest.score or 0)) / 15,
             )
@@ -507,20 +638,37 @@ def _findings(
         top = priorities[0]
         action = next((a for a in plan if a.question_code == top.question), None)
         effort = (
-            "little effort"
+            _("little effort")
             if top.feasibility >= 0.8
-            else "moderate effort"
+            else _("moderate effort")
             if top.feasibility >= 0.6
-            else "considerable effort"
+            else _("considerable effort")
         )
+        values = {
+            "question": top.text,
+            "uplift": decimal_text(top.uplift, 1),
+            "effort": effort,
+            "quadrant": str(QUADRANT_IN_SENTENCE.get(top.quadrant, top.quadrant_label)),
+        }
+        if top.direction == "scale_back":
+            text = _(
+                "Scaling back “%(question)s” to the level the strategy needs would add about "
+                "%(uplift)s points to the index, for %(effort)s (a %(quadrant)s in the "
+                "impact/feasibility matrix)."
+            )
+        else:
+            text = _(
+                "Raising “%(question)s” to the level the strategy needs would add about "
+                "%(uplift)s points to the index, for %(effort)s (a %(quadrant)s in the "
+                "impact/feasibility matrix)."
+            )
         candidates.append(
             Finding(
                 "lever",
-                f"Biggest lever: {action.title}" if action else "Biggest lever",
-                f"{'Scaling back' if top.direction == 'scale_back' else 'Raising'} “{top.text}” "
-                "to the level the strategy needs would add about "
-                f"{top.uplift:.1f} points to the index, for {effort} "
-                f"(a {top.quadrant_label.lower()} in the impact/feasibility matrix).",
+                _("Biggest lever: %(action)s") % {"action": action.title}
+                if action
+                else _("Biggest lever"),
+                text % values,
                 3.0 + top.uplift,
             )
         )
@@ -528,7 +676,7 @@ def _findings(
         candidates.append(
             Finding(
                 "flag",
-                f"Contradiction ({flag['severity']})",
+                _("Contradiction (%(severity)s)") % {"severity": severity_label(flag["severity"])},
                 flag["message"],
                 SEVERITY_WEIGHT.get(flag["severity"], 1.0) + 0.5,
             )
@@ -539,23 +687,44 @@ def _findings(
         candidates.append(
             Finding(
                 "fit",
-                "Strategy fit",
-                f"The pattern of your answers matches {best.label.lower()} better than the "
-                f"{declared.label.lower()} you declared: your operations serve another strategy.",
+                _("Strategy fit"),
+                _(
+                    "The pattern of your answers matches %(better)s better than the %(declared)s "
+                    "you declared: your operations serve another strategy."
+                )
+                % {
+                    "better": discipline_in_sentence(best.discipline),
+                    "declared": discipline_in_sentence(declared.discipline),
+                },
                 2.5 + 5 * (best.match - (declared.match or 0.0)),
             )
         )
     for pitfall in pitfalls[:2]:
-        candidates.append(Finding("pitfall", f"Pitfall: {pitfall.label}", pitfall.meaning, 3.5))
+        candidates.append(
+            Finding(
+                "pitfall",
+                _("Pitfall: %(pitfall)s") % {"pitfall": pitfall.label},
+                pitfall.meaning,
+                3.5,
+            )
+        )
     flagged = [g for g in gaps if g.flagged]
     if flagged:
         widest = max(flagged, key=lambda g: abs(g.gap))
         candidates.append(
             Finding(
                 "gap",
-                "Owner and team see it differently",
-                f"In {widest.area_title} the owner's answers average {widest.owner:.1f} and "
-                f"the team's {widest.others:.1f}: a gap of {abs(widest.gap):.1f} points.",
+                _("Owner and team see it differently"),
+                _(
+                    "In %(area)s the owner's answers average %(owner)s and the team's "
+                    "%(team)s: a gap of %(gap)s points."
+                )
+                % {
+                    "area": widest.area_title,
+                    "owner": decimal_text(widest.owner, 1),
+                    "team": decimal_text(widest.others, 1),
+                    "gap": decimal_text(abs(widest.gap), 1),
+                },
                 2.0 + abs(widest.gap),
             )
         )
@@ -571,9 +740,12 @@ def _findings(
         candidates.append(
             Finding(
                 "overkill",
-                "More than the strategy needs",
-                f"“{_question_text(bank, code)}” is practised {excess:.1f} points beyond what "
-                "the declared strategy asks for: effort that could go where the strategy needs it.",
+                _("More than the strategy needs"),
+                _(
+                    "“%(question)s” is practised %(excess)s points beyond what the declared "
+                    "strategy asks for: effort that could go where the strategy needs it."
+                )
+                % {"question": _question_text(bank, code), "excess": decimal_text(excess, 1)},
                 1.5 + excess,
             )
         )
@@ -649,9 +821,7 @@ def report_content(
         cycle=assessment.label,
         generated_on=generated_on or timezone.localdate(),
         discipline=result["value_discipline"],
-        discipline_label=DISCIPLINE_LABELS.get(
-            result["value_discipline"], result["value_discipline"]
-        ),
+        discipline_label=discipline_label(result["value_discipline"]),
         segment=str(strategy.get("segment") or ""),
         index=result["alignment_index"],
         band=band_for(result["alignment_index"]),
@@ -675,7 +845,10 @@ def report_content(
         priorities=priorities,
         fit=fit,
         fit_sentence=fit_sentence,
-        flags=tuple(result.get("consistency_flags", [])),
+        flags=tuple(
+            {**flag, "severity_label": severity_label(flag["severity"])}
+            for flag in result.get("consistency_flags", [])
+        ),
         pitfalls=pitfalls,
         consensus=tuple(
             ConsensusRow(
@@ -695,12 +868,20 @@ def report_content(
 def _finding_names(result: dict[str, Any]) -> dict[str, str]:
     """Return a plain name for each fired rule and pitfall code, for "fixes: …" lines."""
     names = {
-        pitfall["code"]: PITFALL_LABELS.get(pitfall["code"], pitfall["code"])
+        pitfall["code"]: str(PITFALL_LABELS.get(pitfall["code"], pitfall["code"]))
         for pitfall in result.get("pitfalls", [])
     }
     for flag in result.get("consistency_flags", []):
         first_sentence = flag["message"].split(". ")[0].rstrip(".")
-        names[flag["rule"]] = f"{first_sentence} ({flag['severity']}-severity contradiction)"
+        if flag["severity"] == "high":
+            name = _("%(rule)s (high-severity contradiction)")
+        elif flag["severity"] == "medium":
+            name = _("%(rule)s (medium-severity contradiction)")
+        elif flag["severity"] == "low":
+            name = _("%(rule)s (low-severity contradiction)")
+        else:
+            name = "%(rule)s"
+        names[flag["rule"]] = name % {"rule": first_sentence}
     return names
 
 

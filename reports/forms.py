@@ -10,6 +10,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import ActionItem
@@ -22,16 +24,18 @@ class ActionItemForm(forms.ModelForm):
         model = ActionItem
         fields = ["assignee", "due", "status", "progress_note", "consultant_note"]
         labels = {
-            "assignee": "Assigned to",
-            "due": "Due date",
-            "status": "Status",
-            "progress_note": "Progress note",
-            "consultant_note": "Consultant's note",
+            "assignee": _("Assigned to"),
+            "due": _("Due date"),
+            "status": _("Status"),
+            "progress_note": _("Progress note"),
+            "consultant_note": _("Consultant's note"),
         }
         help_texts = {
-            "assignee": "A name or role; leave empty to use the suggested owner.",
-            "progress_note": "What was done, what is blocking, what comes next.",
-            "consultant_note": "Advice or context from the consultant working with the business.",
+            "assignee": _("A name or role; leave empty to use the suggested owner."),
+            "progress_note": _("What was done, what is blocking, what comes next."),
+            "consultant_note": _(
+                "Advice or context from the consultant working with the business."
+            ),
         }
         widgets = {
             "due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -66,7 +70,8 @@ class ActionItemForm(forms.ModelForm):
         start = self.instance.start
         if due is not None and start is not None and due < start:
             raise forms.ValidationError(
-                f"The due date can't be before the action starts ({start:%d %b %Y})."
+                gettext("The due date can't be before the action starts (%(start)s).")
+                % {"start": date_format(start, "DATE_FORMAT")}
             )
         return due
 

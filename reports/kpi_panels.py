@@ -10,14 +10,16 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from organizations.models import Organization
 from reports import charts
 from reports.forms import KpiReadingForm
 from reports.kpi import KPI_STATUS_LABELS, kpi_plan_of, kpi_record_rights, kpi_series
 from reports.models import ActionItem, KpiReading
+from reports.numbers import short_number
 from scoring.kpi import expected_value, kpi_status
 
 
@@ -57,23 +59,26 @@ class KpiPanel:
         latest = self.latest
         if latest is None:
             return ""
-        text = _(
+        text = ngettext(
+            "Chart of %(kpi)s: %(count)s reading from %(first)s to %(last)s, the latest "
+            "%(value)s; status %(status)s.",
             "Chart of %(kpi)s: %(count)s readings from %(first)s to %(last)s, the latest "
-            "%(value)s; status %(status)s."
+            "%(value)s; status %(status)s.",
+            len(self.rows),
         ) % {
             "kpi": self.item.kpi,
             "count": len(self.rows),
-            "first": date_format(self.rows[0].reading.measured_on, "j M Y"),
-            "last": date_format(latest.measured_on, "j M Y"),
-            "value": f"{latest.value.normalize():f}",
+            "first": date_format(self.rows[0].reading.measured_on, "DATE_FORMAT"),
+            "last": date_format(latest.measured_on, "DATE_FORMAT"),
+            "value": number_format(latest.value.normalize()),
             "status": self.status_label.lower(),
         }
         if self.item.target is not None:
             text += " " + _(
                 "Target %(target)s by %(due)s; the table below lists every reading."
             ) % {
-                "target": f"{self.item.target:g}",
-                "due": date_format(self.item.due, "j M Y"),
+                "target": short_number(self.item.target),
+                "due": date_format(self.item.due, "DATE_FORMAT"),
             }
         return text
 

@@ -56,7 +56,7 @@ class KpiReadingsError(Exception):
 
 
 def _day(value: date) -> str:
-    return date_format(value, "j M Y")
+    return date_format(value, "DATE_FORMAT")
 
 
 def _number(value: Decimal) -> str:

@@ -5,16 +5,18 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from assessments.models import Assessment
+from reports.numbers import short_number
 
 
 class Report(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Building"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", pgettext_lazy("report status", "Queued")
+        RUNNING = "running", pgettext_lazy("report status", "Building")
+        READY = "ready", pgettext_lazy("report status", "Ready")
+        FAILED = "failed", pgettext_lazy("report status", "Failed")
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="report")
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
@@ -29,17 +31,23 @@ class Report(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     # Built by the worker with the result, so a page view only reads them.
-    figures = models.JSONField(default=dict, blank=True, help_text="Plotly figures by name.")
-    perception = models.JSONField(
-        default=dict, blank=True, help_text="Answers per area and respondent group, anonymised."
+    figures = models.JSONField(
+        default=dict, blank=True, help_text=gettext_lazy("Plotly figures by name.")
     )
-    timings = models.JSONField(default=dict, blank=True, help_text="Milliseconds per build phase.")
+    perception = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=gettext_lazy("Answers per area and respondent group, anonymised."),
+    )
+    timings = models.JSONField(
+        default=dict, blank=True, help_text=gettext_lazy("Milliseconds per build phase.")
+    )
     # A summary of the result, in columns, so a portfolio of hundreds of clients never reads
     # the whole result JSON: {code: {"title": ..., "score": ...}} per dimension.
     dimension_scores = models.JSONField(default=dict, blank=True)
     weakest_dimension = models.CharField(max_length=60, blank=True)
     high_flags = models.PositiveSmallIntegerField(
-        default=0, help_text="High-severity consistency flags in the result."
+        default=0, help_text=gettext_lazy("High-severity consistency flags in the result.")
     )
 
     class Meta:
@@ -52,13 +60,15 @@ class Report(models.Model):
 
 class ActionItem(models.Model):
     class Status(models.TextChoices):
-        TODO = "todo", "To do"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
+        TODO = "todo", pgettext_lazy("action status", "To do")
+        IN_PROGRESS = "in_progress", pgettext_lazy("action status", "In progress")
+        DONE = "done", pgettext_lazy("action status", "Done")
 
     class Direction(models.TextChoices):
-        RAISE = "raise", "Raise"
-        SCALE_BACK = "scale_back", "Scale back"
+        # Translators: an action raises a practice the strategy needs more of.
+        RAISE = "raise", pgettext_lazy("action direction", "Raise")
+        # Translators: an action scales back a practice beyond what the strategy needs.
+        SCALE_BACK = "scale_back", pgettext_lazy("action direction", "Scale back")
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="action_items"
@@ -116,7 +126,7 @@ class ActionItem(models.Model):
             goal = _("target set at the first reading")
         else:
             goal = _("target %(target)s%(unit)s (%(better)s)") % {
-                "target": f"{self.target:g}",
+                "target": short_number(self.target),
                 "unit": unit,
                 "better": better,
             }
@@ -124,7 +134,7 @@ class ActionItem(models.Model):
             return _("%(goal)s; the first reading sets the baseline") % {"goal": goal}
         return _("%(goal)s; baseline %(baseline)s%(unit)s") % {
             "goal": goal,
-            "baseline": f"{self.baseline:g}",
+            "baseline": short_number(self.baseline),
             "unit": unit,
         }
 
@@ -133,9 +143,9 @@ class KpiReading(models.Model):
     """One dated value of an action item's KPI, in the KPI's own unit."""
 
     class Source(models.TextChoices):
-        WEB = "web", "Web page"
-        API = "api", "API"
-        UPLOAD = "upload", "File upload"
+        WEB = "web", gettext_lazy("Web page")
+        API = "api", gettext_lazy("API")
+        UPLOAD = "upload", gettext_lazy("File upload")
 
     action_item = models.ForeignKey(
         ActionItem, on_delete=models.CASCADE, related_name="kpi_readings"

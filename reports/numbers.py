@@ -21,6 +21,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import overload
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import NumberFormatError, parse_pattern
+from babel.numbers import format_percent as babel_format_percent
+from django.conf import settings
+from django.utils.formats import get_format
+from django.utils.translation import get_language, to_locale
+
 LevelMeans = Sequence[float | None]  # owner, manager, staff
 
 
@@ -54,6 +61,41 @@ def signed_points(change: int | None) -> str:
     if change == 0:
         return "±0"
     return f"+{change}" if change > 0 else f"−{abs(change)}"
+
+
+def decimal_text(value: float, places: int = 1, *, sign: bool = False) -> str:
+    """Return a number with `places` decimals in the active language: "3.5" in English, "3,5" in
+    German. The rounding is Python's format's, as before; only the separator follows the language.
+    With `sign`, a plus sign leads positive values ("+1.2")."""
+    text = f"{value:+.{places}f}" if sign else f"{value:.{places}f}"
+    separator = str(get_format("DECIMAL_SEPARATOR"))
+    return text.replace(".", separator) if separator != "." else text
+
+
+def short_number(value: float) -> str:
+    """Return a number in its shortest form ("5", "2.5"), in the active language's decimals."""
+    text = f"{value:g}"
+    separator = str(get_format("DECIMAL_SEPARATOR"))
+    return text.replace(".", separator) if separator != "." else text
+
+
+def _babel_locale() -> str:
+    return to_locale(get_language() or settings.LANGUAGE_CODE)
+
+
+def percent_text(value: float, places: int = 0) -> str:
+    """Return a 0..100 share as the active language writes a percentage: "72%" in English, "72 %"
+    (with a no-break space) in German and French."""
+    share = float(_half_up(value, places)) / 100
+    locale = _babel_locale()
+    try:
+        if not places:
+            return str(babel_format_percent(share, locale=locale))
+        pattern = parse_pattern(Locale.parse(locale).percent_formats[None].pattern)
+        pattern.frac_prec = (places, places)
+        return str(pattern.apply(share, Locale.parse(locale)))
+    except (ValueError, UnknownLocaleError, NumberFormatError):  # an unknown locale: the plain form
+        return f"{value:.{places}f}%"
 
 
 @overload

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext
 
 from reports.chart_text import PRINT_PARSE_MATH
 from reports.content import (
@@ -40,7 +41,7 @@ from reports.content import (
     spread_positions,
 )
 from reports.models import ActionItem
-from reports.numbers import scale_mean
+from reports.numbers import decimal_text, scale_mean
 from reports.palette import (
     GRID,
     INK,
@@ -187,7 +188,11 @@ def radar_svg(content: ReportContent) -> str | None:
         across, up = sin(angle), cos(angle)
         align = "center" if abs(across) < 0.1 else ("left" if across > 0 else "right")
         lift = 6 if up > 0.1 else (-5 if up < -0.1 else 2)
-        score = "no score" if row.score is None else f"score {row.score:.0f}"
+        score = (
+            gettext("no score")
+            if row.score is None
+            else gettext("score %(score)s") % {"score": f"{row.score:.0f}"}
+        )
         labels: tuple[tuple[str, int, dict[str, Any]], ...] = (
             (row.title, 0, {"fontweight": "bold"}),
             (score, -9, {"color": MUTED}),
@@ -205,14 +210,14 @@ def radar_svg(content: ReportContent) -> str | None:
             )
     fig.legend(
         handles=[
-            Line2D([], [], color=INK, linewidth=1.8, label="Current practice"),
+            Line2D([], [], color=INK, linewidth=1.8, label=gettext("Current practice")),
             Line2D(
                 [],
                 [],
                 color=TARGET,
                 linewidth=1.8,
                 linestyle=DASHED,
-                label="What the strategy needs",
+                label=gettext("What the strategy needs"),
             ),
         ],
         loc="upper left",
@@ -222,7 +227,7 @@ def radar_svg(content: ReportContent) -> str | None:
         handlelength=2.5,
         borderaxespad=0,
     )
-    fig.text(360 / WIDTH, 1 - 82 / 256, "Rings: mean answer 2–5", color=MUTED, fontsize=7)
+    fig.text(360 / WIDTH, 1 - 82 / 256, gettext("Rings: mean answer 2–5"), color=MUTED, fontsize=7)
     return _data_url(fig)
 
 
@@ -239,7 +244,9 @@ def area_gap_svg(content: ReportContent) -> str:
     ax.set_xlim(min([*gaps, -1.0]) - 0.3, max([*gaps, 0.5]) + 0.3)
     ax.set_ylim(len(areas) - 0.5, -0.5)
     ax.xaxis.set_major_locator(MultipleLocator(0.5))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda tick, _: signed(tick).replace("+0.0", "0")))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda tick, _: "0" if abs(tick) < 0.05 else signed(tick))
+    )
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     ax.set_yticks(range(len(areas)), [_short(a.title, 32) for a in areas])
     ax.tick_params(axis="y", labelsize=8, labelcolor=TEXT, pad=6)
@@ -253,7 +260,7 @@ def area_gap_svg(content: ReportContent) -> str:
     ax.bar_label(bars, [signed(gaps[i]) for i in scored], padding=3, fontsize=7)
     for i in set(range(len(areas))) - set(scored):
         ax.annotate(
-            "insufficient data",
+            gettext("insufficient data"),
             (0, i),
             xytext=(4, 0),
             textcoords="offset points",
@@ -263,7 +270,10 @@ def area_gap_svg(content: ReportContent) -> str:
         )
     ax.axvline(0, color=INK, linewidth=1)
     ax.set_xlabel(
-        "mean answer minus target (points on the 1–5 scale)", color=MUTED, fontsize=8, labelpad=4
+        gettext("mean answer minus target (points on the 1–5 scale)"),
+        color=MUTED,
+        fontsize=8,
+        labelpad=4,
     )
     return _data_url(fig)
 
@@ -294,13 +304,17 @@ def perception_svg(content: ReportContent) -> str | None:
     ax.tick_params(axis="y", labelsize=8, labelcolor=TEXT, pad=6)
     for i, area in enumerate(rows):
         for j, value in enumerate(area["values"]):
-            label = "–" if value is None else f"{scale_mean(value):.1f}"
+            label = "–" if value is None else decimal_text(scale_mean(value), 1)
             ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=7.5)
     for j, group in enumerate(groups):
         count = group["respondents"]
         for text, lift, style in (
             (group["label"], 16, {"fontweight": "bold"}),
-            (f"{count} respondent{'' if count == 1 else 's'}", 6, {"color": MUTED, "fontsize": 7}),
+            (
+                ngettext("%(count)d respondent", "%(count)d respondents", count) % {"count": count},
+                6,
+                {"color": MUTED, "fontsize": 7},
+            ),
         ):
             ax.annotate(
                 text,
@@ -325,13 +339,13 @@ def perception_svg(content: ReportContent) -> str | None:
     bar.outline.set_visible(False)
     bar.dividers.set(color="white", linewidth=2)
     legend.tick_params(length=0, right=False, labelsize=7, labelcolor=TEXT, pad=4)
-    legend.set_title("mean answer", fontsize=7, color=MUTED, loc="left", pad=5)
+    legend.set_title(gettext("mean answer"), fontsize=7, color=MUTED, loc="left", pad=5)
     return _data_url(fig)
 
 
 def matrix_svg(content: ReportContent, plan_size: int) -> str | None:
     """Return the impact/feasibility matrix of the priorities, coloured by quadrant."""
-    from matplotlib.ticker import MultipleLocator
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
 
     rows = list(content.priorities)
     if not rows:
@@ -345,8 +359,8 @@ def matrix_svg(content: ReportContent, plan_size: int) -> str | None:
     ax.set_ylim(-0.08 * y_high, y_high)
     ax.set_xticks([0.2, 0.4, 0.6, 0.8, 1.0])
     ax.yaxis.set_major_locator(MultipleLocator(max(0.1, round(y_high / 5, 1))))
-    ax.xaxis.set_major_formatter("{x:.1f}")
-    ax.yaxis.set_major_formatter("{x:.1f}")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda tick, _: decimal_text(tick, 1)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda tick, _: decimal_text(tick, 1)))
     ax.grid(color=GRID, linewidth=0.6)
     median: dict[str, Any] = {"color": TARGET, "linewidth": 0.8, "linestyle": (0, (2, 2))}
     ax.axvline(statistics.median(p.feasibility for p in rows), **median)
@@ -378,10 +392,10 @@ def matrix_svg(content: ReportContent, plan_size: int) -> str | None:
             zorder=4,
         )
     for x, y, text in (
-        (1, 1, "Quick wins"),
-        (0, 1, "Major projects"),
-        (1, 0, "Fill-ins"),
-        (0, 0, "Thankless tasks"),
+        (1, 1, pgettext("matrix quadrant", "Quick wins")),
+        (0, 1, pgettext("matrix quadrant", "Major projects")),
+        (1, 0, pgettext("matrix quadrant", "Fill-ins")),
+        (0, 0, pgettext("matrix quadrant", "Thankless tasks")),
     ):
         ax.annotate(
             text,
@@ -394,9 +408,11 @@ def matrix_svg(content: ReportContent, plan_size: int) -> str | None:
             color=MUTED,
         )
     axis_label: dict[str, Any] = {"color": MUTED, "fontsize": 8}
-    ax.set_xlabel("feasibility (1 = trivial, 0.2 = major project)", labelpad=3, **axis_label)
-    ax.set_ylabel("index points if brought to target", labelpad=6, **axis_label)
-    _legend(fig, [(QUADRANT_COLOURS[q], label) for q, label in QUADRANT_LABELS.items()], x=104)
+    ax.set_xlabel(
+        gettext("feasibility (1 = trivial, 0.2 = major project)"), labelpad=3, **axis_label
+    )
+    ax.set_ylabel(gettext("index points if brought to target"), labelpad=6, **axis_label)
+    _legend(fig, [(QUADRANT_COLOURS[q], str(label)) for q, label in QUADRANT_LABELS.items()], x=104)
     return _data_url(fig)
 
 
@@ -420,7 +436,8 @@ def _rank_labels(
             clusters.append(([priority.rank], [(px, py)]))
     return [
         (
-            ", ".join(map(str, ranks)),
+            # Translators: the separator between plan numbers on the matrix, e.g. "2, 3, 4".
+            pgettext("list separator", ", ").join(map(str, ranks)),
             (statistics.fmean(x for x, _ in spots), max(y for _, y in spots)),
         )
         for ranks, spots in clusters
@@ -429,6 +446,8 @@ def _rank_labels(
 
 def fit_svg(content: ReportContent) -> str:
     """Return how closely practice matches each value discipline (-1..1), the declared one dark."""
+    from matplotlib.ticker import FuncFormatter
+
     rows = list(content.fit)
     fig = _figure(150)
     ax = _axes(fig, left=60, right=WIDTH - 60, top=14, bottom=120)
@@ -436,6 +455,9 @@ def fit_svg(content: ReportContent) -> str:
     ax.set_xlim(-0.5, max(1, len(rows)) - 0.5)
     ax.set_ylim(-1, 1)
     ax.set_yticks([-1, -0.5, 0, 0.5, 1])
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda tick, _: decimal_text(tick, 1).replace("-", "\N{MINUS SIGN}"))
+    )
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.axhline(0, color=MUTED, linewidth=0.8)
     values = [row.match or 0.0 for row in rows]
@@ -448,9 +470,8 @@ def fit_svg(content: ReportContent) -> str:
         linewidth=1.5,
     )
     for bar, row, value in zip(bars, rows, values, strict=True):
-        label = ("–" if row.match is None else f"{row.match:.2f}") + (
-            "  better fit" if row.best else ""
-        )
+        match = "–" if row.match is None else decimal_text(row.match, 2)
+        label = gettext("%(match)s  better fit") % {"match": match} if row.best else match
         ax.annotate(
             label,
             (bar.get_x() + bar.get_width() / 2, max(value, 0.0)),
@@ -462,7 +483,12 @@ def fit_svg(content: ReportContent) -> str:
         )
     ax.set_xticks(
         range(len(rows)),
-        [row.label + ("\n(declared)" if row.declared else "") for row in rows],
+        [
+            gettext("%(discipline)s\n(declared)") % {"discipline": row.label}
+            if row.declared
+            else row.label
+            for row in rows
+        ],
     )
     ax.tick_params(axis="x", labelsize=8, labelcolor=TEXT, pad=3)
     return _data_url(fig)
@@ -471,6 +497,7 @@ def fit_svg(content: ReportContent) -> str:
 def gantt_svg(plan: Sequence[ActionItem], *, today: date | None = None) -> str | None:
     """Return the timeline of the action plan: one bar per item from start to due, by status."""
     from matplotlib import dates
+    from matplotlib.ticker import FuncFormatter
 
     items = list(plan)
     if not items:
@@ -484,7 +511,10 @@ def gantt_svg(plan: Sequence[ActionItem], *, today: date | None = None) -> str |
     ax.set_xlim(dates.date2num(first), dates.date2num(last))
     ax.set_ylim(len(items) - 0.5, -0.5)
     ax.xaxis.set_major_locator(dates.MonthLocator())
-    ax.xaxis.set_major_formatter(dates.DateFormatter("%b %y"))
+    # Month names in the active language ("Dec 26", "Dez. 26"), not the C locale's.
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda tick, _: date_format(dates.num2date(tick).date(), "M y"))
+    )
     ax.tick_params(axis="x", labelsize=6.5, pad=3)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("left")
@@ -503,7 +533,7 @@ def gantt_svg(plan: Sequence[ActionItem], *, today: date | None = None) -> str |
     ax.tick_params(axis="y", labelsize=8, labelcolor=TEXT, pad=6)
     if today is not None and first <= today <= last:
         ax.axvline(dates.date2num(today), color=INK, linewidth=0.8, linestyle=(0, (2, 2)))
-    _legend(fig, [(STATUS_COLOURS[s], label) for s, label in ActionItem.Status.choices], x=190)
+    _legend(fig, [(STATUS_COLOURS[s], str(label)) for s, label in ActionItem.Status.choices], x=190)
     return _data_url(fig)
 
 
@@ -511,6 +541,7 @@ def kpi_svg(item: ActionItem, readings: Sequence[Any]) -> str | None:
     """Return one item's KPI series for print: readings, target line and expected path."""
     from matplotlib import dates
     from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter
 
     if not readings:
         return None
@@ -526,7 +557,12 @@ def kpi_svg(item: ActionItem, readings: Sequence[Any]) -> str | None:
     ax.set_xlim(dates.date2num(first - pad), dates.date2num(last + pad))
     locator = dates.AutoDateLocator(maxticks=6)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator))
+    # Dates in the active language: days and months over a short span, months and years over
+    # a long one (matplotlib's own formatters write the C locale's English month names).
+    shape = "MONTH_DAY_FORMAT" if span <= 120 else "YEAR_MONTH_FORMAT"
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda tick, _: date_format(dates.num2date(tick).date(), shape))
+    )
     legend: list[tuple[Any, str]] = []
     if item.target is not None:
         ax.axhline(item.target, color=TARGET, linewidth=1.2, linestyle=DASHED)

@@ -22,11 +22,13 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, npgettext
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from assessments.models import Answer, Assessment
 from assessments.services.cycles import CycleError, assessment_close, assessment_reopen
 from banks.services import bank_to_engine
+from organizations.languages import language_active, language_of, organization_language
 from organizations.zones import organization_zone, zone_of
 from reports.models import ActionItem, Report
 from reports.numbers import area_views
@@ -138,26 +140,31 @@ def perception_matrix(*, bank: Bank, data: AssessmentInput) -> dict[str, Any]:
         groups.append(
             {
                 "key": "owner",
-                "label": "Owner" if counts["owner"] == 1 else "Owners",
+                # Translators: a column of the perception heatmap: the owner's or owners' answers.
+                "label": npgettext("heatmap column", "Owner", "Owners", counts["owner"]),
                 "respondents": counts["owner"],
             }
         )
     if separate:
-        groups.append({"key": "manager", "label": "Managers", "respondents": counts["manager"]})
-        groups.append({"key": "staff", "label": "Staff", "respondents": counts["staff"]})
+        groups.append({"key": "manager", "label": _("Managers"), "respondents": counts["manager"]})
+        groups.append({"key": "staff", "label": _("Staff"), "respondents": counts["staff"]})
         note = ""
     elif others >= MIN_GROUP_SIZE:
-        groups.append({"key": "others", "label": "Managers and staff", "respondents": others})
-        note = (
-            "Managers and staff are shown together: a group of fewer than "
-            f"{MIN_GROUP_SIZE} people is never shown on its own."
-        )
+        groups.append({"key": "others", "label": _("Managers and staff"), "respondents": others})
+        note = _(
+            "Managers and staff are shown together: a group of fewer than %(min)s people is "
+            "never shown on its own."
+        ) % {"min": MIN_GROUP_SIZE}
     else:
-        note = (
-            f"Only {others} manager or staff {'answer' if others == 1 else 'answers'} so far: "
-            f"views of groups under {MIN_GROUP_SIZE} people are not shown, to keep them anonymous."
-        )
-    result = score_assessment(bank, data, top_k=0)
+        note = ngettext(
+            "Only %(count)s manager or staff answer so far: views of groups under %(min)s "
+            "people are not shown, to keep them anonymous.",
+            "Only %(count)s manager or staff answers so far: views of groups under %(min)s "
+            "people are not shown, to keep them anonymous.",
+            others,
+        ) % {"count": others, "min": MIN_GROUP_SIZE}
+    # Area and dimension titles in the active language (the organization's, in a report build).
+    result = score_assessment(bank, data, top_k=0, language=language_active())
     areas = []
     for dimension in result.dimensions:
         for area in dimension.areas:
@@ -296,9 +303,11 @@ class ReportError(Exception):
     """The report's state does not allow the action; the message is written for people."""
 
 
-REBUILD_FORBIDDEN = "Only owners and consultants can rebuild a report."
-ACTION_ITEM_EDIT_FORBIDDEN = "Only owners and consultants can edit the action plan."
-REBUILD_TOO_EARLY = "Close the cycle first: its report is built from the final answers."
+REBUILD_FORBIDDEN = gettext_lazy("Only owners and consultants can rebuild a report.")
+ACTION_ITEM_EDIT_FORBIDDEN = gettext_lazy("Only owners and consultants can edit the action plan.")
+REBUILD_TOO_EARLY = gettext_lazy(
+    "Close the cycle first: its report is built from the final answers."
+)
 
 
 def report_rebuild(*, assessment: Assessment, user: User) -> Report:
@@ -308,9 +317,9 @@ def report_rebuild(*, assessment: Assessment, user: User) -> Report:
     cycle is still open. The report page's button and the API both come through here.
     """
     if not report_can_manage(user=user, organization=assessment.organization):
-        raise PermissionDenied(REBUILD_FORBIDDEN)
+        raise PermissionDenied(str(REBUILD_FORBIDDEN))
     if assessment.status in UNBUILDABLE:
-        raise ReportError(REBUILD_TOO_EARLY)
+        raise ReportError(str(REBUILD_TOO_EARLY))
     return report_request(assessment=assessment)
 
 
@@ -423,14 +432,20 @@ class _Timer:
             raise  # the task retries these with backoff
         except SoftTimeLimitExceeded as exc:
             raise _BuildError(
-                f"{failure}: the build took longer than its time limit and was stopped. "
-                "Try again; if it keeps happening, tell the operator."
+                _(
+                    "%(failure)s: the build took longer than its time limit and was stopped. "
+                    "Try again; if it keeps happening, tell the operator."
+                )
+                % {"failure": failure}
             ) from exc
         except _BuildError:
             raise
         except Exception as exc:
             logger.exception("report build: %s", failure)
-            raise _BuildError(f"{failure}: {_describe(exc)}") from exc
+            # Translators: a failed build step, then the technical reason (left in English).
+            raise _BuildError(
+                _("%(failure)s: %(reason)s") % {"failure": failure, "reason": _describe(exc)}
+            ) from exc
 
     @property
     def total_ms(self) -> int:
@@ -459,10 +474,10 @@ def report_build(*, report_id: int) -> Report | None:
     try:
         with _collector_paused():
             built = _report_compute(report=report, timer=timer)
-        with timer.phase("store_pdf", "Saving the PDF failed"):
+        with timer.phase("store_pdf", _("Saving the PDF failed")):
             if built.pdf is not None:
                 new_pdf_name = default_storage.save(_pdf_name(report), ContentFile(built.pdf))
-        with timer.phase("save", "Saving the report failed"):
+        with timer.phase("save", _("Saving the report failed")):
             report = _report_store(
                 report_id=report_id,
                 request_stamp=request_stamp,
@@ -498,11 +513,13 @@ def _report_start(*, report_id: int) -> tuple[Report, datetime | None] | None:
         if report.attempts >= MAX_ATTEMPTS:
             # Each start counts, so a build that kills its worker every time ends here.
             report.status = Report.Status.FAILED
-            report.error = (
-                f"The build was started {report.attempts} times without finishing "
-                "(the worker stopped each time). Try rebuilding; if it happens again, "
-                "tell the operator."
-            )
+            report.error = ngettext(
+                "The build was started %(count)s time without finishing (the worker stopped "
+                "each time). Try rebuilding; if it happens again, tell the operator.",
+                "The build was started %(count)s times without finishing (the worker stopped "
+                "each time). Try rebuilding; if it happens again, tell the operator.",
+                report.attempts,
+            ) % {"count": report.attempts}
             report.finished_at = timezone.now()
             report.save(update_fields=["status", "error", "finished_at"])
             return None
@@ -530,8 +547,10 @@ class _Built:
 
 def _report_compute(*, report: Report, timer: _Timer) -> _Built:
     """Do the slow work outside any transaction: score, draw, render."""
-    # Dates in the plan, the charts and the PDF are the organization's calendar days.
-    with organization_zone(report.assessment.organization):
+    # Dates in the plan, the charts and the PDF are the organization's calendar days, and
+    # every word of them is in the organization's language.
+    organization = report.assessment.organization
+    with organization_zone(organization), organization_language(organization):
         return _report_compute_in_zone(report=report, timer=timer)
 
 
@@ -540,10 +559,12 @@ def _report_compute_in_zone(*, report: Report, timer: _Timer) -> _Built:
     from reports.content import report_content
 
     assessment = report.assessment
-    with timer.phase("score", "Scoring the answers failed"):
+    with timer.phase("score", _("Scoring the answers failed")):
         bank = bank_to_engine(assessment.bank)
         data = assessment_engine_input(assessment=assessment)
-        result = result_to_dict(score_assessment(bank, data))
+        result = result_to_dict(
+            score_assessment(bank, data, language=language_of(assessment.organization))
+        )
         perception = perception_matrix(bank=bank, data=data)
         perception["comments"] = area_comments(assessment=assessment)
         existing = {item.question_code: item for item in assessment.action_items.all()}
@@ -551,13 +572,13 @@ def _report_compute_in_zone(*, report: Report, timer: _Timer) -> _Built:
             _action_item(assessment, position, item, existing)
             for position, item in enumerate(result["action_plan"])
         ]
-    with timer.phase("figures", "Drawing the charts failed"):
+    with timer.phase("figures", _("Drawing the charts failed")):
         content = report_content(
             assessment=assessment, result=result, perception=perception, plan=plan, bank=bank
         )
         figures = charts.report_figures(content)
     pdf_bytes: bytes | None = None
-    with timer.phase("pdf", "Rendering the PDF failed"):
+    with timer.phase("pdf", _("Rendering the PDF failed")):
         problem = pdf.pdf_engine_problem()
         if problem is None:
             pdf_bytes = pdf.report_pdf(content, measure=timer.measure)

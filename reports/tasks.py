@@ -8,6 +8,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
 
 
 class ReportBuildTask(Task):
@@ -20,12 +21,14 @@ class ReportBuildTask(Task):
         if report_id is None:
             return
         if isinstance(exc, OperationalError | InterfaceError):
-            error = (
+            error = _(
                 "The database could not be reached while building the report, even after "
                 "several retries. Try rebuilding in a few minutes."
             )
         else:
-            error = f"The report could not be built ({type(exc).__name__}). Try rebuilding."
+            error = _("The report could not be built (%(error)s). Try rebuilding.") % {
+                "error": type(exc).__name__
+            }
         report_build_abandon(report_id=int(report_id), error=error)
 
 

@@ -166,11 +166,11 @@ def report_pdf_download(request: HttpRequest, pk: int) -> FileResponse:
     organization_zone_activate(assessment.organization)
     report = report_of(assessment=assessment)
     if report is None or not report.pdf:
-        raise Http404("This report has no PDF yet.")
+        raise Http404(_("This report has no PDF yet."))
     try:
         handle = report.pdf.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("The PDF file is missing; rebuild the report.") from exc
+        raise Http404(_("The PDF file is missing; rebuild the report.")) from exc
     name = slugify(f"resonance {assessment.organization.name} {assessment.label}") or "report"
     return FileResponse(
         handle, as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"
@@ -255,7 +255,7 @@ def action_item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         if request.htmx:
             context = {**_row_context(request, item), "oob": True}
             return render(request, "reports/_action_saved.html", context)
-        messages.success(request, f"Saved “{item.title}”.")
+        messages.success(request, _("Saved “%(title)s”.") % {"title": item.title})
         return redirect(next_url or f"{_report_url(item)}#action-{item.pk}")
     # The form holds the posted values; the row keeps showing the stored ones.
     item.refresh_from_db()
@@ -324,7 +324,7 @@ def kpi_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     form.add_error("measured_on", message)
             else:
                 text = _("Reading of %(day)s saved for “%(title)s”.") % {
-                    "day": date_format(reading.measured_on, "j M Y"),
+                    "day": date_format(reading.measured_on, "DATE_FORMAT"),
                     "title": item.title,
                 }
                 item.refresh_from_db()
@@ -348,7 +348,7 @@ def kpi_reading_remove(request: AuthenticatedHttpRequest, pk: int, reading: int)
     item = _kpi_item_for_recording(request, pk)
     row = get_object_or_404(KpiReading, pk=reading, action_item=item)
     kpi_reading_delete(reading=row)
-    text = _("Reading of %(day)s deleted.") % {"day": date_format(row.measured_on, "j M Y")}
+    text = _("Reading of %(day)s deleted.") % {"day": date_format(row.measured_on, "DATE_FORMAT")}
     if request.htmx:
         panel = _kpi_panel(request, item)
         return render(request, "reports/_kpi_panel.html", {"panel": panel, "saved": text})

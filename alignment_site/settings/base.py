@@ -58,9 +58,13 @@ MIDDLEWARE = [
     "organizations.zones.TimeZoneResetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the request: the switcher's cookie, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in user's stored language wins over the browser's (needs request.user).
+    "accounts.middleware.UserLanguageMiddleware",
     # Logs refused requests (403/404/410…) of users and on /app/; needs request.user.
     "accounts.security.RefusedAccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -142,7 +146,19 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "organizations:home"
 LOGOUT_REDIRECT_URL = "account_login"
 
-LANGUAGE_CODE = "en-gb"
+# The site speaks these languages (DESIGN.md §12). Each is named in its own language: the
+# switcher shows them so, whatever language the page is in. The active language comes from the
+# switcher's cookie, else the browser's Accept-Language, else English; a logged-in user's stored
+# choice and a respondent's invitation override the browser (accounts.middleware,
+# organizations.languages). Dates and numbers follow it through Django's locale formats.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -11,6 +11,7 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -57,16 +58,23 @@ def assessment_start(
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     strategy = strategy_of(organization=organization)
     if strategy is None:
-        raise CycleError("State your strategy first: every cycle measures against it.")
+        raise CycleError(_("State your strategy first: every cycle measures against it."))
     bank = bank_published()
     if bank is None:
-        raise CycleError("No question bank is published yet. Ask an administrator to publish one.")
+        raise CycleError(
+            _("No question bank is published yet. Ask an administrator to publish one.")
+        )
     current = assessment_current(organization=organization)
     if current is not None:
-        raise CycleError(f"Close the open cycle “{current.label}” before starting a new one.")
+        raise CycleError(
+            _("Close the open cycle “%(label)s” before starting a new one.")
+            % {"label": current.label}
+        )
     label = label.strip()
     if organization.assessments.filter(label=label).exists():
-        raise CycleError(f"A cycle called “{label}” exists already. Choose another label.")
+        raise CycleError(
+            _("A cycle called “%(label)s” exists already. Choose another label.") % {"label": label}
+        )
     Organization.objects.filter(pk=organization.pk).update(reminded_at=None)  # reassessed
     try:
         with transaction.atomic():
@@ -81,7 +89,9 @@ def assessment_start(
                 closes_on=closes_on,
             )
     except IntegrityError as exc:
-        raise CycleError(f"A cycle called “{label}” exists already.") from exc
+        raise CycleError(
+            _("A cycle called “%(label)s” exists already.") % {"label": label}
+        ) from exc
 
 
 def member_level(*, role: str) -> str:
@@ -173,11 +183,17 @@ def _answer_checked(state: _ResponseState, response: Response, item: AnswerInput
             or not isinstance(value, int)
             or not SCALE_MIN <= value <= SCALE_MAX
         ):
-            raise AnswerRejectedError(f"The {name} value must be a whole number from 1 to 5.")
+            raise AnswerRejectedError(
+                # Translators: name is the field's code, current or target.
+                _("The %(name)s value must be a whole number from 1 to 5.") % {"name": name}
+            )
     if item.target is not None and state.level != Level.OWNER:
         raise AnswerRejectedError(_("Only the owner states what the strategy needs."))
     if len(item.comment) > COMMENT_MAX_LENGTH:
-        raise AnswerRejectedError(f"Keep the comment under {COMMENT_MAX_LENGTH:,} characters.")
+        raise AnswerRejectedError(
+            _("Keep the comment under %(limit)s characters.")
+            % {"limit": number_format(COMMENT_MAX_LENGTH, force_grouping=True)}
+        )
     return Answer(
         response=response,
         question=item.question,
@@ -265,7 +281,9 @@ def assessment_close(*, assessment: Assessment) -> Assessment:
     """
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != Assessment.Status.OPEN:
-        raise CycleError(f"The cycle “{assessment.label}” is closed already.")
+        raise CycleError(
+            _("The cycle “%(label)s” is closed already.") % {"label": assessment.label}
+        )
     # Read under the cycle's lock: a submit racing this close either counts or is refused.
     if not assessment.responses.filter(submitted_at__isnull=False).exists():
         raise CycleError(NOTHING_SUBMITTED % {"label": assessment.label})
@@ -366,7 +384,7 @@ def _response_state(response: Response, *, lock: _Lock) -> _ResponseState:
         )
         row = cursor.fetchone()
     if row is None:
-        raise ResponseLockedError("These answers no longer exist.")
+        raise ResponseLockedError(_("These answers no longer exist."))
     submitted, level, status, bank_id = row
     return _ResponseState(
         submitted=bool(submitted), level=level, cycle_status=status, bank_id=bank_id
@@ -375,6 +393,6 @@ def _response_state(response: Response, *, lock: _Lock) -> _ResponseState:
 
 def _ensure_editable(*, submitted: bool, cycle_status: str) -> None:
     if submitted:
-        raise ResponseLockedError("These answers were submitted and can no longer change.")
+        raise ResponseLockedError(_("These answers were submitted and can no longer change."))
     if cycle_status != Assessment.Status.OPEN:
-        raise ResponseLockedError("This cycle is closed: answers can no longer change.")
+        raise ResponseLockedError(_("This cycle is closed: answers can no longer change."))

@@ -15,17 +15,20 @@ from datetime import datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models import Assessment, Invitation, Response
 from banks.selectors import bank_answer_minutes
 from organizations.addresses import normalize_email
+from organizations.languages import language_for_person, language_override, language_supported
+from organizations.mail import send_mail
 from organizations.models import Level
 from organizations.zones import organization_zone
 
@@ -42,15 +45,15 @@ class InvitationUnknownError(Exception):
 class InvitationGoneError(Exception):
     """The link existed but no longer opens the questionnaire."""
 
-    REASONS: ClassVar[dict[str, str]] = {
-        "revoked": "This invitation was withdrawn by the organization.",
-        "used": "The answers for this invitation were submitted already. Thank you!",
-        "closed": "This assessment cycle is closed, so it no longer takes answers.",
-        "expired": "This invitation link has expired.",
+    REASONS: ClassVar[dict[str, str | Promise]] = {
+        "revoked": gettext_lazy("This invitation was withdrawn by the organization."),
+        "used": gettext_lazy("The answers for this invitation were submitted already. Thank you!"),
+        "closed": gettext_lazy("This assessment cycle is closed, so it no longer takes answers."),
+        "expired": gettext_lazy("This invitation link has expired."),
     }
 
     def __init__(self, reason: str, invitation: Invitation) -> None:
-        super().__init__(self.REASONS[reason])
+        super().__init__(str(self.REASONS[reason]))
         self.reason = reason
         self.invitation = invitation
 
@@ -100,11 +103,19 @@ class InvitationBatch:
 
 
 def invitations_create(
-    *, assessment: Assessment, entries: Iterable[tuple[str, str]], site_url: str
+    *,
+    assessment: Assessment,
+    entries: Iterable[tuple[str, str]],
+    site_url: str,
+    language: str = "",
 ) -> InvitationBatch:
-    """Invite each (e-mail, level) once to the cycle and send each a personal link."""
+    """Invite each (e-mail, level) once to the cycle and send each a personal link.
+
+    `language` is the one chosen for these people's mails and pages; blank: the organization's.
+    """
+    language = language_supported(language) or ""
     if assessment.status != Assessment.Status.OPEN:
-        raise InvitationError("This cycle is closed: nobody new can be invited.")
+        raise InvitationError(_("This cycle is closed: nobody new can be invited."))
     batch = InvitationBatch()
     for raw_email, level in entries:
         email = normalize_email(raw_email)
@@ -119,6 +130,7 @@ def invitations_create(
                     level=level,
                     token_hash=digest,
                     expires_at=_expiry(),
+                    language=language,
                 )
         except IntegrityError:
             # The partial unique constraint: an active invitation for this address exists.
@@ -209,14 +221,28 @@ def response_for_invitation(*, invitation: Invitation) -> Response:
 
 def _ensure_changeable(invitation: Invitation) -> None:
     if invitation.revoked_at is not None:
-        raise InvitationError(f"The invitation of {invitation.email} was withdrawn already.")
+        raise InvitationError(
+            _("The invitation of %(email)s was withdrawn already.") % {"email": invitation.email}
+        )
     if Response.objects.filter(invitation=invitation, submitted_at__isnull=False).exists():
-        raise InvitationError(f"{invitation.email} has submitted their answers already.")
+        raise InvitationError(
+            _("%(email)s has submitted their answers already.") % {"email": invitation.email}
+        )
     if invitation.assessment.status != Assessment.Status.OPEN:
-        raise InvitationError("This cycle is closed.")
+        raise InvitationError(_("This cycle is closed."))
 
 
 def _send(*, invitation: Invitation, token: str, site_url: str, reminder: bool = False) -> bool:
+    # The mail is in the language chosen for this person, else the organization's.
+    with language_override(language_for_person(invitation, invitation.assessment.organization)):
+        return _send_in_language(
+            invitation=invitation, token=token, site_url=site_url, reminder=reminder
+        )
+
+
+def _send_in_language(
+    *, invitation: Invitation, token: str, site_url: str, reminder: bool = False
+) -> bool:
     assessment = invitation.assessment
     minutes = bank_answer_minutes(bank=assessment.bank)
     context = {

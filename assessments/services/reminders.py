@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from organizations.languages import organization_language
+from organizations.mail import send_mail
 from organizations.models import Membership, Organization
 
 if TYPE_CHECKING:
@@ -79,6 +81,13 @@ def reassessment_reminders_send(*, now: datetime | None = None) -> int:
 
 
 def _send(*, organization: WithAnnotations[Organization, LatestCycle], now: datetime) -> bool:
+    with organization_language(organization):
+        return _send_written(organization=organization, now=now)
+
+
+def _send_written(
+    *, organization: WithAnnotations[Organization, LatestCycle], now: datetime
+) -> bool:
     owners = list(
         Membership.objects.filter(organization=organization, role=Membership.Role.OWNER)
         .exclude(user__email="")
@@ -97,7 +106,8 @@ def _send(*, organization: WithAnnotations[Organization, LatestCycle], now: date
         for email in owners:
             # One message per owner, so no owner's address is shown to anyone else.
             send_mail(
-                f"Time to reassess {organization.mail_name} on Resonance",
+                _("Time to reassess %(organization)s on Resonance")
+                % {"organization": organization.mail_name},
                 render_to_string("assessments/email_reminder.txt", context),
                 settings.DEFAULT_FROM_EMAIL,
                 [email],

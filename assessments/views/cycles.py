@@ -70,7 +70,9 @@ def assessment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         except cycles.CycleError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"The cycle “{assessment.label}” is open.")
+            messages.success(
+                request, _("The cycle “%(label)s” is open.") % {"label": assessment.label}
+            )
             return redirect(assessment)
     context = {
         "organization": organization,
@@ -221,7 +223,7 @@ def _owned_assessment(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
     assessment = assessment_get(user=request.user, pk=pk)
     organization_zone_activate(assessment.organization)
     if not is_owner(user=request.user, organization=assessment.organization):
-        raise Http404("No such cycle.")
+        raise Http404(_("No such cycle."))
     return assessment
 
 
@@ -284,6 +286,7 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
                 assessment=assessment,
                 entries=form.entries(),
                 site_url=request.build_absolute_uri("/"),
+                language=form.cleaned_data["language"],
             )
         except invitations.InvitationError as exc:
             messages.error(request, str(exc))
@@ -378,5 +381,7 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> Http
     except invitations.InvitationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"The link of {invitation.email} no longer works.")
+        messages.success(
+            request, _("The link of %(email)s no longer works.") % {"email": invitation.email}
+        )
     return redirect("assessments:invitations", pk=pk)

@@ -38,6 +38,7 @@ from assessments.selectors import (
 )
 from assessments.services import cycles, invitations
 from banks.forms import SCALE_ANCHORS
+from organizations.languages import language_for_person, request_language_activate
 from organizations.models import Level, ValueDiscipline
 from organizations.selectors import membership_role
 from organizations.zones import organization_zone_activate
@@ -83,7 +84,7 @@ def _member_wizard(request: AuthenticatedHttpRequest, pk: int) -> tuple[Wizard, 
     assessment = assessment_get(user=request.user, pk=pk)
     role = membership_role(user=request.user, organization=assessment.organization)
     if role is None:
-        raise PermissionDenied("Only members of the organization answer its questionnaire.")
+        raise PermissionDenied(_("Only members of the organization answer its questionnaire."))
     organization_zone_activate(assessment.organization)
     response = response_of_user(assessment=assessment, user=request.user)
     wizard = Wizard(
@@ -98,10 +99,10 @@ def _member_wizard(request: AuthenticatedHttpRequest, pk: int) -> tuple[Wizard, 
 def _closed_redirect(request: HttpRequest, wizard: Wizard) -> HttpResponse | None:
     """Send a member whose answers can no longer change back to the cycle page."""
     if wizard.response is not None and wizard.response.submitted_at is not None:
-        messages.info(request, "You submitted your answers; they can no longer change.")
+        messages.info(request, _("You submitted your answers; they can no longer change."))
         return redirect(wizard.assessment)
     if wizard.assessment.status != Assessment.Status.OPEN:
-        messages.info(request, "This cycle is closed and no longer takes answers.")
+        messages.info(request, _("This cycle is closed and no longer takes answers."))
         return redirect(wizard.assessment)
     return None
 
@@ -114,7 +115,7 @@ def _step_page(request: HttpRequest, wizard: Wizard, code: str | None) -> HttpRe
     context = wizard.context()
     questionnaire = context["questionnaire"]
     if not questionnaire.steps:
-        raise PermissionDenied("This questionnaire has no questions.")
+        raise PermissionDenied(_("This questionnaire has no questions."))
     step = questionnaire.step(code) if code else questionnaire.steps[0]
     before, after = questionnaire.neighbours(step.dimension.code)
     context.update(
@@ -173,7 +174,7 @@ def _save(
         for error in context.get("errors", []):
             messages.error(request, error)
         if status == 200:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
         # Both come from the request: only a real slug and a plain number go into the URL.
         code = request.POST.get("step", "")
         target = wizard.url("step", code) if slug_re.match(code) else wizard.url("review")
@@ -243,7 +244,7 @@ def _save_batch(
 
 def _submit(wizard: Wizard) -> None:
     if wizard.response is None:
-        raise cycles.CycleError("Answer at least one question before you submit.")
+        raise cycles.CycleError(_("Answer at least one question before you submit."))
     cycles.response_submit(response=wizard.response)
 
 
@@ -303,7 +304,7 @@ def wizard_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except cycles.CycleError as exc:
         messages.error(request, str(exc))
         return redirect(wizard.url("review"))
-    messages.success(request, "Thank you: your answers are submitted.")
+    messages.success(request, _("Thank you: your answers are submitted."))
     return redirect(wizard.assessment)
 
 
@@ -314,13 +315,16 @@ def _link_problem(request: HtmxHttpRequest, exc: Exception) -> HttpResponse:
     gone = isinstance(exc, invitations.InvitationGoneError)
     status = 410 if gone else 404
     if request.htmx:
-        message = str(exc) if gone else "This link is not valid."
+        message = str(exc) if gone else _("This link is not valid.")
         return render(
             request, "assessments/_answer_feedback.html", {"errors": [message]}, status=status
         )
     context: dict[str, Any] = {"reason": "unknown"}
     if isinstance(exc, invitations.InvitationGoneError):
         organization_zone_activate(exc.invitation.assessment.organization)
+        request_language_activate(
+            request, language_for_person(exc.invitation, exc.invitation.assessment.organization)
+        )
         context = {"reason": exc.reason, "message": str(exc), "invitation": exc.invitation}
     return render(request, "assessments/respondent/link_problem.html", context, status=status)
 
@@ -340,6 +344,10 @@ def respondent_link(view: RespondentView) -> Callable[..., HttpResponse]:
         except (invitations.InvitationUnknownError, invitations.InvitationGoneError) as exc:
             return _link_problem(request, exc)
         organization_zone_activate(invitation.assessment.organization)
+        # The language the owner chose for this person, unless they chose one on the page.
+        request_language_activate(
+            request, language_for_person(invitation, invitation.assessment.organization)
+        )
         wizard = Wizard(
             assessment=invitation.assessment,
             response=invitations.invitation_response(invitation=invitation),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from consultants.selectors.client_dashboard import code_order
 from organizations.models import Organization
@@ -40,12 +41,12 @@ class Spread:
     def position(self) -> str:
         """Return where the client's own score falls, in words."""
         if self.own is None:
-            return "no score"
+            return _("no score")
         if self.own < self.lower_quartile:
-            return "bottom quarter"
+            return _("bottom quarter")
         if self.own > self.upper_quartile:
-            return "top quarter"
-        return "above the median" if self.own >= self.median else "below the median"
+            return _("top quarter")
+        return _("above the median") if self.own >= self.median else _("below the median")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +67,14 @@ def peer_benchmarks(*, organization: Organization, min_peers: int | None = None)
     groups = [
         (
             "industry",
-            f"{organization.get_industry_display()} businesses",
+            # Translators: a peer group, e.g. "Bakery businesses"; shown as "Against …".
+            _("%(industry)s businesses") % {"industry": organization.get_industry_display()},
             {"industry": organization.industry},
         ),
         (
             "size",
-            f"businesses of {organization.get_size_band_display()}",
+            # Translators: a peer group, e.g. "businesses of 10–49 people"; shown as "Against …".
+            _("businesses of %(size)s") % {"size": organization.get_size_band_display()},
             {"size_band": organization.size_band},
         ),
     ]
@@ -98,7 +101,7 @@ def _group(
     if shown:
         index = _spread(
             "index",
-            "Alignment index",
+            _("Alignment index"),
             [p["alignment_index"] for p in peers],
             own["alignment_index"] if own else None,
             minimum,

@@ -10,6 +10,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event
 
 from assessments.models import Assessment
@@ -75,8 +77,8 @@ class CyclePoint:
 
     @property
     def band_label(self) -> str:
-        """Return the band's name in lower case, for the dashboard's sentences."""
-        return band_label(self.band).lower()
+        """Return the band's name as people read it."""
+        return str(band_label(self.band))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +153,11 @@ def _trend_figure(cycles: list[CyclePoint], dimensions: list[tuple[str, str]]) -
         go.Scatter(
             x=labels,
             y=[cycle.index for cycle in cycles],
-            name="Alignment index",
+            name=chart_text(_("Alignment index")),
             mode="lines+markers",
             line={"color": INK, "width": 4},
-            hovertemplate="%{x}<br>alignment index %{y:.0f}<extra></extra>",
+            # Translators: a chart tooltip; keep %{x}, <br> and %{y:.0f} as they are.
+            hovertemplate=_("%{x}<br>alignment index %{y:.0f}") + "<extra></extra>",
         )
     )
     for n, (code, title) in enumerate(dimensions):
@@ -169,7 +172,7 @@ def _trend_figure(cycles: list[CyclePoint], dimensions: list[tuple[str, str]]) -
                 hovertemplate="%{x}<br>%{fullData.name} %{y:.0f}<extra></extra>",
             )
         )
-    fig.update_layout(**trend_layout(height=380, y_title="Score (0–100)"))
+    fig.update_layout(**trend_layout(height=380, y_title=chart_text(_("Score (0–100)"))))
     data: dict[str, Any] = json.loads(fig.to_json())
     return data
 
@@ -303,15 +306,26 @@ def cycles_compare(
         if rule not in new_flags and rule in new_rules:
             comparison.cleared.append(Flag(rule, flag["severity"], flag["message"]))
     for rule in sorted((old_rules ^ new_rules) & (set(old_flags) | set(new_flags))):
-        comparison.left_out.append(f"consistency check “{rule}” (in one version only)")
+        comparison.left_out.append(
+            _("consistency check “%(rule)s” (in one version only)") % {"rule": rule}
+        )
     return comparison
+
+
+# What a comparison leaves out because only one of the two bank versions has it.
+ONLY_IN = {
+    "dimension": gettext_lazy("dimension “%(title)s” (only in %(cycle)s, bank v%(version)s)"),
+    "area": gettext_lazy("area “%(title)s” (only in %(cycle)s, bank v%(version)s)"),
+}
 
 
 def _only_in(
     side: dict[str, Any], other: dict[str, Any], cycle: CyclePoint, kind: str
 ) -> list[str]:
+    template = ONLY_IN[kind]
     return [
-        f"{kind} “{entry['title']}” (only in {cycle.label}, bank v{cycle.bank_version})"
+        str(template)
+        % {"title": entry["title"], "cycle": cycle.label, "version": cycle.bank_version}
         for code, entry in side.items()
         if code not in other
     ]
@@ -335,13 +349,21 @@ def _compare_questions(comparison: Comparison, old_areas: dict, new_areas: dict)
             comparison.renamed += origin != code
         else:
             comparison.left_out.append(
-                f"question {code} (only in {comparison.after.label}, "
-                f"bank v{comparison.after.bank_version})"
+                _("question %(code)s (only in %(cycle)s, bank v%(version)s)")
+                % {
+                    "code": code,
+                    "cycle": comparison.after.label,
+                    "version": comparison.after.bank_version,
+                }
             )
     for code in sorted(old_q - matched_old):
         comparison.left_out.append(
-            f"question {code} (only in {comparison.before.label}, "
-            f"bank v{comparison.before.bank_version})"
+            _("question %(code)s (only in %(cycle)s, bank v%(version)s)")
+            % {
+                "code": code,
+                "cycle": comparison.before.label,
+                "version": comparison.before.bank_version,
+            }
         )
 
 
@@ -387,32 +409,32 @@ def action_plan_of(*, assessment: Assessment | None) -> list[ActionItem]:
 
 # --- Exports ----------------------------------------------------------------------------------
 
-ACTION_HEADERS = [
-    "Cycle",
+# The last column, "Completed at (zone)", is added by `action_plan_table`.
+ACTION_HEADERS: list[Any] = [
+    gettext_lazy("Cycle"),
     "#",
-    "Action",
-    "Specific",
-    "Dimension",
-    "Area",
-    "Direction",
-    "Fixes",
-    "KPI",
-    "Unit",
-    "KPI direction",
-    "KPI baseline",
-    "KPI target",
-    "Practice from (1-5)",
-    "Practice to (1-5)",
-    "Effort (1-5)",
-    "Person-days",
-    "Expected index uplift",
-    "Start",
-    "Due",
-    "Status",
-    "Assigned to",
-    "Progress note",
-    "Consultant note",
-    "Completed at",
+    gettext_lazy("Action"),
+    gettext_lazy("Specific"),
+    gettext_lazy("Dimension"),
+    gettext_lazy("Area"),
+    gettext_lazy("Direction"),
+    gettext_lazy("Fixes"),
+    gettext_lazy("KPI"),
+    gettext_lazy("Unit"),
+    gettext_lazy("KPI direction"),
+    gettext_lazy("KPI baseline"),
+    gettext_lazy("KPI target"),
+    gettext_lazy("Practice from (1-5)"),
+    gettext_lazy("Practice to (1-5)"),
+    gettext_lazy("Effort (1-5)"),
+    gettext_lazy("Person-days"),
+    gettext_lazy("Expected index uplift"),
+    gettext_lazy("Start"),
+    gettext_lazy("Due"),
+    gettext_lazy("Status"),
+    gettext_lazy("Assigned to"),
+    gettext_lazy("Progress note"),
+    gettext_lazy("Consultant note"),
 ]
 
 
@@ -435,12 +457,12 @@ def results_table(*, organization: Organization) -> tuple[list[str], list[list[A
     dimensions = dict(sorted(dimensions.items(), key=lambda kv: positions(kv[0])))
     areas = dict(sorted(areas.items(), key=lambda kv: positions(kv[0])))
     headers = [
-        "Cycle",
-        "Started",
-        "Bank version",
-        "Alignment index",
-        "Band",
-        *[f"{title} (dimension)" for title in dimensions.values()],
+        _("Cycle"),
+        _("Started"),
+        _("Bank version"),
+        _("Alignment index"),
+        _("Band"),
+        *[_("%(title)s (dimension)") % {"title": title} for title in dimensions.values()],
         *[f"{title} ({code})" for code, title in areas.items()],
     ]
     rows: list[list[Any]] = []
@@ -453,7 +475,7 @@ def results_table(*, organization: Organization) -> tuple[list[str], list[list[A
                 timezone.localtime(report.assessment.created_at).date(),
                 report.assessment.bank.version,
                 points(report.alignment_index),
-                band_label(report.band).lower(),
+                str(band_label(report.band)),
                 *[points(result_dims.get(code, {}).get("score")) for code in dimensions],
                 *[points(result_areas.get(code, {}).get("score")) for code in areas],
             ]
@@ -499,7 +521,10 @@ def action_plan_table(*, assessment: Assessment | None) -> tuple[list[str], list
     ]
     # The export writes wall-clock times of the active zone (the organization's): say which.
     zone = timezone.get_current_timezone_name()
-    return [*ACTION_HEADERS[:-1], f"{ACTION_HEADERS[-1]} ({zone})"], rows
+    headers = [str(header) for header in ACTION_HEADERS]
+    # Translators: a column header, e.g. "Completed at (Europe/Vienna)".
+    completed = _("Completed at (%(zone)s)") % {"zone": zone}
+    return [*headers, completed], rows
 
 
 def _items(assessment: Assessment | None) -> list[ActionItem]:
@@ -515,7 +540,10 @@ def action_plan_ics(*, assessment: Assessment | None, host: str = "resonance") -
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     if assessment is not None:
-        calendar.add("x-wr-calname", f"{assessment.organization.name} – action plan")
+        calendar.add(
+            "x-wr-calname",
+            _("%(organization)s – action plan") % {"organization": assessment.organization.name},
+        )
     for item in _items(assessment):
         event = Event()
         # Stable per item, so re-importing the file updates events instead of duplicating them.
@@ -534,11 +562,15 @@ def _ics_description(item: ActionItem) -> str:
     lines = [
         item.specific,
         "",
-        f"KPI: {item.kpi}" + (f" ({item.unit})" if item.unit else ""),
-        f"Goal: {item.kpi_goal}",
-        f"Assigned to: {item.assignee or item.owner_role}",
-        f"Status: {item.get_status_display()}",
+        (
+            _("KPI: %(kpi)s (%(unit)s)") % {"kpi": item.kpi, "unit": item.unit}
+            if item.unit
+            else _("KPI: %(kpi)s") % {"kpi": item.kpi}
+        ),
+        _("Goal: %(goal)s") % {"goal": item.kpi_goal},
+        _("Assigned to: %(who)s") % {"who": item.assignee or item.owner_role},
+        _("Status: %(status)s") % {"status": item.get_status_display()},
     ]
     if item.consultant_note:
-        lines.append(f"Consultant note: {item.consultant_note}")
+        lines.append(_("Consultant note: %(note)s") % {"note": item.consultant_note})
     return "\n".join(lines)

@@ -31,6 +31,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from alerts.selectors import drift_count
 from assessments.models import Assessment
@@ -49,12 +51,12 @@ if TYPE_CHECKING:
 NO_REPORT = "none"  # the band filter's value for clients without a scored cycle yet
 
 SORT_KEYS = {
-    "name": "Name",
-    "index": "Alignment index",
-    "change": "Change",
-    "days": "Days since last assessment",
-    "flags": "High-severity flags",
-    "overdue": "Overdue actions",
+    "name": _("Name"),
+    "index": _("Alignment index"),
+    "change": _("Change"),
+    "days": _("Days since last assessment"),
+    "flags": _("High-severity flags"),
+    "overdue": _("Overdue actions"),
 }
 DEFAULT_SORT = "name"
 PAGE_SIZE = 25
@@ -255,14 +257,22 @@ def portfolio_rows(
     return rows.order_by(*_order(query.sort))
 
 
+REPORT_STATUS_TEXTS = {
+    Report.Status.QUEUED: _("Report queued"),
+    Report.Status.RUNNING: _("Report building"),
+    Report.Status.READY: _("Report ready"),
+    Report.Status.FAILED: _("Report failed"),
+}
+
+
 def _report_status(organization: Any) -> str:
     if organization.newest_status is None:
-        return "No cycle yet"
+        return gettext("No cycle yet")
     if organization.newest_status in (Assessment.Status.OPEN, Assessment.Status.DRAFT):
-        return "Cycle open"
-    if organization.newest_report_status:
-        return f"Report {Report.Status(organization.newest_report_status).label.lower()}"
-    return "Closed, no report"
+        return gettext("Cycle open")
+    if organization.newest_report_status in REPORT_STATUS_TEXTS:
+        return str(REPORT_STATUS_TEXTS[organization.newest_report_status])
+    return gettext("Closed, no report")
 
 
 def portfolio_row(organization: Any, *, today: date, kpis_behind: int = 0) -> PortfolioRow:
@@ -315,24 +325,24 @@ def portfolio_display_rows(organizations: Iterable[Any], *, today: date) -> list
 
 
 EXPORT_HEADERS = (
-    "Client",
-    "Industry",
-    "Latest scored cycle",
-    "Alignment index",
-    "Band",
-    "Change (points)",
-    "Weakest dimension",
-    "High-severity flags",
-    "Actions done",
-    "Actions total",
-    "Actions overdue",
-    "KPIs behind",
-    "Drift (30 days)",
-    "Report status",
-    "Last assessed",
-    "Days since",
-    "Stale",
-    "Reminder sent",
+    _("Client"),
+    _("Industry"),
+    _("Latest scored cycle"),
+    _("Alignment index"),
+    _("Band"),
+    _("Change (points)"),
+    _("Weakest dimension"),
+    _("High-severity flags"),
+    _("Actions done"),
+    _("Actions total"),
+    _("Actions overdue"),
+    _("KPIs behind"),
+    _("Drift (30 days)"),
+    _("Report status"),
+    _("Last assessed"),
+    _("Days since"),
+    _("Stale"),
+    _("Reminder sent"),
 )
 
 
@@ -356,7 +366,7 @@ def portfolio_table(rows: Iterable[PortfolioRow]) -> list[Sequence[Any]]:
             row.report_status,
             row.last_assessed,
             row.days_since,
-            "yes" if row.stale else "no",
+            gettext("yes") if row.stale else gettext("no"),
             row.reminded_on,
         )
         for row in rows

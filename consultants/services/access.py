@@ -8,15 +8,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consultants.models import ConsultantAccess
 from consultants.selectors import verified_addresses_of
 from organizations.addresses import normalize_email
+from organizations.languages import organization_language
+from organizations.mail import send_mail
 from organizations.models import Membership, Organization
 
 logger = logging.getLogger(__name__)
@@ -74,20 +76,27 @@ def consultant_grant(
     if not Membership.objects.filter(
         organization=organization, user=granted_by, role=Membership.Role.OWNER
     ).exists():
-        raise ConsultantAccessError("Only an owner can grant consultant access.")
+        raise ConsultantAccessError(_("Only an owner can grant consultant access."))
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
-        raise ConsultantAccessError(f"{email} is a member of {organization.name} already.")
+        raise ConsultantAccessError(
+            _("%(email)s is a member of %(organization)s already.")
+            % {"email": email, "organization": organization.name}
+        )
     open_grants = organization.consultant_grants.filter(
         email__iexact=email, revoked_at__isnull=True
     )
     if open_grants.exists():
-        raise ConsultantAccessError(f"{email} has been granted access already.")
+        raise ConsultantAccessError(
+            _("%(email)s has been granted access already.") % {"email": email}
+        )
     grant = ConsultantAccess(organization=organization, email=email, granted_by=granted_by)
     try:
         with transaction.atomic():
             _save(grant, user=granted_by, reason=REASON_GRANTED)
     except IntegrityError as exc:  # the same grant made at the same moment in another request
-        raise ConsultantAccessError(f"{email} has been granted access already.") from exc
+        raise ConsultantAccessError(
+            _("%(email)s has been granted access already.") % {"email": email}
+        ) from exc
     logger.info(
         "consultant access %s granted to %s for organization %s by user %s",
         grant.pk,
@@ -99,6 +108,11 @@ def consultant_grant(
 
 
 def _send_grant_mail(*, grant: ConsultantAccess, site_url: str) -> bool:
+    with organization_language(grant.organization):
+        return _send_grant_mail_written(grant=grant, site_url=site_url)
+
+
+def _send_grant_mail_written(*, grant: ConsultantAccess, site_url: str) -> bool:
     base = site_url.rstrip("/")
     context = {
         "grant": grant,
@@ -109,7 +123,8 @@ def _send_grant_mail(*, grant: ConsultantAccess, site_url: str) -> bool:
     }
     try:
         send_mail(
-            f"{grant.organization.mail_name} invites you to see their Resonance results",
+            _("%(organization)s invites you to see their Resonance results")
+            % {"organization": grant.organization.mail_name},
             render_to_string("consultants/email_grant.txt", context),
             settings.DEFAULT_FROM_EMAIL,
             [grant.email],
@@ -128,11 +143,11 @@ def _open_grant_for(*, grant_id: int, user: User) -> ConsultantAccess:
         .first()
     )
     if grant is None or not _same_email(user, grant.email):
-        raise ConsultantAccessError("This invitation was sent to another e-mail address.")
+        raise ConsultantAccessError(_("This invitation was sent to another e-mail address."))
     if grant.revoked_at is not None:
-        raise ConsultantAccessError("This invitation has been withdrawn or declined.")
+        raise ConsultantAccessError(_("This invitation has been withdrawn or declined."))
     if grant.accepted_at is not None:
-        raise ConsultantAccessError("You accepted this invitation already.")
+        raise ConsultantAccessError(_("You accepted this invitation already."))
     return grant
 
 
@@ -166,12 +181,14 @@ def consultant_revoke(
     if not Membership.objects.filter(
         organization=organization, user=revoked_by, role=Membership.Role.OWNER
     ).exists():
-        raise ConsultantAccessError("Only an owner can revoke consultant access.")
+        raise ConsultantAccessError(_("Only an owner can revoke consultant access."))
     grant = organization.consultant_grants.select_for_update().filter(pk=grant_id).first()
     if grant is None:
-        raise ConsultantAccessError("There is no such grant for this organization.")
+        raise ConsultantAccessError(_("There is no such grant for this organization."))
     if grant.revoked_at is not None:
-        raise ConsultantAccessError(f"Access for {grant.email} is closed already.")
+        raise ConsultantAccessError(
+            _("Access for %(email)s is closed already.") % {"email": grant.email}
+        )
     grant.revoked_at = timezone.now()
     _save(grant, user=revoked_by, reason=REASON_REVOKED, update_fields=["revoked_at"])
     logger.info(

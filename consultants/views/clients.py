@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
@@ -49,22 +50,22 @@ from reports.selectors import NEWEST_FIRST, report_can_manage, reports_scored
 class CompareForm(forms.Form):
     """Two of the client's scored cycles to set side by side."""
 
-    a = forms.TypedChoiceField(label="From cycle", coerce=int)
-    b = forms.TypedChoiceField(label="To cycle", coerce=int)
+    a = forms.TypedChoiceField(label=gettext_lazy("From cycle"), coerce=int)
+    b = forms.TypedChoiceField(label=gettext_lazy("To cycle"), coerce=int)
 
     def __init__(self, *args: Any, cycles: list[CyclePoint], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(c.assessment_id, c.label) for c in reversed(cycles)]
         for name in ("a", "b"):
             cast(forms.ChoiceField, self.fields[name]).choices = choices
-            self.fields[name].error_messages["invalid_choice"] = (
+            self.fields[name].error_messages["invalid_choice"] = _(
                 "Pick one of this client's scored cycles."
             )
 
     def clean(self) -> dict[str, Any]:
         data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if data.get("a") is not None and data.get("a") == data.get("b"):
-            self.add_error("b", "Pick two different cycles.")
+            self.add_error("b", _("Pick two different cycles."))
         return data
 
 
@@ -151,7 +152,7 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     organization_zone_activate(organization)
     headers, rows = results_table(organization=organization)
     if fmt == "xlsx":
-        content: str | bytes = table_xlsx([("Results", headers, rows)])
+        content: str | bytes = table_xlsx([(_("Results"), headers, rows)])
         return download(
             content, filename=_filename(organization, "results", fmt), content_type=XLSX_TYPE
         )
@@ -177,7 +178,7 @@ def actions_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     headers, rows = action_plan_table(assessment=assessment)
     if fmt == "xlsx":
         return download(
-            table_xlsx([("Action plan", headers, rows)]),
+            table_xlsx([(_("Action plan"), headers, rows)]),
             filename=_filename(organization, "action plan", fmt),
             content_type=XLSX_TYPE,
         )

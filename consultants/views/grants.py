@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -41,9 +42,15 @@ def organization_consultants(request: AuthenticatedHttpRequest, pk: int) -> Http
             form.add_error("email", str(exc))
         else:
             if emailed:
-                messages.success(request, f"{grant.email} is invited; access starts on accepting.")
+                messages.success(
+                    request,
+                    _("%(email)s is invited; access starts on accepting.") % {"email": grant.email},
+                )
             else:
-                messages.warning(request, f"{grant.email} is invited, but the e-mail failed.")
+                messages.warning(
+                    request,
+                    _("%(email)s is invited, but the e-mail failed.") % {"email": grant.email},
+                )
             return redirect("consultants:organization", pk=organization.pk)
     grants = [
         (grant, consultants.grant_status(grant))
@@ -75,7 +82,7 @@ def grant_revoke(request: AuthenticatedHttpRequest, pk: int, grant_pk: int) -> H
     except consultants.ConsultantAccessError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Access for {grant.email} is revoked.")
+        messages.success(request, _("Access for %(email)s is revoked.") % {"email": grant.email})
     return redirect("consultants:organization", pk=organization.pk)
 
 
@@ -102,9 +109,17 @@ def _answer(request: AuthenticatedHttpRequest, grant_pk: int, *, accept: bool) -
         messages.error(request, str(exc))
     else:
         if accept:
-            messages.success(request, f"You now see {grant.organization.name} in your portfolio.")
+            messages.success(
+                request,
+                _("You now see %(organization)s in your portfolio.")
+                % {"organization": grant.organization.name},
+            )
         else:
-            messages.info(request, f"You declined the invitation of {grant.organization.name}.")
+            messages.info(
+                request,
+                _("You declined the invitation of %(organization)s.")
+                % {"organization": grant.organization.name},
+            )
     return redirect("consultants:portfolio" if accept else "consultants:invitations")
 
 

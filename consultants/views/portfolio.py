@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
@@ -77,7 +78,7 @@ def portfolio_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpRespons
         )
     if fmt == "xlsx":
         return exports.download(
-            exports.table_xlsx([("Portfolio", EXPORT_HEADERS, table)]),
+            exports.table_xlsx([(_("Portfolio"), EXPORT_HEADERS, table)]),
             filename=f"{stem}.xlsx",
             content_type=exports.XLSX_TYPE,
         )

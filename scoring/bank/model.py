@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from scoring.constants import DEFAULT_LANGUAGE
 from scoring.rules import Condition
 from scoring.text import Text
 
@@ -88,6 +89,8 @@ class Bank:
     pitfall_remedies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Questions every pulse asks (DESIGN.md section 10).
     pulse_questions: tuple[str, ...] = ()
+    # The language of the bank's own texts: a text given by language falls back to it.
+    language: str = DEFAULT_LANGUAGE
     _questions: dict[str, Question] = field(init=False, repr=False, compare=False)
     _areas: dict[str, Area] = field(init=False, repr=False, compare=False)
     _dimensions: dict[str, Dimension] = field(init=False, repr=False, compare=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from scoring.bank.model import (
@@ -19,6 +19,7 @@ from scoring.bank.model import (
 from scoring.constants import (
     ACTION_SPECIFIC_MAX,
     AREA_CODE_MAX,
+    DEFAULT_LANGUAGE,
     DIMENSION_CODE_MAX,
     DISCIPLINES,
     DURATION_WEEKS_MAX,
@@ -56,7 +57,7 @@ from scoring.validation import is_int, is_number, join_path, parent_path, type_n
 __all__ = ["parse_bank"]
 
 _BANK_KEYS = ("bank", "version", "title", "scale", "dimensions")
-_BANK_OPTIONAL = ("rules", "pitfall_areas", "pitfall_remedies", "pulse_questions")
+_BANK_OPTIONAL = ("language", "rules", "pitfall_areas", "pitfall_remedies", "pulse_questions")
 _DIMENSION_KEYS = ("code", "title", "weight", "areas")
 _AREA_KEYS = ("code", "title", "weight", "questions")
 _QUESTION_KEYS = ("code", "text", "weight", "targets", "action")
@@ -84,11 +85,19 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 class _Validator:
     """Collect every problem of a bank instead of stopping at the first."""
 
-    def __init__(self, source: str, lines: Mapping[str, int] | None) -> None:
+    def __init__(
+        self,
+        source: str,
+        lines: Mapping[str, int] | None,
+        languages: Collection[str] | None = None,
+    ) -> None:
         self.source = source
         self.lines = lines or {}
         self.problems: list[BankProblem] = []
         self.scale: tuple[int, int] | None = None
+        # The codes a site offers (None: any well-formed code), and the bank's own language.
+        self.languages = None if languages is None else tuple(languages)
+        self.language = DEFAULT_LANGUAGE
 
     def report(self, path: str, message: str) -> None:
         self.problems.append(BankProblem(path, message, self.line_of(path), self.source))
@@ -169,19 +178,31 @@ class _Validator:
         texts: dict[str, str] = {}
         for language, translated in value.items():
             language_path = join_path(child, language)
-            if (
-                not isinstance(language, str)
-                or len(language) > LANGUAGE_CODE_MAX
-                or not _LANGUAGE.fullmatch(language)
-            ):
-                self.report(language_path, f"{language!r} is not a language code such as 'en'")
+            if not self.language_code(language, language_path):
                 continue
             if not isinstance(translated, str):
                 self.report(language_path, f"expected a string, got {type_name(translated)}")
                 continue
             self._check_string(translated, language_path, empty=empty, limit=limit)
             texts[language] = translated
+        if self.languages is not None and self.language not in value:
+            self.report(child, f"no text in the bank's language '{self.language}'")
         return texts
+
+    def language_code(self, language: object, path: str) -> bool:
+        """Report a code that is malformed or, when the site's codes are known, not one of them."""
+        if (
+            not isinstance(language, str)
+            or len(language) > LANGUAGE_CODE_MAX
+            or not _LANGUAGE.fullmatch(language)
+        ):
+            self.report(path, f"{language!r} is not a language code such as 'en'")
+            return False
+        if self.languages is not None and language not in self.languages:
+            known = ", ".join(self.languages)
+            self.report(path, f"unknown language '{language}': expected one of {known}")
+            return False
+        return True
 
     def integer(
         self,
@@ -288,6 +309,8 @@ class _Validator:
         if slug and not _SLUG.fullmatch(slug):
             self.report("bank", f"{slug!r} is not a slug: use letters, digits, '-' and '_' only")
         version = self.integer(top, "version", "", low=1, high=VERSION_MAX)
+        if "language" in top and self.language_code(top["language"], "language"):
+            self.language = top["language"]
         title = self.text(top, "title", "", limit=TITLE_MAX)
         scale_min, scale_max = self.scale_of(top)
         dimension_paths: dict[str, str] = {}
@@ -337,6 +360,7 @@ class _Validator:
             pitfall_areas=pitfall_areas,
             pitfall_remedies=pitfall_remedies,
             pulse_questions=pulse_questions,
+            language=self.language,
         )
 
     def scale_of(self, top: Mapping[str, Any]) -> tuple[int, int]:
@@ -564,9 +588,15 @@ def parse_bank(
     *,
     source: str = "<bank>",
     lines: Mapping[str, int] | None = None,
+    languages: Collection[str] | None = None,
 ) -> Bank:
-    """Validate a YAML-shaped bank and return it; raise BankError listing every problem."""
-    validator = _Validator(source, lines)
+    """Validate a YAML-shaped bank and return it; raise BankError listing every problem.
+
+    `languages` are the codes a site offers: when given, a text by language may only use them
+    and must hold the bank's own language (`language:`, default en), which the site falls back
+    to. Without it any well-formed code is accepted, as the engine falls back by itself.
+    """
+    validator = _Validator(source, lines, languages)
     bank = validator.bank(data)
     if validator.problems or bank is None:
         raise BankError(validator.problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 import yaml
 
@@ -10,6 +11,7 @@ from scoring.bank.model import ActionTemplate, Bank, BankError, BankProblem, Que
 from scoring.bank.validate import parse_bank
 from scoring.constants import (
     BANK_TEXT_MAX,
+    DEFAULT_LANGUAGE,
     DISCIPLINES,
     PITFALL_AREA_KEYS,
     PITFALLS,
@@ -177,8 +179,13 @@ def _prescan(text: str, source: str) -> None:
         loader.dispose()
 
 
-def load_bank_yaml(text: str, *, source: str = "<bank>") -> Bank:
-    """Parse and validate a bank from YAML text; every problem names its source line."""
+def load_bank_yaml(
+    text: str, *, source: str = "<bank>", languages: Collection[str] | None = None
+) -> Bank:
+    """Parse and validate a bank from YAML text; every problem names its source line.
+
+    `languages`: the codes a site offers, as for parse_bank.
+    """
     _prescan(text, source)
     try:
         loader = _BankLoader(text)
@@ -213,7 +220,7 @@ def load_bank_yaml(text: str, *, source: str = "<bank>") -> Bank:
         loader.dispose()
     problems = [BankProblem(path, message, line, source) for path, message, line in duplicates]
     try:
-        bank = parse_bank(data, source=source, lines=lines)
+        bank = parse_bank(data, source=source, lines=lines, languages=languages)
     except BankError as exc:
         raise BankError(problems + exc.problems) from None
     if problems:
@@ -271,6 +278,7 @@ def bank_to_dict(bank: Bank) -> dict[str, object]:
     data: dict[str, object] = {
         "bank": bank.slug,
         "version": bank.version,
+        **({"language": bank.language} if bank.language != DEFAULT_LANGUAGE else {}),
         "title": text_to_data(bank.title),
         "scale": {"min": bank.scale_min, "max": bank.scale_max},
         "dimensions": [

@@ -4,6 +4,11 @@
 (function () {
   "use strict";
 
+  // Words from Django's JavaScript catalog (/jsi18n/); English if it did not load.
+  var gettext = window.gettext || function (text) { return text; };
+  var COPIED = gettext("Link copied.");
+  var FALLBACK = gettext("The link is selected: press Ctrl+C (or ⌘+C) to copy it.");
+
   function announce(button, text) {
     var status = document.getElementById(button.getAttribute("data-status"));
     if (status) {
@@ -30,12 +35,12 @@
     }
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(field.value).then(
-        function () { announce(button, button.getAttribute("data-copied")); },
-        function () { selectField(field); announce(button, button.getAttribute("data-fallback")); }
+        function () { announce(button, COPIED); },
+        function () { selectField(field); announce(button, FALLBACK); }
       );
     } else {
       selectField(field);
-      announce(button, button.getAttribute("data-fallback"));
+      announce(button, FALLBACK);
     }
   });
 })();

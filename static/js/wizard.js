@@ -33,7 +33,36 @@
   var locked = "";     // the server said these answers can no longer change
   var waiters = [];    // callbacks waiting until nothing is left to save
 
-  function message(name) { return root.dataset["msg" + name] || ""; }
+  // Words come from Django's JavaScript catalog (/jsi18n/, loaded before this script); without
+  // it the English text shows.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (match, key) { return String(values[key]); });
+  };
+  var MESSAGES = {
+    Saving: gettext("Saving…"),
+    AllSaved: gettext("All your answers are saved."),
+    Retrying: gettext("Not saved yet: the server did not answer. Trying again by itself; your choice stays on this page."),
+    Offline: gettext("Not saved yet: no connection. Trying again by itself; your choice stays on this page."),
+    Session: gettext("Not saved yet: your session may have expired. Reload the page; your choices are kept on this device."),
+    NotSaved: gettext("Not saved."),
+    PickFirst: gettext("Pick a point on the scale, or “don't know”, to save this answer and its comment."),
+  };
+
+  function message(name) { return MESSAGES[name] || ""; }
+
+  function waitingMessage(count) {
+    return interpolate(
+      ngettext("Answers waiting to be saved: %(count)s.", "Answers waiting to be saved: %(count)s.", count),
+      { count: count },
+      true
+    );
+  }
+
+  function savedMessage(time) {
+    return time ? interpolate(gettext("Saved %(time)s"), { time: time }, true) : gettext("Saved");
+  }
 
   // Above both what the server holds and what this device numbered before (another page,
   // another device whose clock runs behind).
@@ -118,7 +147,7 @@
     if (text !== undefined) { root.textContent = text; return; }
     var count = unsavedCount();
     if (locked) root.textContent = locked;
-    else if (count) root.textContent = message("Waiting").replace("{count}", count);
+    else if (count) root.textContent = waitingMessage(count);
     else root.textContent = message("AllSaved");
   }
 
@@ -127,8 +156,10 @@
     var bar = box.querySelector("progress");
     var text = box.querySelector("progress + span");
     if (bar) { bar.value = answered; bar.max = total; }
-    // "3 of 16 answered in this part": only the first number changes.
-    if (text) text.textContent = text.textContent.replace(/\d+/, String(answered));
+    // "3 of 16 answered in this part": only the number answered changes, wherever the
+    // language puts it in the sentence.
+    if (text && text.dataset.format) text.textContent = interpolate(text.dataset.format, { answered: answered }, true);
+    else if (text) text.textContent = text.textContent.replace(/\d+/, String(answered));
   }
 
   function showProgress(progress) {
@@ -241,7 +272,7 @@
       (data.saved || []).forEach(function (entry) {
         forget(entry.question, entry.seq);
         if ((latest[entry.question] || 0) <= entry.seq && !pending[entry.question]) {
-          feedback(entry.question, "saved", message("Saved").replace("{time}", data.saved_at || ""));
+          feedback(entry.question, "saved", savedMessage(data.saved_at || ""));
         }
       });
       showProgress(data.progress);

@@ -91,7 +91,7 @@ def test_cycles_carry_status_and_report_status(owner, scored):
     assert cycle["report_status"] == "ready"
     assert cycle["band"] == scored.report.band
     assert cycle["alignment_index"] == pytest.approx(scored.report.alignment_index)
-    assert cycle["bank"] == {"slug": "smb-alignment", "version": 2}
+    assert cycle["bank"] == {"slug": "smb-alignment", "version": 3}
 
 
 def test_cycles_filter_by_organization_and_status(owner, scored, default_bank):

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.formats import date_format
 
 from assessments.models import Answer, Assessment, Response
 from assessments.services.cycles import COMMENT_MAX_LENGTH
@@ -222,7 +223,7 @@ def test_item_rules_are_the_plan_pages(owner, scored):
     response = client.patch(f"/api/action-items/{item.pk}/", {"due": early}, format="json")
     assert response.status_code == 400
     assert response.json()["due"] == [
-        f"The due date can't be before the action starts ({item.start:%d %b %Y})."
+        f"The due date can't be before the action starts ({date_format(item.start, 'DATE_FORMAT')})."
     ]
     response = client.patch(f"/api/action-items/{item.pk}/", {"status": "finished"}, format="json")
     assert response.status_code == 400

@@ -133,4 +133,4 @@ def test_a_closing_date_ends_at_midnight_in_the_organizations_zone(
     with django_capture_on_commit_callbacks(execute=True):
         run = cycles_close_due(now=datetime(2026, 12, 2, 5, 1, tzinfo=UTC))
     assert run.closed == [assessment.pk]
-    assert "(1 December 2026, America/New_York time)" in mail.outbox[0].body
+    assert "(Dec. 1, 2026, America/New_York time)" in mail.outbox[0].body

@@ -29,7 +29,7 @@ def test_default_bank_loads_and_publishes():
     out, _ = _load(DEFAULT_BANK)
     bank = QuestionBank.objects.get()
     assert bank.status == QuestionBank.Status.PUBLISHED
-    assert "Loaded smb-alignment v2" in out
+    assert "Loaded smb-alignment v3" in out
     assert Dimension.objects.filter(bank=bank).count() == 4
     assert Area.objects.filter(dimension__bank=bank).count() == 16
     assert ConsistencyRule.objects.filter(bank=bank).count() >= 8
@@ -56,7 +56,7 @@ def test_database_bank_round_trips_to_the_engine():
 
 
 BROKEN = {
-    "malformed YAML": ("title: [unclosed\n", "title: SMB"),
+    "malformed YAML": ("en: [unclosed\n", "en: SMB"),
     "target out of the scale": ("product_leadership: 4", "product_leadership: 9"),
     "unknown discipline key": ("customer_intimacy: 5", "customer_closeness: 5"),
     "rule naming a missing question": (
@@ -71,7 +71,7 @@ def test_invalid_bank_reports_line_numbers_and_loads_nothing(tmp_path, case):
     needle, replacement = BROKEN[case]
     text = DEFAULT_BANK.read_text()
     if case == "malformed YAML":
-        broken = text.replace("title: SMB", "title: [unclosed", 1)
+        broken = text.replace("en: SMB", "en: [unclosed", 1)
     else:
         assert needle in text, f"the default bank no longer contains {needle!r}"
         broken = text.replace(needle, replacement, 1)

@@ -104,8 +104,8 @@ def test_every_problem_is_listed_with_its_row(client, plan):
         5: "belongs to another organization",
         6: "between 2000 and 2100",
         7: "Enter a number",
-        8: "has another reading on 1 Jan 2026 in row 2",
-        9: "already has a reading of 6 on 5 Jan 2026",
+        8: "has another reading on Jan. 1, 2026 in row 2",
+        9: "already has a reading of 6 on Jan. 5, 2026",
         11: "must be a whole number",
     }
     for row, text in expected.items():

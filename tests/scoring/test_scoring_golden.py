@@ -29,7 +29,9 @@ from scoring.engine import result_to_json, score_assessment
 from scoring.inputs import parse_input
 
 GOLDEN = Path(__file__).with_name("golden_results.json")
-DEFAULT_BANK = Path(__file__).resolve().parents[2] / "banks" / "default.yaml"
+# The default bank as it was when the cases were scored (version 2, English only): the shipped
+# banks/default.yaml moves on (version 3 is translated), these results must not.
+DEFAULT_BANK = Path(__file__).with_name("golden_bank.yaml")
 ABSENT = "-"  # in a stored response: the question was not answered at all
 
 

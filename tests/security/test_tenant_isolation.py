@@ -54,6 +54,8 @@ PUBLIC = {
     "login": "logging in",
     "logout": "logging out (POST)",
     "password_reset": "asking for a reset e-mail",
+    "set_language": "switching the language (POST; stored on the visitor's own account)",
+    "javascript-catalog": "the JavaScript translations, the same for everyone",
     **dict.fromkeys(
         (
             "account_login",

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from banks.models import QuestionBank
 from banks.services import bank_export_yaml
@@ -34,10 +35,13 @@ class Command(BaseCommand):
         banks = QuestionBank.objects.filter(slug=slug)
         if bank_version is None:
             bank = banks.filter(status=QuestionBank.Status.PUBLISHED).first()
-            missing = f"{slug} has no published version"
+            missing = _("%(slug)s has no published version") % {"slug": slug}
         else:
             bank = banks.filter(version=bank_version).first()
-            missing = f"{slug} has no version {bank_version}"
+            missing = _("%(slug)s has no version %(version)s") % {
+                "slug": slug,
+                "version": bank_version,
+            }
         if bank is None:
             raise CommandError(missing)
         text = bank_export_yaml(bank_row=bank)
@@ -47,5 +51,8 @@ class Command(BaseCommand):
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise CommandError(f"{output}: cannot write the file ({exc.strerror})") from None
-        self.stderr.write(f"Wrote {bank} to {output}.")
+            raise CommandError(
+                _("%(path)s: cannot write the file (%(reason)s)")
+                % {"path": output, "reason": exc.strerror}
+            ) from None
+        self.stderr.write(_("Wrote %(bank)s to %(path)s.") % {"bank": bank, "path": output})

@@ -3,8 +3,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from banks.services import BankVersionExistsError, bank_import
+from banks.services import BankVersionExistsError, bank_import, bank_languages
 from scoring.bank import BankError, load_bank_yaml
 
 
@@ -21,27 +23,46 @@ class Command(BaseCommand):
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise CommandError(f"{path}: cannot read the file ({exc.strerror})") from None
+            raise CommandError(
+                _("%(path)s: cannot read the file (%(reason)s)")
+                % {"path": path, "reason": exc.strerror}
+            ) from None
         except UnicodeDecodeError as exc:
             raise CommandError(
-                f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); nothing was loaded"
+                _("%(path)s: not UTF-8 text (%(reason)s at byte %(byte)s); nothing was loaded")
+                % {"path": path, "reason": exc.reason, "byte": exc.start}
             ) from None
         try:
-            bank = load_bank_yaml(text, source=str(path))
+            bank = load_bank_yaml(text, source=str(path), languages=bank_languages())
             row = bank_import(bank=bank, publish=not draft)
         except BankError as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(
-                f"{path}: {len(exc.problems)} problem(s); nothing was loaded"
+                ngettext(
+                    "%(path)s: %(count)d problem; nothing was loaded",
+                    "%(path)s: %(count)d problems; nothing was loaded",
+                    len(exc.problems),
+                )
+                % {"path": path, "count": len(exc.problems)}
             ) from None
         except BankVersionExistsError as exc:
-            self.stdout.write(f"{exc}; nothing changed.")
+            self.stdout.write(_("%(problem)s; nothing changed.") % {"problem": exc})
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {row.slug} v{row.version} as {row.status}: "
-                f"{len(bank.dimensions)} dimensions, {len(bank.questions)} questions, "
-                f"{len(bank.rules)} rules."
+                # Translators: the status is a code (published or draft).
+                _(
+                    "Loaded %(slug)s v%(version)s as %(status)s: %(dimensions)d dimensions, "
+                    "%(questions)d questions, %(rules)d rules."
+                )
+                % {
+                    "slug": row.slug,
+                    "version": row.version,
+                    "status": row.status,
+                    "dimensions": len(bank.dimensions),
+                    "questions": len(bank.questions),
+                    "rules": len(bank.rules),
+                }
             )
         )

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
+from reports.bands import band_label
 from reports.models import Report
+from reports.numbers import decimal_text
 from reports.selectors import UNBUILDABLE
 from reports.services import report_build, report_request
 
@@ -33,27 +36,50 @@ class Command(BaseCommand):
             .first()
         )
         if assessment is None:
-            raise CommandError(f"No assessment with id {options['assessment_id']}.")
+            raise CommandError(
+                _("No assessment with id %(id)s.") % {"id": options["assessment_id"]}
+            )
         if assessment.status in UNBUILDABLE:
             raise CommandError(
-                f"The cycle “{assessment.label}” of {assessment.organization} is still "
-                f"{assessment.status}: close it first."
+                _("The cycle “%(label)s” of %(organization)s is still %(status)s: close it first.")
+                % {
+                    "label": assessment.label,
+                    "organization": assessment.organization,
+                    "status": assessment.get_status_display(),
+                }
             )
         report = report_request(assessment=assessment, enqueue=options["queue"])
         if options["queue"]:
-            self.stdout.write(f"Queued the report of {assessment} (report {report.pk}).")
+            self.stdout.write(
+                _("Queued the report of %(assessment)s (report %(report)s).")
+                % {"assessment": assessment, "report": report.pk}
+            )
             return
         built = report_build(report_id=report.pk)
         if built is None or built.status != Report.Status.READY:
-            error = built.error if built is not None else "the report row disappeared"
-            raise CommandError(f"The report of {assessment} failed: {error}")
+            error = built.error if built is not None else _("the report row disappeared")
+            raise CommandError(
+                _("The report of %(assessment)s failed: %(error)s")
+                % {"assessment": assessment, "error": error}
+            )
         index = (
-            "no index" if built.alignment_index is None else f"index {built.alignment_index:.1f}"
+            _("no index")
+            if built.alignment_index is None
+            else _("index %(index)s") % {"index": decimal_text(built.alignment_index, 1)}
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Built the report of {assessment}: {index} ({built.band}), "
-                f"{assessment.action_items.count()} action items, PDF {built.pdf.name}, "
-                f"{built.duration_ms} ms."
+                _(
+                    "Built the report of %(assessment)s: %(index)s (%(band)s), %(items)s action "
+                    "items, PDF %(pdf)s, %(ms)s ms."
+                )
+                % {
+                    "assessment": assessment,
+                    "index": index,
+                    "band": band_label(built.band),
+                    "items": assessment.action_items.count(),
+                    "pdf": built.pdf.name,
+                    "ms": built.duration_ms,
+                }
             )
         )

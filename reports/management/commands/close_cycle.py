@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
 from assessments.services.cycles import CycleError
@@ -27,11 +28,16 @@ class Command(BaseCommand):
             .first()
         )
         if assessment is None:
-            raise CommandError(f"No assessment with id {options['assessment_id']}.")
+            raise CommandError(
+                _("No assessment with id %(id)s.") % {"id": options["assessment_id"]}
+            )
         try:
             report = assessment_close_and_report(assessment=assessment)
         except CycleError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            self.style.SUCCESS(f"Closed {assessment}; its report {report.pk} is queued.")
+            self.style.SUCCESS(
+                _("Closed %(assessment)s; its report %(report)s is queued.")
+                % {"assessment": assessment, "report": report.pk}
+            )
         )
