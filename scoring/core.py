@@ -6,7 +6,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 from scoring.bank import Bank
 from scoring.constants import (
@@ -36,6 +36,7 @@ __all__ = [
     "Scores",
     "aggregate",
     "alignment_by_discipline",
+    "alignment_from_areas",
     "area_score_of",
     "band_for",
     "bank_index",
@@ -83,17 +84,33 @@ def band_for(alignment_index: float | None) -> str:
 
 def weighted_mean(values: Sequence[float], weights: Sequence[float]) -> float:
     """Return the weighted mean, exact when all values are equal and never outside them."""
-    low = min(values)
-    high = max(values)
+    total = 0.0
+    for weight in weights:
+        total += weight
+    return _weighted_mean(values, weights, total)
+
+
+def _weighted_mean(values: Sequence[float], weights: Sequence[float], total: float) -> float:
+    """Return weighted_mean(values, weights) given total, Σ weights added in order from 0.0.
+
+    The bank's weights are summed once; min() and max() parse their arguments at a cost that
+    matters for the few values of a dimension, so the lowest and highest are found in a loop
+    (this runs a few dozen times per assessment).
+    """
+    low = high = values[0]
+    for value in values:
+        if value < low:
+            low = value
+        elif value > high:
+            high = value
     if low == high:
         return low
     # Offsetting by the minimum keeps equal scores exact (all areas at 100 give exactly 100).
     spread = 0.0
-    total = 0.0
-    for value, weight in zip(values, weights, strict=True):
+    for value, weight in zip(values, weights):  # noqa: B905 - as long by construction
         spread += weight * (value - low)
-        total += weight
-    return min(high, low + spread / total)
+    mean = low + spread / total
+    return mean if mean < high else high
 
 
 def area_score_of(num: float, den: float) -> float:
@@ -116,6 +133,9 @@ class BankIndex:
     weight: tuple[float, ...]
     area_of: tuple[int, ...]
     question_dimension: tuple[int, ...]
+    # Per question: the code of its area and of its dimension.
+    question_area_codes: tuple[str, ...]
+    question_dimension_codes: tuple[str, ...]
     targets: Mapping[str, tuple[float, ...]]
     # w_q · (T_q / 5) with the bank's target of each discipline.
     terms: Mapping[str, tuple[float, ...]]
@@ -132,6 +152,16 @@ class BankIndex:
     area_weight: tuple[float, ...]
     area_dimension: tuple[int, ...]
     area_questions: tuple[tuple[int, ...], ...]
+    # The slice of each area's questions (they are contiguous, area by area).
+    area_span: tuple[slice, ...]
+    area_size: tuple[int, ...]
+    # For alignment_by_discipline, in DISCIPLINES order: per question its terms; per area, per
+    # question, the target, term/4 and term·0.5/4 of each discipline (_discipline_rows); per
+    # area the sums of its terms, added in question order.
+    discipline_terms: tuple[tuple[float, float, float], ...]
+    discipline_rows: tuple[tuple[_DisciplineRow, ...], ...]
+    discipline_dens: tuple[tuple[float, float, float], ...]
+    area_dimension_codes: tuple[str, ...]
     # The fewest answered questions that are not "under 60 %" of the area.
     area_needed: tuple[int, ...]
     area_position: Mapping[str, int]
@@ -139,6 +169,18 @@ class BankIndex:
     dimension_titles: tuple[Text, ...]
     dimension_weight: tuple[float, ...]
     dimension_areas: tuple[tuple[int, ...], ...]
+    dimension_questions: tuple[tuple[int, ...], ...]
+    # Per dimension: the slice of its areas (contiguous, dimension by dimension), their weights
+    # and the sum of their weights, by sum() (as score() sums them) and added in order from 0.0
+    # (as weighted_mean() does); the dimension weights added in order from 0.0.
+    dimension_span: tuple[slice, ...]
+    dimension_area_weights: tuple[tuple[float, ...], ...]
+    dimension_area_weight_sum: tuple[float, ...]
+    dimension_area_weight_total: tuple[float, ...]
+    dimension_weight_total: float
+    # Every dimension has areas (validation holds banks to it): then the areas of a dimension
+    # are all scored exactly when its slice holds no None.
+    no_empty_dimension: bool
     dimension_position: Mapping[str, int]
     # Per rule: the question and area codes its condition mentions.
     rule_mentions: tuple[tuple[frozenset[str], frozenset[str]], ...]
@@ -151,6 +193,11 @@ class BankIndex:
     target_as_mean: Mapping[int | None, float | None]
     # Action templates with their texts in one language, ready to fill (filled by plan.py).
     prepared: dict[tuple[int, str], tuple[object, tuple[str, str, str, str, str]]] = field(
+        default_factory=dict
+    )
+    # build_items()'s memo: per prepared texts of a template, organization, segment and area
+    # title, the title, specific and kpi filled.
+    filled_texts: dict[tuple[object, str, str, str], tuple[str, str, str]] = field(
         default_factory=dict
     )
     # aggregate()'s memo: per pattern of respondent levels, per combination of a question's
@@ -168,6 +215,41 @@ def _target_sums(weight: Sequence[float], targets: Sequence[float]) -> tuple[flo
         sy += wt
         syy += wt * t
     return sy, syy
+
+
+def _summed(values: Sequence[float]) -> float:
+    # In order from 0.0, as the engine's loops add them.
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
+_DisciplineRow: TypeAlias = tuple[float, float, float, float, float, float, float, float, float]
+
+# The misfit's span and the overkill cost are powers of two (a test holds them to it), so
+# dividing by them is exact: a term's contribution w·(T/5) · (T-C)/4 is the product of
+# w·(T/5)/4 and T-C to the last bit (and w·(T/5) · 0.5·(C-T)/4 that of w·(T/5)·0.5/4 and
+# C-T), one rounding each way.
+
+
+def _discipline_row(
+    targets: Mapping[str, Sequence[float]], terms: Sequence[float], i: int
+) -> _DisciplineRow:
+    """Return T, w·(T/5)/4 and w·(T/5)·0.5/4 of question i for each discipline, flat."""
+    t0, t1, t2 = (targets[d][i] for d in DISCIPLINES)
+    w0, w1, w2 = terms
+    return (
+        t0,
+        w0 / MISFIT_SPAN,
+        w0 * OVERKILL_COST / MISFIT_SPAN,
+        t1,
+        w1 / MISFIT_SPAN,
+        w1 * OVERKILL_COST / MISFIT_SPAN,
+        t2,
+        w2 / MISFIT_SPAN,
+        w2 * OVERKILL_COST / MISFIT_SPAN,
+    )
 
 
 def _needed(total: int) -> int:
@@ -201,17 +283,22 @@ def bank_index(bank: Bank) -> BankIndex:
     dimension_areas: list[tuple[int, ...]] = [() for _ in bank.dimensions]
     for a, (_, d) in enumerate(areas):
         dimension_areas[d] = (*dimension_areas[d], a)
+    terms = {
+        discipline: tuple(w * (t / TARGET_SCALE) for w, t in zip(weight, ts, strict=True))
+        for discipline, ts in targets.items()
+    }
+    first, second, third = (terms[d] for d in DISCIPLINES)
+    discipline_terms = tuple(zip(first, second, third, strict=True))
     index = BankIndex(
         codes=codes,
         position=position,
         weight=weight,
         area_of=tuple(a for _, a in questions),
         question_dimension=tuple(areas[a][1] for _, a in questions),
+        question_area_codes=tuple(areas[a][0].code for _, a in questions),
+        question_dimension_codes=tuple(bank.dimensions[areas[a][1]].code for _, a in questions),
         targets=targets,
-        terms={
-            discipline: tuple(w * (t / TARGET_SCALE) for w, t in zip(weight, ts, strict=True))
-            for discipline, ts in targets.items()
-        },
+        terms=terms,
         weighted_targets={
             discipline: tuple(w * t for w, t in zip(weight, ts, strict=True))
             for discipline, ts in targets.items()
@@ -229,13 +316,47 @@ def bank_index(bank: Bank) -> BankIndex:
         area_weight=tuple(area.weight for area, _ in areas),
         area_dimension=tuple(d for _, d in areas),
         area_questions=tuple(area_questions),
+        area_span=tuple(slice(qs[0], qs[-1] + 1) if qs else slice(0, 0) for qs in area_questions),
+        area_size=tuple(len(qs) for qs in area_questions),
+        discipline_terms=discipline_terms,
+        discipline_rows=tuple(
+            tuple(_discipline_row(targets, discipline_terms[i], i) for i in qs)
+            for qs in area_questions
+        ),
+        discipline_dens=tuple(
+            (
+                _summed([discipline_terms[i][0] for i in qs]),
+                _summed([discipline_terms[i][1] for i in qs]),
+                _summed([discipline_terms[i][2] for i in qs]),
+            )
+            for qs in area_questions
+        ),
+        area_dimension_codes=tuple(bank.dimensions[d].code for _, d in areas),
         area_needed=tuple(_needed(len(qs)) for qs in area_questions),
         area_position={area.code: a for a, (area, _) in enumerate(areas)},
         dimension_codes=tuple(d.code for d in bank.dimensions),
         dimension_titles=tuple(d.title for d in bank.dimensions),
         dimension_weight=tuple(d.weight for d in bank.dimensions),
         dimension_areas=tuple(dimension_areas),
+        dimension_questions=tuple(
+            tuple(i for a in areas_of for i in area_questions[a]) for areas_of in dimension_areas
+        ),
         dimension_position={d.code: i for i, d in enumerate(bank.dimensions)},
+        dimension_span=tuple(
+            slice(areas_of[0], areas_of[-1] + 1) if areas_of else slice(0, 0)
+            for areas_of in dimension_areas
+        ),
+        dimension_area_weights=tuple(
+            tuple(areas[a][0].weight for a in areas_of) for areas_of in dimension_areas
+        ),
+        dimension_area_weight_sum=tuple(
+            sum([areas[a][0].weight for a in areas_of]) for areas_of in dimension_areas
+        ),
+        dimension_area_weight_total=tuple(
+            _summed([areas[a][0].weight for a in areas_of]) for areas_of in dimension_areas
+        ),
+        dimension_weight_total=_summed([d.weight for d in bank.dimensions]),
+        no_empty_dimension=all(dimension_areas),
         rule_mentions=tuple(
             (refs.questions, refs.areas)
             for refs in (condition_references(rule.when) for rule in bank.rules)
@@ -380,7 +501,7 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
         memo = memos[pattern] = {}
     combinations = list(zip(*columns, strict=True)) if columns else [()] * n
     rows = list(map(memo.get, combinations))
-    if None in rows:
+    if not all(rows):  # a combination not met yet (rows are non-empty tuples)
         for i, row in enumerate(rows):
             if row is None:
                 combination = combinations[i]
@@ -514,6 +635,7 @@ def score(
     area_den: list[float] = []
     area_answered: list[int] = []
     area_score: list[float | None] = []
+    unscored = 0
     for questions, needed in zip(index.area_questions, index.area_needed, strict=True):
         num = 0.0
         den = 0.0
@@ -535,21 +657,22 @@ def score(
         area_num.append(num)
         area_den.append(den)
         area_answered.append(answered)
-        area_score.append(area_score_of(num, den) if answered >= needed else None)
+        if answered >= needed:
+            area_score.append(area_score_of(num, den))
+        else:
+            area_score.append(None)
+            unscored += 1
 
-    area_weight = index.area_weight
-    dimension_score: list[float | None] = []
-    scored_weight: list[float] = []
-    for areas in index.dimension_areas:
-        values = []
-        weights = []
-        for a in areas:
-            s = area_score[a]
-            if s is not None:
-                values.append(s)
-                weights.append(area_weight[a])
-        dimension_score.append(weighted_mean(values, weights) if values else None)
-        scored_weight.append(sum(weights))
+    if not unscored and index.no_empty_dimension:
+        dimension_score = _dimension_means(index, area_score, complete=True)
+        scored_weight = list(index.dimension_area_weight_sum)
+    else:
+        dimension_score = _dimension_means(index, area_score, complete=False)
+        area_weight = index.area_weight
+        scored_weight = [
+            sum([area_weight[a] for a in areas if area_score[a] is not None])
+            for areas in index.dimension_areas
+        ]
 
     values = []
     weights = []
@@ -564,7 +687,10 @@ def score(
     if weakest is None:
         ai = mean = None
     else:
-        mean = weighted_mean(values, weights)
+        if len(values) == len(dimension_score):
+            mean = _weighted_mean(values, weights, index.dimension_weight_total)
+        else:
+            mean = weighted_mean(values, weights)
         ai = 0.5 * mean + 0.5 * lowest
     return Scores(
         misfit=misfits,
@@ -585,57 +711,108 @@ def alignment_by_discipline(
     index: BankIndex, current: Sequence[float | None]
 ) -> dict[str, float | None]:
     """Return AI with the bank's targets of each discipline (strategy fit), in one pass."""
-    t0, t1, t2 = (index.targets[d] for d in DISCIPLINES)
-    w0, w1, w2 = (index.terms[d] for d in DISCIPLINES)
     area_scores: list[list[float | None]] = [[], [], []]
-    span = MISFIT_SPAN
-    half = OVERKILL_COST
-    for questions, needed in zip(index.area_questions, index.area_needed, strict=True):
-        n0 = n1 = n2 = d0 = d1 = d2 = 0.0
+    complete = index.no_empty_dimension  # and, after the loop, every area scored
+    for questions, rows, needed, dens in zip(
+        index.area_span,
+        index.discipline_rows,
+        index.area_needed,
+        index.discipline_dens,
+        strict=True,
+    ):
+        n0 = n1 = n2 = 0.0
         answered = 0
         # Unrolled over the three disciplines: this runs for every question of every assessment.
-        for i in questions:
-            c = current[i]
+        # Per discipline a row holds T, w·(T/5)/4 and w·(T/5)·0.5/4 (see _discipline_rows):
+        # w·(T/5)·m_q in two operations.
+        # (zip without strict=: the lengths are equal, and a keyword makes zip() slower)
+        for c, (t, p, r, u, q, s, v, x, z) in zip(current[questions], rows):  # noqa: B905
             if c is None:
                 continue
             answered += 1
-            t = t0[i]
-            w = w0[i]
-            n0 += w * ((t - c) / span if c < t else half * (c - t) / span)
-            d0 += w
-            t = t1[i]
-            w = w1[i]
-            n1 += w * ((t - c) / span if c < t else half * (c - t) / span)
-            d1 += w
-            t = t2[i]
-            w = w2[i]
-            n2 += w * ((t - c) / span if c < t else half * (c - t) / span)
-            d2 += w
-        enough = answered >= needed
-        area_scores[0].append(area_score_of(n0, d0) if enough else None)
-        area_scores[1].append(area_score_of(n1, d1) if enough else None)
-        area_scores[2].append(area_score_of(n2, d2) if enough else None)
-    return {d: _index_from_areas(index, area_scores[k]) for k, d in enumerate(DISCIPLINES)}
+            n0 += p * (t - c) if c < t else r * (c - t)
+            n1 += q * (u - c) if c < u else s * (c - u)
+            n2 += x * (v - c) if c < v else z * (c - v)
+        if answered < needed:
+            area_scores[0].append(None)
+            area_scores[1].append(None)
+            area_scores[2].append(None)
+            complete = False
+            continue
+        if answered < len(rows):  # the sums of the terms of the answered questions only
+            d0 = d1 = d2 = 0.0
+            for i in range(questions.start, questions.stop):
+                if current[i] is not None:
+                    w0, w1, w2 = index.discipline_terms[i]
+                    d0 += w0
+                    d1 += w1
+                    d2 += w2
+        else:
+            d0, d1, d2 = dens
+        area_scores[0].append(area_score_of(n0, d0))
+        area_scores[1].append(area_score_of(n1, d1))
+        area_scores[2].append(area_score_of(n2, d2))
+    return {
+        d: alignment_from_areas(index, area_scores[k], complete=complete)
+        for k, d in enumerate(DISCIPLINES)
+    }
 
 
-def _index_from_areas(index: BankIndex, area_score: Sequence[float | None]) -> float | None:
+def alignment_from_areas(
+    index: BankIndex, area_score: Sequence[float | None], *, complete: bool
+) -> float | None:
+    """Return AI from the area scores (complete: none is None, no dimension is empty)."""
+    dimension_score = _dimension_means(index, area_score, complete=complete)
+    if complete:
+        values = cast("list[float]", dimension_score)
+        mean = _weighted_mean(values, index.dimension_weight, index.dimension_weight_total)
+    else:
+        values = []
+        weights = []
+        for s, weight in zip(dimension_score, index.dimension_weight, strict=True):
+            if s is not None:
+                values.append(s)
+                weights.append(weight)
+        if not values:
+            return None
+        mean = weighted_mean(values, weights)
+    low = values[0]
+    for value in values:
+        if value < low:
+            low = value
+    return 0.5 * mean + 0.5 * low
+
+
+def _dimension_means(
+    index: BankIndex, area_score: Sequence[float | None], *, complete: bool
+) -> list[float | None]:
+    """Return each dimension's weighted mean of its scored areas (None when none is).
+
+    complete: every area is scored (none is None) and every dimension has areas, so a
+    dimension's scores are its slice.
+    """
+    if complete:
+        return [
+            _weighted_mean(cast("Sequence[float]", area_score[span]), weights, total)
+            for span, weights, total in zip(
+                index.dimension_span,
+                index.dimension_area_weights,
+                index.dimension_area_weight_total,
+                strict=True,
+            )
+        ]
     area_weight = index.area_weight
-    values = []
-    weights = []
-    for areas, dimension_weight in zip(index.dimension_areas, index.dimension_weight, strict=True):
-        area_values = []
-        area_weights = []
+    means: list[float | None] = []
+    for areas in index.dimension_areas:
+        values = []
+        weights = []
         for a in areas:
             s = area_score[a]
             if s is not None:
-                area_values.append(s)
-                area_weights.append(area_weight[a])
-        if area_values:
-            values.append(weighted_mean(area_values, area_weights))
-            weights.append(dimension_weight)
-    if not values:
-        return None
-    return 0.5 * weighted_mean(values, weights) + 0.5 * min(values)
+                values.append(s)
+                weights.append(area_weight[a])
+        means.append(weighted_mean(values, weights) if values else None)
+    return means
 
 
 def uplifts(index: BankIndex, scores: Scores, candidates: Sequence[int]) -> list[float]:
@@ -646,16 +823,20 @@ def uplifts(index: BankIndex, scores: Scores, candidates: Sequence[int]) -> list
 def candidate_gains(
     index: BankIndex, scores: Scores, candidates: Sequence[int]
 ) -> tuple[list[float], list[float]]:
-    """Return, per candidate, AI(C_q := T_q) - AI and the rise of its dimension's score."""
+    """Return AI(C_q := T_q) - AI per candidate, and the rise of q's dimension score.
+
+    The rises are per question position (0.0 but for the candidates), as select_plan reads
+    them.
+    """
     # Setting C_q := T_q removes q's term from its area's misfit sum, which raises the area
     # score by 100·w(T/5)m / Σw(T/5) (unless the score was held at 0); that moves the
     # dimension's weighted mean by the area's share of the scored weight, and AI by half the
     # change of the weighted mean plus half the change of the minimum (which needs only the
     # lowest and second-lowest dimension scores).
     ai = scores.alignment_index
+    rises = [0.0] * len(index.codes)
     if ai is None:
-        zeros = [0.0] * len(candidates)
-        return zeros, list(zeros)
+        return [0.0] * len(candidates), rises
     area_of = index.area_of
     area_dimension = index.area_dimension
     area_weight = index.area_weight
@@ -671,14 +852,12 @@ def candidate_gains(
     lowest, lowest_at = ordered[0]
     second = ordered[1][0] if len(ordered) > 1 else None
     gains = []
-    rises = []
     for i in candidates:
         a = area_of[i]
         old = area_score[a]
         if old is None:
             # Coverage does not change, so the area stays out of its dimension.
             gains.append(0.0)
-            rises.append(0.0)
             continue
         d = area_dimension[a]
         den = area_den[a]
@@ -689,7 +868,7 @@ def candidate_gains(
         else:  # the area score is held at 0 (possible on scales wider than 1..5)
             area_gain = area_score_of(area_num[a] - contribution[i], den) - old
         dimension_gain = area_weight[a] * area_gain / scored_weight[d]
-        rises.append(dimension_gain)
+        rises[i] = dimension_gain
         half_mean_gain = 0.5 * (dimension_weight[d] * dimension_gain / total_weight)
         if d == lowest_at:
             raised = lowest + dimension_gain

@@ -100,7 +100,7 @@ def score_assessment(
     consensus = consensus_flags(index, answers)
     context = RuleContext(index, data.strategy, answers, scores)
     consistency, fired = consistency_flags(bank, context, language)
-    answered_questions = len(current) - current.count(None)
+    answered_questions = sum(scores.area_answered)
     found = pitfalls(bank, index, data, scores, gaps, consensus, answered_questions)
 
     # Priorities: every question with a misfit, with the feasibility of its applicable
@@ -134,10 +134,8 @@ def score_assessment(
         candidates,
         gains,
         codes=index.codes,
-        area_of=area_of,
-        area_codes=index.area_codes,
-        area_dimension=index.area_dimension,
-        dimension_codes=index.dimension_codes,
+        area_codes=index.question_area_codes,
+        dimension_codes=index.question_dimension_codes,
         feasibility=feasibility,
         directions=directions,
     )
@@ -151,7 +149,7 @@ def score_assessment(
         plan_candidates,
         reserved,
         top_k,
-        dict(zip(candidates, rises, strict=True)),
+        rises,
     )
     plan: tuple[ActionItem, ...] = ()
     if picks:
@@ -283,12 +281,10 @@ def _dimension_results(
     area_titles: Sequence[str],
     dimension_titles: Sequence[str],
 ) -> tuple[DimensionScore, ...]:
+    # Built column-wise, C-level where it can be: this runs for every question of every
+    # assessment.
     current = answers.current
-    owner_mean = answers.owner_mean
-    manager_mean = answers.manager_mean
-    staff_mean = answers.staff_mean
     contribution = scores.contribution
-    # Built column-wise: this runs for every question of every assessment.
     points_lost: list[float | None] = [None] * len(current)
     for questions, area_score, den in zip(
         index.area_questions, scores.area_score, scores.area_den, strict=True
@@ -298,7 +294,9 @@ def _dimension_results(
             for i in questions:
                 if current[i] is not None:
                     points_lost[i] = share * contribution[i]
-    level_means = list(zip(owner_mean, manager_mean, staff_mean, strict=True))
+    level_means = list(
+        zip(answers.owner_mean, answers.manager_mean, answers.staff_mean, strict=True)
+    )
     fits = records(
         QuestionFit,
         zip(
@@ -314,35 +312,43 @@ def _dimension_results(
             strict=True,
         ),
     )
-    areas: list[AreaScore] = []
-    for a, questions in enumerate(index.area_questions):
-        area_score = scores.area_score[a]
-        answered = scores.area_answered[a]
-        first, last = (questions[0], questions[-1] + 1) if questions else (0, 0)
-        areas.append(
-            AreaScore(
+    area_dimension_codes = index.area_dimension_codes
+    areas = records(
+        AreaScore,
+        [
+            (
                 index.area_codes[a],
                 area_titles[a],
-                index.dimension_codes[index.area_dimension[a]],
+                area_dimension_codes[a],
                 index.area_weight[a],
                 area_score,
-                answered / len(questions) if questions else 0.0,
+                answered / total if total else 0.0,
                 "insufficient_data" if area_score is None else "ok",
                 answered,
-                len(questions),
-                _area_level_means(level_means[first:last]),
-                tuple(fits[first:last]),
+                total,
+                _area_level_means(level_means[span]),
+                tuple(fits[span]),
             )
-        )
+            for a, (span, total, area_score, answered) in enumerate(
+                zip(
+                    index.area_span,
+                    index.area_size,
+                    scores.area_score,
+                    scores.area_answered,
+                    strict=True,
+                )
+            )
+        ],
+    )
     return tuple(
         DimensionScore(
             index.dimension_codes[d],
             dimension_titles[d],
             index.dimension_weight[d],
             scores.dimension_score[d],
-            tuple(areas[a] for a in area_indexes),
+            tuple(areas[span]),  # its areas: contiguous, dimension by dimension
         )
-        for d, area_indexes in enumerate(index.dimension_areas)
+        for d, span in enumerate(index.dimension_span)
     )
 
 

@@ -22,6 +22,7 @@ from scoring.constants import (
 )
 from scoring.core import Aggregates, BankIndex, Scores
 from scoring.inputs import AssessmentInput, Strategy
+from scoring.records import records
 from scoring.results import ConsensusFlag, ConsistencyFlag, Evidence, PerceptionGap, Pitfall
 from scoring.rules import (
     AllOf,
@@ -78,7 +79,7 @@ def perception_gaps(index: BankIndex, answers: Aggregates) -> list[PerceptionGap
             others_mean = others_sum / count
             gap = owner_mean - others_mean
             gaps.append(
-                PerceptionGap(
+                (  # the fields of PerceptionGap
                     index.area_codes[a],
                     gap,
                     owner_mean,
@@ -87,7 +88,7 @@ def perception_gaps(index: BankIndex, answers: Aggregates) -> list[PerceptionGap
                     tuple(codes),
                 )
             )
-    return gaps
+    return records(PerceptionGap, gaps)
 
 
 def consensus_flags(index: BankIndex, answers: Aggregates) -> list[ConsensusFlag]:
@@ -97,11 +98,10 @@ def consensus_flags(index: BankIndex, answers: Aggregates) -> list[ConsensusFlag
         return []
     codes = index.codes
     count = answers.count
-    return [
-        ConsensusFlag(codes[i], stdev, count[i])
-        for i, stdev in enumerate(stdevs)
-        if stdev is not None
-    ]
+    return records(
+        ConsensusFlag,
+        [(codes[i], stdev, count[i]) for i, stdev in enumerate(stdevs) if stdev is not None],
+    )
 
 
 class RuleContext:

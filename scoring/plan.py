@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -12,7 +11,13 @@ from typing import NamedTuple, TypeAlias
 
 from scoring.bank import ActionTemplate
 from scoring.constants import COMPARE_DECIMALS, EPSILON, MONTHS_PER_YEAR, WEEKS_PER_YEAR
-from scoring.core import BankIndex, Scores, area_score_of, feasibility_of, weighted_mean
+from scoring.core import (
+    BankIndex,
+    Scores,
+    alignment_from_areas,
+    area_score_of,
+    feasibility_of,
+)
 from scoring.records import records
 from scoring.text import localize
 
@@ -105,19 +110,18 @@ def _median(values: list[float]) -> float:
 _ROUNDING_REACH = 2e-12
 _ROUNDED_RANGE = 1000.0
 
-_Row: TypeAlias = tuple[str, str, str, float, float, str]
 _Keyed: TypeAlias = tuple[float, str, str, str, float, float, str]
 
 
-def _rank(rows: list[_Row]) -> tuple[Priority, ...]:
-    """Rank (question, area, dimension, uplift, feasibility, direction) rows into priorities."""
-    if not rows:
+def _rank(keyed: list[_Keyed]) -> tuple[Priority, ...]:
+    """Rank (-uplift·feasibility, question, area, dimension, uplift, feasibility, direction)."""
+    if not keyed:
         return ()
     # A value at its median counts as high (the rule of quadrant_of, inlined for speed).
-    high_uplift = _median([row[3] for row in rows]) - EPSILON
-    high_feasibility = _median([row[4] for row in rows]) - EPSILON
+    high_uplift = _median([row[4] for row in keyed]) - EPSILON
+    high_feasibility = _median([row[5] for row in keyed]) - EPSILON
     ranked = []
-    for _, question, area, dimension, uplift, feasibility, direction in _sorted_by_priority(rows):
+    for _, question, area, dimension, uplift, feasibility, direction in _sorted_by_priority(keyed):
         if uplift >= high_uplift:
             quadrant = "quick_win" if feasibility >= high_feasibility else "major_project"
         else:
@@ -137,8 +141,8 @@ def _rank(rows: list[_Row]) -> tuple[Priority, ...]:
     return tuple(records(Priority, ranked))
 
 
-def _sorted_by_priority(rows: list[_Row]) -> list[_Keyed]:
-    """Return (-priority, question, area, dimension, uplift, feasibility, direction), best first.
+def _sorted_by_priority(keyed: list[_Keyed]) -> list[_Keyed]:
+    """Sort (-priority, question, area, dimension, uplift, feasibility, direction), best first.
 
     Priorities equal but for the last bits of float arithmetic are a tie, broken by code
     (codes are unique, so the tuples never compare beyond it): the order is that of
@@ -146,7 +150,7 @@ def _sorted_by_priority(rows: list[_Row]) -> list[_Keyed]:
     neighbour are rounded; the others compare with everything exactly as their rounded values
     would.
     """
-    keyed = sorted([(-(u * f), q, a, d, u, f, r) for q, a, d, u, f, r in rows])
+    keyed.sort()
     near: Iterable[int]
     if keyed[0][0] < -_ROUNDED_RANGE or keyed[-1][0] > _ROUNDED_RANGE:
         near = range(len(keyed))
@@ -163,12 +167,11 @@ def _sorted_by_priority(rows: list[_Row]) -> list[_Keyed]:
 
 def rank_priorities(candidates: Iterable[Candidate]) -> tuple[Priority, ...]:
     """Return the priorities best first (priority desc, then code), with their quadrants."""
-    return _rank(
-        [
-            (c.question, c.area, c.dimension, c.uplift, feasibility_of(c.effort), c.direction)
-            for c in candidates
-        ]
-    )
+    keyed = []
+    for c in candidates:
+        f = feasibility_of(c.effort)
+        keyed.append((-(c.uplift * f), c.question, c.area, c.dimension, c.uplift, f, c.direction))
+    return _rank(keyed)
 
 
 def rank_priorities_at(
@@ -176,28 +179,30 @@ def rank_priorities_at(
     uplifts: Sequence[float],
     *,
     codes: Sequence[str],
-    area_of: Sequence[int],
     area_codes: Sequence[str],
-    area_dimension: Sequence[int],
     dimension_codes: Sequence[str],
     feasibility: Sequence[float],
     directions: Sequence[str],
 ) -> tuple[Priority, ...]:
-    """Rank candidate question positions, reading codes and feasibility from bank arrays."""
-    rows = []
-    for i, uplift, direction in zip(candidates, uplifts, directions, strict=True):
-        a = area_of[i]
-        rows.append(
+    """Rank candidate question positions, reading codes and feasibility from bank arrays.
+
+    codes, area_codes and dimension_codes are per question position (its own code, its
+    area's and its dimension's).
+    """
+    return _rank(
+        [
             (
+                -(u * feasibility[i]),
                 codes[i],
-                area_codes[a],
-                dimension_codes[area_dimension[a]],
-                uplift,
+                area_codes[i],
+                dimension_codes[i],
+                u,
                 feasibility[i],
-                direction,
+                r,
             )
-        )
-    return _rank(rows)
+            for i, u, r in zip(candidates, uplifts, directions, strict=True)
+        ]
+    )
 
 
 _PLACEHOLDERS = ("organization", "segment", "area")
@@ -288,6 +293,7 @@ class _PlanState:
         "area_den",
         "area_num",
         "area_score",
+        "complete",
         "contribution",
         "dimension_score",
         "index",
@@ -304,6 +310,8 @@ class _PlanState:
         self.area_num = list(scores.area_num)
         self.area_den = scores.area_den
         self.area_score = list(scores.area_score)
+        # Every area scored (and no dimension empty); picks never change which areas are.
+        self.complete = index.no_empty_dimension and None not in self.area_score
         self.dimension_score = list(scores.dimension_score)
         self.scored_weight = scores.dimension_scored_weight
         weights = index.dimension_weight
@@ -386,39 +394,19 @@ class _PlanState:
     def exact_index(self, areas: Iterable[int]) -> float | None:
         """Return AI of the current `cur` summed as a full scoring sums it.
 
-        Each changed area is re-summed in question order and each changed dimension re-averaged,
-        so the result is the index a re-score of `cur` gives, to the last bit.
+        Each changed area is re-summed in question order and the index computed from the area
+        scores as score() computes it, so the result is the index a re-score of `cur` gives,
+        to the last bit.
         """
         index = self.index
         contribution = self.contribution
         area_score = list(self.area_score)
-        dimensions = set()
         for a in areas:
             num = 0.0
-            for j in index.area_questions[a]:
-                num += contribution[j]
+            for c in contribution[index.area_span[a]]:
+                num += c
             area_score[a] = area_score_of(num, self.area_den[a])
-            dimensions.add(index.area_dimension[a])
-        dimension_score = list(self.dimension_score)
-        area_weight = index.area_weight
-        for d in dimensions:
-            values = []
-            weights = []
-            for b in index.dimension_areas[d]:
-                s = area_score[b]
-                if s is not None:
-                    values.append(s)
-                    weights.append(area_weight[b])
-            dimension_score[d] = weighted_mean(values, weights)
-        values = []
-        weights = []
-        for e, s in enumerate(dimension_score):
-            if s is not None:
-                values.append(s)
-                weights.append(index.dimension_weight[e])
-        if not values:
-            return None
-        return 0.5 * weighted_mean(values, weights) + 0.5 * min(values)
+        return alignment_from_areas(index, area_score, complete=self.complete)
 
 
 _Ranked: TypeAlias = tuple[float, str, int]  # (-value, code, position)
@@ -428,24 +416,17 @@ _Ranked: TypeAlias = tuple[float, str, int]  # (-value, code, position)
 _ROUND_REACH = 2e-9
 
 
-def _sorted_rounded(rows: list[_Ranked]) -> list[_Ranked]:
-    """Sort (-value, code, i) rows as if every value were rounded to 9 decimals (round is slow).
+def _best_of(options: Sequence[tuple[float, int]], best_value: float, codes: Sequence[str]) -> int:
+    """Return the position of the best (value, position) option, values rounded to 9 decimals.
 
-    Only values within reach of a neighbour can compare differently once rounded; those are
-    rounded and the list sorted again.
+    best_value is the highest value. Only the options within reach of it can be the best
+    once rounded, ties by code; round() is slow, so a lone one is taken as it is.
     """
-    rows.sort()
-    values = [row[0] for row in rows]
-    if len(values) < 2 or min(map(operator.sub, values[1:], values[:-1])) > _ROUND_REACH:
-        return rows  # no two values close enough for rounding to matter
-    near = {j for j in range(1, len(rows)) if rows[j][0] - rows[j - 1][0] <= _ROUND_REACH}
-    if near:
-        near.update([j - 1 for j in near])
-        for j in near:
-            value, code, i = rows[j]
-            rows[j] = (round(value, COMPARE_DECIMALS), code, i)
-        rows.sort()
-    return rows
+    floor = best_value - _ROUND_REACH
+    close = [option for option in options if option[0] >= floor]
+    if len(close) == 1:
+        return close[0][1]
+    return min((-round(value, COMPARE_DECIMALS), codes[i], i) for value, i in close)[2]
 
 
 def select_plan(
@@ -454,7 +435,7 @@ def select_plan(
     candidates: Mapping[int, float],
     reserved: Sequence[Sequence[int]],
     top_k: int,
-    dimension_gains: Mapping[int, float] | None = None,
+    dimension_gains: Sequence[float] | None = None,
 ) -> tuple[list[PlanPick], float | None]:
     """Choose the plan of DESIGN.md section 6 (v2) and return it with plan_projected_index.
 
@@ -462,7 +443,8 @@ def select_plan(
     reserved lists, in order, the remedies of each fired high rule and then of each fired
     pitfall. value = gain · feasibility, compared rounded to 9 decimals, ties by code; the
     gain is that of the moment of the pick, so the gains add up to the final index minus AI.
-    dimension_gains, when given, holds each candidate's dimension rise (of candidate_gains).
+    dimension_gains, when given, holds per question position the rise of its dimension's
+    score (of candidate_gains; only the candidates' are read).
     """
     if not candidates or top_k <= 0 or scores.alignment_index is None:
         return [], scores.alignment_index
@@ -471,25 +453,19 @@ def select_plan(
     area_of = index.area_of
     question_dimension = index.question_dimension
     if dimension_gains is None:
-        delta = {i: state.dimension_gain(i) for i in candidates}
+        delta = [0.0] * len(codes)
+        for i in candidates:
+            delta[i] = state.dimension_gain(i)
     else:
-        delta = dict(dimension_gains)
-    picks: list[PlanPick] = []
+        delta = list(dimension_gains)
+    picks: list[tuple[int, float]] = []
     picked: set[int] = set()
     touched: set[int] = set()
-    places = COMPARE_DECIMALS
     gain_of = state.gain
-
-    def key_of(i: int) -> _Ranked:
-        return (
-            -round(gain_of(question_dimension[i], delta[i]) * candidates[i], places),
-            codes[i],
-            i,
-        )
 
     def take(i: int) -> bool:
         gain, clamped = state.reach_target(i, delta[i])
-        picks.append(PlanPick(i, gain))
+        picks.append((i, gain))
         picked.add(i)
         touched.add(area_of[i])
         if clamped:
@@ -503,49 +479,47 @@ def select_plan(
     for remedies in reserved:
         if len(picks) >= top_k:
             break
-        if any(i in picked for i in remedies):
+        if not picked.isdisjoint(remedies):
             continue
-        keys = [key_of(i) for i in remedies if i in candidates]
-        if keys:
-            take(min(keys)[2])
+        remedy_options = [
+            (gain_of(question_dimension[i], delta[i]) * candidates[i], i)
+            for i in remedies
+            if i in candidates
+        ]
+        if remedy_options:
+            take(_best_of(remedy_options, max([value for value, _ in remedy_options]), codes))
 
     # Outside the lowest dimension a gain is half the candidate's share of the weighted mean,
     # which no pick changes (but in an area held at 0): those values are sorted once. Inside
     # it the minimum rises too, by at most the candidate's own dimension gain: a dimension's
     # candidates are sorted by that bound when it first is the lowest, and a scan stops once
     # the bound cannot win. Values are compared unrounded, and those within reach of the best
-    # once more rounded to 9 decimals, ties by code: the same choice as comparing them all
-    # rounded, without rounding them all.
+    # once more rounded to 9 decimals, ties by code (_best_of): the same choice as comparing
+    # them all rounded, without rounding them all. The scans collect every value within reach
+    # of the best, so the order of equal values in the sorted lists does not matter.
     weights = index.dimension_weight
-    half: dict[int, float] = {}
-    by_dimension: dict[int, list[int]] = {}
-    for i in candidates:
-        d = question_dimension[i]
-        if d in by_dimension:
-            by_dimension[d].append(i)
-        else:
-            by_dimension[d] = [i]
-    bounded: dict[int, list[_Ranked]] = {}
+    half = [0.0] * len(codes)
+    bounded: dict[int, list[tuple[float, int]]] = {}
 
-    def orders() -> list[_Ranked]:
+    def orders() -> list[tuple[float, int]]:
         total = state.total_weight
         bounded.clear()
         rows = []
         for i, f in candidates.items():
             if i not in picked:
-                # The value exactly as key_of computes it outside the lowest dimension.
+                # The value exactly as state.gain computes it outside the lowest dimension.
                 h = half[i] = 0.5 * (weights[question_dimension[i]] * delta[i] / total)
-                rows.append((-(h * f), codes[i], i))
+                rows.append((-(h * f), i))
         rows.sort()
         return rows
 
-    def bounded_of(d: int) -> list[_Ranked]:
+    def bounded_of(d: int) -> list[tuple[float, int]]:
         rows = bounded.get(d)
         if rows is None:
             rows = [
-                (-((half[i] + 0.5 * delta[i]) * candidates[i]), codes[i], i)
-                for i in by_dimension.get(d, ())
-                if i not in picked
+                (-((half[i] + 0.5 * delta[i]) * candidates[i]), i)
+                for i in index.dimension_questions[d]
+                if i in candidates and i not in picked
             ]
             rows.sort()
             bounded[d] = rows
@@ -560,7 +534,7 @@ def select_plan(
         second = state.second
         best_value = -math.inf
         options: list[tuple[float, int]] = []
-        for bound, _, i in bounded_of(lowest_at):
+        for bound, i in bounded_of(lowest_at):
             if i in picked:
                 continue
             if -bound < best_value - reach:
@@ -571,9 +545,10 @@ def select_plan(
             options.append((value, i))
             if value > best_value:
                 best_value = value
-        while cursor < len(flat) and flat[cursor][2] in picked:
+        while cursor < len(flat) and flat[cursor][1] in picked:
             cursor += 1
-        for negated, _, i in flat[cursor:]:
+        for j in range(cursor, len(flat)):
+            negated, i = flat[j]
             if i in picked or question_dimension[i] == lowest_at:
                 continue
             if -negated < best_value - reach:
@@ -583,12 +558,10 @@ def select_plan(
                 best_value = -negated
         if not options:  # pragma: no cover - a candidate always remains here
             break
-        floor = best_value - reach
-        choice = min((-round(value, places), codes[i], i) for value, i in options if value >= floor)
-        if take(choice[2]):
+        if take(_best_of(options, best_value, codes)):
             flat = orders()
             cursor = 0
-    return picks, state.exact_index(touched)
+    return records(PlanPick, picks), state.exact_index(touched)
 
 
 def _prepared(
@@ -612,6 +585,10 @@ def _prepared(
     )
     index.prepared[key] = (template, texts)
     return texts
+
+
+# The most filled texts kept per bank (a few megabytes); past it the memo starts afresh.
+_FILLED_TEXTS = 10_000
 
 
 def build_items(
@@ -641,23 +618,37 @@ def build_items(
         weekly_capacity(capacity_days_per_month),
     )
     week = timedelta(days=7)
+    filled_texts = index.filled_texts
     rows = []
     for pick, template, start_week in zip(picks, templates, starts, strict=True):
         i = pick.question
         a = index.area_of[i]
-        values = {"organization": organization, "segment": segment, "area": area_titles[a]}
         c = current[i]
         practice_from = 0.0 if c is None else c
         start = plan_start + week * start_week
         duration = template.duration_weeks
-        title, specific, kpi, unit, owner_role = _prepared(index, template, language)
+        texts = _prepared(index, template, language)
+        title, specific, kpi, unit, owner_role = texts
+        # The filled texts, kept per template and values: an organization's plans repeat them.
+        key = (texts, organization, segment, area_titles[a])
+        filled = filled_texts.get(key)
+        if filled is None:
+            if len(filled_texts) >= _FILLED_TEXTS:
+                filled_texts.clear()
+            values = {"organization": organization, "segment": segment, "area": area_titles[a]}
+            filled = filled_texts[key] = (
+                title.format_map(values),
+                specific.format_map(values),
+                kpi.format_map(values),
+            )
+        filled_title, filled_specific, filled_kpi = filled
         rows.append(
             (  # the fields of ActionItem
                 index.codes[i],
                 "scale_back" if practice_from > target[i] else "raise",
-                title.format_map(values),
-                specific.format_map(values),
-                kpi.format_map(values),
+                filled_title,
+                filled_specific,
+                filled_kpi,
                 unit,
                 template.kpi_direction,
                 None,

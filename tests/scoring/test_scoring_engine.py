@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from datetime import date
 
 import pytest
 from scoring_testkit import make_bank, make_input, response
 
+from scoring.constants import MISFIT_SPAN, OVERKILL_COST
 from scoring.engine import (
     band_for,
     index_for_currents,
@@ -446,3 +448,10 @@ def test_index_for_currents_scores_aggregate_values() -> None:
     )
     assert value == pytest.approx(100 * (1 - (0.6 * 0.125 + 0.8 * 0.25) / 1.4))
     assert index_for_currents(bank, {}, value_discipline="customer_intimacy") is None
+
+
+def test_misfit_span_and_overkill_cost_are_powers_of_two() -> None:
+    # alignment_by_discipline multiplies by term/4 and term·0.5/4 where the scoring divides by
+    # 4 and multiplies by 0.5: the same floats only while both constants are powers of two.
+    assert math.frexp(MISFIT_SPAN)[0] == 0.5
+    assert math.frexp(OVERKILL_COST)[0] == 0.5
