@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import mimetypes
+import re
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -23,6 +24,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reports import print_charts, svg_text
 from reports.content import ReportContent
@@ -185,7 +187,21 @@ def report_pdf_html(content: ReportContent, *, template: str | None = None) -> s
             "print": True,
             "generated_at": timezone.localtime(),
             "today": timezone.localdate(),
+            "page_counter": page_counter_css(),
         },
+    )
+
+
+def page_counter_css() -> str:
+    """Return the CSS `content` value of the page footer ("Page 2 of 9") in the active language."""
+    # Translators: the PDF's page footer; keep both placeholders.
+    text = gettext("Page %(page)s of %(pages)s")
+    parts = [
+        part.replace("\\", "").replace('"', "") for part in re.split(r"%\((page|pages)\)s", text)
+    ]
+    # re.split keeps the names: [text, "page", text, "pages", text].
+    return " ".join(
+        f"counter({part})" if n % 2 else f'"{part}"' for n, part in enumerate(parts) if part
     )
 
 
