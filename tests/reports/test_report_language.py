@@ -63,7 +63,8 @@ def test_a_german_report_writes_decimal_commas_in_text_charts_and_tables(built_r
             "reports/_dimensions.html", {"content": content, "figures": {}, "print": True}
         )
         assert "\xa0%</td>" in html
-        assert "Die Zahl" in html and "The number under each dimension name" not in html
+        assert "Die Zahl" in html
+        assert "The number under each dimension name" not in html
     with translation.override("en-gb"):
         html = render_to_string(
             "reports/_dimensions.html",
