@@ -1,12 +1,14 @@
-"""A respondent on a phone switches the language of their questionnaire with the page's switcher,
-without JavaScript help: the choice sticks on the next pages of the link."""
-
-import re
+"""A respondent on a phone switches the language of their questionnaire with the page's switcher
+(a plain form, no JavaScript needed), then starts and answers in French."""
 
 import pytest
+from django.utils import translation
+from django.utils.translation import pgettext
 from playwright.sync_api import Page, expect
 
-from tests.e2e.journey import shot
+from assessments.models import Answer
+from banks.models import Question
+from tests.e2e.journey import question_ids, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -46,9 +48,20 @@ def test_a_respondent_switches_the_language_on_a_phone(page: Page, respondent_li
     assert _too_wide(page) <= 0
     shot(page, artifacts_dir, "language-switcher-390-fr", full_page=False)
 
-    # The next page of the questionnaire stays in French.
-    first_step = page.locator("a[href*='/step/']").first
-    if first_step.count():
-        first_step.click()
-        expect(page.locator("html")).to_have_attribute("lang", "fr")
-        assert re.search(r"/respond/[^/]+/step/", page.url)
+    # Started and answered in French: the bank's statement, the buttons and the save status.
+    with translation.override("fr"):
+        start = pgettext("button: begin the questionnaire", "Start")
+        saved = "Enregistré"
+    page.get_by_role("link", name=start).click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    first = question_ids(page)[0]
+    statement = page.locator(f"#q-{first}").inner_text()
+    question = Question.objects.get(pk=first)
+    assert question.translations["fr"]["text"] in statement
+    assert question.text not in statement
+    page.locator(f"label[for='q{first}-c4']").click()
+    expect(page.locator(f"#fb-{first}")).to_contain_text(saved)
+    assert _too_wide(page) <= 0
+    shot(page, artifacts_dir, "language-switcher-390-fr-answered", full_page=False)
+    stored = Answer.objects.get(question_id=first)
+    assert stored.current == 4
