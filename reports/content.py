@@ -411,6 +411,37 @@ def _text_language() -> str:
     return (get_language() or "en").split("-")[0].lower()
 
 
+def _bank_texts_in_language(result: dict[str, Any], bank: Bank) -> dict[str, Any]:
+    """Return the result with its bank texts (titles, rule messages) in the active language.
+
+    The stored result holds them in the language the report was built in; the bank holds them
+    in all its languages, so a reader who chose another language reads them in it. A code the
+    bank no longer has keeps the stored text.
+    """
+    language = _text_language()
+    rules = {rule.code: rule for rule in bank.rules}
+    dimensions = {}
+    for code, dimension in (result.get("dimensions") or {}).items():
+        areas = {}
+        for area_code, area in (dimension.get("areas") or {}).items():
+            try:
+                areas[area_code] = {**area, "title": localize(bank.area(area_code).title, language)}
+            except KeyError:
+                areas[area_code] = area
+        try:
+            title = localize(bank.dimension(code).title, language)
+        except KeyError:
+            title = dimension.get("title", code)
+        dimensions[code] = {**dimension, "title": title, "areas": areas}
+    flags = [
+        {**flag, "message": localize(rules[flag["rule"]].message, language)}
+        if flag.get("rule") in rules
+        else flag
+        for flag in result.get("consistency_flags") or []
+    ]
+    return {**result, "dimensions": dimensions, "consistency_flags": flags}
+
+
 def _question_text(bank: Bank, code: str) -> str:
     try:
         return " ".join(localize(bank.question(code).text, _text_language()).split())
@@ -771,6 +802,7 @@ def report_content(
     generated_on: date | None = None,
 ) -> ReportContent:
     """Return what the report shows, from the engine's stored result and the plan's rows."""
+    result = _bank_texts_in_language(result, bank)
     dimensions = _dimension_rows(result, bank)
     titles = {d.code: d.title for d in dimensions}
     titles.update({a.code: a.title for d in dimensions for a in d.areas})

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -27,7 +27,7 @@ from banks.services import bank_to_engine
 from organizations.selectors import organization_get
 from organizations.zones import organization_zone_activate
 from reports import services
-from reports.charts import gantt_figure
+from reports.charts import gantt_figure, report_figures
 from reports.content import ReportContent, report_content
 from reports.forms import ActionItemForm, KpiReadingForm, KpiUploadForm
 from reports.kpi import (
@@ -94,10 +94,24 @@ def _projection(assessment: Assessment, content: ReportContent | None) -> dict[s
     return {"projected": projected, "done_count": done, "projected_gain": gain}
 
 
+def _built_in(report: Report | None) -> str:
+    """Return the language a report was built in (its engine result says; English before)."""
+    result = (report.result if report else None) or {}
+    return str(result.get("language") or "en")
+
+
+def _reading_language() -> str:
+    return (get_language() or "en").split("-")[0].lower()
+
+
 def _context(request: AuthenticatedHttpRequest, assessment: Assessment) -> dict[str, Any]:
     report = report_of(assessment=assessment)
     content = _content(assessment, report)
     figures: dict[str, Any] = dict(report.figures or {}) if report and content else {}
+    if figures and content is not None and _built_in(report) != _reading_language():
+        # The stored charts speak the build's language; a reader in another one gets them
+        # drawn again from the same content (a few milliseconds).
+        figures = report_figures(content)
     if content is not None:
         figures["gantt"] = gantt_figure(content.plan, today=timezone.localdate())
     building = report is not None and report.status in BUILDING

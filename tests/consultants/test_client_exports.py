@@ -32,7 +32,9 @@ def _get(client, organization, name, fmt):
     return response
 
 
-def test_results_csv_has_one_row_per_scored_cycle(owner_client, organization, cycles):
+def test_results_csv_has_one_row_per_scored_cycle(
+    owner_client, organization, cycles, default_bank
+):
     response = _get(owner_client, organization, "results_export", "csv")
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="resonance-crumb-co-results.csv"' in response["Content-Disposition"]
@@ -42,7 +44,7 @@ def test_results_csv_has_one_row_per_scored_cycle(owner_client, organization, cy
         report = cycle.report
         # Whole points, halves up: the same figures the pages show.
         assert row["Alignment index"] == str(points(report.alignment_index))
-        assert row["Bank version"] == "2"
+        assert row["Bank version"] == str(default_bank.version)
         market = report.result["dimensions"]["market"]
         assert row["Market alignment (dimension)"] == str(points(market["score"]))
         area = market["areas"]["market.trends"]

@@ -119,3 +119,27 @@ def test_a_german_owner_reads_the_report_page_in_german(reports_in_both_language
     )
     leaks = _leaks(text, english_only)
     assert leaks == [], leaks
+
+
+def test_a_reader_in_german_reads_an_english_reports_bank_texts_in_german(built_report, client):
+    """Titles, rule messages and the charts follow the reader, not the language of the build."""
+    assessment = built_report.assessment
+    owner = assessment.organization.memberships.first().user
+    client.force_login(owner)
+    market = assessment.bank.dimensions.get(code="market")
+    rule = assessment.bank.rules.get(code=built_report.result["consistency_flags"][0]["rule"])
+    url = reverse("reports:report", args=[assessment.pk])
+
+    def page_text(language: str) -> str:
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        return " ".join(
+            strip_tags(re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)).split()
+        )
+
+    english, german = page_text("en"), page_text("de")
+    assert market.title in english
+    assert market.translations["de"]["title"] in german
+    at = german.find(market.title)
+    assert at < 0, german[max(0, at - 300) : at + 80]
+    assert " ".join(rule.translations["de"]["message"].split()) in german
+    assert " ".join(rule.message.split()) not in german
