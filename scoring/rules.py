@@ -368,31 +368,35 @@ def parse_condition(
         if bounds[0] == "current_at_least":
             return QuestionCurrentAtLeast(question, threshold, level)
         return QuestionCurrentAtMost(question, threshold, level)
-    for kind, known, wrong_template, unknown_template in (
-        (
+
+    def score_below(
+        kind: str, known: Container[str], *, wrong_template: str, unknown_template: str
+    ) -> Condition | None:
+        ok = only({kind, "score_below"})
+        if "score_below" not in keys:
+            report(f"{path}.score_below", "missing required key '{key}'", key="score_below")
+            return None
+        target = code(kind, known, wrong_template, unknown_template)
+        threshold = number("score_below")
+        if not ok or target is None or threshold is None:
+            return None
+        if kind == "area":
+            return AreaScoreBelow(target, threshold)
+        return DimensionScoreBelow(target, threshold)
+
+    if "area" in keys:
+        return score_below(
             "area",
             areas,
-            "expected an area code, got {type}",
-            "unknown area code '{code}'",
-        ),
-        (
+            wrong_template="expected an area code, got {type}",
+            unknown_template="unknown area code '{code}'",
+        )
+    if "dimension" in keys:
+        return score_below(
             "dimension",
             dimensions,
-            "expected a dimension code, got {type}",
-            "unknown dimension code '{code}'",
-        ),
-    ):
-        if kind in keys:
-            ok = only({kind, "score_below"})
-            if "score_below" not in keys:
-                report(f"{path}.score_below", "missing required key '{key}'", key="score_below")
-                return None
-            target = code(kind, known, wrong_template, unknown_template)
-            threshold = number("score_below")
-            if not ok or target is None or threshold is None:
-                return None
-            if kind == "area":
-                return AreaScoreBelow(target, threshold)
-            return DimensionScoreBelow(target, threshold)
+            wrong_template="expected a dimension code, got {type}",
+            unknown_template="unknown dimension code '{code}'",
+        )
     report(path, "unknown condition: expected one of {forms}", forms="; ".join(_FORMS))
     return None
