@@ -194,26 +194,27 @@ def _prescan(text: str, source: str) -> None:
             event = loader.get_event()
             if event is None:
                 break
-            problem: tuple[str, dict[str, str | int]] | None = None
+            template: str | None = None
+            params: dict[str, str | int] = {}
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent):
-                problem = _ALIAS, {"anchor": str(anchor)}
+                template, params = _ALIAS, {"anchor": str(anchor)}
             elif anchor is not None:
-                problem = _ANCHOR, {"anchor": str(anchor)}
+                template, params = _ANCHOR, {"anchor": str(anchor)}
             elif isinstance(event, yaml.NodeEvent):
                 nodes += 1
                 if nodes > YAML_NODES_MAX:
-                    problem = _TOO_MANY, {"limit": f"{YAML_NODES_MAX:,}"}
+                    template, params = _TOO_MANY, {"limit": f"{YAML_NODES_MAX:,}"}
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > YAML_DEPTH_MAX:
-                    problem = _TOO_DEEP, {"limit": YAML_DEPTH_MAX}
+                    template, params = _TOO_DEEP, {"limit": YAML_DEPTH_MAX}
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-            if problem is not None:
+            if template is not None:
                 mark_line = getattr(event.start_mark, "line", None)  # libyaml's own Mark class
                 line = None if mark_line is None else int(mark_line) + 1
-                raise _problem(problem[0], line, source, **problem[1])
+                raise _problem(template, line, source, **params)
     except yaml.MarkedYAMLError as exc:
         if "nesting depth" in str(exc.problem):  # libyaml's own limit, far above ours
             mark_line = getattr(exc.problem_mark, "line", None)
