@@ -13,6 +13,7 @@ from django.utils import translation
 import scoring
 from banks.models import QuestionBank
 from banks.problems import TEMPLATES, problem_message, problem_text
+from banks.services import bank_draft_from
 from scoring.bank import BankError, BankProblem, load_bank_yaml
 from tests.conftest import DEFAULT_BANK
 
@@ -141,3 +142,22 @@ def test_load_bank_writes_its_problems_in_german(tmp_path):
     assert f"{path}:{line}: " in err.getvalue()
     assert "9 liegt außerhalb der Skala 1..5" in err.getvalue()
     assert not QuestionBank.objects.exists()
+
+
+@pytest.mark.django_db
+def test_export_bank_writes_the_problems_of_an_invalid_version_in_german(default_bank):
+    draft = bank_draft_from(bank_row=default_bank)
+    draft.rules.filter(pk=draft.rules.first().pk).update(
+        condition={"question": "no.such.question", "current_at_least": 4}
+    )
+    err = StringIO()
+    with translation.override("de"), pytest.raises(CommandError, match="nichts wurde exportiert"):
+        call_command(
+            "export_bank",
+            draft.slug,
+            "--version",
+            str(draft.version),
+            stdout=StringIO(),
+            stderr=err,
+        )
+    assert "unbekannter Fragecode 'no.such.question'" in err.getvalue()
