@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from banks.admin_translations import TranslationsAdminMixin
 from banks.forms import SCALE_ANCHORS
 from banks.models import Area, ConsistencyRule, Dimension, Question, QuestionBank
+from banks.problems import problem_text
 from banks.selectors import bank_missing_translations
 from banks.services import (
     BankDraftExistsError,
@@ -345,7 +346,7 @@ class QuestionBankAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
                 % {"bank": bank.label, "count": len(exc.problems)},
             )
             for problem in exc.problems:
-                messages.error(request, str(problem))
+                messages.error(request, problem_text(problem))
         except BankNotDraftError as exc:
             messages.error(request, str(exc))
         else:
@@ -368,7 +369,7 @@ class QuestionBankAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
             text = bank_export_yaml(bank_row=bank)
         except BankError as exc:
             for problem in exc.problems:
-                messages.error(request, str(problem))
+                messages.error(request, problem_text(problem))
             return HttpResponseRedirect(self._change_url(bank))
         response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
         filename = f"{bank.slug}-v{bank.version}.yaml"
@@ -388,7 +389,7 @@ class QuestionBankAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
             except UnicodeDecodeError:
                 problems = [_("%(file)s: the file is not UTF-8 text") % {"file": upload.name}]
             except BankError as exc:
-                problems = [str(problem) for problem in exc.problems]
+                problems = [problem_text(problem) for problem in exc.problems]
             except BankDraftExistsError as exc:
                 problems = [str(exc)]
             else:
@@ -412,7 +413,7 @@ class QuestionBankAdmin(TranslationsAdminMixin, DraftOnlyAdmin):
         discipline = request.GET.get("discipline", DISCIPLINES[0])
         if discipline not in DISCIPLINES:
             discipline = DISCIPLINES[0]
-        problems = [str(p) for p in bank_problems(bank_row=bank)]
+        problems = [problem_text(p) for p in bank_problems(bank_row=bank)]
         language = bank_text_language()
         result = (
             None

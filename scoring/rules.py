@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
@@ -194,7 +194,11 @@ def _question_dict(question: str, level: str | None, bound: str, value: float) -
     return {"question": question, "level": level, bound: value}
 
 
-Report: TypeAlias = Callable[[str, str], None]
+class Report(Protocol):
+    """Where a parser sends a problem: its path, an English template and the template's params."""
+
+    def __call__(self, path: str, template: str, /, **params: str | int) -> None: ...
+
 
 _FORMS = (
     "{strategy: FIELD, equals: VALUE}",
@@ -239,16 +243,16 @@ def parse_condition(
     if budget is None:
         budget = _Budget(CONDITION_COUNT_MAX)
     if depth > CONDITION_DEPTH_MAX:
-        report(path, f"conditions nested deeper than {CONDITION_DEPTH_MAX} levels")
+        report(path, "conditions nested deeper than {limit} levels", limit=CONDITION_DEPTH_MAX)
         return None
     budget.left -= 1
     if budget.left < 0:
         if not budget.reported:
             budget.reported = True
-            report(path, f"a rule may hold at most {CONDITION_COUNT_MAX} conditions")
+            report(path, "a rule may hold at most {limit} conditions", limit=CONDITION_COUNT_MAX)
         return None
     if not isinstance(raw, Mapping):
-        report(path, f"expected a condition mapping, got {type_name(raw)}")
+        report(path, "expected a condition mapping, got {type}", type=type_name(raw))
         return None
     keys = set(raw)
 
@@ -267,23 +271,26 @@ def parse_condition(
     def only(allowed: set[str]) -> bool:
         extra = sorted(str(k) for k in keys - allowed)
         for key in extra:
-            report(f"{path}.{key}", f"unknown key '{key}' in this condition")
+            report(f"{path}.{key}", "unknown key '{key}' in this condition", key=key)
         return not extra
 
-    def code(key: str, known: Container[str], kind: str) -> str | None:
+    def code(
+        key: str, known: Container[str], wrong_template: str, unknown_template: str
+    ) -> str | None:
+        """Return the code at key; the templates word a value of the wrong type or unknown."""
         value = raw[key]
         if not isinstance(value, str) or not value:
-            report(f"{path}.{key}", f"expected a {kind} code, got {type_name(value)}")
+            report(f"{path}.{key}", wrong_template, type=type_name(value))
             return None
         if value not in known:
-            report(f"{path}.{key}", f"unknown {kind} code '{value}'")
+            report(f"{path}.{key}", unknown_template, code=value)
             return None
         return value
 
     def number(key: str) -> float | None:
         value = raw[key]
         if not is_number(value):
-            report(f"{path}.{key}", f"expected a number, got {type_name(value)}")
+            report(f"{path}.{key}", "expected a number, got {type}", type=type_name(value))
             return None
         return value
 
@@ -309,23 +316,28 @@ def parse_condition(
     if "strategy" in keys:
         ok = only({"strategy", "equals"})
         if "equals" not in keys:
-            report(f"{path}.equals", "missing required key 'equals'")
+            report(f"{path}.equals", "missing required key '{key}'", key="equals")
             return None
         field, value = raw["strategy"], raw["equals"]
         if field not in STRATEGY_FIELDS:
             report(
                 f"{path}.strategy",
-                f"unknown strategy field {field!r}: expected one of {', '.join(STRATEGY_FIELDS)}",
+                "unknown strategy field {field}: expected one of {known}",
+                field=repr(field)[:100],
+                known=", ".join(STRATEGY_FIELDS),
             )
             return None
         if not isinstance(value, str):
-            report(f"{path}.equals", f"expected a string, got {type_name(value)}")
+            report(f"{path}.equals", "expected a string, got {type}", type=type_name(value))
             return None
         allowed = {"value_discipline": DISCIPLINES, "primary_value": PRIMARY_VALUES}.get(field)
         if allowed is not None and value not in allowed:
             report(
                 f"{path}.equals",
-                f"unknown {field} {value!r}: expected one of {', '.join(allowed)}",
+                "unknown {field} {value}: expected one of {known}",
+                field=field,
+                value=repr(value),
+                known=", ".join(allowed),
             )
             return None
         return StrategyEquals(field, value) if ok else None
@@ -335,13 +347,20 @@ def parse_condition(
         if len(bounds) != 1:
             report(path, "expected exactly one of current_at_least, current_at_most")
             return None
-        question = code("question", questions, "question")
+        question = code(
+            "question",
+            questions,
+            wrong_template="expected a question code, got {type}",
+            unknown_template="unknown question code '{code}'",
+        )
         threshold = number(bounds[0])
         level = raw.get("level")
         if "level" in keys and level not in CONDITION_LEVELS:
             report(
                 f"{path}.level",
-                f"unknown level {level!r}: expected one of {', '.join(CONDITION_LEVELS)}",
+                "unknown level {level}: expected one of {known}",
+                level=repr(level)[:100],
+                known=", ".join(CONDITION_LEVELS),
             )
             return None
         if not ok or question is None or threshold is None:
@@ -349,18 +368,35 @@ def parse_condition(
         if bounds[0] == "current_at_least":
             return QuestionCurrentAtLeast(question, threshold, level)
         return QuestionCurrentAtMost(question, threshold, level)
-    for kind, known in (("area", areas), ("dimension", dimensions)):
-        if kind in keys:
-            ok = only({kind, "score_below"})
-            if "score_below" not in keys:
-                report(f"{path}.score_below", "missing required key 'score_below'")
-                return None
-            target = code(kind, known, kind)
-            threshold = number("score_below")
-            if not ok or target is None or threshold is None:
-                return None
-            if kind == "area":
-                return AreaScoreBelow(target, threshold)
-            return DimensionScoreBelow(target, threshold)
-    report(path, f"unknown condition: expected one of {'; '.join(_FORMS)}")
+
+    def score_below(
+        kind: str, known: Container[str], *, wrong_template: str, unknown_template: str
+    ) -> Condition | None:
+        ok = only({kind, "score_below"})
+        if "score_below" not in keys:
+            report(f"{path}.score_below", "missing required key '{key}'", key="score_below")
+            return None
+        target = code(kind, known, wrong_template, unknown_template)
+        threshold = number("score_below")
+        if not ok or target is None or threshold is None:
+            return None
+        if kind == "area":
+            return AreaScoreBelow(target, threshold)
+        return DimensionScoreBelow(target, threshold)
+
+    if "area" in keys:
+        return score_below(
+            "area",
+            areas,
+            wrong_template="expected an area code, got {type}",
+            unknown_template="unknown area code '{code}'",
+        )
+    if "dimension" in keys:
+        return score_below(
+            "dimension",
+            dimensions,
+            wrong_template="expected a dimension code, got {type}",
+            unknown_template="unknown dimension code '{code}'",
+        )
+    report(path, "unknown condition: expected one of {forms}", forms="; ".join(_FORMS))
     return None

@@ -170,10 +170,31 @@ class Bank:
 
 @dataclass(frozen=True, slots=True)
 class BankProblem:
+    """One problem of a bank file.
+
+    `message` is the English text; `template` is the same text with named {placeholders} and
+    `params` their values (codes, keys, numbers from the file), so that a site can translate
+    the template and fill it in. A problem built without a template has only its message.
+    """
+
     path: str
     message: str
     line: int | None = None
     source: str = "<bank>"
+    template: str = ""
+    params: Mapping[str, str | int] = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def of(
+        cls,
+        path: str,
+        template: str,
+        line: int | None = None,
+        source: str = "<bank>",
+        **params: str | int,
+    ) -> BankProblem:
+        """Return the problem whose message is the template filled in with params."""
+        return cls(path, template.format(**params), line, source, template, params)
 
     def __str__(self) -> str:
         place = self.source if self.line is None else f"{self.source}:{self.line}"

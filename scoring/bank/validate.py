@@ -99,8 +99,10 @@ class _Validator:
         self.languages = None if languages is None else tuple(languages)
         self.language = DEFAULT_LANGUAGE
 
-    def report(self, path: str, message: str) -> None:
-        self.problems.append(BankProblem(path, message, self.line_of(path), self.source))
+    def report(self, path: str, template: str, /, **params: str | int) -> None:
+        """Record a problem: the English template with {placeholders}, filled in with params."""
+        line = self.line_of(path)
+        self.problems.append(BankProblem.of(path, template, line, self.source, **params))
 
     def line_of(self, path: str) -> int | None:
         probe = path
@@ -120,22 +122,27 @@ class _Validator:
         optional: tuple[str, ...] = (),
     ) -> Mapping[str, Any] | None:
         if not isinstance(raw, Mapping):
-            self.report(path, f"expected a mapping, got {type_name(raw)}")
+            self.report(path, "expected a mapping, got {type}", type=type_name(raw))
             return None
         for key in required:
             if key not in raw:
-                self.report(join_path(path, key), f"missing required key '{key}'")
+                self.report(join_path(path, key), "missing required key '{key}'", key=key)
         known = set(required) | set(optional)
         for key in raw:
             if key not in known:
-                self.report(join_path(path, key), f"unknown key '{key}'")
+                self.report(join_path(path, key), "unknown key '{key}'", key=str(key))
         return raw
 
     def _check_string(self, value: str, path: str, *, empty: bool, limit: int) -> None:
         if not empty and not value.strip():
             self.report(path, "must not be empty")
         elif len(value) > limit:
-            self.report(path, f"is {len(value)} characters long; at most {limit} are allowed")
+            self.report(
+                path,
+                "is {length} characters long; at most {limit} are allowed",
+                length=len(value),
+                limit=limit,
+            )
 
     def string(
         self, raw: Mapping[str, Any], key: str, path: str, *, limit: int, empty: bool = False
@@ -145,7 +152,7 @@ class _Validator:
         value = raw[key]
         child = join_path(path, key)
         if not isinstance(value, str):
-            self.report(child, f"expected a string, got {type_name(value)}")
+            self.report(child, "expected a string, got {type}", type=type_name(value))
             return ""
         self._check_string(value, child, empty=empty, limit=limit)
         return value
@@ -169,7 +176,9 @@ class _Validator:
             return value
         if not isinstance(value, Mapping):
             self.report(
-                child, f"expected a string or a mapping by language, got {type_name(value)}"
+                child,
+                "expected a string or a mapping by language, got {type}",
+                type=type_name(value),
             )
             return ""
         if not value:
@@ -181,12 +190,16 @@ class _Validator:
             if not self.language_code(language, language_path):
                 continue
             if not isinstance(translated, str):
-                self.report(language_path, f"expected a string, got {type_name(translated)}")
+                self.report(
+                    language_path, "expected a string, got {type}", type=type_name(translated)
+                )
                 continue
             self._check_string(translated, language_path, empty=empty, limit=limit)
             texts[language] = translated
         if self.languages is not None and self.language not in value:
-            self.report(child, f"no text in the bank's language '{self.language}'")
+            self.report(
+                child, "no text in the bank's language '{language}'", language=self.language
+            )
         return texts
 
     def language_code(self, language: object, path: str) -> bool:
@@ -196,11 +209,20 @@ class _Validator:
             or len(language) > LANGUAGE_CODE_MAX
             or not _LANGUAGE.fullmatch(language)
         ):
-            self.report(path, f"{language!r} is not a language code such as 'en'")
+            self.report(
+                path,
+                "{language} is not a language code such as 'en'",
+                language=repr(language)[:100],
+            )
             return False
         if self.languages is not None and language not in self.languages:
             known = ", ".join(self.languages)
-            self.report(path, f"unknown language '{language}': expected one of {known}")
+            self.report(
+                path,
+                "unknown language '{language}': expected one of {known}",
+                language=language,
+                known=known,
+            )
             return False
         return True
 
@@ -218,14 +240,14 @@ class _Validator:
         value = raw[key]
         child = join_path(path, key)
         if not is_int(value):
-            self.report(child, f"expected an integer, got {type_name(value)}")
+            self.report(child, "expected an integer, got {type}", type=type_name(value))
             return 0
         if low is not None and high is not None and not low <= value <= high:
-            self.report(child, f"{value} is outside {low}..{high}")
+            self.report(child, "{value} is outside {low}..{high}", value=value, low=low, high=high)
         elif low is not None and value < low:
-            self.report(child, f"{value} must be at least {low}")
+            self.report(child, "{value} must be at least {low}", value=value, low=low)
         elif high is not None and value > high:
-            self.report(child, f"{value} must be at most {high}")
+            self.report(child, "{value} must be at most {high}", value=value, high=high)
         return value
 
     def weight(self, raw: Mapping[str, Any], key: str, path: str) -> float:
@@ -234,12 +256,14 @@ class _Validator:
         value = raw[key]
         child = join_path(path, key)
         if not is_number(value):
-            self.report(child, f"expected a number, got {type_name(value)}")
+            self.report(child, "expected a number, got {type}", type=type_name(value))
             return 1.0
         if value <= 0:
-            self.report(child, f"{value} must be greater than 0")
+            self.report(child, "{value} must be greater than 0", value=str(value))
         elif value > WEIGHT_MAX:
-            self.report(child, f"{value} must be at most {WEIGHT_MAX:g}")
+            self.report(
+                child, "{value} must be at most {high}", value=str(value), high=f"{WEIGHT_MAX:g}"
+            )
         return value
 
     def bounded(
@@ -250,10 +274,16 @@ class _Validator:
         value = raw[key]
         child = join_path(path, key)
         if not is_number(value):
-            self.report(child, f"expected a number, got {type_name(value)}")
+            self.report(child, "expected a number, got {type}", type=type_name(value))
             return low
         if not low <= value <= high:
-            self.report(child, f"{value} is outside {low:g}..{high:g}")
+            self.report(
+                child,
+                "{value} is outside {low}..{high}",
+                value=str(value),
+                low=f"{low:g}",
+                high=f"{high:g}",
+            )
         return value
 
     def items(self, raw: Mapping[str, Any], key: str, path: str) -> Iterator[tuple[str, object]]:
@@ -262,20 +292,19 @@ class _Validator:
         value = raw[key]
         child = join_path(path, key)
         if not isinstance(value, list):
-            self.report(child, f"expected a list, got {type_name(value)}")
+            self.report(child, "expected a list, got {type}", type=type_name(value))
             return
         if not value:
             self.report(child, "must not be empty")
         for index, item in enumerate(value):
             yield f"{child}[{index}]", item
 
-    def unique(self, seen: dict[str, str], code: str, path: str, kind: str) -> None:
+    def unique(self, seen: dict[str, str], code: str, path: str, template: str) -> None:
+        """Report a code seen before; template has {code} and {first}, the first one's path."""
         if not code:
             return
         if code in seen:
-            self.report(
-                join_path(path, "code"), f"duplicate {kind} code '{code}' (first at {seen[code]})"
-            )
+            self.report(join_path(path, "code"), template, code=code, first=seen[code])
         else:
             seen[code] = path
 
@@ -284,17 +313,19 @@ class _Validator:
     ) -> tuple[str, ...]:
         """Return a list of existing question codes, each at most once."""
         if not isinstance(value, list):
-            self.report(path, f"expected a list of question codes, got {type_name(value)}")
+            self.report(
+                path, "expected a list of question codes, got {type}", type=type_name(value)
+            )
             return ()
         codes: list[str] = []
         for index, code in enumerate(value):
             item = f"{path}[{index}]"
             if not isinstance(code, str):
-                self.report(item, f"expected a question code, got {type_name(code)}")
+                self.report(item, "expected a question code, got {type}", type=type_name(code))
             elif code not in questions:
-                self.report(item, f"unknown question code '{code}'")
+                self.report(item, "unknown question code '{code}'", code=code)
             elif code in codes:
-                self.report(item, f"question code '{code}' is listed twice")
+                self.report(item, "question code '{code}' is listed twice", code=code)
             else:
                 codes.append(code)
         return tuple(codes)
@@ -307,7 +338,11 @@ class _Validator:
             return None
         slug = self.string(top, "bank", "", limit=SLUG_MAX)
         if slug and not _SLUG.fullmatch(slug):
-            self.report("bank", f"{slug!r} is not a slug: use letters, digits, '-' and '_' only")
+            self.report(
+                "bank",
+                "{slug} is not a slug: use letters, digits, '-' and '_' only",
+                slug=repr(slug),
+            )
         version = self.integer(top, "version", "", low=1, high=VERSION_MAX)
         if "language" in top and self.language_code(top["language"], "language"):
             self.language = top["language"]
@@ -320,19 +355,29 @@ class _Validator:
         for path, raw in self.items(top, "dimensions", ""):
             dimension = self.dimension(raw, path, area_paths, question_paths)
             if dimension is not None:
-                self.unique(dimension_paths, dimension.code, path, "dimension")
+                self.unique(
+                    dimension_paths,
+                    dimension.code,
+                    path,
+                    template="duplicate dimension code '{code}' (first at {first})",
+                )
                 dimensions.append(dimension)
         rules = []
         if "rules" in top and top["rules"] is not None:
             rule_paths: dict[str, str] = {}
             if not isinstance(top["rules"], list):
-                self.report("rules", f"expected a list, got {type_name(top['rules'])}")
+                self.report("rules", "expected a list, got {type}", type=type_name(top["rules"]))
             else:
                 for index, raw in enumerate(top["rules"]):
                     path = f"rules[{index}]"
                     rule = self.rule(raw, path, question_paths, area_paths, dimension_paths)
                     if rule is not None:
-                        self.unique(rule_paths, rule.code, path, "rule")
+                        self.unique(
+                            rule_paths,
+                            rule.code,
+                            path,
+                            template="duplicate rule code '{code}' (first at {first})",
+                        )
                         rules.append(rule)
         pitfall_areas = self.pitfall_areas(top.get("pitfall_areas"), area_paths)
         pitfall_remedies = self.pitfall_remedies(top.get("pitfall_remedies"), question_paths)
@@ -344,8 +389,9 @@ class _Validator:
             if len(pulse_questions) > PULSE_QUESTIONS_MAX:
                 self.report(
                     "pulse_questions",
-                    f"a pulse asks at most {PULSE_QUESTIONS_MAX} questions;"
-                    f" {len(pulse_questions)} are listed",
+                    "a pulse asks at most {limit} questions; {count} are listed",
+                    limit=PULSE_QUESTIONS_MAX,
+                    count=len(pulse_questions),
                 )
         if self.problems:
             return None
@@ -374,7 +420,9 @@ class _Validator:
         high = self.integer(raw, "max", "scale", low=SCALE_LOW, high=SCALE_HIGH)
         if len(self.problems) == before and "min" in raw and "max" in raw:
             if low >= high:
-                self.report("scale", f"min ({low}) must be less than max ({high})")
+                self.report(
+                    "scale", "min ({low}) must be less than max ({high})", low=low, high=high
+                )
             else:
                 self.scale = (low, high)
         return low, high
@@ -396,7 +444,12 @@ class _Validator:
         for area_path, area_raw in self.items(data, "areas", path):
             area = self.area(area_raw, area_path, question_paths)
             if area is not None:
-                self.unique(area_paths, area.code, area_path, "area")
+                self.unique(
+                    area_paths,
+                    area.code,
+                    area_path,
+                    template="duplicate area code '{code}' (first at {first})",
+                )
                 areas.append(area)
         return Dimension(code=code, title=title, weight=weight, areas=tuple(areas))
 
@@ -411,7 +464,12 @@ class _Validator:
         for question_path, question_raw in self.items(data, "questions", path):
             question = self.question(question_raw, question_path)
             if question is not None:
-                self.unique(question_paths, question.code, question_path, "question")
+                self.unique(
+                    question_paths,
+                    question.code,
+                    question_path,
+                    template="duplicate question code '{code}' (first at {first})",
+                )
                 questions.append(question)
         return Area(code=code, title=title, weight=weight, questions=tuple(questions))
 
@@ -442,7 +500,8 @@ class _Validator:
         ):
             self.report(
                 join_path(path, "continues"),
-                f"expected a question code of the previous version, got {continues!r}"[:300],
+                "expected a question code of the previous version, got {value}",
+                value=repr(continues)[:240],
             )
             continues = None
         return Question(
@@ -470,11 +529,17 @@ class _Validator:
             value = raw[discipline]
             target_path = join_path(path, discipline)
             if not is_int(value):
-                self.report(target_path, f"expected an integer, got {type_name(value)}")
+                self.report(target_path, "expected an integer, got {type}", type=type_name(value))
                 continue
             if self.scale is not None and not self.scale[0] <= value <= self.scale[1]:
                 low, high = self.scale
-                self.report(target_path, f"{value} is outside the scale {low}..{high}")
+                self.report(
+                    target_path,
+                    "{value} is outside the scale {low}..{high}",
+                    value=value,
+                    low=low,
+                    high=high,
+                )
             targets[discipline] = value
         return targets
 
@@ -493,7 +558,8 @@ class _Validator:
             if kpi_direction and kpi_direction not in KPI_DIRECTIONS:
                 self.report(
                     join_path(path, "kpi_direction"),
-                    f"unknown kpi_direction {kpi_direction!r}: expected up or down",
+                    "unknown kpi_direction {value}: expected up or down",
+                    value=repr(kpi_direction),
                 )
         return ActionTemplate(
             title=self.text(raw, "title", path, limit=TITLE_MAX),
@@ -528,7 +594,9 @@ class _Validator:
         if severity and severity not in SEVERITIES:
             self.report(
                 join_path(path, "severity"),
-                f"unknown severity '{severity}': expected one of {', '.join(SEVERITIES)}",
+                "unknown severity '{severity}': expected one of {known}",
+                severity=severity,
+                known=", ".join(SEVERITIES),
             )
         message = self.text(data, "message", path, limit=RULE_MESSAGE_MAX)
         remedies: tuple[str, ...] = ()
@@ -561,9 +629,9 @@ class _Validator:
             value = data[key]
             path = join_path("pitfall_areas", key)
             if not isinstance(value, str):
-                self.report(path, f"expected an area code, got {type_name(value)}")
+                self.report(path, "expected an area code, got {type}", type=type_name(value))
             elif value not in areas:
-                self.report(path, f"unknown area code '{value}'")
+                self.report(path, "unknown area code '{code}'", code=value)
             else:
                 result[key] = value
         return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import replace
 
 import yaml
 
@@ -28,12 +29,33 @@ __all__ = ["bank_to_dict", "dump_bank_yaml", "load_bank_yaml"]
 class RefusedYAMLError(yaml.MarkedYAMLError):
     """YAML that a bank must not use: aliases and anchors, or nesting beyond YAML_DEPTH_MAX."""
 
+    # Set by _refused, which raises every one of them.
+    template: str
+    params: dict[str, str | int]
 
-def _refused(problem: str, event: yaml.Event) -> RefusedYAMLError:
+
+def _refused(template: str, event: yaml.Event, **params: str | int) -> RefusedYAMLError:
     mark = event.start_mark
-    return RefusedYAMLError(
-        problem=problem, problem_mark=mark if isinstance(mark, yaml.Mark) else None
+    error = RefusedYAMLError(
+        problem=template.format(**params),
+        problem_mark=mark if isinstance(mark, yaml.Mark) else None,
     )
+    error.template = template
+    error.params = params
+    return error
+
+
+def _problem(template: str, line: int | None, source: str, **params: str | int) -> BankError:
+    """Return the error of a file with one problem that has no path."""
+    return BankError([BankProblem.of("", template, line, source, **params)])
+
+
+# The problems the whole file can have (prescan and reading share them).
+_ALIAS = "YAML aliases (*{anchor}) are not allowed in a bank"
+_ANCHOR = "YAML anchors (&{anchor}) are not allowed in a bank"
+_TOO_MANY = "the file holds more than {limit} YAML values"
+_TOO_DEEP = "nested deeper than {limit} levels"
+_MALFORMED = "malformed YAML: {detail}"
 
 
 class _BankLoader(yaml.SafeLoader):
@@ -51,17 +73,17 @@ class _BankLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
-            raise _refused(f"YAML aliases (*{event.anchor}) are not allowed in a bank", event)
+            raise _refused(_ALIAS, event, anchor=str(event.anchor))
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _refused(f"YAML anchors (&{anchor}) are not allowed in a bank", event)
+            raise _refused(_ANCHOR, event, anchor=str(anchor))
         self._nodes += 1
         if self._nodes > YAML_NODES_MAX:
-            raise _refused(f"the file holds more than {YAML_NODES_MAX:,} YAML values", event)
+            raise _refused(_TOO_MANY, event, limit=f"{YAML_NODES_MAX:,}")
         self._depth += 1
         try:
             if self._depth > YAML_DEPTH_MAX:
-                raise _refused(f"nested deeper than {YAML_DEPTH_MAX} levels", event)
+                raise _refused(_TOO_DEEP, event, limit=YAML_DEPTH_MAX)
             node: yaml.Node | None = super().compose_node(parent, index)
             return node
         finally:
@@ -74,12 +96,13 @@ _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def _unstorable(node: yaml.Node) -> str | None:
+    """Return the code point (e.g. '0000') of the first character a bank may not hold."""
     if not isinstance(node, yaml.ScalarNode) or not isinstance(node.value, str):
         return None
     found = _UNSTORABLE.search(node.value)
     if found is None:
         return None
-    return f"contains the character U+{ord(found.group()):04X}, which a bank text may not hold"
+    return f"{ord(found.group()):04X}"
 
 
 def _record_lines(
@@ -87,7 +110,7 @@ def _record_lines(
     node: yaml.Node,
     path: str,
     lines: dict[str, int],
-    problems: list[tuple[str, str, int]],
+    problems: list[BankProblem],
 ) -> None:
     if isinstance(node, yaml.MappingNode):
         # PyYAML keeps the last of two equal keys silently; a bank author wants to hear of it.
@@ -101,8 +124,15 @@ def _record_lines(
                 continue
             key, key_line = str(key_node.value), key_node.start_mark.line + 1
             if key in seen:
-                message = f"duplicate key '{key}' (also on line {seen[key]})"
-                problems.append((join_path(path, key), message, key_line))
+                problems.append(
+                    BankProblem.of(
+                        join_path(path, key),
+                        "duplicate key '{key}' (also on line {first})",
+                        key_line,
+                        key=key,
+                        first=seen[key],
+                    )
+                )
             seen.setdefault(key, key_line)
         loader.flatten_mapping(node)  # resolves '<<' merge keys the way construction will
         for key_node, value_node in node.value:
@@ -111,13 +141,27 @@ def _record_lines(
             lines.setdefault(child, key_node.start_mark.line + 1)
             bad_key = _unstorable(key_node)
             if bad_key is not None:
-                problems.append((child, f"the key {bad_key}", key_node.start_mark.line + 1))
+                problems.append(
+                    BankProblem.of(
+                        child,
+                        "the key contains the character U+{char}, which a bank text may not hold",
+                        key_node.start_mark.line + 1,
+                        char=bad_key,
+                    )
+                )
                 continue
             _record_lines(loader, value_node, child, lines, problems)
         return
     bad = _unstorable(node)
     if bad is not None:
-        problems.append((path, bad, node.start_mark.line + 1))
+        problems.append(
+            BankProblem.of(
+                path,
+                "contains the character U+{char}, which a bank text may not hold",
+                node.start_mark.line + 1,
+                char=bad,
+            )
+        )
         return
     if isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -134,10 +178,13 @@ def _prescan(text: str, source: str) -> None:
     Anything else it dislikes is left to the full reading, which words the message.
     """
     if len(text) > BANK_TEXT_MAX:
-        message = (
-            f"the file has {len(text):,} characters; a bank may have at most {BANK_TEXT_MAX:,}"
+        raise _problem(
+            "the file has {count} characters; a bank may have at most {limit}",
+            None,
+            source,
+            count=f"{len(text):,}",
+            limit=f"{BANK_TEXT_MAX:,}",
         )
-        raise BankError([BankProblem("", message, None, source)])
     if not yaml.__with_libyaml__:
         return
     loader = yaml.CSafeLoader(text)
@@ -147,32 +194,32 @@ def _prescan(text: str, source: str) -> None:
             event = loader.get_event()
             if event is None:
                 break
-            problem = None
+            template: str | None = None
+            params: dict[str, str | int] = {}
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent):
-                problem = f"YAML aliases (*{anchor}) are not allowed in a bank"
+                template, params = _ALIAS, {"anchor": str(anchor)}
             elif anchor is not None:
-                problem = f"YAML anchors (&{anchor}) are not allowed in a bank"
+                template, params = _ANCHOR, {"anchor": str(anchor)}
             elif isinstance(event, yaml.NodeEvent):
                 nodes += 1
                 if nodes > YAML_NODES_MAX:
-                    problem = f"the file holds more than {YAML_NODES_MAX:,} YAML values"
+                    template, params = _TOO_MANY, {"limit": f"{YAML_NODES_MAX:,}"}
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > YAML_DEPTH_MAX:
-                    problem = f"nested deeper than {YAML_DEPTH_MAX} levels"
+                    template, params = _TOO_DEEP, {"limit": YAML_DEPTH_MAX}
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-            if problem is not None:
+            if template is not None:
                 mark_line = getattr(event.start_mark, "line", None)  # libyaml's own Mark class
                 line = None if mark_line is None else int(mark_line) + 1
-                raise BankError([BankProblem("", problem, line, source)])
+                raise _problem(template, line, source, **params)
     except yaml.MarkedYAMLError as exc:
         if "nesting depth" in str(exc.problem):  # libyaml's own limit, far above ours
             mark_line = getattr(exc.problem_mark, "line", None)
             line = None if mark_line is None else int(mark_line) + 1
-            problem = f"nested deeper than {YAML_DEPTH_MAX} levels"
-            raise BankError([BankProblem("", problem, line, source)]) from None
+            raise _problem(_TOO_DEEP, line, source, limit=YAML_DEPTH_MAX) from None
     except yaml.YAMLError:
         pass
     finally:
@@ -192,33 +239,33 @@ def load_bank_yaml(
     except yaml.reader.ReaderError as exc:
         # The reader refuses control characters before parsing starts, outside the block below.
         bad_line = text.count("\n", 0, exc.position) + 1
-        message = f"malformed YAML: {' '.join(str(exc).split())}"
-        raise BankError([BankProblem("", message, bad_line, source)]) from None
+        detail = " ".join(str(exc).split())
+        raise _problem(_MALFORMED, bad_line, source, detail=detail) from None
     try:
         node = loader.get_single_node()
         if node is None:
-            raise BankError([BankProblem("", "the bank file is empty", None, source)])
+            raise _problem("the bank file is empty", None, source)
         lines: dict[str, int] = {"": node.start_mark.line + 1}
-        duplicates: list[tuple[str, str, int]] = []
+        duplicates: list[BankProblem] = []
         _record_lines(loader, node, "", lines, duplicates)
         data = loader.construct_document(node)
     except RefusedYAMLError as exc:
         mark = exc.problem_mark
         line = None if mark is None else mark.line + 1
-        raise BankError([BankProblem("", str(exc.problem), line, source)]) from None
+        raise _problem(exc.template, line, source, **exc.params) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1
         detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        problem = BankProblem("", f"malformed YAML: {detail or exc}", line, source)
-        raise BankError([problem]) from None
+        raise _problem(_MALFORMED, line, source, detail=detail or str(exc)) from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         if isinstance(exc, BankError):
             raise
-        raise BankError([BankProblem("", f"malformed YAML: {exc}", None, source)]) from None
+        raise _problem(_MALFORMED, None, source, detail=str(exc)) from None
     finally:
         loader.dispose()
-    problems = [BankProblem(path, message, line, source) for path, message, line in duplicates]
+    # The reading knew no source: give each problem the file's name.
+    problems = [replace(problem, source=source) for problem in duplicates]
     try:
         bank = parse_bank(data, source=source, lines=lines, languages=languages)
     except BankError as exc:

@@ -5,9 +5,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from banks.models import QuestionBank
+from banks.problems import problem_text
 from banks.services import bank_export_yaml
+from scoring.bank import BankError
 
 
 class Command(BaseCommand):
@@ -44,7 +47,19 @@ class Command(BaseCommand):
             }
         if bank is None:
             raise CommandError(missing)
-        text = bank_export_yaml(bank_row=bank)
+        try:
+            text = bank_export_yaml(bank_row=bank)
+        except BankError as exc:
+            for problem in exc.problems:
+                self.stderr.write(problem_text(problem))
+            raise CommandError(
+                ngettext(
+                    "%(bank)s: %(count)d problem; nothing was exported",
+                    "%(bank)s: %(count)d problems; nothing was exported",
+                    len(exc.problems),
+                )
+                % {"bank": bank, "count": len(exc.problems)}
+            ) from None
         if output is None:
             self.stdout.write(text, ending="")
             return

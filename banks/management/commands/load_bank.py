@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from banks.problems import problem_text
 from banks.services import BankVersionExistsError, bank_import, bank_languages
 from scoring.bank import BankError, load_bank_yaml
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             row = bank_import(bank=bank, publish=not draft)
         except BankError as exc:
             for problem in exc.problems:
-                self.stderr.write(str(problem))
+                self.stderr.write(problem_text(problem))
             raise CommandError(
                 ngettext(
                     "%(path)s: %(count)d problem; nothing was loaded",
