@@ -32,9 +32,7 @@ def _get(client, organization, name, fmt):
     return response
 
 
-def test_results_csv_has_one_row_per_scored_cycle(
-    owner_client, organization, cycles, default_bank
-):
+def test_results_csv_has_one_row_per_scored_cycle(owner_client, organization, cycles, default_bank):
     response = _get(owner_client, organization, "results_export", "csv")
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="resonance-crumb-co-results.csv"' in response["Content-Disposition"]
