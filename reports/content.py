@@ -14,16 +14,16 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django.utils.translation import (
-    get_language,
     gettext_lazy,
     ngettext,
     pgettext,
     pgettext_lazy,
 )
-from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
+from organizations.languages import language_active
 from organizations.models import ValueDiscipline
 from reports.bands import band_label, band_label_in_sentence, band_meaning
 from reports.evidence import pitfall_evidence_extra
@@ -406,11 +406,6 @@ def _dimension_rows(result: dict[str, Any], bank: Bank) -> tuple[DimensionRow, .
     return tuple(rows)
 
 
-def _text_language() -> str:
-    """Return the bank language of the active language: "de" for "de-at", "en" for "en-gb"."""
-    return (get_language() or "en").split("-")[0].lower()
-
-
 def _bank_texts_in_language(result: dict[str, Any], bank: Bank) -> dict[str, Any]:
     """Return the result with its bank texts (titles, rule messages) in the active language.
 
@@ -418,7 +413,7 @@ def _bank_texts_in_language(result: dict[str, Any], bank: Bank) -> dict[str, Any
     in all its languages, so a reader who chose another language reads them in it. A code the
     bank no longer has keeps the stored text.
     """
-    language = _text_language()
+    language = language_active()
     rules = {rule.code: rule for rule in bank.rules}
     dimensions = {}
     for code, dimension in (result.get("dimensions") or {}).items():
@@ -444,7 +439,7 @@ def _bank_texts_in_language(result: dict[str, Any], bank: Bank) -> dict[str, Any
 
 def _question_text(bank: Bank, code: str) -> str:
     try:
-        return " ".join(localize(bank.question(code).text, _text_language()).split())
+        return " ".join(localize(bank.question(code).text, language_active()).split())
     except KeyError:
         return code
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -24,6 +24,7 @@ from accounts.http import AuthenticatedHttpRequest
 from assessments.models import Assessment
 from assessments.selectors import assessment_get, assessments_for_user
 from banks.services import bank_to_engine
+from organizations.languages import language_active
 from organizations.selectors import organization_get
 from organizations.zones import organization_zone_activate
 from reports import services
@@ -100,15 +101,11 @@ def _built_in(report: Report | None) -> str:
     return str(result.get("language") or "en")
 
 
-def _reading_language() -> str:
-    return (get_language() or "en").split("-")[0].lower()
-
-
 def _context(request: AuthenticatedHttpRequest, assessment: Assessment) -> dict[str, Any]:
     report = report_of(assessment=assessment)
     content = _content(assessment, report)
     figures: dict[str, Any] = dict(report.figures or {}) if report and content else {}
-    if figures and content is not None and _built_in(report) != _reading_language():
+    if figures and content is not None and _built_in(report) != language_active():
         # The stored charts speak the build's language; a reader in another one gets them
         # drawn again from the same content (a few milliseconds).
         figures = report_figures(content)

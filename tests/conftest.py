@@ -40,6 +40,15 @@ def celery_current_app_kept():
 
 
 @pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """Leave English active after a test: a request in German leaves German on the thread."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _no_leftover_rate_limits():
     """Start every test with empty rate-limit counters, so no test is locked out by another."""
     from django.core.cache import cache
