@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: install run setup test test-fast test-sqlite lint messages format bench bench-faults bench-load clean
+.PHONY: install compile clean-native run setup test test-fast test-sqlite lint messages format bench bench-faults bench-load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,21 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --editable '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The engine's arithmetic modules compiled with mypyc (scoring/native.py says which, and why):
+# again whenever any engine source changes. Without a C compiler it stays plain Python.
+SCORING_SOURCES := $(shell find scoring -name '*.py')
+$(VENV)/.compiled: $(VENV)/.installed $(SCORING_SOURCES) bin/compile_scoring
+	$(PY) bin/compile_scoring || echo "make: the engine runs as plain Python"
+	touch $@
+
+install: $(VENV)/.installed $(VENV)/.compiled
+
+compile: $(VENV)/.compiled
+
+## Remove the compiled engine modules: the same engine then runs as plain Python.
+clean-native:
+	$(PY) bin/compile_scoring --clean
+	rm -f $(VENV)/.compiled
 
 ## Prepare the local database: migrate, load the default bank, seed the demo.
 setup: install

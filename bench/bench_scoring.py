@@ -8,6 +8,9 @@ nothing about time. Each figure is the median over the runs of the wall-clock ra
 CPU time per assessment (time.process_time, this process only): on a shared machine the CPU
 time moves less, so compare it (or ratios measured in one session) between versions.
 
+It measures the engine `scoring` imports: compiled by `make install` (mypyc), or plain Python
+after `make clean-native`; the first lines say which.
+
     .venv/bin/python bench/bench_scoring.py [--assessments N] [--runs R] [--profile]
 """
 
@@ -32,6 +35,7 @@ from scoring.bank import Bank, parse_bank
 from scoring.constants import DISCIPLINES
 from scoring.engine import Result, result_to_json, score_assessment
 from scoring.inputs import AssessmentInput, parse_input
+from scoring.native import NATIVE_MODULES, compiled_modules
 
 DIMENSIONS = ("market", "operational", "financial", "organizational")
 LEVELS = ("owner", "manager", "staff", "staff", "staff")
@@ -233,6 +237,12 @@ def main() -> None:
     raw = [bench_input(rng, codes) for _ in range(args.assessments)]
     inputs = [parse_input(data, bank, source="bench") for data in raw]
     print(f"bank: {bank.summary()}; {len(inputs)} assessments x {len(LEVELS)} respondents")
+    compiled = compiled_modules()
+    print(
+        f"engine: compiled with mypyc ({len(compiled)} of {len(NATIVE_MODULES)} modules)"
+        if compiled
+        else "engine: plain Python (`make compile` builds the compiled modules)"
+    )
 
     if args.profile:
         profiler = cProfile.Profile()

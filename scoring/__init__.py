@@ -1,4 +1,12 @@
-"""Resonance scoring engine: pure Python, no Django (DESIGN.md sections 5 and 6)."""
+"""Resonance scoring engine: pure Python, no Django (DESIGN.md sections 5 and 6).
+
+`make install` also compiles the arithmetic modules with mypyc (scoring/native.py); the
+results are the same either way.
+"""
+
+from scoring.native import check_build
+
+check_build()  # before any compiled module loads: never run a build older than its source
 
 from scoring.bank import (
     ActionTemplate,

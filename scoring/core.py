@@ -130,7 +130,8 @@ class BankIndex:
 
     codes: tuple[str, ...]
     position: Mapping[str, int]
-    weight: tuple[float, ...]
+    # Weights as the bank gives them (a whole 2 stays 2 in the results).
+    weight: tuple[int | float, ...]
     area_of: tuple[int, ...]
     question_dimension: tuple[int, ...]
     # Per question: the code of its area and of its dimension.
@@ -149,7 +150,7 @@ class BankIndex:
     scale_back_feasibility: tuple[float | None, ...]
     area_codes: tuple[str, ...]
     area_titles: tuple[Text, ...]
-    area_weight: tuple[float, ...]
+    area_weight: tuple[int | float, ...]
     area_dimension: tuple[int, ...]
     area_questions: tuple[tuple[int, ...], ...]
     # The slice of each area's questions (they are contiguous, area by area).
@@ -167,7 +168,7 @@ class BankIndex:
     area_position: Mapping[str, int]
     dimension_codes: tuple[str, ...]
     dimension_titles: tuple[Text, ...]
-    dimension_weight: tuple[float, ...]
+    dimension_weight: tuple[int | float, ...]
     dimension_areas: tuple[tuple[int, ...], ...]
     dimension_questions: tuple[tuple[int, ...], ...]
     # Per dimension: the slice of its areas (contiguous, dimension by dimension), their weights

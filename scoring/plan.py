@@ -74,7 +74,7 @@ class ActionItem(NamedTuple):
     practice_from: float  # C_q
     practice_to: float  # T_q
     effort: int
-    effort_days: float
+    effort_days: int | float  # as the bank gives it (a whole 8 stays 8 in the result)
     feasibility: float
     owner_role: str
     dimension: str

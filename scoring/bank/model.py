@@ -29,7 +29,7 @@ class ActionTemplate:
     unit: Text
     owner_role: Text
     effort: int
-    effort_days: float
+    effort_days: int | float  # as the bank gives it (a whole 8 stays 8 in the result)
     duration_weeks: int
     # In the KPI's own unit; None: set at the first reading.
     kpi_target: float | None = None
@@ -41,7 +41,7 @@ class Question:
     code: str
     text: Text
     help: Text
-    weight: float
+    weight: int | float  # as the bank gives it
     targets: Mapping[str, int]
     action: ActionTemplate
     continues: str | None = None
@@ -53,7 +53,7 @@ class Question:
 class Area:
     code: str
     title: Text
-    weight: float
+    weight: int | float
     questions: tuple[Question, ...]
 
 
@@ -61,7 +61,7 @@ class Area:
 class Dimension:
     code: str
     title: Text
-    weight: float
+    weight: int | float
     areas: tuple[Area, ...]
 
 
