@@ -1,6 +1,7 @@
 """Reads about cycles, responses and the questionnaire; visibility comes from organizations."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
@@ -168,9 +169,26 @@ class Questionnaire:
         return before, after
 
 
+class _SavedAnswer(NamedTuple):
+    current: int | None
+    target: int | None
+    comment: str
+    client_seq: int
+
+
 def questionnaire(*, assessment: Assessment, response: Response | None) -> Questionnaire:
     """Return the assessment's questions in bank order with the response's saved answers."""
-    answers = {answer.question_id: answer for answer in response.answers.all()} if response else {}
+    # Plain rows rather than Answer instances: a review page holds 64 of them, on every request.
+    answers = (
+        {
+            question_id: _SavedAnswer(current, target, comment, client_seq)
+            for question_id, current, target, comment, client_seq in response.answers.values_list(
+                "question_id", "current", "target", "comment", "client_seq"
+            )
+        }
+        if response
+        else {}
+    )
     discipline = (assessment.strategy_snapshot or {}).get("value_discipline", "")
     steps: list[DimensionStep] = []
     number = 0

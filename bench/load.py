@@ -21,6 +21,17 @@ latency is measured at a fixed load, not at whatever the server can be pushed to
 drops the pacing (every user sends again 0-0.1 s after each reply): that saturates the machine
 and shows the most it completes, with latency that is mostly queueing.
 
+Which rate is "50 concurrent users" (issue #21)? static/js/wizard.js sends a person's changes
+at most once per BATCH_DELAY (2 s) of activity, and at once on a step change: 50 people
+clicking as fast as they can send at most about 25 batches/s. Between batches they read 16
+statements a step, so each opens a page (start, a step, review, submit, thanks) only every 10-20
+s: about 5 pages/s for 50 people. The 5 owners add about 5 requests/s. --rate 35 is that ceiling:
+50 people using the wizard at its fastest. This bench's respondents send one batch per step
+(4 batches in the 12 requests of a questionnaire), so at the same 35 requests/s they open more
+pages and save fewer batches than real people would; pages cost the server more than batches,
+so the figures at 35 lean to the safe side. The default 160 is a stress figure, over four times
+what 50 wizard users can send; with the owners' 5 subtracted, the respondents share the rest.
+
 Prints completed questionnaires/s, requests/s, the batch-save p95, the p99 of all requests,
 errors and the answer check, with the machine's load average before and after each run (other
 work on the machine shows there). --repeats N runs N times and prints the medians; --compare

@@ -175,6 +175,18 @@ def _mark_submitted(response: Response) -> None:
 
 def _answer_checked(state: _ResponseState, response: Response, item: AnswerInput) -> Answer:
     """Return the answer row to store, or raise AnswerRejectedError naming what is wrong."""
+    _answer_check(state, item)
+    return Answer(
+        response=response,
+        question=item.question,
+        current=item.current,
+        target=item.target,
+        comment=item.comment,
+    )
+
+
+def _answer_check(state: _ResponseState, item: AnswerInput) -> None:
+    """Raise AnswerRejectedError naming what is wrong with the answer, if anything."""
     if item.question.area.dimension.bank_id != state.bank_id:
         raise AnswerRejectedError(_("This question is not part of this questionnaire."))
     for name, value in (("current", item.current), ("target", item.target)):
@@ -194,13 +206,6 @@ def _answer_checked(state: _ResponseState, response: Response, item: AnswerInput
             _("Keep the comment under %(limit)s characters.")
             % {"limit": number_format(COMMENT_MAX_LENGTH, force_grouping=True)}
         )
-    return Answer(
-        response=response,
-        question=item.question,
-        current=item.current,
-        target=item.target,
-        comment=item.comment,
-    )
 
 
 def _upsert(rows: list[Answer]) -> None:
@@ -236,10 +241,10 @@ def answer_batch_save(*, response: Response, changes: list[AnswerChange]) -> lis
     _ensure_editable(submitted=state.submitted, cycle_status=state.cycle_status)
     latest: dict[int, AnswerChange] = {}
     for change in changes:
-        # The same rules as every other save: one place says what an answer may hold.
-        _answer_checked(
+        # The same rules as every other save: one place says what an answer may hold. (The
+        # batch writes its own rows: no Answer instance is built for it.)
+        _answer_check(
             state,
-            response,
             AnswerInput(
                 change.question, change.current, target=change.target, comment=change.comment
             ),

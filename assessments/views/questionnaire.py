@@ -73,7 +73,8 @@ class Wizard:
             "batch_url": self.url("save_batch"),
             "review_url": self.url("review"),
             "submit_url": self.url("submit"),
-            "scale": SCALE_ANCHORS,
+            # Translated once here rather than once per question on the page.
+            "scale": [(value, str(anchor)) for value, anchor in SCALE_ANCHORS],
             "target_choices": TARGET_CHOICES,
             "discipline": ValueDiscipline(discipline).label if discipline else "",
             **extra,

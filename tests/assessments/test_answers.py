@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from assessments.models import Answer, Response
 from assessments.services import cycles
+from assessments.templatetags.questionnaire import scale_options
 from banks.models import Question
 from organizations.models import Level
 from tests.accounts.factories import UserFactory
@@ -189,6 +190,24 @@ def test_every_scale_input_has_a_label_and_the_scale_a_legend(owner_client, asse
     assert f'for="q{question.pk}-target"' in body
     assert body.count("<legend") == 16  # one fieldset per question of the first step
     assert "<script>" not in body  # no inline scripts: a strict CSP can follow
+
+
+def test_the_scale_options_escape_their_words_and_check_the_saved_one():
+    html = scale_options(7, "2", [("1", "<b>not</b> at all"), ("2", "Tom & Jerry")])
+    assert html.count('type="radio"') == 2
+    assert 'id="q7-c2" value="2" checked>' in html
+    assert 'id="q7-c1" value="1">' in html
+    assert "&lt;b&gt;not&lt;/b&gt; at all" in html
+    assert "Tom &amp; Jerry" in html
+    assert "checked" not in scale_options(7, "", [("1", "x"), ("2", "y")])
+
+
+def test_the_forms_of_a_step_carry_a_csrf_token_each(owner_client, assessment):
+    body = owner_client.get(reverse("assessments:start", args=[assessment.pk])).content.decode()
+    forms = [part.split("</form>")[0] for part in body.split('<form id="q-')[1:]]
+    assert len(forms) == 16
+    for form in forms:
+        assert '<input type="hidden" name="csrfmiddlewaretoken" value="' in form
 
 
 def test_review_lists_the_unanswered_questions(owner_client, assessment):
