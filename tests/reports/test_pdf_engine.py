@@ -1,6 +1,7 @@
 """The PDF engine's speed-ups: SVG labels in one run, lean chart SVG, stylesheet and fonts made once."""
 
 import base64
+import io
 import re
 import shutil
 import subprocess
@@ -131,3 +132,22 @@ def test_lean_svg_text_lands_where_matplotlib_placed_it(tmp_path):
     words = _words(_render(print_charts.lean_svg(MATPLOTLIB_SVG).decode()), tmp_path)
     left, right = words["centred"][0], words["label"][1]
     assert abs((left + right) / 2 - 200 * 0.75) < 1.5
+
+
+def test_label_sizes_come_from_the_process_cache_and_match_matplotlib():
+    print_charts._figure_class()  # configures matplotlib, puts the cached measure in
+    from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family="DejaVu Sans", size=8)
+    assert RendererSVG.get_text_width_height_descent is print_charts._text_extent
+    measured = TextToPath().get_text_width_height_descent("Customer understanding", prop, False)
+    renderer = RendererSVG(100, 100, io.StringIO())
+    assert renderer.get_text_width_height_descent("Customer understanding", prop, False) == (
+        pytest.approx(measured)
+    )
+    hits = print_charts._plain_text_extent.cache_info().hits
+    prop.set_size(8)  # an equal copy hits the cache; a changed size would not
+    renderer.get_text_width_height_descent("Customer understanding", prop, False)
+    assert print_charts._plain_text_extent.cache_info().hits == hits + 1
