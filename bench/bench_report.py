@@ -128,7 +128,7 @@ def main() -> None:
             covered = sum(spent.get(n, 0) for n in ("score", "figures", "pdf"))
             rest.append(cpu * 1000 - covered - collected[-1])
         size = built.pdf.size
-        respondents = sum(built.result["respondents"].values())
+        respondents = sum((built.result or {})["respondents"].values())
         if args.profile:
             import cProfile
             import pstats
