@@ -8,6 +8,11 @@ of the PDF's time. The charts never place glyphs one by one, so a text node with
 upstream proposes for its issue #2249 (it also keeps kerning and combining marks together).
 Any other text node goes to WeasyPrint's own function unchanged.
 
+Such a node centred or right-aligned (`text-anchor`: middle or end, as most axis labels are) is
+also moved by half or all of its width here, where the width is known. WeasyPrint would draw it
+into a group of its own (a form XObject in the PDF) and place the group once drawn: a PDF
+object, a graphics state and a bounding box for each of about 130 labels a report.
+
 `install()` swaps the function into WeasyPrint's SVG tag table once per process. It only does so
 for the WeasyPrint versions this was checked against; on any other the PDF stays correct, only
 slower, and `installed()` says so (a test fails, so an upgrade gets looked at).
@@ -72,6 +77,40 @@ def _text_style(svg: Any, node: Any, font_size: float) -> Any:
     return style
 
 
+# The attribute a node's text-anchor waits in while `draw_node` runs without it.
+ANCHOR = "resonance-text-anchor"
+
+
+def _anchored(node: Any) -> bool:
+    """Whether the node is plain text, without child elements, centred or aligned right."""
+    return (
+        node.tag == "text"
+        and node.get("text-anchor") in ("middle", "end")
+        and len(node._etree_node) == 0
+        and _plain(node)
+    )
+
+
+def _make_draw_node(original: Any) -> Any:
+    def draw_node(
+        svg: Any, node: Any, font_size: float, fill_stroke: bool = True, context: Any = None
+    ) -> None:
+        """Hide a plain node's text-anchor from WeasyPrint, which would draw it in a group."""
+        if not _anchored(node):
+            original(svg, node, font_size, fill_stroke, context)
+            return
+        anchor = node.attrib.pop("text-anchor")
+        node.attrib[ANCHOR] = anchor
+        try:
+            original(svg, node, font_size, fill_stroke, context)
+        finally:
+            del node.attrib[ANCHOR]
+            node.attrib["text-anchor"] = anchor
+
+    draw_node.original = original  # type: ignore[attr-defined]
+    return draw_node
+
+
 def _make_text(original: Any) -> Any:
     def text(svg: Any, node: Any, font_size: float) -> None:
         """Draw a plain text node as one run; hand anything else to WeasyPrint's function."""
@@ -117,6 +156,10 @@ def _make_text(original: Any) -> Any:
         else:
             y = svg.cursor_position[1]
         svg.cursor_position = x + width, y
+        # What WeasyPrint's group would have done: move the run back by half or all its width.
+        anchor = node.get(ANCHOR)
+        x_align = width / 2 if anchor == "middle" else width if anchor == "end" else 0.0
+        x -= x_align
         x_position = x + svg.cursor_d_position[0]
         y_position = y + svg.cursor_d_position[1] + y_align
         node.text_bounding_box = extend_bounding_box(
@@ -159,12 +202,15 @@ def install() -> bool:
         return False
     if weasy_svg.text is not original or any(weasy_svg.TAGS[t] is not original for t in TEXT_TAGS):
         return False  # someone else changed it: leave it alone
+    if hasattr(weasy_svg.SVG.draw_node, "original"):
+        return False
     text = _make_text(original)
     # draw_node compares TAGS entries with the module's `text` (text-anchor, bounding boxes):
     # both must be the new function.
     for tag in TEXT_TAGS:
         weasy_svg.TAGS[tag] = text
     weasy_svg.text = text
+    weasy_svg.SVG.draw_node = _make_draw_node(weasy_svg.SVG.draw_node)
     return True
 
 

@@ -154,7 +154,7 @@ def test_print_charts_are_svg_for_every_section(built_report, assessment):
     svgs = {name: _svg(uri) for name, uri in figures.items()}
     # Text stays text (not glyph outlines), in the one font the PDF engine has.
     assert ">What the strategy needs</text>" in svgs["radar"]
-    assert "font-family: 'DejaVu Sans'" in svgs["areas"]
+    assert "font-family=\"'DejaVu Sans'\"" in svgs["areas"]
     assert pdf.print_figures(content) == figures, "the same report draws the same charts"
     assert "matplotlib.pyplot" not in sys.modules, "no pyplot: no global figure state"
 

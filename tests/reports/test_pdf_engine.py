@@ -1,6 +1,7 @@
-"""The PDF engine's speed-ups: SVG labels in one run, the stylesheet and fonts made once."""
+"""The PDF engine's speed-ups: SVG labels in one run, lean chart SVG, stylesheet and fonts made once."""
 
 import base64
+import io
 import re
 import shutil
 import subprocess
@@ -8,7 +9,7 @@ from html import unescape
 
 import pytest
 
-from reports import pdf, svg_text
+from reports import pdf, print_charts, svg_text
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
@@ -77,3 +78,76 @@ def test_the_print_stylesheet_and_fonts_are_made_once_per_thread():
     thread.join()
     assert other[0] is not first, "each thread has its own font map"
     assert other[0][0].page_rules, "the stylesheet's @page rules are parsed"
+
+
+# What matplotlib writes, in small: one stylesheet rule, style attributes, groups with only an id.
+MATPLOTLIB_SVG = b"""<?xml version="1.0" encoding="utf-8" standalone="no"?>
+<svg xmlns:xlink="http://www.w3.org/1999/xlink" width="400pt" height="100pt" viewBox="0 0 400 100"
+     xmlns="http://www.w3.org/2000/svg" version="1.1">
+ <defs>
+  <style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>
+  <clipPath id="clip1"><rect x="0" y="0" width="200" height="100"/></clipPath>
+  <path id="marker1" d="M 0 0 L 2 2" style="stroke: #000000"/>
+ </defs>
+ <g id="figure_1">
+  <g id="text_1">
+   <text x="200" y="20" style="font-size: 12px; font-family: 'DejaVu Sans'; text-anchor: middle"
+     >centred label</text>
+  </g>
+  <g id="line2d_1">
+   <path d="M 0 50 L 400 50" clip-path="url(#clip1)"
+     style="fill: none; stroke: #ff0000; stroke-linecap: square"/>
+  </g>
+  <g id="kept" style="opacity: 0.5"><use xlink:href="#marker1" x="5" y="5"/></g>
+ </g>
+</svg>"""
+
+
+def test_lean_svg_keeps_the_drawing_in_fewer_simpler_nodes():
+    from xml.etree import ElementTree
+
+    lean = print_charts.lean_svg(MATPLOTLIB_SVG)
+    root = ElementTree.fromstring(lean)  # noqa: S314
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.find(f".//{ns}style") is None, "the stylesheet rule became attributes"
+    assert not [node for node in root.iter() if "style" in node.attrib]
+    ids = [node.get("id") for node in root.iter(f"{ns}g")]
+    assert ids == ["kept"], "groups with only an id are gone, one with a style stays"
+    line = next(node for node in root.iter(f"{ns}path") if node.get("clip-path"))
+    assert line.get("stroke") == "#ff0000"
+    assert line.get("stroke-linecap") == "square", "a node's own value wins over the rule"
+    assert line.get("stroke-linejoin") == "round", "the rule's value where the node has none"
+    assert root.find(f".//{ns}text").get("text-anchor") == "middle"
+    assert root.find(f".//{ns}clipPath").get("id") == "clip1"
+    assert root.find(f".//{ns}g/{ns}use") is not None
+
+
+def test_lean_svg_leaves_a_stylesheet_it_does_not_know_alone():
+    other = MATPLOTLIB_SVG.replace(b"*{stroke-linejoin", b"path{stroke-linejoin")
+    assert print_charts.lean_svg(other) == other
+
+
+@needs_poppler
+def test_lean_svg_text_lands_where_matplotlib_placed_it(tmp_path):
+    words = _words(_render(print_charts.lean_svg(MATPLOTLIB_SVG).decode()), tmp_path)
+    left, right = words["centred"][0], words["label"][1]
+    assert abs((left + right) / 2 - 200 * 0.75) < 1.5
+
+
+def test_label_sizes_come_from_the_process_cache_and_match_matplotlib():
+    print_charts._figure_class()  # configures matplotlib, puts the cached measure in
+    from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family="DejaVu Sans", size=8)
+    assert RendererSVG.get_text_width_height_descent is print_charts._text_extent
+    measured = TextToPath().get_text_width_height_descent("Customer understanding", prop, False)
+    renderer = RendererSVG(100, 100, io.StringIO())
+    assert renderer.get_text_width_height_descent("Customer understanding", prop, False) == (
+        pytest.approx(measured)
+    )
+    hits = print_charts._plain_text_extent.cache_info().hits
+    prop.set_size(8)  # an equal copy hits the cache; a changed size would not
+    renderer.get_text_width_height_descent("Customer understanding", prop, False)
+    assert print_charts._plain_text_extent.cache_info().hits == hits + 1
