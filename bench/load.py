@@ -264,24 +264,18 @@ def _environment(tmp: Path, redis_url: str, database_url: str) -> dict[str, str]
 
 def _seed(links: int, owners: int) -> None:
     """Create the bank, a built report per owner and an open cycle with `links` invitations."""
-    from datetime import timedelta
 
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
-    from django.utils import timezone
 
-    from assessments.models import Assessment, Invitation
-    from assessments.services.invitations import token_digest
-    from banks.models import Question, QuestionBank
-    from organizations.models import Level
+    from banks.models import Question
+    from bench.seeding import default_bank_migrated, open_cycle_with_links
     from reports.services import report_build, report_request
     from tests.scenarios import answered_assessment, owner_of
 
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_bank", str(ROOT / "banks" / "default.yaml"), verbosity=0)
+    bank = default_bank_migrated()
     call_command("collectstatic", verbosity=0, interactive=False)
-    bank = QuestionBank.objects.filter(status="published").latest("version")
     for n in range(max(1, min(owners, 3))):
         assessment = answered_assessment(
             bank, seed=n, owner_email=f"owner{n}@load.example", organization_name=f"Load {n}"
@@ -293,29 +287,10 @@ def _seed(links: int, owners: int) -> None:
         Plan.owner_sessions.append(
             (client.cookies[settings.SESSION_COOKIE_NAME].value, assessment.pk)
         )
-    cycle = answered_assessment(
-        bank,
-        status=Assessment.Status.OPEN,
-        levels={Level.OWNER: 1},
-        owner_email="owner-open@load.example",
-        organization_name="Load open cycle",
-    )
-    expires = timezone.now() + timedelta(days=7)
     Plan.all_links = [secrets.token_urlsafe(32) for _ in range(links + 1)]
     Plan.warm_link = Plan.all_links.pop()
-    Invitation.objects.bulk_create(
-        (
-            Invitation(
-                assessment=cycle,
-                email=f"staff{n}@load.example",
-                level=Level.STAFF,
-                token_hash=token_digest(token),
-                expires_at=expires,
-            )
-            for n, token in enumerate([*Plan.all_links, Plan.warm_link])
-        ),
-        batch_size=1000,
-    )
+    tokens = [*Plan.all_links, Plan.warm_link]
+    open_cycle_with_links(bank, tokens, domain="load.example", name="Load open cycle")
     questions = Question.objects.filter(area__dimension__bank=bank).select_related(
         "area__dimension"
     )

@@ -73,40 +73,11 @@ def _configure(database: str, *, reuse: bool) -> None:
 
 
 def _seed(links: int) -> None:
-    from datetime import timedelta
+    from bench.seeding import default_bank_migrated, open_cycle_with_links
 
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from assessments.models import Assessment, Invitation
-    from assessments.services.invitations import token_digest
-    from banks.models import QuestionBank
-    from organizations.models import Level
-    from tests.scenarios import answered_assessment
-
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_bank", str(ROOT / "banks" / "default.yaml"), verbosity=0)
-    bank = QuestionBank.objects.filter(status="published").latest("version")
-    cycle = answered_assessment(
-        bank,
-        status=Assessment.Status.OPEN,
-        levels={Level.OWNER: 1},
-        owner_email="owner-open@profile.example",
-        organization_name="Profile open cycle",
-    )
-    expires = timezone.now() + timedelta(days=7)
-    Invitation.objects.bulk_create(
-        (
-            Invitation(
-                assessment=cycle,
-                email=f"staff{n}@profile.example",
-                level=Level.STAFF,
-                token_hash=token_digest(_token(n)),
-                expires_at=expires,
-            )
-            for n in range(links)
-        ),
-        batch_size=1000,
+    tokens = [_token(n) for n in range(links)]
+    open_cycle_with_links(
+        default_bank_migrated(), tokens, domain="profile.example", name="Profile open cycle"
     )
 
 

@@ -10,7 +10,13 @@ from __future__ import annotations
 import importlib.machinery
 from pathlib import Path
 
-__all__ = ["NATIVE_MODULES", "StaleBuildError", "check_build", "compiled_modules"]
+__all__ = [
+    "NATIVE_MODULES",
+    "StaleBuildError",
+    "check_build",
+    "compiled_modules",
+    "extension_files",
+]
 
 # The modules that score an assessment. The bank, input and result records stay plain Python,
 # and so does what the engine does not call (KPI status, pulses, the JSON writer, the CLI).
@@ -40,6 +46,16 @@ def _extension(name: str) -> Path | None:
     return None
 
 
+def extension_files() -> list[Path]:
+    """Return every extension module in the package: the compiled ones and mypyc's group."""
+    found = {
+        path
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES  # ".so" matches them all again
+        for path in _FOLDER.glob(f"*{suffix}")
+    }
+    return sorted(found)
+
+
 def compiled_modules() -> list[str]:
     """Return the engine modules present as compiled extensions (empty: plain Python)."""
     return [name for name in NATIVE_MODULES if _extension(name) is not None]
@@ -51,7 +67,7 @@ def check_build() -> None:
     Every source counts, not only the compiled ones: compiled code relies on the types of the
     records it reads (a float field is read as a C double).
     """
-    built = [path for path in map(_extension, NATIVE_MODULES) if path is not None]
+    built = extension_files()
     if not built:
         return  # plain Python
     oldest = min(path.stat().st_mtime for path in built)
