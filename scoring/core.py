@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias, cast
 
@@ -169,6 +169,10 @@ class BankIndex:
     dimension_codes: tuple[str, ...]
     dimension_titles: tuple[Text, ...]
     dimension_weight: tuple[int | float, ...]
+    # The area and dimension weights as floats, for the gains' arithmetic: int * float gives
+    # what float(int) * float gives, and compiled float arithmetic skips the type dispatch.
+    area_weight_float: tuple[float, ...]
+    dimension_weight_float: tuple[float, ...]
     dimension_areas: tuple[tuple[int, ...], ...]
     dimension_questions: tuple[tuple[int, ...], ...]
     # Per dimension: the slice of its areas (contiguous, dimension by dimension), their weights
@@ -188,6 +192,8 @@ class BankIndex:
     # Per rule: the positions of its remedies; per pitfall code: those of its remedies.
     rule_remedies: tuple[tuple[int, ...], ...]
     pitfall_remedies: Mapping[str, tuple[int, ...]]
+    # A response's answers in bank order, in one C-level pass (KeyError when a code is missing).
+    in_bank_order: Callable[[Mapping[str, Answer]], tuple[Answer, ...]]
     # None and every value on the scale: what an answer's current may be.
     on_scale: frozenset[int | None]
     # None and every value on the scale, mapped to the mean of that one target (v / 1).
@@ -258,6 +264,16 @@ def _needed(total: int) -> int:
     while needed * COVERAGE_DENOMINATOR < total * COVERAGE_NUMERATOR:
         needed += 1
     return max(1, needed)
+
+
+def _in_order_getter(
+    codes: tuple[str, ...],
+) -> Callable[[Mapping[str, Answer]], tuple[Answer, ...]]:
+    """Return a function giving the answers of codes, in that order, as a tuple."""
+    if len(codes) == 1:  # itemgetter of one key returns the item itself, not a tuple
+        only = codes[0]
+        return lambda answers: (answers[only],)
+    return operator.itemgetter(*codes)
 
 
 def bank_index(bank: Bank) -> BankIndex:
@@ -338,6 +354,8 @@ def bank_index(bank: Bank) -> BankIndex:
         dimension_codes=tuple(d.code for d in bank.dimensions),
         dimension_titles=tuple(d.title for d in bank.dimensions),
         dimension_weight=tuple(d.weight for d in bank.dimensions),
+        area_weight_float=tuple(float(area.weight) for area, _ in areas),
+        dimension_weight_float=tuple(float(d.weight) for d in bank.dimensions),
         dimension_areas=tuple(dimension_areas),
         dimension_questions=tuple(
             tuple(i for a in areas_of for i in area_questions[a]) for areas_of in dimension_areas
@@ -367,6 +385,7 @@ def bank_index(bank: Bank) -> BankIndex:
             pitfall: tuple(position[code] for code in bank.pitfall_remedies.get(pitfall, ()))
             for pitfall in PITFALLS
         },
+        in_bank_order=_in_order_getter(codes),
         on_scale=frozenset([None, *range(bank.scale_min, bank.scale_max + 1)]),
         target_as_mean={
             None: None,
@@ -420,7 +439,8 @@ def flagged_stdev(count: int, total: int, squares: int) -> float | None:
 _MEMO_COMBINATIONS = 20_000
 _MEMO_PATTERNS = 16
 
-_current_of = operator.attrgetter("current")
+# Answer fields by position (an Answer is a NamedTuple): cheaper than by attribute name.
+_current_of = operator.itemgetter(0)
 
 
 def _question_aggregates(
@@ -472,24 +492,36 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
     levels = []
     columns = []
     owner_targets: list[list[int | None]] = []
+    in_bank_order = index.in_bank_order
     for response in data.responses:
         k = _LEVEL_INDEX.get(response.level)
         if k is None:
             raise ValueError(f"unknown respondent level {response.level!r}")
         respondents[response.level] += 1
         answers = response.answers
+        # A response usually answers every question: then its answers are read in bank order
+        # in one pass (the same count and every code found: no unknown code either).
+        ordered: tuple[Answer, ...] | None = None
+        if len(answers) == n:
+            try:
+                ordered = in_bank_order(answers)
+            except KeyError:
+                ordered = None  # an unknown code: reported below
         try:
-            column = _column(answers, codes, position, _current_of)
-            valid = on_scale.issuperset(column)
-        except (KeyError, TypeError):
-            valid = False
-        if not valid:
-            raise _answer_error(bank, position, response)
+            if ordered is not None:
+                column = list(map(_current_of, ordered))
+            else:
+                column = _column(answers, position, n, _current_of)
+        except (KeyError, TypeError):  # an unknown code, or an answer that is not an Answer
+            raise _answer_error(bank, position, response) from None
         levels.append(k)
         columns.append(column)
         # Only the owner states what the strategy needs; other levels' targets are ignored.
         if k == 0:
-            targets = _column(answers, codes, position, _target_of)
+            if ordered is not None:
+                targets = list(map(_target_of, ordered))
+            else:
+                targets = _column(answers, position, n, _target_of)
             if targets.count(None) < n:
                 owner_targets.append(targets)
 
@@ -501,21 +533,39 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
             memos.clear()
         memo = memos[pattern] = {}
     combinations = list(zip(*columns, strict=True)) if columns else [()] * n
-    rows = list(map(memo.get, combinations))
+    try:
+        rows = list(map(memo.get, combinations))
+    except TypeError:  # an unhashable answer: off the scale, reported below
+        rows = [None] * n
     if not all(rows):  # a combination not met yet (rows are non-empty tuples)
         for i, row in enumerate(rows):
             if row is None:
                 combination = combinations[i]
+                # Only combinations of values on the scale enter the memo: a new one is checked.
+                if not _on_scale(on_scale, combination):
+                    raise _first_answer_error(bank, position, data.responses)
                 row = memo.get(combination)
                 if row is None:
                     row = memo[combination] = _question_aggregates(combination, levels)
                 rows[i] = row
-    if rows:
-        owner, manager, staff, current, count, total, squares, stdev = map(
-            list, zip(*rows, strict=True)
-        )
-    else:
-        owner = manager = staff = current = count = total = squares = stdev = []
+    owner: list[float | None] = []
+    manager: list[float | None] = []
+    staff: list[float | None] = []
+    current: list[float | None] = []
+    count: list[int] = []
+    total: list[int] = []
+    squares: list[int] = []
+    stdev: list[float | None] = []
+    # A compiled loop of appends: cheaper than transposing with zip(*rows).
+    for o, m, st, c, answered, summed, squared, spread in cast("list[_QuestionAggregates]", rows):
+        owner.append(o)
+        manager.append(m)
+        staff.append(st)
+        current.append(c)
+        count.append(answered)
+        total.append(summed)
+        squares.append(squared)
+        stdev.append(spread)
 
     return Aggregates(
         owner_mean=owner,
@@ -531,7 +581,7 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
     )
 
 
-_target_of = operator.attrgetter("target")
+_target_of = operator.itemgetter(1)
 
 
 def _owner_target(
@@ -557,21 +607,35 @@ def _owner_target(
 
 def _column(
     answers: Mapping[str, Answer],
-    codes: tuple[str, ...],
     position: Mapping[str, int],
+    n: int,
     read: Callable[[Answer], int | None],
 ) -> list[int | None]:
-    """Return read(answer) per question in bank order, None where the question is absent.
-
-    Responses usually hold every question in bank order: then the values are read in one
-    C-level pass instead of one dictionary lookup per answer.
-    """
-    if len(answers) == len(codes) and tuple(answers) == codes:
-        return list(map(read, answers.values()))
-    column: list[int | None] = [None] * len(codes)
+    """Return read(answer) per question in bank order, None where the question is absent."""
+    column: list[int | None] = [None] * n
     for code, answer in answers.items():
         column[position[code]] = read(answer)  # KeyError for an unknown code
     return column
+
+
+def _on_scale(on_scale: frozenset[int | None], values: Iterable[object]) -> bool:
+    """Return whether every value is None or on the scale (False for an unhashable one)."""
+    try:
+        return on_scale.issuperset(values)
+    except TypeError:
+        return False
+
+
+def _first_answer_error(
+    bank: Bank, position: Mapping[str, int], responses: Iterable[Response]
+) -> ValueError:
+    """Return the error of the first response holding an answer off the scale."""
+    on_scale = frozenset([None, *range(bank.scale_min, bank.scale_max + 1)])
+    for response in responses:
+        column = _column(response.answers, position, len(position), _current_of)
+        if not _on_scale(on_scale, column):
+            return _answer_error(bank, position, response)
+    raise AssertionError("no answer off the scale")  # pragma: no cover
 
 
 def _answer_error(bank: Bank, position: Mapping[str, int], response: Response) -> ValueError:
@@ -624,9 +688,9 @@ class Scores:
 
 def score(
     index: BankIndex,
-    current: Sequence[float | None],
-    target: Sequence[float],
-    terms: Sequence[float],
+    current: list[float | None],
+    target: list[float],
+    terms: list[float],
 ) -> Scores:
     """Return every score of section 6 for aggregate currents C_q and targets T_q."""
     n = len(index.codes)
@@ -709,7 +773,7 @@ def score(
 
 
 def alignment_by_discipline(
-    index: BankIndex, current: Sequence[float | None]
+    index: BankIndex, current: list[float | None]
 ) -> dict[str, float | None]:
     """Return AI with the bank's targets of each discipline (strategy fit), in one pass."""
     area_scores: list[list[float | None]] = [[], [], []]
@@ -760,7 +824,7 @@ def alignment_by_discipline(
 
 
 def alignment_from_areas(
-    index: BankIndex, area_score: Sequence[float | None], *, complete: bool
+    index: BankIndex, area_score: list[float | None], *, complete: bool
 ) -> float | None:
     """Return AI from the area scores (complete: none is None, no dimension is empty)."""
     dimension_score = _dimension_means(index, area_score, complete=complete)
@@ -785,7 +849,7 @@ def alignment_from_areas(
 
 
 def _dimension_means(
-    index: BankIndex, area_score: Sequence[float | None], *, complete: bool
+    index: BankIndex, area_score: list[float | None], *, complete: bool
 ) -> list[float | None]:
     """Return each dimension's weighted mean of its scored areas (None when none is).
 
@@ -818,11 +882,11 @@ def _dimension_means(
 
 def uplifts(index: BankIndex, scores: Scores, candidates: Sequence[int]) -> list[float]:
     """Return AI(C_q := T_q) - AI for each candidate question, in O(1) each."""
-    return candidate_gains(index, scores, candidates)[0]
+    return candidate_gains(index, scores, list(candidates))[0]
 
 
 def candidate_gains(
-    index: BankIndex, scores: Scores, candidates: Sequence[int]
+    index: BankIndex, scores: Scores, candidates: list[int]
 ) -> tuple[list[float], list[float]]:
     """Return AI(C_q := T_q) - AI per candidate, and the rise of q's dimension score.
 
@@ -840,8 +904,8 @@ def candidate_gains(
         return [0.0] * len(candidates), rises
     area_of = index.area_of
     area_dimension = index.area_dimension
-    area_weight = index.area_weight
-    dimension_weight = index.dimension_weight
+    area_weight = index.area_weight_float
+    dimension_weight = index.dimension_weight_float
     area_score = scores.area_score
     area_num = scores.area_num
     area_den = scores.area_den
@@ -881,7 +945,7 @@ def candidate_gains(
     return gains, rises
 
 
-def profile_match(index: BankIndex, current: Sequence[float | None]) -> dict[str, float | None]:
+def profile_match(index: BankIndex, current: list[float | None]) -> dict[str, float | None]:
     """Return per discipline the weighted Pearson correlation of C_q with its bank targets.
 
     Over the answered questions, weighted by question weight: the shape of today's practice

@@ -276,10 +276,10 @@ def _addresses(
 def _dimension_results(
     index: BankIndex,
     answers: Aggregates,
-    target: Sequence[float],
+    target: list[float],
     scores: Scores,
-    area_titles: Sequence[str],
-    dimension_titles: Sequence[str],
+    area_titles: tuple[str, ...],
+    dimension_titles: tuple[str, ...],
 ) -> tuple[DimensionScore, ...]:
     # Built column-wise, C-level where it can be: this runs for every question of every
     # assessment.

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from scoring.bank import Bank
 from scoring.constants import DISCIPLINES, LEVELS, PRIMARY_VALUES
@@ -37,8 +37,13 @@ class OrganizationInfo:
     capacity_days_per_month: float
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(NamedTuple):
+    """One answer: the current practice and, from the owner, the target (None: don't know).
+
+    A NamedTuple: the engine reads the values of a whole response by position, in one C-level
+    pass per response.
+    """
+
     current: int | None
     target: int | None = None
 

@@ -151,17 +151,29 @@ def _sorted_by_priority(keyed: list[_Keyed]) -> list[_Keyed]:
     would.
     """
     keyed.sort()
-    near: Iterable[int]
     if keyed[0][0] < -_ROUNDED_RANGE or keyed[-1][0] > _ROUNDED_RANGE:
-        near = range(len(keyed))
+        near = list(range(len(keyed)))
     else:
-        near = {j for j in range(1, len(keyed)) if keyed[j][0] - keyed[j - 1][0] <= _ROUNDING_REACH}
-        near.update([j - 1 for j in near])
-    if near:
-        for j in near:
-            _, q, a, d, u, f, r = keyed[j]
-            keyed[j] = (-round(u * f, 12), q, a, d, u, f, r)
-        keyed.sort()
+        close = {
+            j for j in range(1, len(keyed)) if keyed[j][0] - keyed[j - 1][0] <= _ROUNDING_REACH
+        }
+        close.update([j - 1 for j in close])
+        near = sorted(close)
+    if not near:
+        return keyed
+    for j in near:
+        _, q, a, d, u, f, r = keyed[j]
+        keyed[j] = (-round(u * f, 12), q, a, d, u, f, r)
+    # Rounding moves a value by less than 0.6e-12 and a value left unrounded is more than the
+    # reach from its neighbours, so no value passes it: each run of adjacent rounded values is
+    # sorted again on its own.
+    start = previous = near[0]
+    for j in near[1:]:
+        if j != previous + 1:
+            keyed[start : previous + 1] = sorted(keyed[start : previous + 1])
+            start = j
+        previous = j
+    keyed[start : previous + 1] = sorted(keyed[start : previous + 1])
     return keyed
 
 
@@ -175,14 +187,14 @@ def rank_priorities(candidates: Iterable[Candidate]) -> tuple[Priority, ...]:
 
 
 def rank_priorities_at(
-    candidates: Sequence[int],
-    uplifts: Sequence[float],
+    candidates: list[int],
+    uplifts: list[float],
     *,
-    codes: Sequence[str],
-    area_codes: Sequence[str],
-    dimension_codes: Sequence[str],
-    feasibility: Sequence[float],
-    directions: Sequence[str],
+    codes: tuple[str, ...],
+    area_codes: tuple[str, ...],
+    dimension_codes: tuple[str, ...],
+    feasibility: list[float],
+    directions: list[str],
 ) -> tuple[Priority, ...]:
     """Rank candidate question positions, reading codes and feasibility from bank arrays.
 
@@ -314,7 +326,7 @@ class _PlanState:
         self.complete = index.no_empty_dimension and None not in self.area_score
         self.dimension_score = list(scores.dimension_score)
         self.scored_weight = scores.dimension_scored_weight
-        weights = index.dimension_weight
+        weights = index.dimension_weight_float
         self.total_weight = sum(
             [weights[d] for d, s in enumerate(self.dimension_score) if s is not None]
         )
@@ -357,11 +369,13 @@ class _PlanState:
             rise = 100.0 * self.contribution[i] / den
         else:
             rise = area_score_of(num - self.contribution[i], den) - old
-        return index.area_weight[a] * rise / self.scored_weight[index.area_dimension[a]]
+        return index.area_weight_float[a] * rise / self.scored_weight[index.area_dimension[a]]
 
     def gain(self, d: int, dimension_gain: float) -> float:
         """Return AI(cur with C_q := T_q) - AI(cur) for a question of dimension d."""
-        half_mean_gain = 0.5 * (self.index.dimension_weight[d] * dimension_gain / self.total_weight)
+        half_mean_gain = 0.5 * (
+            self.index.dimension_weight_float[d] * dimension_gain / self.total_weight
+        )
         if d != self.lowest_at:
             return half_mean_gain
         raised = self.lowest + dimension_gain
@@ -432,10 +446,10 @@ def _best_of(options: Sequence[tuple[float, int]], best_value: float, codes: Seq
 def select_plan(
     index: BankIndex,
     scores: Scores,
-    candidates: Mapping[int, float],
-    reserved: Sequence[Sequence[int]],
+    candidates: dict[int, float],
+    reserved: list[tuple[int, ...]],
     top_k: int,
-    dimension_gains: Sequence[float] | None = None,
+    dimension_gains: list[float] | None = None,
 ) -> tuple[list[PlanPick], float | None]:
     """Choose the plan of DESIGN.md section 6 (v2) and return it with plan_projected_index.
 
@@ -497,7 +511,7 @@ def select_plan(
     # once more rounded to 9 decimals, ties by code (_best_of): the same choice as comparing
     # them all rounded, without rounding them all. The scans collect every value within reach
     # of the best, so the order of equal values in the sorted lists does not matter.
-    weights = index.dimension_weight
+    weights = index.dimension_weight_float
     half = [0.0] * len(codes)
     bounded: dict[int, list[tuple[float, int]]] = {}
 
@@ -596,11 +610,11 @@ def build_items(
     *,
     index: BankIndex,
     templates: Sequence[ActionTemplate],
-    current: Sequence[float | None],
-    target: Sequence[float],
-    feasibility: Mapping[int, float],
-    addresses: Mapping[int, tuple[str, ...]],
-    area_titles: Sequence[str],
+    current: list[float | None],
+    target: list[float],
+    feasibility: dict[int, float],
+    addresses: dict[int, tuple[str, ...]],
+    area_titles: tuple[str, ...],
     organization: str,
     segment: str,
     capacity_days_per_month: float,

@@ -227,7 +227,7 @@ def test_with_one_respondent_raising_an_answer_below_target_never_lowers_the_ind
     fit = data.draw(st.sampled_from(below))
     raised_to = data.draw(st.integers(int(fit.current) + 1, int(fit.target)))  # type: ignore[arg-type]
     answers = dict(response.answers)
-    answers[fit.code] = dataclasses.replace(answers[fit.code], current=raised_to)
+    answers[fit.code] = answers[fit.code]._replace(current=raised_to)
     after = score_assessment(bank, assessment([Response(response.level, answers)], discipline))
     if before.alignment_index is None:
         # Coverage did not change, so neither did "insufficient data".
