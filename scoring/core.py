@@ -87,10 +87,10 @@ def weighted_mean(values: Sequence[float], weights: Sequence[float]) -> float:
     total = 0.0
     for weight in weights:
         total += weight
-    return _weighted_mean(values, weights, total)
+    return _weighted_mean(list(values), tuple(weights), total)
 
 
-def _weighted_mean(values: Sequence[float], weights: Sequence[float], total: float) -> float:
+def _weighted_mean(values: list[float], weights: tuple[float, ...], total: float) -> float:
     """Return weighted_mean(values, weights) given total, Σ weights added in order from 0.0.
 
     The bank's weights are summed once; min() and max() parse their arguments at a cost that
@@ -107,8 +107,8 @@ def _weighted_mean(values: Sequence[float], weights: Sequence[float], total: flo
         return low
     # Offsetting by the minimum keeps equal scores exact (all areas at 100 give exactly 100).
     spread = 0.0
-    for value, weight in zip(values, weights):  # noqa: B905 - as long by construction
-        spread += weight * (value - low)
+    for k in range(len(values)):  # weights is as long by construction
+        spread += weights[k] * (values[k] - low)
     mean = low + spread / total
     return mean if mean < high else high
 
@@ -753,7 +753,9 @@ def score(
         ai = mean = None
     else:
         if len(values) == len(dimension_score):
-            mean = _weighted_mean(values, weights, index.dimension_weight_total)
+            mean = _weighted_mean(
+                values, index.dimension_weight_float, index.dimension_weight_total
+            )
         else:
             mean = weighted_mean(values, weights)
         ai = 0.5 * mean + 0.5 * lowest
@@ -830,7 +832,7 @@ def alignment_from_areas(
     dimension_score = _dimension_means(index, area_score, complete=complete)
     if complete:
         values = cast("list[float]", dimension_score)
-        mean = _weighted_mean(values, index.dimension_weight, index.dimension_weight_total)
+        mean = _weighted_mean(values, index.dimension_weight_float, index.dimension_weight_total)
     else:
         values = []
         weights = []
@@ -858,7 +860,7 @@ def _dimension_means(
     """
     if complete:
         return [
-            _weighted_mean(cast("Sequence[float]", area_score[span]), weights, total)
+            _weighted_mean(cast("list[float]", area_score[span]), weights, total)
             for span, weights, total in zip(
                 index.dimension_span,
                 index.dimension_area_weights,

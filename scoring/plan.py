@@ -6,7 +6,7 @@ import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple, TypeAlias
 
 from scoring.bank import ActionTemplate
@@ -631,7 +631,9 @@ def build_items(
         [(t.effort_days, t.duration_weeks) for t in templates],
         weekly_capacity(capacity_days_per_month),
     )
-    week = timedelta(days=7)
+    # Dates by ordinal: cheaper than timedelta arithmetic, and the same dates.
+    first_day = plan_start.toordinal()
+    from_ordinal = date.fromordinal
     filled_texts = index.filled_texts
     rows = []
     for pick, template, start_week in zip(picks, templates, starts, strict=True):
@@ -639,7 +641,7 @@ def build_items(
         a = index.area_of[i]
         c = current[i]
         practice_from = 0.0 if c is None else c
-        start = plan_start + week * start_week
+        start = from_ordinal(first_day + 7 * start_week)
         duration = template.duration_weeks
         texts = _prepared(index, template, language)
         title, specific, kpi, unit, owner_role = texts
@@ -678,7 +680,7 @@ def build_items(
                 addresses.get(i, ()),
                 pick.gain,
                 start,
-                start + week * duration,
+                from_ordinal(first_day + 7 * (start_week + duration)),
                 start_week,
                 duration,
                 template.effort_days / duration,
