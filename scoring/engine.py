@@ -341,14 +341,19 @@ def _dimension_results(
         ],
     )
     return tuple(
-        DimensionScore(
-            index.dimension_codes[d],
-            dimension_titles[d],
-            index.dimension_weight[d],
-            scores.dimension_score[d],
-            tuple(areas[span]),  # its areas: contiguous, dimension by dimension
+        records(
+            DimensionScore,
+            [
+                (
+                    index.dimension_codes[d],
+                    dimension_titles[d],
+                    index.dimension_weight[d],
+                    scores.dimension_score[d],
+                    tuple(areas[span]),  # its areas: contiguous, dimension by dimension
+                )
+                for d, span in enumerate(index.dimension_span)
+            ],
         )
-        for d, span in enumerate(index.dimension_span)
     )
 
 

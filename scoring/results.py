@@ -63,8 +63,7 @@ class AreaScore(NamedTuple):
     contributions: tuple[QuestionFit, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class DimensionScore:
+class DimensionScore(NamedTuple):
     code: str
     title: str
     weight: float

@@ -101,7 +101,7 @@ def test_any_value_is_written_as_json_dumps_writes_it(value: object) -> None:
     first = result.dimensions[0]
     changed = dataclasses.replace(
         result,
-        dimensions=(dataclasses.replace(first, weight=value), *result.dimensions[1:]),  # type: ignore[arg-type]
+        dimensions=(first._replace(weight=value), *result.dimensions[1:]),  # type: ignore[arg-type]
         strategy_fit={"operational_excellence": value},  # type: ignore[dict-item]
     )
     try:
@@ -121,7 +121,7 @@ def test_a_float_json_cannot_hold_is_refused_as_json_dumps_refuses_it(value: flo
         result_to_json(changed)
     fits = result.dimensions[0].areas[0].contributions
     area = result.dimensions[0].areas[0]._replace(contributions=(fits[0]._replace(misfit=value),))
-    dimension = dataclasses.replace(result.dimensions[0], areas=(area,))
+    dimension = result.dimensions[0]._replace(areas=(area,))
     changed = dataclasses.replace(result, dimensions=(dimension, *result.dimensions[1:]))
     with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
         result_to_json(changed)
