@@ -914,7 +914,9 @@ def candidate_gains(
     contribution = scores.contribution
     scored_weight = scores.dimension_scored_weight
     scored = [(s, d) for d, s in enumerate(scores.dimension_score) if s is not None]
-    total_weight = sum([dimension_weight[d] for _, d in scored])
+    total_weight = 0.0  # added in order, as sum() adds them, but typed float
+    for _, d in scored:
+        total_weight += dimension_weight[d]
     ordered = sorted(scored)
     lowest, lowest_at = ordered[0]
     second = ordered[1][0] if len(ordered) > 1 else None

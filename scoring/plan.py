@@ -327,9 +327,12 @@ class _PlanState:
         self.dimension_score = list(scores.dimension_score)
         self.scored_weight = scores.dimension_scored_weight
         weights = index.dimension_weight_float
-        self.total_weight = sum(
-            [weights[d] for d, s in enumerate(self.dimension_score) if s is not None]
-        )
+        # Added in order from 0.0 as sum() adds them, but typed float (sum() may give an int).
+        total_weight = 0.0
+        for d, s in enumerate(self.dimension_score):
+            if s is not None:
+                total_weight += weights[d]
+        self.total_weight = total_weight
         self.alignment_index = scores.alignment_index
         self.lowest_at = -1
         self.lowest = 0.0
