@@ -9,8 +9,9 @@ the wall time. The first builds pay for imports and font caches and are reported
 figures only; asserts nothing about time.
 
 The build pauses Python's cyclic garbage collector while it computes (reports.services); the
-collection that frees the build's cycles (WeasyPrint's boxes, matplotlib's figures) runs at
-the first allocation after it, while the report is stored. It is timed apart, with
+collection that frees the build's cycles (matplotlib's figures, for the most part: the
+WeasyPrint document's cycles are cut, reports.pdf_cycles) runs at the first allocation after
+it, while the report is stored. It is timed apart, with
 `gc.callbacks`, as "garbage collector"; "storage, database, the rest" is what is left.
 
     .venv/bin/python bench/bench_report.py [--runs N] [--profile LINES]

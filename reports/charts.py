@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from django.utils.formats import date_format, get_format, number_format
 from django.utils.translation import gettext, ngettext, pgettext
 
+from reports import plotly_paths
 from reports.chart_text import chart_text
 from reports.content import QUADRANT_LABELS, ReportContent, signed, spread_positions
 from reports.models import ActionItem
@@ -483,6 +484,7 @@ def _gantt_hover(item: ActionItem) -> str:
 
 def report_figures(content: ReportContent) -> dict[str, Any]:
     """Return every stored figure of a report by name (the timeline is drawn per view)."""
+    plotly_paths.install()  # once per process
     figures: dict[str, Any] = {
         "radar": radar_figure(content),
         "areas": area_gap_figure(content),

@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from reports import print_charts, svg_text
+from reports import pdf_cycles, print_charts, svg_text
 from reports.content import ReportContent
 
 logger = logging.getLogger(__name__)
@@ -160,12 +160,18 @@ def html_to_pdf(html: str, *, fetcher: Any | None = None, report_style: bool = F
     # tables and figures with their alt text, the document's language from <html lang> and its
     # <title> shown as the window title.
     options: dict[str, Any] = {"pdf_variant": PDF_VARIANT}
+    font_config = None
     if report_style:
         stylesheet, font_config = _print_resources()
-        options |= {"stylesheets": [stylesheet], "font_config": font_config}
-    pdf: bytes = HTML(
+        options["stylesheets"] = [stylesheet]
+    # HTML.write_pdf in two steps, to hold the document and free it by reference counting.
+    document = HTML(
         string=html, base_url=PDF_ORIGIN, url_fetcher=fetcher or static_only_fetcher()
-    ).write_pdf(**options)
+    ).render(font_config=font_config, **options)
+    try:
+        pdf: bytes = document.write_pdf(**options)
+    finally:
+        pdf_cycles.release(document)
     return pdf
 
 

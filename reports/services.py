@@ -368,8 +368,9 @@ class _CollectorPause:
     matplotlib and WeasyPrint allocate hundreds of thousands of objects per report, which sets
     off collections that walk the worker's whole heap (Django, the engine, fonts) again and
     again: about a third of the print charts' time and a tenth of WeasyPrint's, measured with
-    bench/bench_report.py. Reference counting still frees everything outside a cycle; the cycles
-    a build leaves (matplotlib figures, WeasyPrint boxes) go at the first collection after it.
+    bench/bench_report.py. Reference counting still frees everything outside a cycle (the
+    WeasyPrint document too: reports.pdf_cycles cuts its cycles); the cycles a build leaves
+    (matplotlib figures, for the most part) go at the first collection after it.
     Threads that build at the same time share one pause: the collector comes back when the
     last of them ends, and only if it was on before.
     """

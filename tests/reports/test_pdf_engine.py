@@ -1,6 +1,8 @@
-"""The PDF engine's speed-ups: SVG labels in one run, lean chart SVG, stylesheet and fonts made once."""
+"""The PDF engine's speed-ups: SVG labels in one run, lean chart SVG, stylesheet and fonts made once,
+documents freed without the cycle collector."""
 
 import base64
+import gc
 import io
 import re
 import shutil
@@ -9,7 +11,7 @@ from html import unescape
 
 import pytest
 
-from reports import pdf, print_charts, svg_text
+from reports import pdf, pdf_cycles, print_charts, svg_text
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
@@ -53,6 +55,27 @@ def _render(svg: str) -> bytes:
 def test_plain_text_is_drawn_in_one_run_on_the_checked_weasyprint():
     _render(SVG)
     assert svg_text.installed(), "WeasyPrint changed: check reports/svg_text.py against it"
+
+
+def test_a_rendered_document_is_freed_by_reference_counting():
+    assert pdf_cycles.checked(), "WeasyPrint changed: check reports/pdf_cycles.py against it"
+    _render(SVG)  # a first document pays for imports and font caches
+    gc.collect()
+    gc.disable()
+    try:
+        _render(SVG)
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = {
+            type(o).__qualname__
+            for o in gc.garbage
+            if type(o).__module__.startswith(("weasyprint", "cssselect2"))
+        }
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert not left, "the cycle collector had to free these"
 
 
 @needs_poppler
