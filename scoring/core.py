@@ -130,8 +130,10 @@ class BankIndex:
 
     codes: tuple[str, ...]
     position: Mapping[str, int]
-    # Weights as the bank gives them (a whole 2 stays 2 in the results).
+    # Weights as the bank gives them (a whole 2 stays 2 in the results), and as floats for
+    # arithmetic (int * float gives what float(int) * float gives, without the type dispatch).
     weight: tuple[int | float, ...]
+    weight_float: tuple[float, ...]
     area_of: tuple[int, ...]
     question_dimension: tuple[int, ...]
     # Per question: the code of its area and of its dimension.
@@ -310,6 +312,7 @@ def bank_index(bank: Bank) -> BankIndex:
         codes=codes,
         position=position,
         weight=weight,
+        weight_float=tuple(float(w) for w in weight),
         area_of=tuple(a for _, a in questions),
         question_dimension=tuple(areas[a][1] for _, a in questions),
         question_area_codes=tuple(areas[a][0].code for _, a in questions),
@@ -658,7 +661,7 @@ def targets_for(
     """Return T_q and w_q·(T_q/5): the owner's target where given, else the bank's."""
     targets = list(index.targets[discipline])
     terms = list(index.terms[discipline])
-    weight = index.weight
+    weight = index.weight_float
     for i, owner in enumerate(owner_target):
         if owner is not None:
             targets[i] = owner
@@ -859,14 +862,12 @@ def _dimension_means(
     dimension's scores are its slice.
     """
     if complete:
+        spans = index.dimension_span
+        area_weights = index.dimension_area_weights
+        totals = index.dimension_area_weight_total
         return [
-            _weighted_mean(cast("list[float]", area_score[span]), weights, total)
-            for span, weights, total in zip(
-                index.dimension_span,
-                index.dimension_area_weights,
-                index.dimension_area_weight_total,
-                strict=True,
-            )
+            _weighted_mean(cast("list[float]", area_score[spans[d]]), area_weights[d], totals[d])
+            for d in range(len(spans))
         ]
     area_weight = index.area_weight
     means: list[float | None] = []
@@ -957,17 +958,24 @@ def profile_match(index: BankIndex, current: list[float | None]) -> dict[str, fl
     questions or when either side does not vary (a flat business matches no shape).
     """
     result: dict[str, float | None] = dict.fromkeys(DISCIPLINES)
-    xs = [c for c in current if c is not None]
-    if len(xs) < PROFILE_MIN_QUESTIONS or min(xs) == max(xs):
-        return result
-    weight = index.weight
+    weight = index.weight_float
     w0, w1, w2 = (index.weighted_targets[d] for d in DISCIPLINES)
+    answered = 0
+    low = high = 0.0
     sw = sx = sxx = s0 = s1 = s2 = 0.0
-    # One pass of weighted sums; this runs for every assessment. The sums are of numbers
-    # within the scale and the weights, so the centred forms below lose nothing that matters.
+    # One pass of weighted sums, the lowest and highest C_q and their count; this runs for
+    # every assessment. The sums are of numbers within the scale and the weights, so the
+    # centred forms below lose nothing that matters.
     for i, c in enumerate(current):
         if c is None:
             continue
+        if not answered:
+            low = high = c
+        elif c < low:
+            low = c
+        elif c > high:
+            high = c
+        answered += 1
         w = weight[i]
         sw += w
         wc = w * c
@@ -976,10 +984,12 @@ def profile_match(index: BankIndex, current: list[float | None]) -> dict[str, fl
         s0 += c * w0[i]
         s1 += c * w1[i]
         s2 += c * w2[i]
+    if answered < PROFILE_MIN_QUESTIONS or low == high:
+        return result
     var_x = sxx - sx * sx / sw
     if var_x <= 0.0:
         return result
-    everything = len(xs) == len(current)
+    everything = answered == len(current)
     for discipline, sxy in zip(DISCIPLINES, (s0, s1, s2), strict=True):
         targets = index.targets[discipline]
         if everything:
