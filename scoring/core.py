@@ -6,7 +6,7 @@ import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeAlias, cast
+from typing import Final, TypeAlias, cast
 
 from scoring.bank import Bank
 from scoring.constants import (
@@ -51,7 +51,7 @@ __all__ = [
     "weighted_mean",
 ]
 
-_LEVEL_INDEX = {level: k for k, level in enumerate(LEVELS)}
+_LEVEL_INDEX: Final = {level: k for k, level in enumerate(LEVELS)}
 
 
 def feasibility_of(effort: int) -> float:
@@ -425,7 +425,7 @@ _QuestionAggregates: TypeAlias = tuple[
 ]
 
 # Compared as variances, so the square root is taken only for the flagged questions.
-_FLAG_VARIANCE = (CONSENSUS_STDEV_FLAG - EPSILON) ** 2
+_FLAG_VARIANCE: Final = (CONSENSUS_STDEV_FLAG - EPSILON) ** 2
 
 
 def flagged_stdev(count: int, total: int, squares: int) -> float | None:
@@ -439,11 +439,11 @@ def flagged_stdev(count: int, total: int, squares: int) -> float | None:
 
 # The memo of aggregate() holds at most this many answer combinations per pattern of levels,
 # and this many patterns (a few megabytes); past either it starts afresh.
-_MEMO_COMBINATIONS = 20_000
-_MEMO_PATTERNS = 16
+_MEMO_COMBINATIONS: Final = 20_000
+_MEMO_PATTERNS: Final = 16
 
 # Answer fields by position (an Answer is a NamedTuple): cheaper than by attribute name.
-_current_of = operator.itemgetter(0)
+_current_of: Final = operator.itemgetter(0)
 
 
 def _question_aggregates(
@@ -584,7 +584,7 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
     )
 
 
-_target_of = operator.itemgetter(1)
+_target_of: Final = operator.itemgetter(1)
 
 
 def _owner_target(

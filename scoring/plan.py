@@ -8,7 +8,7 @@ import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple, TypeAlias
+from typing import Final, NamedTuple, TypeAlias
 
 from scoring.bank import ActionTemplate
 from scoring.constants import COMPARE_DECIMALS, EPSILON, MONTHS_PER_YEAR, WEEKS_PER_YEAR
@@ -108,12 +108,12 @@ def _median(values: list[float]) -> float:
 
 # round(p, 12) moves a priority p of magnitude at most _ROUNDED_RANGE by less than 0.6e-12, so
 # it can only reorder or tie priorities less than 1.2e-12 apart.
-_ROUNDING_REACH = 2e-12
-_ROUNDED_RANGE = 1000.0
+_ROUNDING_REACH: Final = 2e-12
+_ROUNDED_RANGE: Final = 1000.0
 
 _Keyed: TypeAlias = tuple[float, str, str, str, float, float, str]
 
-_first = operator.itemgetter(0)
+_first: Final = operator.itemgetter(0)
 
 
 def _rank(keyed: list[_Keyed]) -> tuple[Priority, ...]:
@@ -222,7 +222,7 @@ def rank_priorities_at(
     )
 
 
-_PLACEHOLDERS = ("organization", "segment", "area")
+_PLACEHOLDERS: Final = ("organization", "segment", "area")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -435,7 +435,7 @@ _Ranked: TypeAlias = tuple[float, str, int]  # (-value, code, position)
 
 # Values within this of each other may round to the same 9 decimals (or apart): compared
 # rounded. Any others compare the same rounded or not.
-_ROUND_REACH = 2e-9
+_ROUND_REACH: Final = 2e-9
 
 
 def _best_of(options: Sequence[tuple[float, int]], best_value: float, codes: Sequence[str]) -> int:
@@ -610,7 +610,7 @@ def _prepared(
 
 
 # The most filled texts kept per bank (a few megabytes); past it the memo starts afresh.
-_FILLED_TEXTS = 10_000
+_FILLED_TEXTS: Final = 10_000
 
 
 def build_items(
