@@ -111,41 +111,54 @@ def _median(values: list[float]) -> float:
 _ROUNDING_REACH: Final = 2e-12
 _ROUNDED_RANGE: Final = 1000.0
 
-_Keyed: TypeAlias = tuple[float, str, str, str, float, float, str]
+# (-priority, code, position in the candidate lists): what the priorities are sorted by.
+_Keyed: TypeAlias = tuple[float, str, int]
 
 _first: Final = operator.itemgetter(0)
 
 
-def _rank(keyed: list[_Keyed]) -> tuple[Priority, ...]:
-    """Rank (-uplift·feasibility, question, area, dimension, uplift, feasibility, direction)."""
-    if not keyed:
+def _rank(
+    uplifts: list[float],
+    feasibilities: list[float],
+    codes: list[str],
+    areas: list[str],
+    dimensions: list[str],
+    directions: list[str],
+) -> tuple[Priority, ...]:
+    """Rank the candidates given as parallel lists (uplift, feasibility, codes, direction)."""
+    if not uplifts:
         return ()
     # A value at its median counts as high (the rule of quadrant_of, inlined for speed).
-    high_uplift = _median([row[4] for row in keyed]) - EPSILON
-    high_feasibility = _median([row[5] for row in keyed]) - EPSILON
+    high_uplift = _median(list(uplifts)) - EPSILON
+    high_feasibility = _median(list(feasibilities)) - EPSILON
+    keyed = [(-(uplifts[j] * feasibilities[j]), codes[j], j) for j in range(len(uplifts))]
     ranked = []
-    for _, question, area, dimension, uplift, feasibility, direction in _sorted_by_priority(keyed):
+    for _, question, j in _sorted_by_priority(keyed, uplifts, feasibilities):
+        uplift = uplifts[j]
+        feasibility = feasibilities[j]
         if uplift >= high_uplift:
             quadrant = "quick_win" if feasibility >= high_feasibility else "major_project"
         else:
             quadrant = "fill_in" if feasibility >= high_feasibility else "thankless"
         ranked.append(
-            (
+            (  # the fields of Priority
                 question,
-                area,
-                dimension,
+                areas[j],
+                dimensions[j],
                 uplift,
                 feasibility,
                 uplift * feasibility,
                 quadrant,
-                direction,
+                directions[j],
             )
         )
     return tuple(records(Priority, ranked))
 
 
-def _sorted_by_priority(keyed: list[_Keyed]) -> list[_Keyed]:
-    """Sort (-priority, question, area, dimension, uplift, feasibility, direction), best first.
+def _sorted_by_priority(
+    keyed: list[_Keyed], uplifts: list[float], feasibilities: list[float]
+) -> list[_Keyed]:
+    """Sort (-priority, code, position), best first.
 
     Priorities equal but for the last bits of float arithmetic are a tie, broken by code
     (codes are unique, so the tuples never compare beyond it): the order is that of
@@ -167,8 +180,8 @@ def _sorted_by_priority(keyed: list[_Keyed]) -> list[_Keyed]:
     if not near:
         return keyed
     for j in near:
-        _, q, a, d, u, f, r = keyed[j]
-        keyed[j] = (-round(u * f, 12), q, a, d, u, f, r)
+        _, code, k = keyed[j]
+        keyed[j] = (-round(uplifts[k] * feasibilities[k], 12), code, k)
     # Rounding moves a value by less than 0.6e-12 and a value left unrounded is more than the
     # reach from its neighbours, so no value passes it: each run of adjacent rounded values is
     # sorted again on its own.
@@ -184,11 +197,15 @@ def _sorted_by_priority(keyed: list[_Keyed]) -> list[_Keyed]:
 
 def rank_priorities(candidates: Iterable[Candidate]) -> tuple[Priority, ...]:
     """Return the priorities best first (priority desc, then code), with their quadrants."""
-    keyed = []
-    for c in candidates:
-        f = feasibility_of(c.effort)
-        keyed.append((-(c.uplift * f), c.question, c.area, c.dimension, c.uplift, f, c.direction))
-    return _rank(keyed)
+    given = list(candidates)
+    return _rank(
+        [c.uplift for c in given],
+        [feasibility_of(c.effort) for c in given],
+        [c.question for c in given],
+        [c.area for c in given],
+        [c.dimension for c in given],
+        [c.direction for c in given],
+    )
 
 
 def rank_priorities_at(
@@ -204,21 +221,15 @@ def rank_priorities_at(
     """Rank candidate question positions, reading codes and feasibility from bank arrays.
 
     codes, area_codes and dimension_codes are per question position (its own code, its
-    area's and its dimension's).
+    area's and its dimension's); uplifts and directions are per candidate.
     """
     return _rank(
-        [
-            (
-                -(u * feasibility[i]),
-                codes[i],
-                area_codes[i],
-                dimension_codes[i],
-                u,
-                feasibility[i],
-                r,
-            )
-            for i, u, r in zip(candidates, uplifts, directions, strict=True)
-        ]
+        uplifts,
+        [feasibility[i] for i in candidates],
+        [codes[i] for i in candidates],
+        [area_codes[i] for i in candidates],
+        [dimension_codes[i] for i in candidates],
+        directions,
     )
 
 
