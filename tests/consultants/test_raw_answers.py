@@ -237,6 +237,46 @@ def test_xlsx_holds_the_same_rows(owner_client, organization, cycles):
     assert sheet["A1"].font.bold
 
 
+# Prepared rows (numbers, None, text already quoted) with text a spreadsheet might read as
+# something else: a number, a link, a date, a formula that was quoted, spaces at the ends.
+PREPARED = [
+    ("2026-Q1", "owner", 1, "12", "http://example.com", 3, 4, 0, "'=1+1"),
+    ("2026-Q1", "staff", 2, "1.5e3", " spaced ", None, None, 1, ""),
+    ("2026-Q1", "others", 3, "2026-01-01", "TRUE", 5, None, 0, 'a & <b> "c"\nd'),
+    ("", "staff", 4, "0042", "na\u00efve \uff1d 1", 2.5, 0, 0, "x" * 70),
+]
+
+
+def _workbook_cells(*, prepared: bool):
+    from consultants.exports import table_xlsx_file
+
+    headers = ["Text", "Level", "N", "Code", "Question", "Current", "Target", "DK", "Comment"]
+    with table_xlsx_file(
+        title="Answers", headers=headers, rows=PREPARED, widths=(5,) * 9, prepared=prepared
+    ) as file:
+        sheet = load_workbook(io.BytesIO(file.read())).active
+    cells = [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()]
+    return sheet, cells
+
+
+def test_prepared_xlsx_rows_keep_their_types():
+    sheet, cells = _workbook_cells(prepared=True)
+    assert [value for value, _type in cells[0]][:3] == ["Text", "Level", "N"]
+    assert all(sheet.cell(row=1, column=n).font.bold for n in range(1, 10))
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width == pytest.approx(5.7109375)  # 5 characters
+    for row, written in zip(cells[1:], PREPARED, strict=True):
+        for (value, data_type), expected in zip(row, written, strict=True):
+            if expected is None or expected == "":
+                assert value is None  # a blank cell
+            elif isinstance(expected, str):
+                assert (value, data_type) == (expected, "s")  # text stays text
+            else:
+                assert (value, data_type) == (expected, "n")
+    # The same cells as the generic path (XlsxWriter's write_row) writes them.
+    assert _workbook_cells(prepared=False)[1] == cells
+
+
 def test_the_api_streams_the_same_rows_as_json(owner, organization, cycles):
     first, _second = cycles
     response = token_client(owner).get(f"/api/cycles/{first.pk}/raw-answers/")
