@@ -65,6 +65,10 @@ if TYPE_CHECKING:
 
 WIDTH = 504.0  # points: the A4 text width at the PDF's margins
 DASHED = (0, (4, 3))
+# Grid and reference lines run from edge to edge of their axes: with flat ends (rather than
+# matplotlib's square ones, which the axes clip cut off) they lie inside the axes and need no
+# clip in the SVG (`lean_svg`).
+GRID_LINES: dict[str, Any] = {"color": GRID, "linewidth": 0.6, "solid_capstyle": "butt"}
 NO_ROTATION = re.compile(rb' transform="rotate\(-?0 [-0-9. ]+\)"')
 RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",  # the one font installed with WeasyPrint's Pango
@@ -224,7 +228,117 @@ def lean_svg(svg: bytes) -> bytes:
             if name not in own:
                 node.attrib.setdefault(name, value)
         node.attrib.update(own)
+    _drop_idle_clips(root)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+CLIP_PATH_TAG = f"{{{SVG_NS}}}clipPath"
+RECT_TAG = f"{{{SVG_NS}}}rect"
+PATH_TAG = f"{{{SVG_NS}}}path"
+CLIP_URL = re.compile(r"url\(#([^)\s]+)\)")
+PATH_COMMANDS = frozenset("MLCQZz")
+STROKE_PROPERTIES = (
+    "stroke",
+    "stroke-width",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-miterlimit",
+)
+
+
+def _drop_idle_clips(root: Any) -> None:
+    """Remove the clip path of each path that lies, stroke included, inside its clip rectangle.
+
+    matplotlib clips every line and bar to its axes, though most of them (grid lines, bars,
+    reference lines) lie within the axes anyway. For WeasyPrint, each clip is one more node to
+    draw and a clipping operation in the PDF. Only a clip path that is a plain rectangle and a
+    path of absolute straight and curved segments are read; the path's extent counts its
+    control points and the most its stroke can reach past them, so nothing is lost that the
+    clip would have shown.
+    """
+    rectangles = {}
+    for clip in root.iter(CLIP_PATH_TAG):
+        shapes = list(clip)
+        if (
+            len(shapes) == 1
+            and shapes[0].tag == RECT_TAG
+            and set(clip.attrib) - {"stroke-linejoin", "stroke-linecap"} <= {"id"}
+            and "transform" not in shapes[0].attrib
+        ):
+            box = _numbers([shapes[0].get(name) for name in ("x", "y", "width", "height")])
+            if box is not None:
+                x, y, width, height = box
+                rectangles[clip.get("id")] = (x, y, x + width, y + height)
+    if not rectangles:
+        return
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for node in root.iter(PATH_TAG):
+        found = CLIP_URL.fullmatch(node.get("clip-path", ""))
+        rectangle = rectangles.get(found.group(1)) if found else None
+        if rectangle is None or any(name.startswith("marker") for name in node.attrib):
+            continue
+        extent = _path_extent(node.get("d", ""), _stroke(node, parents))
+        if extent is not None and (
+            extent[0] >= rectangle[0]
+            and extent[1] >= rectangle[1]
+            and extent[2] <= rectangle[2]
+            and extent[3] <= rectangle[3]
+        ):
+            del node.attrib["clip-path"]
+
+
+def _numbers(values: Sequence[str | None]) -> list[float] | None:
+    try:
+        return [float(value) for value in values if value is not None] if all(values) else None
+    except ValueError:
+        return None
+
+
+def _stroke(node: Any, parents: dict[Any, Any]) -> dict[str, str]:
+    """Return the stroke properties a node draws with, its own or inherited."""
+    found: dict[str, str] = {}
+    while node is not None:
+        for name in STROKE_PROPERTIES:
+            if name in node.attrib:
+                found.setdefault(name, node.attrib[name])
+        node = parents.get(node)
+    return found
+
+
+def _path_extent(d: str, stroke: dict[str, str]) -> tuple[float, float, float, float] | None:
+    """Return the box (left, top, right, bottom) a path's paint stays in, or None if unsure."""
+    tokens = d.split()
+    points: list[float] = []
+    for token in tokens:
+        if token in PATH_COMMANDS:
+            continue
+        try:
+            points.append(float(token))
+        except ValueError:
+            return None  # relative commands, arcs, packed numbers: not read here
+    if not points or len(points) % 2:
+        return None
+    xs, ys = points[0::2], points[1::2]
+    reach_x = reach_y = 0.0
+    if stroke.get("stroke", "none") != "none":
+        try:
+            half = float(stroke.get("stroke-width", "1")) / 2
+            limit = float(stroke.get("stroke-miterlimit", "4"))
+        except ValueError:
+            return None
+        cap = stroke.get("stroke-linecap", "butt")
+        join = stroke.get("stroke-linejoin", "miter")
+        if cap == "butt" and [t for t in tokens if t in PATH_COMMANDS] == ["M", "L"]:
+            # One straight segment with flat ends: a vertical or horizontal one's stroke
+            # widens it sideways only.
+            reach_x = 0.0 if ys[0] == ys[1] else half
+            reach_y = 0.0 if xs[0] == xs[1] else half
+        else:
+            reach = half * max(1.0, limit if join == "miter" else 1.0)
+            if cap == "square":
+                reach = max(reach, half * 2**0.5)
+            reach_x = reach_y = reach
+    return min(xs) - reach_x, min(ys) - reach_y, max(xs) + reach_x, max(ys) + reach_y
 
 
 def _unwrap_groups(parent: Any, referenced: set[str]) -> None:
@@ -368,7 +482,7 @@ def area_gap_svg(content: ReportContent) -> str:
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda tick, _: "0" if abs(tick) < 0.05 else signed(tick))
     )
-    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.grid(axis="x", **GRID_LINES)
     ax.set_yticks(range(len(areas)), [_short(a.title, 32) for a in areas])
     ax.tick_params(axis="y", labelsize=8, labelcolor=TEXT, pad=6)
     scored = [i for i, a in enumerate(areas) if a.score is not None]
@@ -389,7 +503,7 @@ def area_gap_svg(content: ReportContent) -> str:
             color=MUTED,
             fontsize=7,
         )
-    ax.axvline(0, color=INK, linewidth=1)
+    ax.axvline(0, color=INK, linewidth=1, solid_capstyle="butt")
     ax.set_xlabel(
         gettext("mean answer minus target (points on the 1–5 scale)"),
         color=MUTED,
@@ -416,8 +530,17 @@ def perception_svg(content: ReportContent) -> str | None:
     _plain(ax)
     scale = LinearSegmentedColormap.from_list("mean_answer", SCALE).with_extremes(bad=NO_DATA)
     values = [[float("nan") if v is None else v for v in area["values"]] for area in rows]
+    # Not clipped to the axes: the cells fill them exactly, and the outer half of their white
+    # edges, which the clip would cut off, falls on the white page.
     mesh = ax.pcolormesh(
-        values, cmap=scale, vmin=1, vmax=5, edgecolors="white", linewidth=1, snap=True
+        values,
+        cmap=scale,
+        vmin=1,
+        vmax=5,
+        edgecolors="white",
+        linewidth=1,
+        snap=True,
+        clip_on=False,
     )
     ax.set_ylim(len(rows), 0)
     ax.set_xticks([])
@@ -482,7 +605,7 @@ def matrix_svg(content: ReportContent, plan_size: int) -> str | None:
     ax.yaxis.set_major_locator(MultipleLocator(max(0.1, round(y_high / 5, 1))))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda tick, _: decimal_text(tick, 1)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda tick, _: decimal_text(tick, 1)))
-    ax.grid(color=GRID, linewidth=0.6)
+    ax.grid(**GRID_LINES)
     median: dict[str, Any] = {"color": TARGET, "linewidth": 0.8, "linestyle": (0, (2, 2))}
     ax.axvline(statistics.median(p.feasibility for p in rows), **median)
     ax.axhline(statistics.median(p.uplift for p in rows), **median)
@@ -579,8 +702,8 @@ def fit_svg(content: ReportContent) -> str:
     ax.yaxis.set_major_formatter(
         FuncFormatter(lambda tick, _: decimal_text(tick, 1).replace("-", "\N{MINUS SIGN}"))
     )
-    ax.grid(axis="y", color=GRID, linewidth=0.6)
-    ax.axhline(0, color=MUTED, linewidth=0.8)
+    ax.grid(axis="y", **GRID_LINES)
+    ax.axhline(0, color=MUTED, linewidth=0.8, solid_capstyle="butt")
     values = [row.match or 0.0 for row in rows]
     bars = ax.bar(
         range(len(rows)),
@@ -639,7 +762,7 @@ def gantt_svg(plan: Sequence[ActionItem], *, today: date | None = None) -> str |
     ax.tick_params(axis="x", labelsize=6.5, pad=3)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("left")
-    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.grid(axis="x", **GRID_LINES)
     starts = dates.date2num([item.start for item in items])
     ax.barh(
         range(len(items)),
@@ -672,7 +795,7 @@ def kpi_svg(item: ActionItem, readings: Sequence[Any]) -> str | None:
     fig = _figure(height)
     ax = _axes(fig, left=44, right=WIDTH - 150, top=8, bottom=height - 22)
     _plain(ax, spines=("bottom",))
-    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.grid(axis="y", **GRID_LINES)
     span = max((last - first).days, 1)
     pad = timedelta(days=max(1, span // 30))
     ax.set_xlim(dates.date2num(first - pad), dates.date2num(last + pad))
