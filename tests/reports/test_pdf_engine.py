@@ -11,7 +11,7 @@ from html import unescape
 
 import pytest
 
-from reports import pdf, pdf_cycles, print_charts, svg_text
+from reports import pdf, pdf_cycles, pdf_deflate, print_charts, svg_text
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
@@ -55,6 +55,20 @@ def _render(svg: str) -> bytes:
 def test_plain_text_is_drawn_in_one_run_on_the_checked_weasyprint():
     _render(SVG)
     assert svg_text.installed(), "WeasyPrint changed: check reports/svg_text.py against it"
+
+
+def test_pdf_streams_are_deflated_at_level_6_on_the_checked_pydyf():
+    import zlib
+
+    import pydyf
+
+    _render(SVG)
+    assert pdf_deflate.installed(), "pydyf changed: check reports/pdf_deflate.py against it"
+    stream = pydyf.Stream([b"0 0 m 10 10 l S"] * 50, compress=True)
+    deflate = zlib.compressobj(6)
+    expected = deflate.compress(b"\n".join([b"0 0 m 10 10 l S"] * 50)) + deflate.flush()
+    assert expected in stream.data
+    assert zlib.decompress(expected) == b"\n".join([b"0 0 m 10 10 l S"] * 50)
 
 
 def test_a_rendered_document_is_freed_by_reference_counting():
