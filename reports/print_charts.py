@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
 WIDTH = 504.0  # points: the A4 text width at the PDF's margins
+SVG_DPI = 72  # matplotlib draws SVG at 72 dpi: a pixel is a point
 DASHED = (0, (4, 3))
 # Grid and reference lines run from edge to edge of their axes: with flat ends (rather than
 # matplotlib's square ones, which the axes clip cut off) they lie inside the axes and need no
@@ -96,6 +97,12 @@ def _figure_class() -> type[Figure]:
     from matplotlib.figure import Figure
 
     RendererSVG.get_text_width_height_descent = _text_extent  # type: ignore[method-assign]
+    from matplotlib.font_manager import fontManager
+
+    if hasattr(fontManager, "_find_fonts_by_props"):
+        # The hook matplotlib's text layout asks a renderer for a font's line metrics, if it has
+        # one (matplotlib 3.10 and later).
+        RendererSVG._get_font_height_metrics = _font_height  # type: ignore[attr-defined]
     return Figure
 
 
@@ -123,6 +130,35 @@ def _plain_text_extent(text: str, prop: Any) -> tuple[float, float, float]:
 
     width, height, descent = text_to_path.get_text_width_height_descent(text, prop, False)
     return width, height, descent
+
+
+def _font_height(renderer: Any, prop: Any) -> tuple[float | None, float | None, float | None]:
+    """Return a font's ascent, descent and line gap in points, from a cache the process keeps.
+
+    matplotlib reads them from the font file's tables for every label it lays out (about 450
+    times a report), though they depend on nothing but the font and its size. The same figures
+    as matplotlib's own: its typographic metrics (OS/2 table), else its horizontal header's.
+    """
+    return _plain_font_height(prop.copy())
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_font_height(prop: Any) -> tuple[float | None, float | None, float | None]:
+    from matplotlib.font_manager import fontManager, get_font
+
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap, ascent, descent in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is not None:
+            # Font units to pixels at the SVG's 72 dpi, computed in matplotlib's order so that
+            # the figures are the same to the last bit.
+            units = font.get_sfnt_table("head")["unitsPerEm"]
+            scale = 1 / units * prop.get_size_in_points() * SVG_DPI / 72
+            return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None
 
 
 def _figure(height: float) -> Figure:

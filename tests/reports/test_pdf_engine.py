@@ -188,3 +188,22 @@ def test_label_sizes_come_from_the_process_cache_and_match_matplotlib():
     prop.set_size(8)  # an equal copy hits the cache; a changed size would not
     renderer.get_text_width_height_descent("Customer understanding", prop, False)
     assert print_charts._plain_text_extent.cache_info().hits == hits + 1
+
+
+def test_font_line_metrics_come_from_the_process_cache_and_match_matplotlib():
+    print_charts._figure_class()
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    assert RendererSVG._get_font_height_metrics is print_charts._font_height
+
+    def extent() -> tuple[float, ...]:
+        fig = print_charts._figure(100)
+        text = fig.text(0.1, 0.5, "two\nlines", fontsize=8, fontweight="bold")
+        return tuple(text.get_window_extent(RendererSVG(100, 100, io.StringIO())).bounds)
+
+    cached = extent()
+    del RendererSVG._get_font_height_metrics  # matplotlib reads the font's tables itself
+    try:
+        assert extent() == cached
+    finally:
+        RendererSVG._get_font_height_metrics = print_charts._font_height
