@@ -423,6 +423,58 @@ def _row_labels(ax: Axes, labels: Sequence[str], *, offset: float = 0.0) -> None
         )
 
 
+def _marks(
+    ax: Axes,
+    which: str,
+    *,
+    size: float,
+    color: str,
+    pad: float,
+    grid: bool = False,
+    ha: str | None = None,
+) -> None:
+    """Draw an axis's labels (and grid lines) as plain artists where matplotlib makes ticks.
+
+    The positions and texts come from the axis's own locator and formatter, kept as
+    matplotlib keeps them (within the axis's limits); the labels are placed with the tick
+    labels' own transform and the grid lines drawn with the axis, below everything else. The
+    same picture without a tick object each (five artists, their styles copied one by one).
+    Only for axes without an axis label, which matplotlib places clear of the tick labels.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import NullLocator
+
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    low, high = sorted(axis.get_view_interval())
+    positions = list(axis.get_major_locator()())
+    texts = axis.get_major_formatter().format_ticks(positions)
+    axis.set_major_locator(NullLocator())
+    slack = (high - low) * 1e-10
+    if which == "x":
+        place, vertical, horizontal = ax.get_xaxis_text1_transform(pad)
+        across = ax.get_xaxis_transform(which="grid")
+    else:
+        place, vertical, horizontal = ax.get_yaxis_text1_transform(pad)
+        across = ax.get_yaxis_transform(which="grid")
+    for position, text in zip(positions, texts, strict=True):
+        if not low - slack <= position <= high + slack:
+            continue
+        along, edge_to_edge = (position, position), (0, 1)
+        xs, ys = (along, edge_to_edge) if which == "x" else (edge_to_edge, along)
+        if grid:
+            ax.add_artist(Line2D(xs, ys, transform=across, zorder=axis.get_zorder(), **GRID_LINES))
+        ax.text(
+            xs[0] if which == "x" else 0,
+            0 if which == "x" else ys[0],
+            text,
+            transform=place,
+            va=vertical,
+            ha=ha or horizontal,
+            fontsize=size,
+            color=color,
+        )
+
+
 def _short(text: str, limit: int = 36) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -757,7 +809,7 @@ def fit_svg(content: ReportContent) -> str:
     ax.yaxis.set_major_formatter(
         FuncFormatter(lambda tick, _: decimal_text(tick, 1).replace("-", "\N{MINUS SIGN}"))
     )
-    ax.grid(axis="y", **GRID_LINES)
+    _marks(ax, "y", size=7, color=MUTED, pad=3, grid=True)
     ax.axhline(0, color=MUTED, linewidth=0.8, solid_capstyle="butt")
     values = [row.match or 0.0 for row in rows]
     bars = ax.bar(
@@ -789,7 +841,7 @@ def fit_svg(content: ReportContent) -> str:
             for row in rows
         ],
     )
-    ax.tick_params(axis="x", labelsize=8, labelcolor=TEXT, pad=3)
+    _marks(ax, "x", size=8, color=TEXT, pad=3)
     return _data_url(fig)
 
 
@@ -814,10 +866,7 @@ def gantt_svg(plan: Sequence[ActionItem], *, today: date | None = None) -> str |
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda tick, _: date_format(dates.num2date(tick).date(), "M y"))
     )
-    ax.tick_params(axis="x", labelsize=6.5, pad=3)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("left")
-    ax.grid(axis="x", **GRID_LINES)
+    _marks(ax, "x", size=6.5, color=MUTED, pad=3, grid=True, ha="left")
     starts = dates.date2num([item.start for item in items])
     ax.barh(
         range(len(items)),
@@ -859,6 +908,7 @@ def kpi_svg(item: ActionItem, readings: Sequence[Any]) -> str | None:
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda tick, _: date_format(dates.num2date(tick).date(), shape))
     )
+    _marks(ax, "x", size=7, color=MUTED, pad=3)
     legend: list[tuple[Any, str]] = []
     if item.target is not None:
         ax.axhline(item.target, color=TARGET, linewidth=1.2, linestyle=DASHED)
