@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from reports import pdf_cycles, print_charts, svg_text
+from reports import pdf_cycles, pdf_deflate, print_charts, svg_text
 from reports.content import ReportContent
 
 logger = logging.getLogger(__name__)
@@ -156,6 +156,7 @@ def html_to_pdf(html: str, *, fetcher: Any | None = None, report_style: bool = F
     from weasyprint import HTML
 
     svg_text.install()
+    pdf_deflate.install()
     # Tagged for assistive technology (PDF/UA-1): a structure tree of headings, paragraphs,
     # tables and figures with their alt text, the document's language from <html lang> and its
     # <title> shown as the window title.

@@ -64,7 +64,12 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
 WIDTH = 504.0  # points: the A4 text width at the PDF's margins
+SVG_DPI = 72  # matplotlib draws SVG at 72 dpi: a pixel is a point
 DASHED = (0, (4, 3))
+# Grid and reference lines run from edge to edge of their axes: with flat ends (rather than
+# matplotlib's square ones, which the axes clip cut off) they lie inside the axes and need no
+# clip in the SVG (`lean_svg`).
+GRID_LINES: dict[str, Any] = {"color": GRID, "linewidth": 0.6, "solid_capstyle": "butt"}
 NO_ROTATION = re.compile(rb' transform="rotate\(-?0 [-0-9. ]+\)"')
 RC: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",  # the one font installed with WeasyPrint's Pango
@@ -92,6 +97,12 @@ def _figure_class() -> type[Figure]:
     from matplotlib.figure import Figure
 
     RendererSVG.get_text_width_height_descent = _text_extent  # type: ignore[method-assign]
+    from matplotlib.font_manager import fontManager
+
+    if hasattr(fontManager, "_find_fonts_by_props"):
+        # The hook matplotlib's text layout asks a renderer for a font's line metrics, if it has
+        # one (matplotlib 3.10 and later).
+        RendererSVG._get_font_height_metrics = _font_height  # type: ignore[attr-defined]
     return Figure
 
 
@@ -119,6 +130,35 @@ def _plain_text_extent(text: str, prop: Any) -> tuple[float, float, float]:
 
     width, height, descent = text_to_path.get_text_width_height_descent(text, prop, False)
     return width, height, descent
+
+
+def _font_height(renderer: Any, prop: Any) -> tuple[float | None, float | None, float | None]:
+    """Return a font's ascent, descent and line gap in points, from a cache the process keeps.
+
+    matplotlib reads them from the font file's tables for every label it lays out (about 450
+    times a report), though they depend on nothing but the font and its size. The same figures
+    as matplotlib's own: its typographic metrics (OS/2 table), else its horizontal header's.
+    """
+    return _plain_font_height(prop.copy())
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_font_height(prop: Any) -> tuple[float | None, float | None, float | None]:
+    from matplotlib.font_manager import fontManager, get_font
+
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap, ascent, descent in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is not None:
+            # Font units to pixels at the SVG's 72 dpi, computed in matplotlib's order so that
+            # the figures are the same to the last bit.
+            units = font.get_sfnt_table("head")["unitsPerEm"]
+            scale = 1 / units * prop.get_size_in_points() * SVG_DPI / 72
+            return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None
 
 
 def _figure(height: float) -> Figure:
@@ -224,7 +264,117 @@ def lean_svg(svg: bytes) -> bytes:
             if name not in own:
                 node.attrib.setdefault(name, value)
         node.attrib.update(own)
+    _drop_idle_clips(root)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+CLIP_PATH_TAG = f"{{{SVG_NS}}}clipPath"
+RECT_TAG = f"{{{SVG_NS}}}rect"
+PATH_TAG = f"{{{SVG_NS}}}path"
+CLIP_URL = re.compile(r"url\(#([^)\s]+)\)")
+PATH_COMMANDS = frozenset("MLCQZz")
+STROKE_PROPERTIES = (
+    "stroke",
+    "stroke-width",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-miterlimit",
+)
+
+
+def _drop_idle_clips(root: Any) -> None:
+    """Remove the clip path of each path that lies, stroke included, inside its clip rectangle.
+
+    matplotlib clips every line and bar to its axes, though most of them (grid lines, bars,
+    reference lines) lie within the axes anyway. For WeasyPrint, each clip is one more node to
+    draw and a clipping operation in the PDF. Only a clip path that is a plain rectangle and a
+    path of absolute straight and curved segments are read; the path's extent counts its
+    control points and the most its stroke can reach past them, so nothing is lost that the
+    clip would have shown.
+    """
+    rectangles = {}
+    for clip in root.iter(CLIP_PATH_TAG):
+        shapes = list(clip)
+        if (
+            len(shapes) == 1
+            and shapes[0].tag == RECT_TAG
+            and set(clip.attrib) - {"stroke-linejoin", "stroke-linecap"} <= {"id"}
+            and "transform" not in shapes[0].attrib
+        ):
+            box = _numbers([shapes[0].get(name) for name in ("x", "y", "width", "height")])
+            if box is not None:
+                x, y, width, height = box
+                rectangles[clip.get("id")] = (x, y, x + width, y + height)
+    if not rectangles:
+        return
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for node in root.iter(PATH_TAG):
+        found = CLIP_URL.fullmatch(node.get("clip-path", ""))
+        rectangle = rectangles.get(found.group(1)) if found else None
+        if rectangle is None or any(name.startswith("marker") for name in node.attrib):
+            continue
+        extent = _path_extent(node.get("d", ""), _stroke(node, parents))
+        if extent is not None and (
+            extent[0] >= rectangle[0]
+            and extent[1] >= rectangle[1]
+            and extent[2] <= rectangle[2]
+            and extent[3] <= rectangle[3]
+        ):
+            del node.attrib["clip-path"]
+
+
+def _numbers(values: Sequence[str | None]) -> list[float] | None:
+    try:
+        return [float(value) for value in values if value is not None] if all(values) else None
+    except ValueError:
+        return None
+
+
+def _stroke(node: Any, parents: dict[Any, Any]) -> dict[str, str]:
+    """Return the stroke properties a node draws with, its own or inherited."""
+    found: dict[str, str] = {}
+    while node is not None:
+        for name in STROKE_PROPERTIES:
+            if name in node.attrib:
+                found.setdefault(name, node.attrib[name])
+        node = parents.get(node)
+    return found
+
+
+def _path_extent(d: str, stroke: dict[str, str]) -> tuple[float, float, float, float] | None:
+    """Return the box (left, top, right, bottom) a path's paint stays in, or None if unsure."""
+    tokens = d.split()
+    points: list[float] = []
+    for token in tokens:
+        if token in PATH_COMMANDS:
+            continue
+        try:
+            points.append(float(token))
+        except ValueError:
+            return None  # relative commands, arcs, packed numbers: not read here
+    if not points or len(points) % 2:
+        return None
+    xs, ys = points[0::2], points[1::2]
+    reach_x = reach_y = 0.0
+    if stroke.get("stroke", "none") != "none":
+        try:
+            half = float(stroke.get("stroke-width", "1")) / 2
+            limit = float(stroke.get("stroke-miterlimit", "4"))
+        except ValueError:
+            return None
+        cap = stroke.get("stroke-linecap", "butt")
+        join = stroke.get("stroke-linejoin", "miter")
+        if cap == "butt" and [t for t in tokens if t in PATH_COMMANDS] == ["M", "L"]:
+            # One straight segment with flat ends: a vertical or horizontal one's stroke
+            # widens it sideways only.
+            reach_x = 0.0 if ys[0] == ys[1] else half
+            reach_y = 0.0 if xs[0] == xs[1] else half
+        else:
+            reach = half * max(1.0, limit if join == "miter" else 1.0)
+            if cap == "square":
+                reach = max(reach, half * 2**0.5)
+            reach_x = reach_y = reach
+    return min(xs) - reach_x, min(ys) - reach_y, max(xs) + reach_x, max(ys) + reach_y
 
 
 def _unwrap_groups(parent: Any, referenced: set[str]) -> None:
@@ -250,6 +400,79 @@ def _bare_group(node: Any, referenced: set[str]) -> bool:
         and node.attrib.get("id") not in referenced
         and not (node.text or "").strip()
     )
+
+
+def _row_labels(ax: Axes, labels: Sequence[str], *, offset: float = 0.0) -> None:
+    """Label the rows 0, 1, 2… (plus `offset`) left of the axes, as y tick labels would be.
+
+    Plain text placed with the tick labels' own transform looks the same as tick labels but
+    spares matplotlib a tick object each (five artists, their styles copied one by one).
+    """
+    ax.set_yticks([])
+    place, vertical, horizontal = ax.get_yaxis_text1_transform(6)
+    for row, label in enumerate(labels):
+        ax.text(
+            0,
+            row + offset,
+            label,
+            transform=place,
+            va=vertical,
+            ha=horizontal,
+            fontsize=8,
+            color=TEXT,
+        )
+
+
+def _marks(
+    ax: Axes,
+    which: str,
+    *,
+    size: float,
+    color: str,
+    pad: float,
+    grid: bool = False,
+    ha: str | None = None,
+) -> None:
+    """Draw an axis's labels (and grid lines) as plain artists where matplotlib makes ticks.
+
+    The positions and texts come from the axis's own locator and formatter, kept as
+    matplotlib keeps them (within the axis's limits); the labels are placed with the tick
+    labels' own transform and the grid lines drawn with the axis, below everything else. The
+    same picture without a tick object each (five artists, their styles copied one by one).
+    Only for axes without an axis label, which matplotlib places clear of the tick labels.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import NullLocator
+
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    low, high = sorted(axis.get_view_interval())
+    positions = list(axis.get_major_locator()())
+    texts = axis.get_major_formatter().format_ticks(positions)
+    axis.set_major_locator(NullLocator())
+    slack = (high - low) * 1e-10
+    if which == "x":
+        place, vertical, horizontal = ax.get_xaxis_text1_transform(pad)
+        across = ax.get_xaxis_transform(which="grid")
+    else:
+        place, vertical, horizontal = ax.get_yaxis_text1_transform(pad)
+        across = ax.get_yaxis_transform(which="grid")
+    for position, text in zip(positions, texts, strict=True):
+        if not low - slack <= position <= high + slack:
+            continue
+        along, edge_to_edge = (position, position), (0, 1)
+        xs, ys = (along, edge_to_edge) if which == "x" else (edge_to_edge, along)
+        if grid:
+            ax.add_artist(Line2D(xs, ys, transform=across, zorder=axis.get_zorder(), **GRID_LINES))
+        ax.text(
+            xs[0] if which == "x" else 0,
+            0 if which == "x" else ys[0],
+            text,
+            transform=place,
+            va=vertical,
+            ha=ha or horizontal,
+            fontsize=size,
+            color=color,
+        )
 
 
 def _short(text: str, limit: int = 36) -> str:
@@ -368,9 +591,8 @@ def area_gap_svg(content: ReportContent) -> str:
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda tick, _: "0" if abs(tick) < 0.05 else signed(tick))
     )
-    ax.grid(axis="x", color=GRID, linewidth=0.6)
-    ax.set_yticks(range(len(areas)), [_short(a.title, 32) for a in areas])
-    ax.tick_params(axis="y", labelsize=8, labelcolor=TEXT, pad=6)
+    ax.grid(axis="x", **GRID_LINES)
+    _row_labels(ax, [_short(a.title, 32) for a in areas])
     scored = [i for i, a in enumerate(areas) if a.score is not None]
     bars = ax.barh(
         scored,
@@ -389,7 +611,7 @@ def area_gap_svg(content: ReportContent) -> str:
             color=MUTED,
             fontsize=7,
         )
-    ax.axvline(0, color=INK, linewidth=1)
+    ax.axvline(0, color=INK, linewidth=1, solid_capstyle="butt")
     ax.set_xlabel(
         gettext("mean answer minus target (points on the 1–5 scale)"),
         color=MUTED,
@@ -416,13 +638,21 @@ def perception_svg(content: ReportContent) -> str | None:
     _plain(ax)
     scale = LinearSegmentedColormap.from_list("mean_answer", SCALE).with_extremes(bad=NO_DATA)
     values = [[float("nan") if v is None else v for v in area["values"]] for area in rows]
+    # Not clipped to the axes: the cells fill them exactly, and the outer half of their white
+    # edges, which the clip would cut off, falls on the white page.
     mesh = ax.pcolormesh(
-        values, cmap=scale, vmin=1, vmax=5, edgecolors="white", linewidth=1, snap=True
+        values,
+        cmap=scale,
+        vmin=1,
+        vmax=5,
+        edgecolors="white",
+        linewidth=1,
+        snap=True,
+        clip_on=False,
     )
     ax.set_ylim(len(rows), 0)
     ax.set_xticks([])
-    ax.set_yticks([i + 0.5 for i in range(len(rows))], [_short(a["title"], 32) for a in rows])
-    ax.tick_params(axis="y", labelsize=8, labelcolor=TEXT, pad=6)
+    _row_labels(ax, [_short(a["title"], 32) for a in rows], offset=0.5)
     for i, area in enumerate(rows):
         for j, value in enumerate(area["values"]):
             label = "–" if value is None else decimal_text(scale_mean(value), 1)
@@ -482,7 +712,7 @@ def matrix_svg(content: ReportContent, plan_size: int) -> str | None:
     ax.yaxis.set_major_locator(MultipleLocator(max(0.1, round(y_high / 5, 1))))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda tick, _: decimal_text(tick, 1)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda tick, _: decimal_text(tick, 1)))
-    ax.grid(color=GRID, linewidth=0.6)
+    ax.grid(**GRID_LINES)
     median: dict[str, Any] = {"color": TARGET, "linewidth": 0.8, "linestyle": (0, (2, 2))}
     ax.axvline(statistics.median(p.feasibility for p in rows), **median)
     ax.axhline(statistics.median(p.uplift for p in rows), **median)
@@ -498,6 +728,7 @@ def matrix_svg(content: ReportContent, plan_size: int) -> str | None:
         linewidths=0.6,
         zorder=3,
         clip_on=False,
+        marker=_circle(),
     )
     for ranks, (x, y) in _rank_labels(ax, [(x, p) for x, p in points if p.rank <= plan_size]):
         ax.annotate(
@@ -535,6 +766,25 @@ def matrix_svg(content: ReportContent, plan_size: int) -> str | None:
     ax.set_ylabel(gettext("index points if brought to target"), labelpad=6, **axis_label)
     _legend(fig, [(QUADRANT_COLOURS[q], str(label)) for q, label in QUADRANT_LABELS.items()], x=104)
     return _data_url(fig)
+
+
+@functools.cache
+def _circle() -> Any:
+    """Return a unit circle of four cubic curves, for markers.
+
+    matplotlib's own circle has eight: twice the points for WeasyPrint to read in each of the
+    matrix's points, where four curves are a circle to well within a thousandth of a point.
+    """
+    from matplotlib.path import Path
+
+    k = 4 * (2**0.5 - 1) / 3  # the control points' distance for a quarter circle
+    vertices = [(0.0, -1.0)]
+    for x, y in ((1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)):
+        px, py = vertices[-1]
+        vertices += [(px + k * -py, py + k * px), (x + k * y, y - k * x), (x, y)]
+    vertices.append((0.0, -1.0))
+    codes = [Path.MOVETO, *[Path.CURVE4] * 12, Path.CLOSEPOLY]
+    return Path(vertices, codes, readonly=True)
 
 
 def _rank_labels(
@@ -579,8 +829,8 @@ def fit_svg(content: ReportContent) -> str:
     ax.yaxis.set_major_formatter(
         FuncFormatter(lambda tick, _: decimal_text(tick, 1).replace("-", "\N{MINUS SIGN}"))
     )
-    ax.grid(axis="y", color=GRID, linewidth=0.6)
-    ax.axhline(0, color=MUTED, linewidth=0.8)
+    _marks(ax, "y", size=7, color=MUTED, pad=3, grid=True)
+    ax.axhline(0, color=MUTED, linewidth=0.8, solid_capstyle="butt")
     values = [row.match or 0.0 for row in rows]
     bars = ax.bar(
         range(len(rows)),
@@ -611,7 +861,7 @@ def fit_svg(content: ReportContent) -> str:
             for row in rows
         ],
     )
-    ax.tick_params(axis="x", labelsize=8, labelcolor=TEXT, pad=3)
+    _marks(ax, "x", size=8, color=TEXT, pad=3)
     return _data_url(fig)
 
 
@@ -636,10 +886,7 @@ def gantt_svg(plan: Sequence[ActionItem], *, today: date | None = None) -> str |
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda tick, _: date_format(dates.num2date(tick).date(), "M y"))
     )
-    ax.tick_params(axis="x", labelsize=6.5, pad=3)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("left")
-    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    _marks(ax, "x", size=6.5, color=MUTED, pad=3, grid=True, ha="left")
     starts = dates.date2num([item.start for item in items])
     ax.barh(
         range(len(items)),
@@ -648,10 +895,7 @@ def gantt_svg(plan: Sequence[ActionItem], *, today: date | None = None) -> str |
         height=(row - 5) / row,
         color=[STATUS_COLOURS.get(item.status, TARGET) for item in items],
     )
-    ax.set_yticks(
-        range(len(items)), [_short(f"{i + 1}. {item.title}", 40) for i, item in enumerate(items)]
-    )
-    ax.tick_params(axis="y", labelsize=8, labelcolor=TEXT, pad=6)
+    _row_labels(ax, [_short(f"{i + 1}. {item.title}", 40) for i, item in enumerate(items)])
     if today is not None and first <= today <= last:
         ax.axvline(dates.date2num(today), color=INK, linewidth=0.8, linestyle=(0, (2, 2)))
     _legend(fig, [(STATUS_COLOURS[s], str(label)) for s, label in ActionItem.Status.choices], x=190)
@@ -672,7 +916,7 @@ def kpi_svg(item: ActionItem, readings: Sequence[Any]) -> str | None:
     fig = _figure(height)
     ax = _axes(fig, left=44, right=WIDTH - 150, top=8, bottom=height - 22)
     _plain(ax, spines=("bottom",))
-    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.grid(axis="y", **GRID_LINES)
     span = max((last - first).days, 1)
     pad = timedelta(days=max(1, span // 30))
     ax.set_xlim(dates.date2num(first - pad), dates.date2num(last + pad))
@@ -684,6 +928,7 @@ def kpi_svg(item: ActionItem, readings: Sequence[Any]) -> str | None:
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda tick, _: date_format(dates.num2date(tick).date(), shape))
     )
+    _marks(ax, "x", size=7, color=MUTED, pad=3)
     legend: list[tuple[Any, str]] = []
     if item.target is not None:
         ax.axhline(item.target, color=TARGET, linewidth=1.2, linestyle=DASHED)

@@ -158,7 +158,9 @@ def test_a_rebuild_keeps_the_readings_and_the_baseline_and_both_reports_chart_th
     # The printed report: the same panel, its chart an SVG.
     built_report.refresh_from_db()
     html = report_pdf_html(_content(assessment, built_report))
-    panel = html.split(f'id="kpi-{first.pk}"')[1].split("</article>")[0]
+    # In print the panel is found, and linked to from the plan, by its title's id.
+    assert f'href="#kpi-title-{first.pk}"' in html
+    panel = html.split(f'id="kpi-title-{first.pk}"')[1].split("</article>")[0]
     assert "data:image/svg+xml;base64," in panel
     assert "7.25" in panel
     assert "Record a reading" not in html

@@ -11,7 +11,7 @@ from html import unescape
 
 import pytest
 
-from reports import pdf, pdf_cycles, print_charts, svg_text
+from reports import pdf, pdf_cycles, pdf_deflate, print_charts, svg_text
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
@@ -55,6 +55,20 @@ def _render(svg: str) -> bytes:
 def test_plain_text_is_drawn_in_one_run_on_the_checked_weasyprint():
     _render(SVG)
     assert svg_text.installed(), "WeasyPrint changed: check reports/svg_text.py against it"
+
+
+def test_pdf_streams_are_deflated_at_level_6_on_the_checked_pydyf():
+    import zlib
+
+    import pydyf
+
+    _render(SVG)
+    assert pdf_deflate.installed(), "pydyf changed: check reports/pdf_deflate.py against it"
+    stream = pydyf.Stream([b"0 0 m 10 10 l S"] * 50, compress=True)
+    deflate = zlib.compressobj(6)
+    expected = deflate.compress(b"\n".join([b"0 0 m 10 10 l S"] * 50)) + deflate.flush()
+    assert expected in stream.data
+    assert zlib.decompress(expected) == b"\n".join([b"0 0 m 10 10 l S"] * 50)
 
 
 def test_a_rendered_document_is_freed_by_reference_counting():
@@ -145,6 +159,28 @@ def test_lean_svg_keeps_the_drawing_in_fewer_simpler_nodes():
     assert root.find(f".//{ns}g/{ns}use") is not None
 
 
+def test_lean_svg_drops_only_the_clips_that_cut_nothing_off():
+    from xml.etree import ElementTree
+
+    svg = b"""<svg xmlns="http://www.w3.org/2000/svg" width="400pt" height="100pt"
+     viewBox="0 0 400 100" version="1.1">
+ <defs>
+  <style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>
+  <clipPath id="axes"><rect x="10" y="10" width="200" height="80"/></clipPath>
+ </defs>
+ <path id="grid" d="M 50 90 L 50 10" clip-path="url(#axes)" style="stroke: #ccc"/>
+ <path id="bar" d="M 20 20 L 60 20 L 60 30 L 20 30 z" clip-path="url(#axes)"/>
+ <path id="edge" d="M 10 90 L 210 90" clip-path="url(#axes)" style="stroke: #ccc"/>
+ <path id="capped" d="M 50 90 L 50 10" clip-path="url(#axes)"
+   style="stroke: #ccc; stroke-linecap: square"/>
+ <path id="out" d="M 0 50 C 10 50 20 50 30 50" clip-path="url(#axes)"/>
+</svg>"""
+    root = ElementTree.fromstring(print_charts.lean_svg(svg))  # noqa: S314
+    clipped = {node.get("id") for node in root.iter() if node.get("clip-path")}
+    # Inside, strokes included: the vertical line's flat ends stop at the clip's edges.
+    assert clipped == {"edge", "capped", "out"}, "half a stroke, a square end, a curve outside"
+
+
 def test_lean_svg_leaves_a_stylesheet_it_does_not_know_alone():
     other = MATPLOTLIB_SVG.replace(b"*{stroke-linejoin", b"path{stroke-linejoin")
     assert print_charts.lean_svg(other) == other
@@ -174,3 +210,46 @@ def test_label_sizes_come_from_the_process_cache_and_match_matplotlib():
     prop.set_size(8)  # an equal copy hits the cache; a changed size would not
     renderer.get_text_width_height_descent("Customer understanding", prop, False)
     assert print_charts._plain_text_extent.cache_info().hits == hits + 1
+
+
+def test_font_line_metrics_come_from_the_process_cache_and_match_matplotlib():
+    print_charts._figure_class()
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    assert RendererSVG._get_font_height_metrics is print_charts._font_height
+
+    def extent() -> tuple[float, ...]:
+        fig = print_charts._figure(100)
+        text = fig.text(0.1, 0.5, "two\nlines", fontsize=8, fontweight="bold")
+        return tuple(text.get_window_extent(RendererSVG(100, 100, io.StringIO())).bounds)
+
+    cached = extent()
+    del RendererSVG._get_font_height_metrics  # matplotlib reads the font's tables itself
+    try:
+        assert extent() == cached
+    finally:
+        RendererSVG._get_font_height_metrics = print_charts._font_height
+
+
+def test_axis_marks_draw_what_matplotlib_ticks_would():
+    from reports.palette import MUTED, TEXT
+
+    def chart(marks: bool) -> list[str]:
+        fig = print_charts._figure(100)
+        ax = print_charts._axes(fig, left=40, right=400, top=10, bottom=80)
+        print_charts._plain(ax)
+        ax.set_xlim(-0.5, 2.5)
+        ax.set_ylim(-1, 1)
+        ax.bar(range(3), [0.5, -0.25, 1], width=0.6)
+        ax.set_yticks([-1, -0.5, 0, 0.5, 1])
+        ax.set_xticks(range(3), ["one", "two\n(lines)", "three"])
+        if marks:
+            print_charts._marks(ax, "y", size=7, color=MUTED, pad=3, grid=True)
+            print_charts._marks(ax, "x", size=8, color=TEXT, pad=3)
+        else:
+            ax.grid(axis="y", **print_charts.GRID_LINES)
+            ax.tick_params(axis="x", labelsize=8, labelcolor=TEXT, pad=3)
+        svg = base64.b64decode(print_charts._data_url(fig).split(",", 1)[1]).decode()
+        return sorted(line.strip() for line in svg.splitlines())
+
+    assert chart(marks=True) == chart(marks=False)
