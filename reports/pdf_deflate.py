@@ -35,11 +35,11 @@ class _CappedZlib:
 @functools.cache
 def install() -> bool:
     """Cap pydyf's compression level; return whether it is capped."""
-    import pydyf
+    import pydyf  # type: ignore[import-untyped]  # ships no types
 
     if not pydyf.__version__.startswith(CHECKED_VERSIONS) or pydyf.zlib is not zlib:
         return False  # another pydyf, or someone else changed it: leave it alone
-    pydyf.zlib = _CappedZlib()  # type: ignore[assignment]
+    pydyf.zlib = _CappedZlib()
     return True
 
 

@@ -146,7 +146,7 @@ def _font_height(renderer: Any, prop: Any) -> tuple[float | None, float | None, 
 def _plain_font_height(prop: Any) -> tuple[float | None, float | None, float | None]:
     from matplotlib.font_manager import fontManager, get_font
 
-    font = get_font(fontManager._find_fonts_by_props(prop))
+    font: Any = get_font(fontManager._find_fonts_by_props(prop))  # its tables by name
     for table_name, gap, ascent, descent in (
         ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
         ("hhea", "lineGap", "ascent", "descent"),
