@@ -4,6 +4,7 @@ see simply matches nothing: a filter never tells whether another client exists."
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
@@ -25,7 +26,22 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class CycleFilter(filters.FilterSet):
+class StrictFilterSet(filters.FilterSet):
+    """A filter parameter given empty (`?organization=`) is a 400, not "no filter".
+
+    django-filter skips an empty value; the schema types every parameter (an id is an integer,
+    a status one of its values), so an empty one is input the API does not accept.
+    """
+
+    def is_valid(self) -> bool:
+        valid: bool = super().is_valid()
+        empty = [name for name in self.filters if self.data.get(name) == ""]
+        for name in empty:
+            self.form.add_error(name, gettext("Give a value, or leave the parameter out."))
+        return valid and not empty
+
+
+class CycleFilter(StrictFilterSet):
     organization = IdFilter(field_name="organization_id", help_text="An organization's id.")
     status = filters.ChoiceFilter(choices=Assessment.Status.choices)
 
@@ -34,7 +50,7 @@ class CycleFilter(filters.FilterSet):
         fields = ["organization", "status"]
 
 
-class ResultFilter(filters.FilterSet):
+class ResultFilter(StrictFilterSet):
     organization = IdFilter(
         field_name="assessment__organization_id", help_text="An organization's id."
     )
@@ -45,7 +61,7 @@ class ResultFilter(filters.FilterSet):
         fields = ["organization", "cycle"]
 
 
-class ActionItemFilter(filters.FilterSet):
+class ActionItemFilter(StrictFilterSet):
     organization = IdFilter(
         field_name="assessment__organization_id", help_text="An organization's id."
     )

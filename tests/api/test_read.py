@@ -114,6 +114,25 @@ def test_an_invalid_filter_value_is_a_clear_400(owner, scored):
     assert response.json()["cycle"] == ["Enter a whole number."]
 
 
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/cycles/", "organization"),
+        ("/api/cycles/", "status"),
+        ("/api/results/", "cycle"),
+        ("/api/action-items/", "organization"),
+        ("/api/action-items/", "status"),
+    ],
+)
+def test_a_filter_given_empty_is_a_400_not_no_filter(owner, scored, url, parameter):
+    # `?organization=` is no id: answering with everything would read as "this filter holds".
+    client = token_client(owner)
+    response = client.get(f"{url}?{parameter}=")
+    assert response.status_code == 400
+    assert response.json()[parameter] == ["Give a value, or leave the parameter out."]
+    assert client.get(url).status_code == 200
+
+
 def test_result_is_the_engines_json(consultant, scored):
     client = token_client(consultant)
     body = client.get("/api/results/", {"cycle": scored.pk}).json()
