@@ -35,7 +35,8 @@ class StrictFilterSet(filters.FilterSet):
 
     def is_valid(self) -> bool:
         valid: bool = super().is_valid()
-        empty = [name for name in self.filters if self.data.get(name) == ""]
+        data = self.data or {}
+        empty = [name for name in self.filters if data.get(name) == ""]
         for name in empty:
             self.form.add_error(name, gettext("Give a value, or leave the parameter out."))
         return valid and not empty
