@@ -546,7 +546,7 @@ def aggregate(bank: Bank, index: BankIndex, data: AssessmentInput) -> Aggregates
                 combination = combinations[i]
                 # Only combinations of values on the scale enter the memo: a new one is checked.
                 if not _on_scale(on_scale, combination):
-                    raise _first_answer_error(bank, position, data.responses)
+                    raise _first_answer_error(bank, index, data.responses)
                 row = memo.get(combination)
                 if row is None:
                     row = memo[combination] = _question_aggregates(combination, levels)
@@ -629,14 +629,12 @@ def _on_scale(on_scale: frozenset[int | None], values: Iterable[object]) -> bool
         return False
 
 
-def _first_answer_error(
-    bank: Bank, position: Mapping[str, int], responses: Iterable[Response]
-) -> ValueError:
+def _first_answer_error(bank: Bank, index: BankIndex, responses: Iterable[Response]) -> ValueError:
     """Return the error of the first response holding an answer off the scale."""
-    on_scale = frozenset([None, *range(bank.scale_min, bank.scale_max + 1)])
+    position = index.position
     for response in responses:
         column = _column(response.answers, position, len(position), _current_of)
-        if not _on_scale(on_scale, column):
+        if not _on_scale(index.on_scale, column):
             return _answer_error(bank, position, response)
     raise AssertionError("no answer off the scale")  # pragma: no cover
 
